@@ -1,0 +1,141 @@
+//! Diagnostics: what is wrong with a spec, and where.
+//!
+//! Every diagnostic carries the JSON pointer of the node it is about; the loader's
+//! [`crate::load::Positions`] turns pointers into line and column numbers when the
+//! diagnostics are shown.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A line and column in the spec text, both counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// JSON pointer (RFC 6901) of the node the diagnostic is about; empty for the root.
+    pub pointer: String,
+    pub position: Option<Position>,
+    pub message: String,
+    /// What would fix the problem, when there is an obvious fix.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(pointer, message) }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Renders the diagnostic as `file:line:column: severity: message` followed by the JSON
+    /// pointer and the help text on their own lines.
+    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        DisplayDiagnostic { diagnostic: self, file }
+    }
+}
+
+struct DisplayDiagnostic<'a> {
+    diagnostic: &'a Diagnostic,
+    file: &'a str,
+}
+
+impl fmt::Display for DisplayDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.diagnostic;
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}", self.file)?;
+        if let Some(p) = d.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        write!(f, ": {severity}: {}", d.message)?;
+        let pointer = if d.pointer.is_empty() { "(document root)" } else { &d.pointer };
+        write!(f, "\n  at {pointer}")?;
+        if let Some(help) = &d.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects diagnostics while a stage runs. Stages push problems and carry on where they
+/// can, so that one run reports every problem rather than only the first.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::error(pointer, message));
+    }
+
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::warning(pointer, message));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    let escaped = token.replace('~', "~0").replace('/', "~1");
+    format!("{pointer}/{escaped}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer_push("/paths", "/things/{id}"), "/paths/~1things~1{id}");
+        assert_eq!(pointer_push("", "a~b"), "/a~0b");
+    }
+
+    #[test]
+    fn display_names_file_position_pointer_and_help() {
+        let mut d = Diagnostic::error("/components/schemas/A", "something is off").with_help("fix it");
+        d.position = Some(Position { line: 3, column: 5 });
+        let text = d.display("spec.yaml").to_string();
+        assert_eq!(
+            text,
+            "spec.yaml:3:5: error: something is off\n  at /components/schemas/A\n  help: fix it"
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Turns an OpenAPI 3.0 document into the source of a typed, validated async Rust client.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (text → document) → [`resolve`] (document → [`model`](mod@crate::model)) → [`render`]
+//! (model → files). [`naming`] decides every Rust name and [`diagnostics`] says what went
+//! wrong and where. The library is pure: text in, files and diagnostics out; only the
+//! `xtask` binary touches the disk.
+
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod render;
+pub mod resolve;
+
+use diagnostics::{Diagnostic, Severity};
+pub use render::GeneratedFile;
+
+/// What to call the generated crate and how to describe where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub crate_name: String,
+    /// How the spec is named in generated headers and diagnostics, e.g. `spec/api.yaml`.
+    /// Never an absolute path, so output does not depend on the machine.
+    pub spec_label: String,
+    /// Whether the crate is its own workspace (written outside this repository's).
+    pub standalone: bool,
+    /// Extra `[dev-dependencies]` entries: (name, TOML value).
+    pub dev_dependencies: Vec<(String, String)>,
+}
+
+impl Settings {
+    pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Self {
+        Settings { crate_name: crate_name.into(), spec_label: spec_label.into(), standalone: true, dev_dependencies: Vec::new() }
+    }
+}
+
+/// A successful run: the crate's files, and any warnings.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Runs the whole pipeline. On failure returns every diagnostic found (errors and
+/// warnings), sorted by position in the spec.
+pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, loaded, mut diagnostics) = resolve_text(spec_text)?;
+    let Some(api) = api else {
+        return Err(diagnostics);
+    };
+    match render::render(&api, settings) {
+        Ok(files) => Ok(Generated { files, warnings: diagnostics }),
+        Err(d) => {
+            diagnostics.push(d);
+            Err(sorted(diagnostics, &loaded.positions))
+        }
+    }
+}
+
+/// Loads and resolves a spec into the model, for callers (and tests) that want the
+/// model rather than files.
+pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (api, _, diagnostics) = resolve_text(spec_text)?;
+    match api {
+        Some(api) => Ok((api, diagnostics)),
+        None => Err(diagnostics),
+    }
+}
+
+type Resolved = (Option<model::Api>, load::Loaded, Vec<Diagnostic>);
+
+fn resolve_text(spec_text: &str) -> Result<Resolved, Vec<Diagnostic>> {
+    let loaded = load::load(spec_text)?;
+    let (api, diagnostics) = resolve::resolve(&loaded);
+    let diagnostics = sorted(diagnostics.into_vec(), &loaded.positions);
+    if api.is_none() && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        // Resolve only withholds the model when it reported an error; keep that promise
+        // visible should it ever break.
+        let mut diagnostics = diagnostics;
+        diagnostics.push(Diagnostic::error("", "internal error: no model was produced and no reason was given"));
+        return Err(diagnostics);
+    }
+    Ok((api, loaded, diagnostics))
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>, positions: &load::Positions) -> Vec<Diagnostic> {
+    for d in &mut diagnostics {
+        if d.position.is_none() {
+            d.position = positions.find(&d.pointer);
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message)));
+    diagnostics.dedup();
+    diagnostics
+}

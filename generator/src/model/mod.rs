@@ -1,0 +1,165 @@
+//! The intermediate model: plain Rust data that describes the client to render.
+//!
+//! Nothing here refers to `openapiv3`, `syn` or `quote`, so tests can build a model by
+//! hand and render it. Types live in an arena ([`Api::types`]) and refer to each other by
+//! [`TypeId`], which lets recursive schemas refer to themselves without ownership cycles.
+
+mod types;
+
+pub use types::*;
+
+/// Everything the renderer needs to write one client crate.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server URL of the document, used as the client's default base URL.
+    pub default_server: Option<String>,
+    pub types: Vec<TypeDef>,
+    /// Response header sets, shared by every response that documents the same headers.
+    pub header_sets: Vec<HeaderSet>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// One HTTP operation: becomes one async method on the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Where the operation sits in the spec, as a JSON pointer.
+    pub origin: String,
+    /// The spec's operationId (or a name derived from method and path when absent).
+    pub operation_id: String,
+    /// The Rust method name, decided by the naming pass.
+    pub method_name: String,
+    pub http_method: HttpMethod,
+    /// The path template as written in the spec, e.g. `/things/{id}`.
+    pub path: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<RequestBody>,
+    pub success: SuccessResponse,
+    pub errors: Vec<ErrorResponse>,
+    /// The Rust type of parsed error bodies for this operation.
+    pub error_body: TypeRef,
+    /// The name of the struct holding the operation's query and header parameters.
+    pub params_type: String,
+    /// Whether the request carries credentials (the operation, or the document, lists a
+    /// security requirement that is not the empty one).
+    pub authenticated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub required: bool,
+    pub ty: TypeRef,
+}
+
+/// The response the method returns on success: the first documented 2xx status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    pub status: Option<u16>,
+    /// `None` when the response has no body (for example 204 No Content).
+    pub body: Option<TypeRef>,
+    pub headers: Option<HeaderSetId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// `None` for the spec's `default` response.
+    pub status: Option<u16>,
+    pub description: String,
+    pub body: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HeaderSetId(pub usize);
+
+/// A named struct of typed response headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderSet {
+    pub name: String,
+    pub headers: Vec<ResponseHeader>,
+    /// The operationIds whose success response documents exactly these headers.
+    pub used_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The header name as the spec writes it.
+    pub wire_name: String,
+    pub rust_name: String,
+    pub kind: HeaderKind,
+    pub doc: Option<String>,
+}
+
+/// How a response header value is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// A count of seconds from now, exposed as `std::time::Duration`.
+    Seconds,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityScheme {
+    HttpBasic { name: String, doc: Option<String> },
+    HttpBearer { name: String, doc: Option<String> },
+    OAuth2ClientCredentials { name: String, token_url: String, doc: Option<String> },
+    ApiKey { name: String, location: ParameterLocation, key_name: String, doc: Option<String> },
+}

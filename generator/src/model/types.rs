@@ -1,0 +1,137 @@
+//! Type definitions and references of the intermediate model.
+
+/// Index of a [`TypeDef`] in [`super::Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A use of a type: what a field, parameter or body holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    Integer(IntegerKind),
+    Number,
+    Boolean,
+    /// Any JSON value: the schema places no constraint on the type.
+    Json,
+    /// Raw bytes (binary bodies).
+    Bytes,
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys (additionalProperties).
+    Map(Box<TypeRef>),
+    Named(TypeId),
+    /// A closed enum read from a server: values the client does not know are kept
+    /// rather than rejected, because servers add enum values over time.
+    Open(Box<TypeRef>),
+    /// Null is a valid value (OpenAPI `nullable: true`).
+    Nullable(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntegerKind {
+    I32,
+    I64,
+}
+
+/// A named type the generator emits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name, decided by the naming pass.
+    pub name: String,
+    /// The JSON pointer of the schema this type comes from.
+    pub origin: String,
+    pub doc: Option<String>,
+    /// Whether values of this type are validated before being sent (the type is reachable
+    /// from a request).
+    pub validated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    /// oneOf with a discriminator: a JSON object whose `tag` property selects the variant.
+    Tagged(TaggedDef),
+    /// oneOf/anyOf without a discriminator: the first variant that deserializes wins.
+    Untagged(UntaggedDef),
+    /// A named schema that is just another type (for example an array or a string).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// The value type of properties not listed in `fields`, when the schema allows them
+    /// and describes their type.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub constraints: Constraints,
+}
+
+/// JSON Schema validation keywords that apply to one value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// String length bounds, counted in characters (JSON Schema counts code points).
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    /// Constraints of array items.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self == &Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub wire_value: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedDef {
+    /// The discriminator property name.
+    pub tag: String,
+    pub variants: Vec<TaggedVariant>,
+    /// Whether an `Unknown` variant keeps objects whose tag the client does not know.
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub tag_value: String,
+    pub rust_name: String,
+    /// The struct holding the variant's other properties (the tag property is removed).
+    pub ty: TypeId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedDef {
+    pub variants: Vec<UntaggedVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+}

@@ -1,0 +1,168 @@
+//! Every Rust name the generator emits is decided here: case conversion, Rust keywords,
+//! characters that cannot start or appear in identifiers, and collisions.
+//!
+//! The wire name is always kept beside the Rust name in the model, so renaming never
+//! changes what goes over the wire.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words that cannot be plain identifiers. Strict and reserved keywords of every edition,
+/// plus the primitive and prelude names a generated type must not shadow.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// The names the runtime exports at the root of every generated crate.
+pub const RUNTIME_EXPORTS: &[&str] = &[
+    "ApiError", "ApiResponse", "BuildError", "Client", "ClientBuilder", "Credentials", "DecodeError", "Error",
+    "Open", "RateLimit", "Secret", "ValidationError",
+];
+
+/// Type names that would shadow the prelude or a runtime export inside the generated crate.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Self", "String", "Option", "Result", "Vec", "Box", "Some", "None", "Ok", "Err", "Value", "ApiError",
+    "ApiResponse", "BuildError", "Client", "ClientBuilder", "Credentials", "DecodeError", "Error", "Open",
+    "RateLimit", "Secret", "ValidationError",
+];
+
+/// Keeps only characters that are valid in an ASCII identifier; others become separators.
+fn ascii_words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A snake_case identifier for a field, parameter or method.
+pub fn snake_ident(raw: &str) -> String {
+    // Words are split before case conversion so that `X-RateLimit-Limit` and
+    // `x_rate_limit_limit` agree.
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("n{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// An UpperCamelCase identifier for a type or variant.
+pub fn camel_ident(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The type name for a schema name such as `connect.v1.CustomConnectorPlugin`: the package
+/// prefix (leading lower-case dotted segments) is dropped when `short` is set, since the
+/// crate is already the package.
+pub fn type_ident(schema_name: &str, short: bool) -> String {
+    let base = if short { strip_package(schema_name) } else { schema_name };
+    let name = camel_ident(base);
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
+fn strip_package(schema_name: &str) -> &str {
+    let mut rest = schema_name;
+    while let Some((head, tail)) = rest.split_once('.') {
+        if head.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()) && !tail.is_empty() {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    rest
+}
+
+/// Hands out names unique within one scope (a struct's fields, an enum's variants, the
+/// crate's types): the first claimant gets the name, later ones get `2`, `3`, ... appended.
+/// Claims are made in spec order, so the outcome is deterministic.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Scope::default()
+    }
+
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    pub fn claim(&mut self, wanted: String) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{wanted}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(wanted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake_ident("getConnectV1CustomConnectorPlugin"), "get_connect_v1_custom_connector_plugin");
+        assert_eq!(snake_ident("X-RateLimit-Limit"), "x_rate_limit_limit");
+        assert_eq!(snake_ident("type"), "type_");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("1st"), "n1st");
+        assert_eq!(snake_ident(""), "value");
+        assert_eq!(snake_ident("spec.display_name"), "spec_display_name");
+        assert_eq!(snake_ident("naïve"), "na_ve");
+    }
+
+    #[test]
+    fn camel_names() {
+        assert_eq!(camel_ident("PRESIGNED_URL_LOCATION"), "PresignedUrlLocation");
+        assert_eq!(camel_ident("connect/v1"), "ConnectV1");
+        assert_eq!(camel_ident("2xx"), "V2xx");
+        assert_eq!(camel_ident("-"), "Value");
+    }
+
+    #[test]
+    fn type_names_drop_the_package_and_avoid_prelude_names() {
+        assert_eq!(type_ident("connect.v1.CustomConnectorPlugin", true), "CustomConnectorPlugin");
+        assert_eq!(type_ident("connect.v1.UploadSource.PresignedUrl", true), "UploadSourcePresignedUrl");
+        assert_eq!(type_ident("connect.v1.CustomConnectorPlugin", false), "ConnectV1CustomConnectorPlugin");
+        assert_eq!(type_ident("String", true), "StringType");
+        assert_eq!(type_ident("Error", true), "ErrorType");
+        assert_eq!(type_ident("v1", true), "V1");
+    }
+
+    #[test]
+    fn scope_suffixes_collisions_in_claim_order() {
+        let mut scope = Scope::with_reserved(&["Client"]);
+        assert_eq!(scope.claim("Client".into()), "Client2");
+        assert_eq!(scope.claim("A".into()), "A");
+        assert_eq!(scope.claim("A".into()), "A2");
+        assert_eq!(scope.claim("V1".into()), "V1");
+        assert_eq!(scope.claim("V1".into()), "V1_2");
+    }
+}

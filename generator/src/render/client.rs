@@ -1,0 +1,335 @@
+//! The client module: one async method per operation, the structs for optional
+//! parameters, and the typed response header sets.
+
+use super::docs::doc_attrs;
+use super::types::{ident, TypeContext};
+use crate::model::{
+    HeaderKind, HeaderSet, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody, TypeKind, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
+    let api = cx.api;
+    let default_url = api.default_server.clone().unwrap_or_default();
+    let header_sets = api.header_sets.iter().map(render_header_set);
+    let params = api.operations.iter().filter_map(|op| render_params(cx, op));
+    let methods = api.operations.iter().map(|op| render_method(cx, op));
+    quote! {
+        /// The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        impl crate::runtime::Client {
+            /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
+            pub fn builder() -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+
+            /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
+            pub fn new(credentials: crate::runtime::Credentials) -> ::std::result::Result<Self, crate::runtime::BuildError> {
+                Self::builder().credentials(credentials).build()
+            }
+
+            #(#methods)*
+        }
+
+        #(#params)*
+        #(#header_sets)*
+    }
+}
+
+fn is_positional(p: &Parameter) -> bool {
+    p.location == ParameterLocation::Path || p.required
+}
+
+/// The struct of an operation's optional query and header parameters, if it has any.
+fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
+    let optional: Vec<&Parameter> = op.parameters.iter().filter(|p| !is_positional(p)).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let name = ident(&op.params_type);
+    let method = &op.method_name;
+    let doc = format!(" Optional parameters of [`Client::{method}`](crate::Client::{method}).");
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let pdoc = doc_attrs(p.doc.as_deref());
+        let ty = cx.tokens(strip_nullable(&p.ty), None);
+        quote! {
+            #pdoc
+            pub #field: ::std::option::Option<#ty>,
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+fn strip_nullable(t: &TypeRef) -> &TypeRef {
+    match t {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    }
+}
+
+/// How a positional argument is taken: strings by `&str`, small values by value, the rest
+/// by reference.
+fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
+    match strip_nullable(t) {
+        TypeRef::String => quote!(&str),
+        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => cx.tokens(t, None),
+        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => cx.tokens(t, None),
+        TypeRef::Array(inner) => {
+            let inner = cx.tokens(inner, None);
+            quote!(&[#inner])
+        }
+        other => {
+            let t = cx.tokens(other, None);
+            quote!(&#t)
+        }
+    }
+}
+
+fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
+    match &body.ty {
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::String => quote!(::std::string::String),
+        other => argument_type(cx, other),
+    }
+}
+
+fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let mut doc_text = op.doc.clone().unwrap_or_default();
+    if !doc_text.is_empty() {
+        doc_text.push_str("\n\n");
+    }
+    doc_text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method.as_str(), op.path, op.operation_id));
+    let doc = doc_attrs(Some(&doc_text));
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+
+    let mut args = Vec::new();
+    for p in op.parameters.iter().filter(|p| is_positional(p)) {
+        let arg = ident(&p.rust_name);
+        let ty = argument_type(cx, &p.ty);
+        args.push(quote!(#arg: #ty));
+    }
+    let has_params = op.parameters.iter().any(|p| !is_positional(p));
+    if has_params {
+        let params_ty = ident(&op.params_type);
+        args.push(quote!(params: &crate::client::#params_ty));
+    }
+    if let Some(body) = &op.request_body {
+        let ty = body_argument_type(cx, body);
+        args.push(quote!(body: #ty));
+    }
+
+    let path = render_path(op);
+    let method = http_method(op.http_method);
+    let authenticated = op.authenticated;
+    let query = render_query(op);
+    let headers = render_header_params(op);
+    let (validate, attach) = op.request_body.as_ref().map(|b| render_body(cx, b)).unwrap_or_default();
+    let changes_request = !query.is_empty() || !headers.is_empty() || !attach.is_empty();
+    let binding = if changes_request { quote!(let mut request) } else { quote!(let request) };
+
+    let (ok_ty, reader) = match &op.success.body {
+        None => (quote!(()), quote!(read_empty)),
+        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(read_bytes)),
+        Some(TypeRef::String) if !is_json_operation(op) => (quote!(::std::string::String), quote!(read_text)),
+        Some(t) => (cx.tokens(t, None), quote!(read_json)),
+    };
+    let (headers_ty, headers_fn) = match op.success.headers {
+        Some(set) => {
+            let set_name = ident(&cx.api.header_sets[set.0].name);
+            (quote!(crate::client::#set_name), quote!(crate::client::#set_name::from_headers))
+        }
+        None => (quote!(()), quote!(crate::runtime::no_headers)),
+    };
+    let error_ty = cx.tokens(&op.error_body, None);
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<
+            crate::runtime::ApiResponse<#ok_ty, #headers_ty>,
+            crate::runtime::Error<#error_ty>,
+        > {
+            #validate
+            #path
+            #binding = self.request(#method, path, #authenticated);
+            #query
+            #headers
+            #attach
+            let response = self.send(request).await?;
+            crate::runtime::#reader(response, #headers_fn).await
+        }
+    }
+}
+
+/// Success bodies that are text are read as text only when the spec says so; a schema of
+/// type string inside JSON is still JSON.
+fn is_json_operation(op: &Operation) -> bool {
+    op.success.body.as_ref().is_some_and(|t| !matches!(t, TypeRef::Bytes | TypeRef::String))
+}
+
+fn http_method(m: HttpMethod) -> TokenStream {
+    match m {
+        HttpMethod::Get => quote!(::reqwest::Method::GET),
+        HttpMethod::Put => quote!(::reqwest::Method::PUT),
+        HttpMethod::Post => quote!(::reqwest::Method::POST),
+        HttpMethod::Delete => quote!(::reqwest::Method::DELETE),
+        HttpMethod::Options => quote!(::reqwest::Method::OPTIONS),
+        HttpMethod::Head => quote!(::reqwest::Method::HEAD),
+        HttpMethod::Patch => quote!(::reqwest::Method::PATCH),
+        HttpMethod::Trace => quote!(::reqwest::Method::TRACE),
+    }
+}
+
+/// `let path = ...;` with every path parameter encoded as one segment. The pieces are
+/// joined with `concat` rather than `format!`, so no brace in a template can be misread.
+fn render_path(op: &Operation) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        let wire = &rest[open + 1..close];
+        let param = op.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.wire_name == wire);
+        match param {
+            Some(p) => {
+                let arg = ident(&p.rust_name);
+                let text = match strip_nullable(&p.ty) {
+                    TypeRef::String => quote!(#arg),
+                    _ => quote!(&crate::runtime::param_text(#wire, &#arg)?),
+                };
+                pieces.push(quote!(&crate::runtime::path_segment(#wire, #text)?));
+            }
+            // The resolver reports undeclared template names as errors, so this is not
+            // reached for a document that generated.
+            None => {
+                let literal = &rest[open..=close];
+                pieces.push(quote!(#literal));
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    match pieces.as_slice() {
+        [] => quote!(let path = "";),
+        [only] if op.parameters.iter().all(|p| p.location != ParameterLocation::Path) => quote!(let path = #only;),
+        _ => quote!(let path = &[#(#pieces),*].concat();),
+    }
+}
+
+fn render_query(op: &Operation) -> TokenStream {
+    let query: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
+    if query.is_empty() {
+        return quote!();
+    }
+    let pushes = query.iter().map(|p| {
+        let wire = &p.wire_name;
+        let arg = ident(&p.rust_name);
+        if is_positional(p) {
+            quote!(crate::runtime::push_query(&mut query, #wire, &#arg)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &params.#arg {
+                    crate::runtime::push_query(&mut query, #wire, value)?;
+                }
+            }
+        }
+    });
+    quote! {
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        #(#pushes)*
+        request = request.query(&query);
+    }
+}
+
+fn render_header_params(op: &Operation) -> TokenStream {
+    let sets = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
+        let wire = &p.wire_name;
+        let arg = ident(&p.rust_name);
+        if is_positional(p) {
+            quote!(request = request.header(#wire, crate::runtime::header_param(#wire, &#arg)?);)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &params.#arg {
+                    request = request.header(#wire, crate::runtime::header_param(#wire, value)?);
+                }
+            }
+        }
+    });
+    quote!(#(#sets)*)
+}
+
+/// The statement that validates the body (first, so that nothing is built or sent when
+/// it fails) and the one that attaches it to the request.
+fn render_body(cx: &TypeContext<'_>, body: &RequestBody) -> (TokenStream, TokenStream) {
+    let content_type = &body.content_type;
+    let validate = match &body.ty {
+        TypeRef::Named(id) if cx.validatable(*id) => quote!(crate::runtime::validate(body)?;),
+        _ => quote!(),
+    };
+    let attach = match &body.ty {
+        TypeRef::Bytes | TypeRef::String => {
+            quote!(request = request.header(::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+        }
+        _ => quote!(request = crate::runtime::json_body(request, #content_type, body)?;),
+    };
+    (validate, attach)
+}
+
+fn render_header_set(set: &HeaderSet) -> TokenStream {
+    let name = ident(&set.name);
+    let fields = set.headers.iter().map(|h| {
+        let field = ident(&h.rust_name);
+        let doc = doc_attrs(h.doc.as_deref());
+        let ty = match h.kind {
+            HeaderKind::String => quote!(::std::string::String),
+            HeaderKind::Integer => quote!(i64),
+            HeaderKind::Number => quote!(f64),
+            HeaderKind::Boolean => quote!(bool),
+            HeaderKind::Seconds => quote!(::std::time::Duration),
+        };
+        quote! {
+            #doc
+            pub #field: ::std::option::Option<#ty>,
+        }
+    });
+    let reads = set.headers.iter().map(|h| {
+        let field = ident(&h.rust_name);
+        let wire = h.wire_name.to_ascii_lowercase();
+        let reader = match h.kind {
+            HeaderKind::String => quote!(header_string),
+            HeaderKind::Integer => quote!(header_integer),
+            HeaderKind::Number => quote!(header_number),
+            HeaderKind::Boolean => quote!(header_boolean),
+            HeaderKind::Seconds => quote!(header_seconds),
+        };
+        quote!(#field: crate::runtime::#reader(headers, #wire),)
+    });
+    quote! {
+        /// Response headers the spec documents. A header that is absent or malformed is `None`.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc(hidden)]
+            pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+                Self { #(#reads)* }
+            }
+        }
+    }
+}

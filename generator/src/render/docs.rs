@@ -1,0 +1,141 @@
+//! Spec descriptions as rustdoc.
+//!
+//! Descriptions are Markdown with HTML mixed in (`<SchemaDefinition ... />`), reference
+//! style brackets (`[RFC6901]`), bare URLs and indented text. Rustdoc reads brackets as
+//! intra-doc links, unknown tags as broken HTML, and indented blocks as Rust code to
+//! compile as doctests, so each of those is neutralised here while Markdown links stay
+//! links.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// `#[doc = "..."]` attributes for a description; nothing when there is none.
+pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
+    let Some(doc) = doc else { return TokenStream::new() };
+    let text = sanitize(doc);
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The expression is a constant checked by the tests; were it ever to fail to compile,
+/// descriptions would be escaped as plain text rather than the generator failing.
+fn link_or_url() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Either a Markdown inline link `[text](target)` or a bare http(s) URL.
+        Regex::new(r"\[(?P<text>[^\[\]]*)\]\((?P<target>[^()\s]+)\)|(?P<url>https?://[^\s<>()\[\]`]+[^\s<>()\[\]`.,;:!?'])").ok()
+    })
+    .as_ref()
+}
+
+/// Rewrites a description into Markdown that rustdoc accepts without warnings.
+pub fn sanitize(doc: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    let lines: Vec<&str> = doc.trim().lines().collect();
+    for line in lines {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            // Fenced blocks are shown as text, never compiled as doctests.
+            out.push_str(if in_fence { "```" } else { "```text" });
+            out.push('\n');
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+        } else {
+            // Leading indentation would make an indented code block (a doctest).
+            out.push_str(&escape_line(trimmed));
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_string()
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    let Some(re) = link_or_url() else { return escape_text(line) };
+    for caps in re.captures_iter(line) {
+        let Some(whole) = caps.get(0) else { continue };
+        out.push_str(&escape_text(&line[last..whole.start()]));
+        if let Some(url) = caps.name("url") {
+            out.push('<');
+            out.push_str(url.as_str());
+            out.push('>');
+        } else {
+            let text = caps.name("text").map_or("", |m| m.as_str());
+            let target = caps.name("target").map_or("", |m| m.as_str());
+            if target.starts_with("http://") || target.starts_with("https://") {
+                out.push('[');
+                out.push_str(&escape_text(text));
+                out.push_str("](");
+                out.push_str(target);
+                out.push(')');
+            } else {
+                // Links into the spec's own web page (`#section/...`) lead nowhere in rustdoc.
+                out.push_str(&escape_text(text));
+            }
+        }
+        last = whole.end();
+    }
+    out.push_str(&escape_text(&line[last..]));
+    out
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_brackets_and_urls_are_neutralised() {
+        assert_eq!(
+            sanitize("<SchemaDefinition schemaRef=\"#/x\" />"),
+            "&lt;SchemaDefinition schemaRef=\"#/x\" /&gt;"
+        );
+        assert_eq!(sanitize("A JSON Pointer [RFC6901] to it"), "A JSON Pointer \\[RFC6901\\] to it");
+        assert_eq!(sanitize("see https://example.com/a."), "see <https://example.com/a>.");
+    }
+
+    #[test]
+    fn markdown_links_stay_and_page_anchors_become_text() {
+        assert_eq!(sanitize("[Guide](https://docs.example.com/g)."), "[Guide](https://docs.example.com/g).");
+        assert_eq!(sanitize("[Versioning](#section/Versioning)"), "Versioning");
+        assert_eq!(
+            sanitize("[![GA](https://img.shields.io/b)](#section/x)"),
+            "\\[![GA](https://img.shields.io/b)\\](#section/x)"
+        );
+    }
+
+    #[test]
+    fn indentation_and_fences_never_become_doctests() {
+        assert_eq!(sanitize("a\n\n    code here\n"), "a\n\ncode here");
+        assert_eq!(sanitize("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
+        assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn the_link_expression_compiles() {
+        assert!(link_or_url().is_some_and(|re| re.is_match("https://a.b")));
+    }
+}

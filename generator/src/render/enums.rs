@@ -1,0 +1,161 @@
+//! String enums, tagged enums (oneOf with a discriminator) and untagged enums.
+
+use super::docs::doc_attrs;
+use super::types::{ident, TypeContext};
+use crate::model::{EnumDef, TaggedDef, TypeDef, TypeId, TypeRef, UntaggedDef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        let vdoc = format!(" `{wire}`");
+        quote! {
+            #[doc = #vdoc]
+            #[serde(rename = #wire)]
+            #vname,
+        }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(Self::#vname => #wire,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub const fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A discriminated oneOf. serde's internally tagged enums cannot keep an object whose tag
+/// is unknown, so (de)serialization is written out: the tag is read first, then the rest
+/// of the object is decoded as the variant's struct (which has no tag field of its own).
+pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &TaggedDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let tag = &t.tag;
+    let variants = t.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let ty = cx.tokens(&TypeRef::Named(v.ty), Some(id));
+        let vdoc = format!(" `{tag}` is `{}`.", v.tag_value);
+        let garde = if def.validated {
+            if cx.validatable(v.ty) {
+                quote!(#[garde(dive)])
+            } else {
+                quote!(#[garde(skip)])
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            #[doc = #vdoc]
+            #vname(#garde #ty),
+        }
+    });
+    let unknown = if t.open {
+        let udoc = format!(" An object whose `{tag}` this client does not know, kept as received.");
+        let garde = if def.validated { quote!(#[garde(skip)]) } else { quote!() };
+        quote! {
+            #[doc = #udoc]
+            Unknown(#garde ::serde_json::Value),
+        }
+    } else {
+        quote!()
+    };
+    let ser_arms = t.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let value = &v.tag_value;
+        quote!(Self::#vname(inner) => crate::runtime::serialize_tagged(serializer, #tag, #value, inner),)
+    });
+    let ser_unknown = if t.open { quote!(Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),) } else { quote!() };
+    let de_arms = t.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let value = &v.tag_value;
+        quote!(::std::option::Option::Some(#value) => crate::runtime::from_value(value).map(Self::#vname),)
+    });
+    let fallback = if t.open {
+        quote!(_ => ::std::result::Result::Ok(Self::Unknown(value)),)
+    } else {
+        let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
+        let expected = expected.join(", ");
+        quote!(_ => ::std::result::Result::Err(crate::runtime::unknown_tag(#tag, &value, #expected)),)
+    };
+    let validate = if def.validated { quote!(#[derive(::garde::Validate)]) } else { quote!() };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #validate
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    #ser_unknown
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match crate::runtime::tag_of(&value, #tag) {
+                    #(#de_arms)*
+                    #fallback
+                }
+            }
+        }
+    }
+}
+
+pub fn render_untagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, u: &UntaggedDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let ty = cx.tokens(&v.ty, Some(id));
+        let garde = if def.validated {
+            match &v.ty {
+                TypeRef::Named(t) if cx.validatable(*t) => quote!(#[garde(dive)]),
+                _ => quote!(#[garde(skip)]),
+            }
+        } else {
+            quote!()
+        };
+        quote!(#vname(#garde #ty),)
+    });
+    let validate = if def.validated { quote!(#[derive(::garde::Validate)]) } else { quote!() };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        #validate
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Render: the model into the files of a client crate.
+//!
+//! One file per kind of item: `types` (structs and aliases), `enums`, `validate`
+//! (garde attributes), `client` (operations), `docs` (rustdoc), `manifest`
+//! (Cargo.toml and lib.rs), and `format`, which checks and prints the tokens.
+
+mod client;
+mod docs;
+mod enums;
+mod format;
+mod manifest;
+mod types;
+mod validate;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Api, TypeId, TypeKind};
+use crate::Settings;
+use proc_macro2::TokenStream;
+use types::TypeContext;
+
+/// The runtime shipped verbatim in every generated crate.
+pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/runtime.rs");
+
+/// A file of the generated crate, by its path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let cx = TypeContext::new(api);
+    let header = manifest::generated_header(settings);
+    let types = format::format_file(render_types(&cx), "types module")?;
+    let client = format::format_file(client::render_client(&cx), "client module")?;
+    Ok(vec![
+        GeneratedFile { path: "Cargo.toml".into(), contents: manifest::cargo_toml(api, settings) },
+        GeneratedFile { path: "src/client.rs".into(), contents: format!("{header}{client}") },
+        GeneratedFile { path: "src/lib.rs".into(), contents: manifest::lib_rs(api, settings) },
+        GeneratedFile { path: "src/runtime.rs".into(), contents: RUNTIME_SOURCE.to_string() },
+        GeneratedFile { path: "src/types.rs".into(), contents: format!("{header}{types}") },
+    ])
+}
+
+fn render_types(cx: &TypeContext<'_>) -> TokenStream {
+    let items = cx.api.types.iter().enumerate().map(|(i, def)| {
+        let id = TypeId(i);
+        match &def.kind {
+            TypeKind::Struct(s) => types::render_struct(cx, id, def, s),
+            TypeKind::Alias(t) => types::render_alias(cx, id, def, t),
+            TypeKind::Enum(e) => enums::render_enum(def, e),
+            TypeKind::Tagged(t) => enums::render_tagged(cx, id, def, t),
+            TypeKind::Untagged(u) => enums::render_untagged(cx, id, def, u),
+        }
+    });
+    quote::quote! { #(#items)* }
+}

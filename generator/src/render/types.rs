@@ -1,0 +1,194 @@
+//! Type references and struct and alias definitions.
+
+use super::docs::doc_attrs;
+use super::validate::field_rules;
+use crate::model::{Api, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::BTreeSet;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// What the renderer knows beyond the model: which references must be boxed to give
+/// recursive types a finite size.
+pub struct TypeContext<'a> {
+    pub api: &'a Api,
+    boxed: BTreeSet<(TypeId, TypeId)>,
+}
+
+impl<'a> TypeContext<'a> {
+    pub fn new(api: &'a Api) -> Self {
+        TypeContext { api, boxed: recursive_edges(api) }
+    }
+
+    /// The Rust type for a reference, as seen from inside type `from` (if any).
+    pub fn tokens(&self, t: &TypeRef, from: Option<TypeId>) -> TokenStream {
+        match t {
+            TypeRef::String => quote!(::std::string::String),
+            TypeRef::Integer(IntegerKind::I32) => quote!(i32),
+            TypeRef::Integer(IntegerKind::I64) => quote!(i64),
+            TypeRef::Number => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::Json => quote!(::serde_json::Value),
+            TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+            // Containers already give their items a finite size, so no box is needed inside.
+            TypeRef::Array(inner) => {
+                let inner = self.tokens(inner, None);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.tokens(inner, None);
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
+            TypeRef::Named(id) => {
+                let name = ident(&self.api.type_def(*id).name);
+                match from {
+                    Some(from) if self.boxed.contains(&(from, *id)) => quote!(::std::boxed::Box<crate::types::#name>),
+                    _ => quote!(crate::types::#name),
+                }
+            }
+            TypeRef::Open(inner) => {
+                let inner = self.tokens(inner, from);
+                quote!(crate::runtime::Open<#inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.tokens(inner, from);
+                quote!(::std::option::Option<#inner>)
+            }
+        }
+    }
+
+    /// Whether values of the named type can be checked with `garde::Validate`.
+    pub fn validatable(&self, id: TypeId) -> bool {
+        let def = self.api.type_def(id);
+        def.validated && matches!(def.kind, TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_))
+    }
+}
+
+/// Pairs (from, to) where `to` holds `from` again by value, directly or through other
+/// types: those references are boxed. Containers (arrays, maps) break the chain.
+fn recursive_edges(api: &Api) -> BTreeSet<(TypeId, TypeId)> {
+    let by_value: Vec<Vec<TypeId>> = api.types.iter().map(by_value_children).collect();
+    let reaches = |start: TypeId, goal: TypeId| -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start];
+        while let Some(n) = stack.pop() {
+            if n == goal {
+                return true;
+            }
+            if seen.insert(n) {
+                stack.extend(by_value.get(n.0).into_iter().flatten().copied());
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for (i, children) in by_value.iter().enumerate() {
+        for &c in children {
+            if reaches(c, TypeId(i)) {
+                out.insert((TypeId(i), c));
+            }
+        }
+    }
+    out
+}
+
+fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
+    fn direct(t: &TypeRef, out: &mut Vec<TypeId>) {
+        match t {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Open(inner) | TypeRef::Nullable(inner) => direct(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct(&f.ty, &mut out)),
+        TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
+        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| direct(&v.ty, &mut out)),
+        TypeKind::Alias(t) => direct(t, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+// Derives name the prelude's macros unqualified: derive macros live in their own namespace,
+// so no type generated from a schema name can shadow them.
+
+pub fn render_struct(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, s: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let validate = if def.validated {
+        quote! {
+            #[derive(::garde::Validate)]
+            #[garde(allow_unvalidated)]
+        }
+    } else {
+        quote!()
+    };
+    let fields = s.fields.iter().map(|f| render_field(cx, id, def.validated, f));
+    let additional = s.additional.as_ref().map(|t| {
+        let value = cx.tokens(t, None);
+        let taken = s.fields.iter().any(|f| f.rust_name == "additional_properties");
+        let field = ident(if taken { "additional_properties_" } else { "additional_properties" });
+        quote! {
+            /// Properties not listed above, by name.
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #validate
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let doc = doc_attrs(f.doc.as_deref());
+    let (inner, nullable) = match &f.ty {
+        TypeRef::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let inner_tokens = cx.tokens(inner, Some(owner));
+    let optional = !f.required || nullable;
+    let ty = if optional { quote!(::std::option::Option<#inner_tokens>) } else { inner_tokens };
+    let mut serde_args = Vec::new();
+    if f.rust_name != f.wire_name {
+        let wire = &f.wire_name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if optional {
+        // A required but nullable property may be absent in practice; reading it as
+        // `None` is kinder than failing the whole response.
+        serde_args.push(quote!(default));
+    }
+    if !f.required {
+        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+    }
+    let serde_attr = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+    let garde_attr = if validated { field_rules(cx, f, inner, optional) } else { quote!() };
+    quote! {
+        #doc
+        #serde_attr
+        #garde_attr
+        pub #name: #ty,
+    }
+}
+
+pub fn render_alias(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, target: &TypeRef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let ty = cx.tokens(target, Some(id));
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}

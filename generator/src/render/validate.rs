@@ -1,0 +1,103 @@
+//! `garde` attributes from JSON Schema validation keywords.
+//!
+//! garde applies a rule on an `Option` to the value inside it, but `inner(...)` on an
+//! `Option` reaches the option's value rather than a list's items, so item rules are
+//! wrapped once more for optional lists.
+
+use super::types::TypeContext;
+use crate::model::{Constraints, Field, IntegerKind, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// The `#[garde(...)]` attribute of a field, or nothing when no rule applies.
+pub fn field_rules(cx: &TypeContext<'_>, f: &Field, ty: &TypeRef, optional: bool) -> TokenStream {
+    let rules = value_rules(cx, ty, &f.constraints, optional);
+    if rules.is_empty() {
+        quote!()
+    } else {
+        quote!(#[garde(#(#rules),*)])
+    }
+}
+
+fn value_rules(cx: &TypeContext<'_>, ty: &TypeRef, c: &Constraints, optional: bool) -> Vec<TokenStream> {
+    let mut rules = Vec::new();
+    match ty {
+        TypeRef::String => {
+            if let Some(r) = bounds(c.min_length, c.max_length) {
+                // JSON Schema counts string length in characters (code points), not bytes.
+                rules.push(quote!(length(chars, #r)));
+            }
+            if let Some(p) = &c.pattern {
+                rules.push(quote!(pattern(#p)));
+            }
+        }
+        TypeRef::Integer(kind) => {
+            let lit = |v: f64| integer_literal(v, *kind);
+            let min = c.minimum.and_then(lit).map(|v| quote!(min = #v));
+            let max = c.maximum.and_then(lit).map(|v| quote!(max = #v));
+            let parts: Vec<_> = min.into_iter().chain(max).collect();
+            if !parts.is_empty() {
+                rules.push(quote!(range(#(#parts),*)));
+            }
+        }
+        TypeRef::Number => {
+            let min = c.minimum.filter(|v| v.is_finite()).map(|v| {
+                let v = Literal::f64_suffixed(v);
+                quote!(min = #v)
+            });
+            let max = c.maximum.filter(|v| v.is_finite()).map(|v| {
+                let v = Literal::f64_suffixed(v);
+                quote!(max = #v)
+            });
+            let parts: Vec<_> = min.into_iter().chain(max).collect();
+            if !parts.is_empty() {
+                rules.push(quote!(range(#(#parts),*)));
+            }
+        }
+        TypeRef::Array(item) => {
+            if let Some(r) = bounds(c.min_items, c.max_items) {
+                rules.push(quote!(length(#r)));
+            }
+            let default_items = Constraints::default();
+            let item_constraints = c.items.as_deref().unwrap_or(&default_items);
+            let item_rules = value_rules(cx, item, item_constraints, false);
+            if !item_rules.is_empty() {
+                let inner = quote!(inner(#(#item_rules),*));
+                rules.push(if optional { quote!(inner(#inner)) } else { inner });
+            }
+        }
+        TypeRef::Named(id) if cx.validatable(*id) => rules.push(quote!(dive)),
+        _ => {}
+    }
+    rules
+}
+
+fn bounds(min: Option<u64>, max: Option<u64>) -> Option<TokenStream> {
+    let min = min.map(|v| {
+        let v = Literal::usize_unsuffixed(v as usize);
+        quote!(min = #v)
+    });
+    let max = max.map(|v| {
+        let v = Literal::usize_unsuffixed(v as usize);
+        quote!(max = #v)
+    });
+    let parts: Vec<_> = min.into_iter().chain(max).collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(quote!(#(#parts),*))
+    }
+}
+
+/// An integer bound as a literal of the field's type; bounds that are fractional or out of
+/// the type's range cannot be written as such and are left out.
+fn integer_literal(v: f64, kind: IntegerKind) -> Option<Literal> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return None;
+    }
+    match kind {
+        IntegerKind::I32 if v >= i32::MIN as f64 && v <= i32::MAX as f64 => Some(Literal::i32_unsuffixed(v as i32)),
+        IntegerKind::I64 if v >= i64::MIN as f64 && v <= i64::MAX as f64 => Some(Literal::i64_unsuffixed(v as i64)),
+        _ => None,
+    }
+}

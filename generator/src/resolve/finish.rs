@@ -1,0 +1,246 @@
+//! The last resolve pass: fold duplicate types together, mark the types requests use as
+//! validated, decide every type name, and compact the arena into the model.
+
+use super::{Arena, Direction, NameHint};
+use crate::diagnostics::Diagnostics;
+use crate::model::{Api, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::naming::{type_ident, Scope};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api {
+    let Arena { defs, hints, mut redirects } = arena;
+    let mut defs: Vec<TypeDef> = defs
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            d.unwrap_or_else(|| {
+                // A slot is only left empty if its conversion stopped on an error, which
+                // was reported where it happened.
+                diags.warning("", format!("internal: type {i} was never defined; it is rendered as a JSON value"));
+                TypeDef { name: String::new(), origin: String::new(), doc: None, validated: false, kind: TypeKind::Alias(TypeRef::Json) }
+            })
+        })
+        .collect();
+
+    merge_write_views(&mut defs, &hints, &mut redirects);
+    let remap = compact(&defs, &redirects);
+    let mut kept_hints = Vec::new();
+    let mut kept = Vec::new();
+    for (i, def) in defs.into_iter().enumerate() {
+        if remap.get(&TypeId(i)) == Some(&TypeId(kept.len())) && !redirects.contains_key(&TypeId(i)) {
+            kept.push(def);
+            kept_hints.push(hints[i].clone());
+        }
+    }
+    let rewrite = |t: &mut TypeRef| rewrite_ref(t, &remap);
+    for def in &mut kept {
+        for_each_ref(&mut def.kind, &mut |t| rewrite(t));
+        if let TypeKind::Tagged(tagged) = &mut def.kind {
+            for v in &mut tagged.variants {
+                v.ty = remap.get(&v.ty).copied().unwrap_or(v.ty);
+            }
+        }
+    }
+    for op in &mut api.operations {
+        for p in &mut op.parameters {
+            rewrite(&mut p.ty);
+        }
+        if let Some(b) = &mut op.request_body {
+            rewrite(&mut b.ty);
+        }
+        if let Some(b) = &mut op.success.body {
+            rewrite(b);
+        }
+        for e in &mut op.errors {
+            if let Some(b) = &mut e.body {
+                rewrite(b);
+            }
+        }
+        rewrite(&mut op.error_body);
+    }
+    propagate_validation(&mut kept);
+    name_types(&mut api, &mut kept, &kept_hints);
+    api.types = kept;
+    api
+}
+
+/// A request-side view of a schema that came out the same as its response-side view is
+/// the same type. Repeats until nothing changes, since folding children can make parents
+/// equal.
+fn merge_write_views(defs: &mut [TypeDef], hints: &[NameHint], redirects: &mut BTreeMap<TypeId, TypeId>) {
+    loop {
+        let resolved = |id: TypeId, r: &BTreeMap<TypeId, TypeId>| follow(id, r);
+        let kinds: Vec<TypeKind> = defs
+            .iter()
+            .map(|d| {
+                let mut k = d.kind.clone();
+                for_each_ref(&mut k, &mut |t| redirect_ref(t, redirects));
+                if let TypeKind::Tagged(t) = &mut k {
+                    for v in &mut t.variants {
+                        v.ty = resolved(v.ty, redirects);
+                    }
+                }
+                k
+            })
+            .collect();
+        let mut changed = false;
+        for i in 0..defs.len() {
+            if hints[i].direction != Direction::Write || redirects.contains_key(&TypeId(i)) {
+                continue;
+            }
+            let twin = (0..defs.len()).find(|&j| {
+                j != i
+                    && hints[j].direction == Direction::Read
+                    && hints[j].base == hints[i].base
+                    && !redirects.contains_key(&TypeId(j))
+                    && kinds[j] == kinds[i]
+                    && defs[j].doc == defs[i].doc
+            });
+            if let Some(j) = twin {
+                redirects.insert(TypeId(i), TypeId(j));
+                defs[j].validated |= defs[i].validated;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+fn follow(mut id: TypeId, redirects: &BTreeMap<TypeId, TypeId>) -> TypeId {
+    // Redirect chains are short and acyclic by construction; the bound guards anyway.
+    for _ in 0..=redirects.len() {
+        match redirects.get(&id) {
+            Some(next) if *next != id => id = *next,
+            _ => break,
+        }
+    }
+    id
+}
+
+fn redirect_ref(t: &mut TypeRef, redirects: &BTreeMap<TypeId, TypeId>) {
+    if let TypeRef::Named(id) = t {
+        *id = follow(*id, redirects);
+    }
+}
+
+/// New ids for the types that survive, in their old order, and where redirected ones go.
+fn compact(defs: &[TypeDef], redirects: &BTreeMap<TypeId, TypeId>) -> BTreeMap<TypeId, TypeId> {
+    let mut remap = BTreeMap::new();
+    let mut next = 0;
+    for i in 0..defs.len() {
+        if !redirects.contains_key(&TypeId(i)) {
+            remap.insert(TypeId(i), TypeId(next));
+            next += 1;
+        }
+    }
+    for i in 0..defs.len() {
+        let target = follow(TypeId(i), redirects);
+        if let Some(new) = remap.get(&target).copied() {
+            remap.insert(TypeId(i), new);
+        }
+    }
+    remap
+}
+
+fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
+    visit_ref(t, &mut |t| {
+        if let TypeRef::Named(id) = t {
+            if let Some(new) = remap.get(id) {
+                *id = *new;
+            }
+        }
+    });
+}
+
+fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
+    match t {
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Open(inner) | TypeRef::Nullable(inner) => visit_ref(inner, f),
+        _ => f(t),
+    }
+}
+
+/// Calls `f` on every type reference a definition holds (not on tagged variant ids).
+pub(super) fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
+    let mut visit = |t: &mut TypeRef| visit_ref(t, f);
+    match kind {
+        TypeKind::Struct(s) => {
+            for field in &mut s.fields {
+                visit(&mut field.ty);
+            }
+            if let Some(a) = &mut s.additional {
+                visit(a);
+            }
+        }
+        TypeKind::Untagged(u) => {
+            for v in &mut u.variants {
+                visit(&mut v.ty);
+            }
+        }
+        TypeKind::Alias(t) => visit(t),
+        TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
+    }
+}
+
+/// A validated type checks its parts, so everything it contains must be validatable too.
+fn propagate_validation(types: &mut [TypeDef]) {
+    let mut stack: Vec<TypeId> = (0..types.len()).filter(|&i| types[i].validated).map(TypeId).collect();
+    let mut seen: BTreeSet<TypeId> = stack.iter().copied().collect();
+    while let Some(id) = stack.pop() {
+        let mut children = Vec::new();
+        let mut kind = types[id.0].kind.clone();
+        for_each_ref(&mut kind, &mut |t| {
+            if let TypeRef::Named(c) = t {
+                children.push(*c);
+            }
+        });
+        if let TypeKind::Tagged(t) = &kind {
+            children.extend(t.variants.iter().map(|v| v.ty));
+        }
+        for c in children {
+            if matches!(types[c.0].kind, TypeKind::Enum(_)) {
+                continue;
+            }
+            types[c.0].validated = true;
+            if seen.insert(c) {
+                stack.push(c);
+            }
+        }
+    }
+}
+
+/// Decides type names. Component names lose their package prefix unless two components
+/// would then share a name; a request-side view of a schema that also has a response-side
+/// view gets `Request` appended. Remaining clashes are numbered in arena order.
+fn name_types(api: &mut Api, types: &mut [TypeDef], hints: &[NameHint]) {
+    let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for h in hints {
+        short_owner.entry(type_ident(&h.base, true)).or_default().insert(h.base.as_str());
+    }
+    let read_bases: BTreeSet<&str> =
+        hints.iter().filter(|h| h.direction == Direction::Read).map(|h| h.base.as_str()).collect();
+    let mut scope = Scope::with_reserved(&[]);
+    for (def, hint) in types.iter_mut().zip(hints) {
+        let short = short_owner.get(&type_ident(&hint.base, true)).is_none_or(|owners| owners.len() <= 1);
+        let mut name = type_ident(&hint.base, short);
+        if hint.direction == Direction::Write
+            && read_bases.contains(hint.base.as_str())
+            && !matches!(def.kind, TypeKind::Enum(_))
+        {
+            name.push_str("Request");
+        }
+        def.name = scope.claim(name);
+    }
+    for set in &mut api.header_sets {
+        // A set shared by several operations is named for what it is, not for one of them.
+        let base = match set.used_by.as_slice() {
+            [only] => format!("{only} headers"),
+            _ => "response headers".to_string(),
+        };
+        set.name = scope.claim(type_ident(&base, true));
+    }
+    for op in &mut api.operations {
+        op.params_type = scope.claim(type_ident(&format!("{} params", op.operation_id), true));
+    }
+}

@@ -1,0 +1,107 @@
+//! Resolve: the `openapiv3` document into the intermediate model.
+//!
+//! The passes run in this order:
+//! 1. `operations` walks every operation and converts the schemas it uses, on demand,
+//!    through `schema` (which follows `$ref`s, merges `allOf` with `view`, and builds
+//!    tagged enums for discriminated `oneOf` in `one_of`).
+//! 2. `finish` folds duplicate types together, decides every type name, and compacts the
+//!    type arena into the model.
+//!
+//! A schema is converted separately for each *direction*: what the client reads from
+//! responses and what it writes in requests differ (readOnly properties are never
+//! written; enum values the client does not know are accepted only when read).
+
+mod finish;
+mod one_of;
+mod operations;
+mod refs;
+mod schema;
+mod view;
+
+use crate::diagnostics::Diagnostics;
+use crate::load::Loaded;
+use crate::model::{Api, TypeDef, TypeId, TypeRef};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Data the client receives.
+    Read,
+    /// Data the client sends.
+    Write,
+}
+
+/// Where a type's name comes from, kept until the naming pass decides the final name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NameHint {
+    /// A raw name: a component schema name, a title, or a path of words.
+    base: String,
+    /// The component schema this type is a view of, if any.
+    component: Option<String>,
+    direction: Direction,
+}
+
+/// The type arena while resolving. Entries are `None` while a referenced component is
+/// being converted, which is what lets recursive schemas refer to themselves.
+struct Arena {
+    defs: Vec<Option<TypeDef>>,
+    hints: Vec<NameHint>,
+    /// Types found to be the same as another; rewritten away by `finish`.
+    redirects: BTreeMap<TypeId, TypeId>,
+}
+
+impl Arena {
+    fn reserve(&mut self, hint: NameHint) -> TypeId {
+        self.defs.push(None);
+        self.hints.push(hint);
+        TypeId(self.defs.len() - 1)
+    }
+
+    /// Adds an inline type, or returns an existing one with the same name hint and the same
+    /// definition: specs often repeat one inline schema (an error body, say) many times.
+    fn intern(&mut self, def: TypeDef, hint: NameHint) -> TypeId {
+        let same = self.defs.iter().zip(&self.hints).position(|(d, h)| {
+            h.base == hint.base
+                && d.as_ref().is_some_and(|d| d.kind == def.kind && d.doc == def.doc && d.validated == def.validated)
+        });
+        if let Some(i) = same {
+            return TypeId(i);
+        }
+        self.defs.push(Some(def));
+        self.hints.push(hint);
+        TypeId(self.defs.len() - 1)
+    }
+}
+
+/// Key of a converted component schema: its name, the direction, and the discriminator
+/// property removed from it when it is a variant of a tagged enum.
+type ComponentKey = (String, Direction, Option<String>);
+
+pub struct Resolver<'a> {
+    loaded: &'a Loaded,
+    diags: Diagnostics,
+    arena: Arena,
+    components: BTreeMap<ComponentKey, TypeRef>,
+    in_progress: BTreeMap<ComponentKey, TypeId>,
+    /// Component names whose allOf is being expanded, to detect allOf cycles.
+    expanding: Vec<String>,
+}
+
+/// Runs every resolve pass. Returns the model, or `None` when errors were found; either
+/// way the diagnostics list every problem seen.
+pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
+    let mut r = Resolver {
+        loaded,
+        diags: Diagnostics::default(),
+        arena: Arena { defs: Vec::new(), hints: Vec::new(), redirects: BTreeMap::new() },
+        components: BTreeMap::new(),
+        in_progress: BTreeMap::new(),
+        expanding: Vec::new(),
+    };
+    let api = operations::resolve_api(&mut r);
+    if r.diags.has_errors() {
+        return (None, r.diags);
+    }
+    let api = finish::finish(api, r.arena, &mut r.diags);
+    (Some(api), r.diags)
+}

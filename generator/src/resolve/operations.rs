@@ -1,0 +1,363 @@
+//! Operations: parameters, request bodies, responses and security, in spec order.
+
+use super::view::{Member, SchemaRef};
+use super::{Direction, Resolver};
+use crate::diagnostics::pointer_push;
+use crate::model::{
+    Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation, Parameter, ParameterLocation,
+    RequestBody, ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
+};
+use crate::naming::{snake_ident, Scope};
+use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::collections::BTreeMap;
+
+pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
+    let doc = &r.loaded.document;
+    let mut api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        default_server: doc.servers.first().map(|s| s.url.clone()),
+        ..Api::default()
+    };
+    api.security_schemes = security_schemes(r);
+    let mut method_names = Scope::with_reserved(&["new", "builder", "base_url"]);
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = pointer_push("/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                r.diags.error(item_pointer, "path items given by `$ref` are not supported");
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let pointer = pointer_push(&item_pointer, method);
+            let operation_id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            if let Some(first) = seen_ids.get(&operation_id) {
+                r.diags.push(
+                    crate::diagnostics::Diagnostic::error(
+                        pointer_push(&pointer, "operationId"),
+                        format!("the operationId `{operation_id}` is already used by the operation at {first}"),
+                    )
+                    .with_help("operationIds must be unique within a document"),
+                );
+                continue;
+            }
+            seen_ids.insert(operation_id.clone(), pointer.clone());
+            let method_name = method_names.claim(snake_ident(&operation_id));
+            if let Some(operation) =
+                resolve_operation(r, &mut api, path, method, &item.parameters, op, pointer, operation_id, method_name)
+            {
+                api.operations.push(operation);
+            }
+        }
+    }
+    api
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_operation<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    path: &str,
+    method: &str,
+    path_parameters: &'a [ReferenceOr<openapiv3::Parameter>],
+    op: &'a openapiv3::Operation,
+    pointer: String,
+    operation_id: String,
+    method_name: String,
+) -> Option<Operation> {
+    let http_method = match method {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        _ => HttpMethod::Trace,
+    };
+    let parameters = parameters(r, path, &pointer, path_parameters, &op.parameters, &operation_id);
+    let request_body = op.request_body.as_ref().and_then(|body| {
+        let body_pointer = pointer_push(&pointer, "requestBody");
+        let (body, at) = r.follow(body, &body_pointer, "requestBodies", |c| &c.request_bodies)?;
+        let (content_type, media) = pick_content(&body.content)?;
+        let at = pointer_push(&pointer_push(&pointer_push(&at, "content"), content_type), "schema");
+        let ty = match &media.schema {
+            Some(s) if is_json(content_type) => {
+                r.type_of(&Member { pointer: at, schema: SchemaRef::of(s) }, Direction::Write, &format!("{operation_id} request"))
+            }
+            _ if content_type.starts_with("text/") => TypeRef::String,
+            _ => TypeRef::Bytes,
+        };
+        Some(RequestBody { content_type: content_type.to_string(), required: body.required, ty })
+    });
+
+    let responses_pointer = pointer_push(&pointer, "responses");
+    let mut success = SuccessResponse { status: None, body: None, headers: None };
+    let mut errors = Vec::new();
+    let mut entries: Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+    for (status, response) in &op.responses.responses {
+        let code = match status {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(n) => n * 100,
+        };
+        entries.push((Some(code), status.to_string(), response));
+    }
+    if let Some(default) = &op.responses.default {
+        entries.push((None, "default".to_string(), default));
+    }
+    for (code, key, response) in entries {
+        let at = pointer_push(&responses_pointer, &key);
+        let Some((response, at)) = r.follow(response, &at, "responses", |c| &c.responses) else { continue };
+        let body = pick_content(&response.content).map(|(content_type, media)| {
+            let schema_at = pointer_push(&pointer_push(&pointer_push(&at, "content"), content_type), "schema");
+            match &media.schema {
+                Some(s) if is_json(content_type) => {
+                    let hint = if code.is_some_and(|c| (200..300).contains(&c)) {
+                        format!("{operation_id} response")
+                    } else {
+                        format!("{operation_id} error")
+                    };
+                    r.type_of(&Member { pointer: schema_at, schema: SchemaRef::of(s) }, Direction::Read, &hint)
+                }
+                _ if content_type.starts_with("text/") => TypeRef::String,
+                _ => TypeRef::Bytes,
+            }
+        });
+        let is_success = code.is_some_and(|c| (200..300).contains(&c));
+        if is_success && success.status.is_none() {
+            success.status = code;
+            success.body = body;
+            success.headers = header_set(r, api, &response.headers, &at, &operation_id);
+        } else if !is_success {
+            errors.push(ErrorResponse { status: code, description: response.description.clone(), body });
+        }
+    }
+    let error_body = common_error_body(&errors);
+    let security = op.security.as_ref().or(r.loaded.document.security.as_ref());
+    let authenticated = security.is_some_and(|reqs| reqs.iter().any(|req| !req.is_empty()));
+    Some(Operation {
+        origin: pointer,
+        operation_id,
+        method_name,
+        http_method,
+        path: path.to_string(),
+        doc: op.description.clone().or_else(|| op.summary.clone()),
+        deprecated: op.deprecated,
+        parameters,
+        request_body,
+        success,
+        errors,
+        error_body,
+        params_type: String::new(),
+        authenticated,
+    })
+}
+
+/// All error responses of an operation usually share one body schema (Confluent's
+/// `Failure`); then that is the error body type. Otherwise bodies are kept as JSON.
+fn common_error_body(errors: &[ErrorResponse]) -> TypeRef {
+    let mut bodies = errors.iter().filter_map(|e| e.body.as_ref());
+    match bodies.next() {
+        Some(first) if bodies.all(|b| b == first) => first.clone(),
+        _ => TypeRef::Json,
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The media type a client uses: JSON when offered, else the first listed.
+fn pick_content(content: &openapiv3::Content) -> Option<(&str, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .find(|(k, _)| is_json(k))
+        .or_else(|| content.iter().next())
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+fn parameters<'a>(
+    r: &mut Resolver<'a>,
+    path: &str,
+    pointer: &str,
+    path_level: &'a [ReferenceOr<openapiv3::Parameter>],
+    op_level: &'a [ReferenceOr<openapiv3::Parameter>],
+    operation_id: &str,
+) -> Vec<Parameter> {
+    let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+    let mut found: Vec<(&'a openapiv3::Parameter, String)> = Vec::new();
+    let lists = [(path_level, pointer_push(&item_pointer, "parameters")), (op_level, pointer_push(pointer, "parameters"))];
+    for (list, base) in lists {
+        for (i, p) in list.iter().enumerate() {
+            let at = pointer_push(&base, &i.to_string());
+            let Some((p, at)) = r.follow(p, &at, "parameters", |c| &c.parameters) else { continue };
+            let data = p.parameter_data_ref();
+            // An operation's parameter replaces a path-level one with the same name and place.
+            found.retain(|(q, _)| {
+                let qd = q.parameter_data_ref();
+                !(qd.name == data.name && std::mem::discriminant(*q) == std::mem::discriminant(p))
+            });
+            found.push((p, at));
+        }
+    }
+    let mut scope = Scope::with_reserved(&["body", "params", "self_"]);
+    let mut out = Vec::new();
+    for (p, at) in found {
+        let data = p.parameter_data_ref();
+        let location = match p {
+            openapiv3::Parameter::Path { .. } => ParameterLocation::Path,
+            openapiv3::Parameter::Query { .. } => ParameterLocation::Query,
+            openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
+            openapiv3::Parameter::Cookie { .. } => {
+                r.diags.warning(at, "cookie parameters are not sent by this client");
+                continue;
+            }
+        };
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => r.type_of(
+                &Member { pointer: pointer_push(&at, "schema"), schema: SchemaRef::of(s) },
+                Direction::Write,
+                &format!("{operation_id} {}", data.name),
+            ),
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        out.push(Parameter {
+            wire_name: data.name.clone(),
+            rust_name: scope.claim(snake_ident(&data.name)),
+            location,
+            required: data.required || location == ParameterLocation::Path,
+            ty,
+            doc: data.description.clone(),
+        });
+    }
+    // Every `{name}` in the path template needs a path parameter to fill it.
+    for name in template_names(path) {
+        if !out.iter().any(|p| p.location == ParameterLocation::Path && p.wire_name == name) {
+            r.diags.push(
+                crate::diagnostics::Diagnostic::error(
+                    pointer.to_string(),
+                    format!("the path template names `{{{name}}}`, but the operation declares no path parameter `{name}`"),
+                )
+                .with_help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the parameters")),
+            );
+        }
+    }
+    out
+}
+
+/// The names between braces in a path template, in order.
+pub fn template_names(path: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+fn header_set<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    headers: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Header>>,
+    at: &str,
+    operation_id: &str,
+) -> Option<HeaderSetId> {
+    if headers.is_empty() {
+        return None;
+    }
+    let mut scope = Scope::new();
+    let mut list = Vec::new();
+    for (name, header) in headers {
+        let here = pointer_push(&pointer_push(at, "headers"), name);
+        let Some((header, _)) = r.follow(header, &here, "headers", |c| &c.headers) else { continue };
+        let schema_kind = match &header.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => match &s.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => HeaderKind::Integer,
+                openapiv3::SchemaKind::Type(openapiv3::Type::Number(_)) => HeaderKind::Number,
+                openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => HeaderKind::Boolean,
+                _ => HeaderKind::String,
+            },
+            _ => HeaderKind::String,
+        };
+        // Retry-After and X-RateLimit-Reset count seconds from now (Confluent documents
+        // its reset header as relative, unlike some other APIs), so they are durations.
+        let lower = name.to_ascii_lowercase();
+        let kind = if schema_kind == HeaderKind::Integer && (lower == "retry-after" || lower == "x-ratelimit-reset") {
+            HeaderKind::Seconds
+        } else {
+            schema_kind
+        };
+        list.push(ResponseHeader {
+            wire_name: name.clone(),
+            rust_name: scope.claim(snake_ident(name)),
+            kind,
+            doc: header.description.clone(),
+        });
+    }
+    if let Some(i) = api.header_sets.iter().position(|s| s.headers == list) {
+        api.header_sets[i].used_by.push(operation_id.to_string());
+        return Some(HeaderSetId(i));
+    }
+    api.header_sets.push(HeaderSet { name: String::new(), headers: list, used_by: vec![operation_id.to_string()] });
+    Some(HeaderSetId(api.header_sets.len() - 1))
+}
+
+fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
+    let Some(components) = r.loaded.document.components.as_ref() else { return Vec::new() };
+    let mut out = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let at = pointer_push("/components/securitySchemes", name);
+        let Some((scheme, at)) = r.follow(scheme, &at, "securitySchemes", |c| &c.security_schemes) else { continue };
+        let name = name.clone();
+        match scheme {
+            openapiv3::SecurityScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "basic" => out.push(SecurityScheme::HttpBasic { name, doc: description.clone() }),
+                "bearer" => out.push(SecurityScheme::HttpBearer { name, doc: description.clone() }),
+                other => r.diags.warning(at, format!("the HTTP auth scheme `{other}` is not supported")),
+            },
+            openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
+                Some(cc) => out.push(SecurityScheme::OAuth2ClientCredentials {
+                    name,
+                    token_url: cc.token_url.clone(),
+                    doc: description.clone(),
+                }),
+                None => r.diags.warning(at, "only the OAuth2 client credentials flow is supported"),
+            },
+            openapiv3::SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
+                    openapiv3::APIKeyLocation::Header => ParameterLocation::Header,
+                    openapiv3::APIKeyLocation::Cookie => {
+                        r.diags.warning(at, "API keys in cookies are not supported");
+                        continue;
+                    }
+                };
+                out.push(SecurityScheme::ApiKey { name, location, key_name: key_name.clone(), doc: description.clone() });
+            }
+            openapiv3::SecurityScheme::OpenIDConnect { .. } => {
+                r.diags.warning(at, "OpenID Connect security schemes are not supported");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_names;
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(template_names("/a/{id}/b/{other_id}"), vec!["id", "other_id"]);
+        assert!(template_names("/plain").is_empty());
+        assert_eq!(template_names("/broken/{x"), Vec::<&str>::new());
+    }
+}

@@ -1,0 +1,374 @@
+//! Converting schemas into type references, creating named types where a schema needs one.
+
+use super::view::{Additional, Kind, Member, SchemaRef, SchemaView};
+use super::{Direction, NameHint, Resolver};
+use crate::model::{
+    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::naming::{camel_ident, Scope};
+use openapiv3::ReferenceOr;
+use serde_json::Value;
+
+/// What the caller of a conversion wants done with a named type the schema produces.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Target {
+    /// Fill this reserved arena slot rather than adding a new entry.
+    pub slot: Option<TypeId>,
+    /// Leave this property out (the discriminator of a tagged enum variant).
+    pub omit: Option<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// The type of a schema written at `member.pointer`. `hint` names the type should the
+    /// schema need one and have no title.
+    pub(super) fn type_of(&mut self, member: &Member<'a>, dir: Direction, hint: &str) -> TypeRef {
+        match member.schema {
+            SchemaRef::Ref(reference) => self.component_type(reference, &member.pointer, dir, None),
+            SchemaRef::Inline(schema) => {
+                let view = SchemaView::of(schema, &member.pointer);
+                self.type_of_view(view, dir, hint, Target::default())
+            }
+        }
+    }
+
+    /// The type of a component schema, converting it once per direction.
+    pub(super) fn component_type(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+        dir: Direction,
+        omit: Option<&str>,
+    ) -> TypeRef {
+        let Some((name, schema)) = self.schema_component(reference, pointer) else {
+            return TypeRef::Json;
+        };
+        let key = (name.clone(), dir, omit.map(str::to_string));
+        if let Some(done) = self.components.get(&key) {
+            return done.clone();
+        }
+        if let Some(id) = self.in_progress.get(&key) {
+            return TypeRef::Named(*id);
+        }
+        let def_pointer = crate::diagnostics::pointer_push("/components/schemas", &name);
+        let schema = match schema {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => {
+                // A component that is itself only a reference is the same type.
+                let t = self.component_type(reference, &def_pointer, dir, omit);
+                self.components.insert(key, t.clone());
+                return t;
+            }
+        };
+        let slot = self.arena.reserve(NameHint { base: name.clone(), component: Some(name.clone()), direction: dir });
+        self.in_progress.insert(key.clone(), slot);
+        let view = SchemaView::of(schema, &def_pointer);
+        let target = Target { slot: Some(slot), omit: omit.map(str::to_string) };
+        let result = self.type_of_view(view, dir, &name, target);
+        self.in_progress.remove(&key);
+        let result = match result {
+            // The schema filled its slot (possibly wrapped, e.g. `Open` or `Nullable`).
+            _ if self.arena.defs[slot.0].is_some() => result,
+            TypeRef::Named(other) => {
+                // The component is another named type under a new name (e.g. an allOf that
+                // only adds annotations to a reference).
+                self.arena.redirects.insert(slot, other);
+                result
+            }
+            other => {
+                // A primitive, array or map component: an alias keeps its name and doc.
+                let doc = schema.schema_data.description.clone();
+                self.arena.defs[slot.0] = Some(TypeDef {
+                    name: String::new(),
+                    origin: def_pointer,
+                    doc,
+                    validated: dir == Direction::Write,
+                    kind: TypeKind::Alias(other),
+                });
+                TypeRef::Named(slot)
+            }
+        };
+        self.components.insert(key, result.clone());
+        result
+    }
+
+    pub(super) fn type_of_view(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
+        let nullable = view.nullable;
+        let t = self.type_of_view_inner(view, dir, hint, target);
+        if nullable && !matches!(t, TypeRef::Nullable(_)) {
+            TypeRef::Nullable(Box::new(t))
+        } else {
+            t
+        }
+    }
+
+    fn type_of_view_inner(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
+        let hint = view.title.map(str::to_string).unwrap_or_else(|| hint.to_string());
+        if !view.all_of.is_empty() {
+            if let Some(shortcut) = self.all_of_shortcut(&view, dir, &target) {
+                return shortcut;
+            }
+            let merged = self.expand_all_of(view);
+            return self.type_of_view_inner(merged, dir, &hint, target);
+        }
+        if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            return self.choice_type(view, dir, &hint, target);
+        }
+        if let Some(t) = self.enum_type(&view, dir, &hint, &target) {
+            return t;
+        }
+        match view.kind {
+            Some(Kind::Object) => self.object_type(view, dir, &hint, target),
+            Some(Kind::Array) => {
+                let item = match &view.items {
+                    Some(m) => self.type_of(&m.clone(), dir, &format!("{hint} item")),
+                    None => TypeRef::Json,
+                };
+                TypeRef::Array(Box::new(item))
+            }
+            Some(Kind::String) => TypeRef::String,
+            Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") { IntegerKind::I32 } else { IntegerKind::I64 }),
+            Some(Kind::Number) => TypeRef::Number,
+            Some(Kind::Boolean) => TypeRef::Boolean,
+            Some(Kind::Unknown) => {
+                self.diags.error(
+                    crate::diagnostics::pointer_push(&view.pointer, "type"),
+                    format!(
+                        "`{}` is not a JSON Schema type; use one of string, number, integer, boolean, object, array",
+                        view.type_name.unwrap_or_default()
+                    ),
+                );
+                TypeRef::Json
+            }
+            None => TypeRef::Json,
+        }
+    }
+
+    /// `allOf: [$ref: X, {only annotations or required}]` is X itself: the annotations
+    /// do not change the shape, so no second copy of X is made.
+    fn all_of_shortcut(&mut self, view: &SchemaView<'a>, dir: Direction, target: &Target) -> Option<TypeRef> {
+        if target.omit.is_some() {
+            return None;
+        }
+        let mut own = view.clone();
+        own.all_of.clear();
+        own.title = None;
+        own.description = None;
+        own.nullable = false;
+        own.read_only = false;
+        own.write_only = false;
+        own.required.clear();
+        if !own.is_annotation_only() {
+            return None;
+        }
+        let mut shaping = Vec::new();
+        for m in &view.all_of {
+            match m.schema {
+                SchemaRef::Ref(_) => shaping.push(m.clone()),
+                SchemaRef::Inline(s) => {
+                    let mut v = SchemaView::of(s, &m.pointer);
+                    v.required.clear();
+                    if !v.is_annotation_only() {
+                        shaping.push(m.clone());
+                    }
+                }
+            }
+        }
+        match shaping.as_slice() {
+            [only @ Member { schema: SchemaRef::Ref(r), .. }] => Some(self.component_type(r, &only.pointer, dir, None)),
+            _ => None,
+        }
+    }
+
+    /// The flat view of a schema or reference, with its own allOf already merged.
+    pub(super) fn flat_view(&mut self, member: &Member<'a>) -> Option<SchemaView<'a>> {
+        match member.schema {
+            SchemaRef::Inline(s) => Some(self.expand_all_of(SchemaView::of(s, &member.pointer))),
+            SchemaRef::Ref(reference) => {
+                let (name, schema) = self.schema_component(reference, &member.pointer)?;
+                if self.expanding.contains(&name) {
+                    let chain = self.expanding.join(" -> ");
+                    self.diags.error(
+                        member.pointer.clone(),
+                        format!("allOf cycle: `{name}` includes itself through {chain} -> {name}"),
+                    );
+                    return None;
+                }
+                let pointer = crate::diagnostics::pointer_push("/components/schemas", &name);
+                let inner = Member { pointer, schema: SchemaRef::of(schema) };
+                self.expanding.push(name);
+                let v = self.flat_view(&inner);
+                self.expanding.pop();
+                v
+            }
+        }
+    }
+
+    /// Merges a view's allOf members into it.
+    pub(super) fn expand_all_of(&mut self, mut view: SchemaView<'a>) -> SchemaView<'a> {
+        let members = std::mem::take(&mut view.all_of);
+        for m in members {
+            if let Some(v) = self.flat_view(&m) {
+                view.absorb(v);
+            }
+        }
+        view
+    }
+
+    fn object_type(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
+        if view.properties.is_empty() {
+            // A free-form object or a map: no named type is needed.
+            let value = match &view.additional {
+                Some(Additional::Schema(m)) => self.type_of(&m.clone(), dir, &format!("{hint} value")),
+                _ => TypeRef::Json,
+            };
+            return TypeRef::Map(Box::new(value));
+        }
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        for (name, contributions) in &view.properties {
+            if target.omit.as_deref() == Some(*name) {
+                continue;
+            }
+            let flags = self.property_flags(contributions);
+            if dir == Direction::Write && flags.read_only {
+                continue;
+            }
+            let field_hint = format!("{hint} {name}");
+            let ty = match contributions.as_slice() {
+                [one] => self.type_of(one, dir, &field_hint),
+                many => {
+                    let merged = SchemaView {
+                        pointer: many[0].pointer.clone(),
+                        all_of: many.to_vec(),
+                        ..SchemaView::default()
+                    };
+                    self.type_of_view(merged, dir, &field_hint, Target::default())
+                }
+            };
+            fields.push(Field {
+                wire_name: name.to_string(),
+                rust_name: scope.claim(crate::naming::snake_ident(name)),
+                ty,
+                required: view.required.contains(name),
+                doc: flags.description,
+                constraints: flags.constraints,
+            });
+        }
+        let additional = match &view.additional {
+            Some(Additional::Schema(m)) => Some(self.type_of(&m.clone(), dir, &format!("{hint} value"))),
+            _ => None,
+        };
+        let def = TypeDef {
+            name: String::new(),
+            origin: view.pointer.clone(),
+            doc: view.description.map(str::to_string),
+            validated: dir == Direction::Write,
+            kind: TypeKind::Struct(StructDef { fields, additional }),
+        };
+        TypeRef::Named(self.place(def, hint, dir, target))
+    }
+
+    /// Puts a finished definition into its reserved slot, or interns it.
+    pub(super) fn place(&mut self, def: TypeDef, hint: &str, dir: Direction, target: Target) -> TypeId {
+        match target.slot {
+            Some(slot) => {
+                self.arena.defs[slot.0] = Some(def);
+                slot
+            }
+            None => self.arena.intern(def, NameHint { base: hint.to_string(), component: None, direction: dir }),
+        }
+    }
+
+    /// The flags, doc and constraints of a property, read through references and allOf.
+    fn property_flags(&mut self, contributions: &[Member<'a>]) -> PropertyFlags {
+        let mut flags = PropertyFlags::default();
+        for m in contributions {
+            let Some(v) = self.flat_view(m) else { continue };
+            flags.read_only |= v.read_only;
+            if flags.description.is_none() {
+                flags.description = v.description.map(str::to_string);
+            }
+            merge_constraints(&mut flags.constraints, &v.constraints);
+            if let Some(items) = &v.items {
+                if let Some(iv) = self.flat_view(&items.clone()) {
+                    if !iv.constraints.is_empty() {
+                        flags.constraints.items = Some(Box::new(iv.constraints.clone()));
+                    }
+                }
+            }
+        }
+        flags.constraints = self.checked_constraints(flags.constraints, contributions);
+        flags
+    }
+
+    /// Drops a `pattern` the Rust regex engine cannot compile, with a warning: the
+    /// generated code must never fail on a pattern at run time.
+    fn checked_constraints(&mut self, mut c: Constraints, at: &[Member<'a>]) -> Constraints {
+        let pointer = at.first().map(|m| m.pointer.clone()).unwrap_or_default();
+        if let Some(p) = &c.pattern {
+            if let Err(e) = regex::Regex::new(p) {
+                self.diags.warning(
+                    crate::diagnostics::pointer_push(&pointer, "pattern"),
+                    format!("the pattern is not a regular expression this client can check, so it is not validated: {e}"),
+                );
+                c.pattern = None;
+            }
+        }
+        if let Some(items) = c.items.take() {
+            let inner = self.checked_constraints(*items, at);
+            if !inner.is_empty() {
+                c.items = Some(Box::new(inner));
+            }
+        }
+        c
+    }
+
+    /// A string enum (or `x-extensible-enum`) becomes a named Rust enum. Read from a
+    /// server, it is wrapped in `Open` so that values added later are kept.
+    fn enum_type(&mut self, view: &SchemaView<'a>, dir: Direction, hint: &str, target: &Target) -> Option<TypeRef> {
+        let values = if view.enumeration.is_empty() { &view.extensible_enum } else { &view.enumeration };
+        let has_string = values.iter().any(Value::is_string);
+        if !has_string || !values.iter().all(|v| v.is_string() || v.is_null()) {
+            return None;
+        }
+        if matches!(view.kind, Some(k) if k != Kind::String) {
+            return None;
+        }
+        let mut scope = Scope::new();
+        let variants = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| EnumVariant { wire_value: v.to_string(), rust_name: scope.claim(camel_ident(v)) })
+            .collect();
+        let def = TypeDef {
+            name: String::new(),
+            origin: view.pointer.clone(),
+            doc: view.description.map(str::to_string),
+            // Enums are the same in both directions; only their use differs.
+            validated: false,
+            kind: TypeKind::Enum(EnumDef { variants }),
+        };
+        let id = self.place(def, hint, Direction::Read, target.clone());
+        let t = TypeRef::Named(id);
+        Some(if dir == Direction::Read { TypeRef::Open(Box::new(t)) } else { t })
+    }
+}
+
+#[derive(Default)]
+struct PropertyFlags {
+    read_only: bool,
+    description: Option<String>,
+    constraints: Constraints,
+}
+
+fn merge_constraints(into: &mut Constraints, from: &Constraints) {
+    into.min_length = into.min_length.or(from.min_length);
+    into.max_length = into.max_length.or(from.max_length);
+    if into.pattern.is_none() {
+        into.pattern = from.pattern.clone();
+    }
+    into.minimum = into.minimum.or(from.minimum);
+    into.maximum = into.maximum.or(from.maximum);
+    into.min_items = into.min_items.or(from.min_items);
+    into.max_items = into.max_items.or(from.max_items);
+}

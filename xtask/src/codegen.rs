@@ -1,0 +1,178 @@
+//! The checked-in client crates, and generating a crate for any spec.
+
+use crate::files::{differences, write_crate, Difference};
+use crate::Failure;
+use generator::diagnostics::Diagnostic;
+use generator::Settings;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A client crate kept in this repository: which spec it comes from and where it lives.
+struct Target {
+    spec: &'static str,
+    out: &'static str,
+    crate_name: &'static str,
+}
+
+/// The crates `cargo xtask codegen` maintains. `generated/` is the client for `spec/`;
+/// `e2e/` is a client for a small fixture with a request body, which the seed operation
+/// does not have, so that the write path is tested end to end too.
+const TARGETS: &[Target] = &[
+    Target {
+        spec: "spec/confluent-custom-connector-plugin.yaml",
+        out: "generated",
+        crate_name: "confluent-custom-plugin-client",
+    },
+    Target { spec: "generator/tests/fixtures/e2e/create_plugin.yaml", out: "e2e", crate_name: "e2e-fixture-client" },
+];
+
+/// Dev-dependencies of the checked-in crates, whose hand-written tests run the client
+/// against a real HTTP server.
+const DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    ("tokio", r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#),
+    ("wiremock", r#""0.6""#),
+];
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Each target crate's folder with the files it should hold.
+type Rendered = Vec<(PathBuf, Vec<generator::GeneratedFile>)>;
+
+/// What every target would be, or the rendered diagnostics of the first spec that fails
+/// (with `true` when the failure is I/O rather than the spec).
+fn render_targets(root: &Path) -> Result<Rendered, (String, bool)> {
+    let mut out = Vec::new();
+    for t in TARGETS {
+        let text = std::fs::read_to_string(root.join(t.spec)).map_err(|e| (format!("cannot read {}: {e}", t.spec), true))?;
+        let settings = Settings {
+            crate_name: t.crate_name.into(),
+            spec_label: t.spec.into(),
+            standalone: false,
+            dev_dependencies: DEV_DEPENDENCIES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        };
+        match generator::generate(&text, &settings) {
+            Ok(generated) => {
+                print_diagnostics(t.spec, &generated.warnings);
+                out.push((root.join(t.out), generated.files));
+            }
+            Err(diagnostics) => return Err((render_diagnostics(t.spec, &diagnostics), false)),
+        }
+    }
+    Ok(out)
+}
+
+/// Checks (writing nothing) or regenerates the checked-in crates.
+pub fn codegen(check: bool) -> Result<ExitCode, Failure> {
+    let root = workspace_root();
+    let targets = match render_targets(&root) {
+        Ok(t) => t,
+        Err((message, true)) => return Err(Failure::Io(message)),
+        Err((message, false)) => {
+            eprintln!("{message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if check {
+        let stale = check_targets(&targets).map_err(Failure::Io)?;
+        if stale.is_empty() {
+            println!("generated code is up to date");
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("generated code is out of date:");
+        for line in &stale {
+            eprintln!("  {line}");
+        }
+        eprintln!("run `cargo xtask codegen` and commit the result");
+        return Ok(ExitCode::from(1));
+    }
+    for (dir, files) in &targets {
+        let written = write_crate(dir, files).map_err(Failure::Io)?;
+        for path in &written {
+            println!("wrote {}", path.strip_prefix(&root).unwrap_or(path).display());
+        }
+        if written.is_empty() {
+            println!("{} is up to date", dir.strip_prefix(&root).unwrap_or(dir).display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_targets(targets: &Rendered) -> Result<Vec<String>, String> {
+    let mut lines = Vec::new();
+    for (dir, files) in targets {
+        for d in differences(dir, files)? {
+            lines.push(match d {
+                Difference::Stale(p) => format!("stale:   {}", p.display()),
+                Difference::Missing(p) => format!("missing: {}", p.display()),
+                Difference::Extra(p) => format!("extra:   {} (not written by the generator)", p.display()),
+            });
+        }
+    }
+    Ok(lines)
+}
+
+pub fn generate_standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode, Failure> {
+    let text = std::fs::read(spec).map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
+    let label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+    let text = match String::from_utf8(text) {
+        Ok(t) => t,
+        Err(_) => {
+            eprintln!("{label}: error: the file is not UTF-8 text, so it cannot be a YAML or JSON document");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let crate_name = name.unwrap_or_else(|| {
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let cleaned = cleaned.trim_matches('-').to_string();
+        if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) { format!("client-{cleaned}") } else { format!("{cleaned}-client") }
+    });
+    if crate_name.is_empty() || !crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Failure::Usage(format!("`{crate_name}` is not a valid crate name")));
+    }
+    let settings = Settings::new(crate_name, label.clone());
+    match generator::generate(&text, &settings) {
+        Ok(generated) => {
+            print_diagnostics(&label, &generated.warnings);
+            let written = write_crate(out, &generated.files).map_err(Failure::Io)?;
+            println!("wrote {} files to {}", written.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(diagnostics) => {
+            eprintln!("{}", render_diagnostics(&label, &diagnostics));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn render_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut text: Vec<String> = diagnostics.iter().map(|d| d.display(file).to_string()).collect();
+    let errors = diagnostics.iter().filter(|d| d.severity == generator::diagnostics::Severity::Error).count();
+    text.push(format!("{file}: {errors} error(s); nothing was written"));
+    text.join("\n")
+}
+
+fn print_diagnostics(file: &str, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{}", d.display(file));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when the checked-in crates do not match the specs and generator.
+    #[test]
+    fn checked_in_crates_are_fresh() {
+        let root = workspace_root();
+        let targets = match render_targets(&root) {
+            Ok(t) => t,
+            Err((message, _)) => panic!("a checked-in spec does not generate:\n{message}"),
+        };
+        let stale = check_targets(&targets).expect("the crates can be read");
+        assert!(stale.is_empty(), "run `cargo xtask codegen`:\n{}", stale.join("\n"));
+    }
+}

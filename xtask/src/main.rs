@@ -1,0 +1,75 @@
+//! `cargo xtask`: the project's own commands.
+//!
+//! - `cargo xtask codegen [--check]`: regenerate (or check) the checked-in client crates.
+//! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: write a client crate for
+//!   any OpenAPI 3.0 document.
+//!
+//! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
+//! use or an I/O failure.
+
+mod codegen;
+mod files;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+  cargo xtask generate --spec FILE --out DIR [--name CRATE]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub enum Failure {
+    Usage(String),
+    Io(String),
+}
+
+fn run(args: &[String]) -> Result<ExitCode, Failure> {
+    let (command, rest) = args.split_first().ok_or_else(|| Failure::Usage("no command given".into()))?;
+    match command.as_str() {
+        "codegen" => {
+            let check = match rest {
+                [] => false,
+                [flag] if flag == "--check" => true,
+                _ => return Err(Failure::Usage(format!("unexpected arguments to codegen: {}", rest.join(" ")))),
+            };
+            codegen::codegen(check)
+        }
+        "generate" => {
+            let mut spec = None;
+            let mut out = None;
+            let mut name = None;
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
+                let mut value = || it.next().cloned().ok_or_else(|| Failure::Usage(format!("{flag} needs a value")));
+                match flag.as_str() {
+                    "--spec" => spec = Some(PathBuf::from(value()?)),
+                    "--out" => out = Some(PathBuf::from(value()?)),
+                    "--name" => name = Some(value()?),
+                    other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
+                }
+            }
+            let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
+            let out = out.ok_or_else(|| Failure::Usage("--out is required".into()))?;
+            codegen::generate_standalone(&spec, &out, name)
+        }
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(Failure::Usage(format!("unknown command `{other}`"))),
+    }
+}
