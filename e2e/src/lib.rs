@@ -3,7 +3,11 @@
 //! Custom Connector Plugin fixture (API version 0.0.1): a typed, validated async client.
 
 // Names of types and variants come from the spec, so naming lints are not this crate's to fix.
-#![allow(clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::too_many_arguments
+)]
 
 #[rustfmt::skip]
 pub mod client;
@@ -12,5 +16,8 @@ pub mod runtime;
 pub mod types;
 
 pub use client::*;
-pub use runtime::{ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error, Open, RateLimit, Secret, ValidationError};
+pub use runtime::{
+    ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error,
+    Open, RateLimit, Secret, ValidationError,
+};
 pub use types::*;

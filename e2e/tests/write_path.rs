@@ -2,16 +2,20 @@
 //! validation before sending, readOnly fields never sent, parameters on the wire.
 
 use e2e_fixture_client::{
-    Client, Credentials, CustomConnectorPluginCloud, CustomConnectorPluginConnectorType, CustomConnectorPluginRequest,
-    CustomConnectorPluginUploadSourceRequest, Error, ListConnectV1CustomConnectorPluginsParams, Open,
-    UploadSourcePresignedUrl,
+    Client, Credentials, CustomConnectorPluginCloud, CustomConnectorPluginConnectorType,
+    CustomConnectorPluginRequest, CustomConnectorPluginUploadSourceRequest, Error,
+    ListConnectV1CustomConnectorPluginsParams, Open, UploadSourcePresignedUrl,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().base_url(server.uri()).credentials(Credentials::api_key("id", "secret")).build().expect("builds")
+    Client::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::api_key("id", "secret"))
+        .build()
+        .expect("builds")
 }
 
 fn request() -> CustomConnectorPluginRequest {
@@ -22,9 +26,13 @@ fn request() -> CustomConnectorPluginRequest {
         connector_type: CustomConnectorPluginConnectorType::Source,
         cloud: Some(CustomConnectorPluginCloud::Aws),
         sensitive_config_properties: Some(vec!["passwords".into()]),
-        upload_source: Some(CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(UploadSourcePresignedUrl {
-            upload_id: "e53bb2e8".into(),
-        })),
+        upload_source: Some(
+            CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(
+                UploadSourcePresignedUrl {
+                    upload_id: "e53bb2e8".into(),
+                },
+            ),
+        ),
     }
 }
 
@@ -53,23 +61,44 @@ async fn a_valid_body_is_sent_without_read_only_fields() {
             "sensitive_config_properties": ["passwords"],
             "upload_source": {"location": "PRESIGNED_URL_LOCATION", "upload_id": "e53bb2e8"}
         })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created()).insert_header("X-Request-Id", "req-c"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(created())
+                .insert_header("X-Request-Id", "req-c"),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server).create_connect_v1_custom_connector_plugin(&request()).await.expect("created");
+    let response = client(&server)
+        .create_connect_v1_custom_connector_plugin(&request())
+        .await
+        .expect("created");
     assert_eq!(response.status, 201);
     assert_eq!(response.headers.x_request_id.as_deref(), Some("req-c"));
     assert_eq!(response.body.id.as_deref(), Some("ccp-1"));
-    assert_eq!(response.body.cloud, Some(Open::Known(CustomConnectorPluginCloud::Aws)));
+    assert_eq!(
+        response.body.cloud,
+        Some(Open::Known(CustomConnectorPluginCloud::Aws))
+    );
 }
 
 async fn refused(body: CustomConnectorPluginRequest) -> Vec<(String, String)> {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(created())).expect(0).mount(&server).await;
-    match client(&server).create_connect_v1_custom_connector_plugin(&body).await {
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(created()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    match client(&server)
+        .create_connect_v1_custom_connector_plugin(&body)
+        .await
+    {
         Err(Error::Validation(e)) => {
-            assert!(e.to_string().starts_with("the request is invalid and was not sent"), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with("the request is invalid and was not sent"),
+                "{e}"
+            );
             e.violations()
         }
         other => panic!("expected a validation error, got {other:?}"),
@@ -79,24 +108,46 @@ async fn refused(body: CustomConnectorPluginRequest) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn a_61_character_display_name_is_refused_before_sending() {
-    let violations = refused(CustomConnectorPluginRequest { display_name: "x".repeat(61), ..request() }).await;
+    let violations = refused(CustomConnectorPluginRequest {
+        display_name: "x".repeat(61),
+        ..request()
+    })
+    .await;
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].0, "display_name");
-    assert!(violations[0].1.contains("greater than 60"), "{:?}", violations);
+    assert!(
+        violations[0].1.contains("greater than 60"),
+        "{:?}",
+        violations
+    );
 }
 
 #[tokio::test]
 async fn length_counts_characters_not_bytes() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(created())).expect(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(created()))
+        .expect(1)
+        .mount(&server)
+        .await;
     // 60 characters, 120 bytes: allowed.
-    let body = CustomConnectorPluginRequest { display_name: "é".repeat(60), ..request() };
-    client(&server).create_connect_v1_custom_connector_plugin(&body).await.expect("sent");
+    let body = CustomConnectorPluginRequest {
+        display_name: "é".repeat(60),
+        ..request()
+    };
+    client(&server)
+        .create_connect_v1_custom_connector_plugin(&body)
+        .await
+        .expect("sent");
 }
 
 #[tokio::test]
 async fn patterns_item_rules_and_nested_rules_are_checked() {
-    let v = refused(CustomConnectorPluginRequest { documentation_link: Some("ftp://x".into()), ..request() }).await;
+    let v = refused(CustomConnectorPluginRequest {
+        documentation_link: Some("ftp://x".into()),
+        ..request()
+    })
+    .await;
     assert_eq!(v[0].0, "documentation_link");
     assert!(v[0].1.contains("pattern"), "{v:?}");
 
@@ -115,9 +166,13 @@ async fn patterns_item_rules_and_nested_rules_are_checked() {
     assert_eq!(v[0].0, "sensitive_config_properties");
 
     let v = refused(CustomConnectorPluginRequest {
-        upload_source: Some(CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(UploadSourcePresignedUrl {
-            upload_id: String::new(),
-        })),
+        upload_source: Some(
+            CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(
+                UploadSourcePresignedUrl {
+                    upload_id: String::new(),
+                },
+            ),
+        ),
         ..request()
     })
     .await;
@@ -143,19 +198,36 @@ async fn query_and_header_parameters_go_on_the_wire() {
         cloud: Some(vec!["AWS".into(), "GCP".into()]),
         x_trace: Some("t-1".into()),
     };
-    let page = client(&server).list_connect_v1_custom_connector_plugins(&params).await.expect("listed").body;
+    let page = client(&server)
+        .list_connect_v1_custom_connector_plugins(&params)
+        .await
+        .expect("listed")
+        .body;
     assert_eq!(page.data.len(), 1);
     let requests = server.received_requests().await.unwrap_or_default();
-    let query = requests.first().and_then(|r| r.url.query().map(str::to_string)).unwrap_or_default();
+    let query = requests
+        .first()
+        .and_then(|r| r.url.query().map(str::to_string))
+        .unwrap_or_default();
     assert_eq!(query, "page_size=10&page_token=a+b%26c&cloud=AWS&cloud=GCP");
 }
 
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
-    let params = ListConnectV1CustomConnectorPluginsParams { x_trace: Some("a\r\nX-Evil: 1".into()), ..Default::default() };
-    match client(&server).list_connect_v1_custom_connector_plugins(&params).await {
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let params = ListConnectV1CustomConnectorPluginsParams {
+        x_trace: Some("a\r\nX-Evil: 1".into()),
+        ..Default::default()
+    };
+    match client(&server)
+        .list_connect_v1_custom_connector_plugins(&params)
+        .await
+    {
         Err(Error::InvalidRequest(message)) => assert!(message.contains("X-Trace"), "{message}"),
         other => panic!("expected the request to be refused, got {other:?}"),
     }
@@ -172,11 +244,17 @@ async fn no_content_responses_and_their_errors() {
         .await;
     Mock::given(method("DELETE"))
         .and(path("/connect/v1/custom-connector-plugins/missing"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errors": [{"status": "404", "title": "Not Found"}]})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"errors": [{"status": "404", "title": "Not Found"}]})),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
-    let done = c.delete_connect_v1_custom_connector_plugin("ccp-1").await.expect("deleted");
+    let done = c
+        .delete_connect_v1_custom_connector_plugin("ccp-1")
+        .await
+        .expect("deleted");
     assert_eq!(done.status, 204);
     match c.delete_connect_v1_custom_connector_plugin("missing").await {
         Err(Error::Api(e)) => {

@@ -5,7 +5,11 @@
 //! Read a Custom Connector Plugin: the Confluent Cloud operation `GET /connect/v1/custom-connector-plugins/{id}` with its schemas, headers and error responses.
 
 // Names of types and variants come from the spec, so naming lints are not this crate's to fix.
-#![allow(clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::too_many_arguments
+)]
 
 #[rustfmt::skip]
 pub mod client;
@@ -14,5 +18,8 @@ pub mod runtime;
 pub mod types;
 
 pub use client::*;
-pub use runtime::{ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error, Open, RateLimit, Secret, ValidationError};
+pub use runtime::{
+    ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error,
+    Open, RateLimit, Secret, ValidationError,
+};
 pub use types::*;

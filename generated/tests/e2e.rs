@@ -1,8 +1,8 @@
 //! The generated client for `spec/` against a real HTTP server on loopback.
 
 use confluent_custom_plugin_client::{
-    Client, Credentials, CustomConnectorPluginCloud, CustomConnectorPluginConnectorType, CustomConnectorPluginUploadSource,
-    Error, Open,
+    Client, Credentials, CustomConnectorPluginCloud, CustomConnectorPluginConnectorType,
+    CustomConnectorPluginUploadSource, Error, Open,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
@@ -66,22 +66,37 @@ async fn the_seed_payload_comes_back_typed_with_its_headers() {
         .mount(&server)
         .await;
 
-    let response = client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await.expect("the call succeeds");
+    let response = client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect("the call succeeds");
     assert_eq!(response.status, 200);
     assert_eq!(response.request_id.as_deref(), Some("req-1"));
     let headers = &response.headers;
     assert_eq!(headers.x_request_id.as_deref(), Some("req-1"));
     assert_eq!(headers.x_rate_limit_limit, Some(100));
     assert_eq!(headers.x_rate_limit_remaining, Some(99));
-    assert_eq!(headers.x_rate_limit_reset, Some(std::time::Duration::from_secs(30)));
+    assert_eq!(
+        headers.x_rate_limit_reset,
+        Some(std::time::Duration::from_secs(30))
+    );
 
     let plugin = response.body;
     assert_eq!(plugin.id, "dlz-f3a90de");
     assert_eq!(plugin.display_name, "Datagen");
-    assert_eq!(plugin.connector_type, Open::Known(CustomConnectorPluginConnectorType::Source));
-    assert_eq!(plugin.cloud, Some(Open::Known(CustomConnectorPluginCloud::Aws)));
+    assert_eq!(
+        plugin.connector_type,
+        Open::Known(CustomConnectorPluginConnectorType::Source)
+    );
+    assert_eq!(
+        plugin.cloud,
+        Some(Open::Known(CustomConnectorPluginCloud::Aws))
+    );
     let metadata = plugin.metadata.as_ref().expect("metadata is present");
-    assert_eq!(metadata.self_, "https://api.confluent.cloud/connect/v1/custom-connector-plugins/ccp-12345");
+    assert_eq!(
+        metadata.self_,
+        "https://api.confluent.cloud/connect/v1/custom-connector-plugins/ccp-12345"
+    );
     assert_eq!(metadata.deleted_at, None);
     match &plugin.upload_source {
         CustomConnectorPluginUploadSource::PresignedUrlLocation(p) => {
@@ -90,7 +105,10 @@ async fn the_seed_payload_comes_back_typed_with_its_headers() {
         other => panic!("expected the presigned URL variant, got {other:?}"),
     }
     // Serializing gives back what the server sent (the discriminator included).
-    assert_eq!(serde_json::to_value(&plugin).expect("serializes"), plugin_payload());
+    assert_eq!(
+        serde_json::to_value(&plugin).expect("serializes"),
+        plugin_payload()
+    );
 }
 
 #[tokio::test]
@@ -101,15 +119,26 @@ async fn unknown_enum_values_unknown_fields_and_unknown_variants_still_decode() 
     payload["connector_type"] = json!("BIDIRECTIONAL");
     payload["brand_new_field"] = json!({"nested": [1, 2, 3]});
     payload["metadata"]["also_new"] = json!(true);
-    payload["upload_source"] = json!({"location": "GIT_REPOSITORY", "url": "https://example.com/repo.git"});
-    Mock::given(method("GET")).and(path(PLUGIN_PATH)).respond_with(ResponseTemplate::new(200).set_body_json(&payload)).mount(&server).await;
+    payload["upload_source"] =
+        json!({"location": "GIT_REPOSITORY", "url": "https://example.com/repo.git"});
+    Mock::given(method("GET"))
+        .and(path(PLUGIN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&payload))
+        .mount(&server)
+        .await;
 
-    let plugin = client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await.expect("decodes").body;
+    let plugin = client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect("decodes")
+        .body;
     assert_eq!(plugin.cloud, Some(Open::Unknown("ORACLE".into())));
     assert_eq!(plugin.connector_type, Open::Unknown("BIDIRECTIONAL".into()));
     assert_eq!(
         plugin.upload_source,
-        CustomConnectorPluginUploadSource::Unknown(json!({"location": "GIT_REPOSITORY", "url": "https://example.com/repo.git"}))
+        CustomConnectorPluginUploadSource::Unknown(
+            json!({"location": "GIT_REPOSITORY", "url": "https://example.com/repo.git"})
+        )
     );
     // Unknown values are written back as they came.
     let back = serde_json::to_value(&plugin).expect("serializes");
@@ -130,14 +159,20 @@ async fn each_documented_error_status_maps_to_its_error_with_the_request_id() {
             )
             .mount(&server)
             .await;
-        let err = client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await.expect_err("an error status");
+        let err = client(&server)
+            .get_connect_v1_custom_connector_plugin("ccp-12345")
+            .await
+            .expect_err("an error status");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.request_id(), Some(format!("req-{status}").as_str()));
         match err {
             Error::Api(api) => {
                 let body = api.body.expect("the Failure body parses");
                 assert_eq!(body.errors.len(), 1);
-                assert_eq!(body.errors[0].status.as_deref(), Some(status.to_string().as_str()));
+                assert_eq!(
+                    body.errors[0].status.as_deref(),
+                    Some(status.to_string().as_str())
+                );
                 assert_eq!(body.errors[0].title.as_deref(), Some("Some Title"));
             }
             other => panic!("{status}: expected an API error, got {other:?}"),
@@ -160,7 +195,10 @@ async fn rate_limited_without_a_body_carries_its_headers() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await.expect_err("429");
+    let err = client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect_err("429");
     let message = err.to_string();
     match err {
         Error::RateLimited(e) => {
@@ -170,7 +208,10 @@ async fn rate_limited_without_a_body_carries_its_headers() {
             assert_eq!(e.rate_limit.limit, Some(10));
             assert_eq!(e.rate_limit.remaining, Some(0));
             assert_eq!(e.rate_limit.reset, Some(std::time::Duration::from_secs(17)));
-            assert_eq!(e.rate_limit.retry_after, Some(std::time::Duration::from_secs(5)));
+            assert_eq!(
+                e.rate_limit.retry_after,
+                Some(std::time::Duration::from_secs(5))
+            );
         }
         other => panic!("expected a rate-limit error, got {other:?}"),
     }
@@ -182,10 +223,17 @@ async fn an_error_body_that_is_not_json_is_kept_as_an_excerpt() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PLUGIN_PATH))
-        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>").insert_header("X-Request-Id", "r"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_string("<html>Bad Gateway</html>")
+                .insert_header("X-Request-Id", "r"),
+        )
         .mount(&server)
         .await;
-    match client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await {
+    match client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+    {
         Err(Error::Api(e)) => {
             assert_eq!(e.status, 502);
             assert!(e.body.is_none());
@@ -202,10 +250,17 @@ async fn bodies_that_do_not_decode_name_the_field_and_the_request_id() {
     payload["metadata"]["self"] = json!(42);
     Mock::given(method("GET"))
         .and(path(PLUGIN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&payload).insert_header("X-Request-Id", "req-bad"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(&payload)
+                .insert_header("X-Request-Id", "req-bad"),
+        )
         .mount(&server)
         .await;
-    match client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await {
+    match client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+    {
         Err(Error::Decode(e)) => {
             assert_eq!(e.path, "metadata.self");
             assert_eq!(e.request_id.as_deref(), Some("req-bad"));
@@ -219,16 +274,37 @@ async fn bodies_that_do_not_decode_name_the_field_and_the_request_id() {
 #[tokio::test]
 async fn malformed_truncated_empty_and_mistyped_bodies_are_decode_errors() {
     let cases: Vec<(&str, ResponseTemplate)> = vec![
-        ("malformed", ResponseTemplate::new(200).set_body_raw("{\"id\": ", "application/json")),
-        ("truncated", ResponseTemplate::new(200).set_body_raw(&plugin_payload().to_string()[..40], "application/json")),
+        (
+            "malformed",
+            ResponseTemplate::new(200).set_body_raw("{\"id\": ", "application/json"),
+        ),
+        (
+            "truncated",
+            ResponseTemplate::new(200)
+                .set_body_raw(&plugin_payload().to_string()[..40], "application/json"),
+        ),
         ("empty", ResponseTemplate::new(200)),
-        ("html", ResponseTemplate::new(200).set_body_raw("<html></html>", "text/html")),
-        ("trailing", ResponseTemplate::new(200).set_body_raw(format!("{} x", plugin_payload()), "application/json")),
+        (
+            "html",
+            ResponseTemplate::new(200).set_body_raw("<html></html>", "text/html"),
+        ),
+        (
+            "trailing",
+            ResponseTemplate::new(200)
+                .set_body_raw(format!("{} x", plugin_payload()), "application/json"),
+        ),
     ];
     for (name, template) in cases {
         let server = MockServer::start().await;
-        Mock::given(method("GET")).and(path(PLUGIN_PATH)).respond_with(template).mount(&server).await;
-        match client(&server).get_connect_v1_custom_connector_plugin("ccp-12345").await {
+        Mock::given(method("GET"))
+            .and(path(PLUGIN_PATH))
+            .respond_with(template)
+            .mount(&server)
+            .await;
+        match client(&server)
+            .get_connect_v1_custom_connector_plugin("ccp-12345")
+            .await
+        {
             Err(Error::Decode(e)) => assert_eq!(e.status, 200, "{name}"),
             other => panic!("{name}: expected a decode error, got {other:?}"),
         }
@@ -251,7 +327,10 @@ async fn path_parameters_stay_one_segment() {
         .await;
     let c = client(&server);
     for id in ["../x", "a/b?c", "a#b", "100%"] {
-        let err = c.get_connect_v1_custom_connector_plugin(id).await.expect_err("404");
+        let err = c
+            .get_connect_v1_custom_connector_plugin(id)
+            .await
+            .expect_err("404");
         assert_eq!(err.status(), Some(404));
     }
     for id in ["", ".", ".."] {
@@ -288,7 +367,9 @@ async fn bearer_tokens_are_sent_and_secrets_stay_out_of_debug_output() {
         .build()
         .expect("builds");
     assert!(!format!("{c:?}").contains("token-value"));
-    c.get_connect_v1_custom_connector_plugin("ccp-12345").await.expect("succeeds");
+    c.get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect("succeeds");
 
     let with_key = client(&server);
     assert!(!format!("{with_key:?}").contains("key-secret"));
@@ -297,8 +378,14 @@ async fn bearer_tokens_are_sent_and_secrets_stay_out_of_debug_output() {
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
     // A port that was just free and has no listener now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
-    let c = Client::builder().base_url(format!("http://127.0.0.1:{port}")).build().expect("builds");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let c = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .expect("builds");
     match c.get_connect_v1_custom_connector_plugin("x").await {
         Err(Error::Transport(_)) => {}
         other => panic!("expected a transport error, got {other:?}"),
@@ -307,8 +394,14 @@ async fn connection_refused_is_a_transport_error() {
 
 #[test]
 fn the_default_base_url_is_the_specs_server() {
-    assert_eq!(confluent_custom_plugin_client::DEFAULT_BASE_URL, "https://api.confluent.cloud");
+    assert_eq!(
+        confluent_custom_plugin_client::DEFAULT_BASE_URL,
+        "https://api.confluent.cloud"
+    );
     let c = Client::new(Credentials::api_key("k", "s")).expect("builds");
     assert_eq!(c.base_url(), "https://api.confluent.cloud");
-    assert!(Client::builder().base_url("http://api.example.com").build().is_err());
+    assert!(Client::builder()
+        .base_url("http://api.example.com")
+        .build()
+        .is_err());
 }

@@ -42,7 +42,10 @@ impl Diagnostic {
     }
 
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(pointer, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(pointer, message)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -53,7 +56,10 @@ impl Diagnostic {
     /// Renders the diagnostic as `file:line:column: severity: message` followed by the JSON
     /// pointer and the help text on their own lines.
     pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        DisplayDiagnostic { diagnostic: self, file }
+        DisplayDiagnostic {
+            diagnostic: self,
+            file,
+        }
     }
 }
 
@@ -74,7 +80,11 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
         write!(f, ": {severity}: {}", d.message)?;
-        let pointer = if d.pointer.is_empty() { "(document root)" } else { &d.pointer };
+        let pointer = if d.pointer.is_empty() {
+            "(document root)"
+        } else {
+            &d.pointer
+        };
         write!(f, "\n  at {pointer}")?;
         if let Some(help) = &d.help {
             write!(f, "\n  help: {help}")?;
@@ -124,13 +134,17 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        assert_eq!(pointer_push("/paths", "/things/{id}"), "/paths/~1things~1{id}");
+        assert_eq!(
+            pointer_push("/paths", "/things/{id}"),
+            "/paths/~1things~1{id}"
+        );
         assert_eq!(pointer_push("", "a~b"), "/a~0b");
     }
 
     #[test]
     fn display_names_file_position_pointer_and_help() {
-        let mut d = Diagnostic::error("/components/schemas/A", "something is off").with_help("fix it");
+        let mut d =
+            Diagnostic::error("/components/schemas/A", "something is off").with_help("fix it");
         d.position = Some(Position { line: 3, column: 5 });
         let text = d.display("spec.yaml").to_string();
         assert_eq!(

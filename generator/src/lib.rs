@@ -31,7 +31,12 @@ pub struct Settings {
 
 impl Settings {
     pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Self {
-        Settings { crate_name: crate_name.into(), spec_label: spec_label.into(), standalone: true, dev_dependencies: Vec::new() }
+        Settings {
+            crate_name: crate_name.into(),
+            spec_label: spec_label.into(),
+            standalone: true,
+            dev_dependencies: Vec::new(),
+        }
     }
 }
 
@@ -50,7 +55,10 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
         return Err(diagnostics);
     };
     match render::render(&api, settings) {
-        Ok(files) => Ok(Generated { files, warnings: diagnostics }),
+        Ok(files) => Ok(Generated {
+            files,
+            warnings: diagnostics,
+        }),
         Err(d) => {
             diagnostics.push(d);
             Err(sorted(diagnostics, &loaded.positions))
@@ -78,7 +86,10 @@ fn resolve_text(spec_text: &str) -> Result<Resolved, Vec<Diagnostic>> {
         // Resolve only withholds the model when it reported an error; keep that promise
         // visible should it ever break.
         let mut diagnostics = diagnostics;
-        diagnostics.push(Diagnostic::error("", "internal error: no model was produced and no reason was given"));
+        diagnostics.push(Diagnostic::error(
+            "",
+            "internal error: no model was produced and no reason was given",
+        ));
         return Err(diagnostics);
     }
     Ok((api, loaded, diagnostics))
@@ -90,7 +101,9 @@ fn sorted(mut diagnostics: Vec<Diagnostic>, positions: &load::Positions) -> Vec<
             d.position = positions.find(&d.pointer);
         }
     }
-    diagnostics.sort_by(|a, b| (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message))
+    });
     diagnostics.dedup();
     diagnostics
 }

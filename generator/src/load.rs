@@ -34,7 +34,11 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         return Err(problems.into_iter().map(locate).collect());
     }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
-        Ok(document) => Ok(Loaded { document, raw, positions }),
+        Ok(document) => Ok(Loaded {
+            document,
+            raw,
+            positions,
+        }),
         Err(err) => {
             let mut pointer = path_to_pointer(err.path());
             let mut message = format!("this is not a valid OpenAPI 3.0 node: {}", err.inner());
@@ -56,7 +60,10 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error("", format!("the document is not valid YAML or JSON: {e}"));
-        d.position = e.location().map(|l| Position { line: l.line(), column: l.column() });
+        d.position = e.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
         d
     })?;
     yaml_to_json(yaml, "")
@@ -74,9 +81,14 @@ fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Diagnos
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Diagnostic::error(pointer, format!("the number {n} has no JSON representation"))
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            pointer,
+                            format!("the number {n} has no JSON representation"),
+                        )
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -114,17 +126,26 @@ fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Diagnos
 /// reject with a message too vague to act on.
 fn check_shape(raw: &Value) -> Vec<Diagnostic> {
     let Some(root) = raw.as_object() else {
-        return vec![Diagnostic::error("", "the document is not an OpenAPI document: its top level is not a mapping")];
+        return vec![Diagnostic::error(
+            "",
+            "the document is not an OpenAPI document: its top level is not a mapping",
+        )];
     };
     if let Some(v) = root.get("swagger") {
-        return vec![Diagnostic::error("/swagger", format!(
-            "this is a Swagger/OpenAPI {} document; this generator reads OpenAPI 3.0 only",
-            v.as_str().unwrap_or("2.0")
-        ))
+        return vec![Diagnostic::error(
+            "/swagger",
+            format!(
+                "this is a Swagger/OpenAPI {} document; this generator reads OpenAPI 3.0 only",
+                v.as_str().unwrap_or("2.0")
+            ),
+        )
         .with_help("convert the document to OpenAPI 3.0 first")];
     }
     let Some(version) = root.get("openapi") else {
-        return vec![Diagnostic::error("", "the document is not an OpenAPI document: it has no `openapi` version field")];
+        return vec![Diagnostic::error(
+            "",
+            "the document is not an OpenAPI document: it has no `openapi` version field",
+        )];
     };
     let version_text = match version {
         Value::String(s) => s.clone(),
@@ -133,7 +154,9 @@ fn check_shape(raw: &Value) -> Vec<Diagnostic> {
     if !version_text.starts_with("3.0") {
         return vec![Diagnostic::error(
             "/openapi",
-            format!("this is an OpenAPI {version_text} document; this generator reads OpenAPI 3.0 only"),
+            format!(
+                "this is an OpenAPI {version_text} document; this generator reads OpenAPI 3.0 only"
+            ),
         )];
     }
     let mut problems = Vec::new();
@@ -198,7 +221,10 @@ fn narrow_paths_error(raw: &Value, pointer: &str) -> Option<(String, String)> {
         if let Err(err) = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item) {
             let base = pointer_push("/paths", path);
             let inner = path_to_pointer(err.path());
-            return Some((format!("{base}{inner}"), format!("this is not a valid OpenAPI 3.0 node: {}", err.inner())));
+            return Some((
+                format!("{base}{inner}"),
+                format!("this is not a valid OpenAPI 3.0 node: {}", err.inner()),
+            ));
         }
     }
     None
@@ -238,16 +264,28 @@ mod tests {
     #[test]
     fn other_versions_are_named() {
         let e = errors("swagger: '2.0'\ninfo: {title: t, version: '1'}\n");
-        assert!(e[0].message.contains("Swagger/OpenAPI 2.0"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("Swagger/OpenAPI 2.0"),
+            "{}",
+            e[0].message
+        );
         let e = errors("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(e[0].message.contains("OpenAPI 3.1.0"), "{}", e[0].message);
         assert_eq!(e[0].pointer, "/openapi");
-        assert_eq!(e[0].position, Some(Position { line: 1, column: 10 }));
+        assert_eq!(
+            e[0].position,
+            Some(Position {
+                line: 1,
+                column: 10
+            })
+        );
     }
 
     #[test]
     fn empty_and_invalid_yaml_are_errors_with_positions() {
-        assert!(errors("  \n").first().is_some_and(|d| d.message.contains("empty")));
+        assert!(errors("  \n")
+            .first()
+            .is_some_and(|d| d.message.contains("empty")));
         let e = errors("openapi: 3.0.0\ninfo: [unclosed\n");
         assert!(e[0].message.contains("not valid YAML"));
         assert!(e[0].position.is_some());
@@ -272,7 +310,10 @@ components:
 "#;
         let e = errors(text);
         assert_eq!(e.len(), 1);
-        assert_eq!(e[0].pointer, "/components/schemas/Holder/discriminator/mapping/X");
+        assert_eq!(
+            e[0].pointer,
+            "/components/schemas/Holder/discriminator/mapping/X"
+        );
         assert_eq!(e[0].position.map(|p| p.line), Some(13));
         let help = e[0].help.as_deref().unwrap_or_default();
         assert!(help.contains("components/schemas` as `my.X`"), "{help}");
@@ -281,7 +322,8 @@ components:
 
     #[test]
     fn typed_decode_errors_carry_a_pointer() {
-        let e = errors("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: 5\n");
+        let e =
+            errors("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: 5\n");
         assert_eq!(e[0].pointer, "/paths/~1a/get");
     }
 }

@@ -19,20 +19,52 @@ const KEYWORDS: &[&str] = &[
 
 /// The names the runtime exports at the root of every generated crate.
 pub const RUNTIME_EXPORTS: &[&str] = &[
-    "ApiError", "ApiResponse", "BuildError", "Client", "ClientBuilder", "Credentials", "DecodeError", "Error",
-    "Open", "RateLimit", "Secret", "ValidationError",
+    "ApiError",
+    "ApiResponse",
+    "BuildError",
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "DecodeError",
+    "Error",
+    "Open",
+    "RateLimit",
+    "Secret",
+    "ValidationError",
 ];
 
 /// Type names that would shadow the prelude or a runtime export inside the generated crate.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self", "String", "Option", "Result", "Vec", "Box", "Some", "None", "Ok", "Err", "Value", "ApiError",
-    "ApiResponse", "BuildError", "Client", "ClientBuilder", "Credentials", "DecodeError", "Error", "Open",
-    "RateLimit", "Secret", "ValidationError",
+    "Self",
+    "String",
+    "Option",
+    "Result",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Value",
+    "ApiError",
+    "ApiResponse",
+    "BuildError",
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "DecodeError",
+    "Error",
+    "Open",
+    "RateLimit",
+    "Secret",
+    "ValidationError",
 ];
 
 /// Keeps only characters that are valid in an ASCII identifier; others become separators.
 fn ascii_words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// A snake_case identifier for a field, parameter or method.
@@ -56,7 +88,7 @@ pub fn snake_ident(raw: &str) -> String {
 pub fn camel_ident(raw: &str) -> String {
     let mut name = ascii_words(raw).to_upper_camel_case();
     if name.is_empty() {
-        name = "Value".to_string();
+        name = "Empty".to_string();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("V{name}");
@@ -71,7 +103,11 @@ pub fn camel_ident(raw: &str) -> String {
 /// prefix (leading lower-case dotted segments) is dropped when `short` is set, since the
 /// crate is already the package.
 pub fn type_ident(schema_name: &str, short: bool) -> String {
-    let base = if short { strip_package(schema_name) } else { schema_name };
+    let base = if short {
+        strip_package(schema_name)
+    } else {
+        schema_name
+    };
     let name = camel_ident(base);
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         format!("{name}Type")
@@ -83,7 +119,9 @@ pub fn type_ident(schema_name: &str, short: bool) -> String {
 fn strip_package(schema_name: &str) -> &str {
     let mut rest = schema_name;
     while let Some((head, tail)) = rest.split_once('.') {
-        if head.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()) && !tail.is_empty() {
+        if head.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !tail.is_empty()
+        {
             rest = tail;
         } else {
             break;
@@ -107,14 +145,20 @@ impl Scope {
 
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     pub fn claim(&mut self, wanted: String) -> String {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{wanted}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -128,7 +172,10 @@ mod tests {
 
     #[test]
     fn snake_names() {
-        assert_eq!(snake_ident("getConnectV1CustomConnectorPlugin"), "get_connect_v1_custom_connector_plugin");
+        assert_eq!(
+            snake_ident("getConnectV1CustomConnectorPlugin"),
+            "get_connect_v1_custom_connector_plugin"
+        );
         assert_eq!(snake_ident("X-RateLimit-Limit"), "x_rate_limit_limit");
         assert_eq!(snake_ident("type"), "type_");
         assert_eq!(snake_ident("self"), "self_");
@@ -140,17 +187,29 @@ mod tests {
 
     #[test]
     fn camel_names() {
-        assert_eq!(camel_ident("PRESIGNED_URL_LOCATION"), "PresignedUrlLocation");
+        assert_eq!(
+            camel_ident("PRESIGNED_URL_LOCATION"),
+            "PresignedUrlLocation"
+        );
         assert_eq!(camel_ident("connect/v1"), "ConnectV1");
         assert_eq!(camel_ident("2xx"), "V2xx");
-        assert_eq!(camel_ident("-"), "Value");
+        assert_eq!(camel_ident("-"), "Empty");
     }
 
     #[test]
     fn type_names_drop_the_package_and_avoid_prelude_names() {
-        assert_eq!(type_ident("connect.v1.CustomConnectorPlugin", true), "CustomConnectorPlugin");
-        assert_eq!(type_ident("connect.v1.UploadSource.PresignedUrl", true), "UploadSourcePresignedUrl");
-        assert_eq!(type_ident("connect.v1.CustomConnectorPlugin", false), "ConnectV1CustomConnectorPlugin");
+        assert_eq!(
+            type_ident("connect.v1.CustomConnectorPlugin", true),
+            "CustomConnectorPlugin"
+        );
+        assert_eq!(
+            type_ident("connect.v1.UploadSource.PresignedUrl", true),
+            "UploadSourcePresignedUrl"
+        );
+        assert_eq!(
+            type_ident("connect.v1.CustomConnectorPlugin", false),
+            "ConnectV1CustomConnectorPlugin"
+        );
         assert_eq!(type_ident("String", true), "StringType");
         assert_eq!(type_ident("Error", true), "ErrorType");
         assert_eq!(type_ident("v1", true), "V1");

@@ -23,18 +23,28 @@ const TARGETS: &[Target] = &[
         out: "generated",
         crate_name: "confluent-custom-plugin-client",
     },
-    Target { spec: "generator/tests/fixtures/e2e/create_plugin.yaml", out: "e2e", crate_name: "e2e-fixture-client" },
+    Target {
+        spec: "generator/tests/fixtures/e2e/create_plugin.yaml",
+        out: "e2e",
+        crate_name: "e2e-fixture-client",
+    },
 ];
 
 /// Dev-dependencies of the checked-in crates, whose hand-written tests run the client
 /// against a real HTTP server.
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
-    ("tokio", r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#),
+    (
+        "tokio",
+        r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+    ),
     ("wiremock", r#""0.6""#),
 ];
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Each target crate's folder with the files it should hold.
@@ -45,12 +55,16 @@ type Rendered = Vec<(PathBuf, Vec<generator::GeneratedFile>)>;
 fn render_targets(root: &Path) -> Result<Rendered, (String, bool)> {
     let mut out = Vec::new();
     for t in TARGETS {
-        let text = std::fs::read_to_string(root.join(t.spec)).map_err(|e| (format!("cannot read {}: {e}", t.spec), true))?;
+        let text = std::fs::read_to_string(root.join(t.spec))
+            .map_err(|e| (format!("cannot read {}: {e}", t.spec), true))?;
         let settings = Settings {
             crate_name: t.crate_name.into(),
             spec_label: t.spec.into(),
             standalone: false,
-            dev_dependencies: DEV_DEPENDENCIES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            dev_dependencies: DEV_DEPENDENCIES
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
         };
         match generator::generate(&text, &settings) {
             Ok(generated) => {
@@ -90,10 +104,16 @@ pub fn codegen(check: bool) -> Result<ExitCode, Failure> {
     for (dir, files) in &targets {
         let written = write_crate(dir, files).map_err(Failure::Io)?;
         for path in &written {
-            println!("wrote {}", path.strip_prefix(&root).unwrap_or(path).display());
+            println!(
+                "wrote {}",
+                path.strip_prefix(&root).unwrap_or(path).display()
+            );
         }
         if written.is_empty() {
-            println!("{} is up to date", dir.strip_prefix(&root).unwrap_or(dir).display());
+            println!(
+                "{} is up to date",
+                dir.strip_prefix(&root).unwrap_or(dir).display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -106,16 +126,26 @@ fn check_targets(targets: &Rendered) -> Result<Vec<String>, String> {
             lines.push(match d {
                 Difference::Stale(p) => format!("stale:   {}", p.display()),
                 Difference::Missing(p) => format!("missing: {}", p.display()),
-                Difference::Extra(p) => format!("extra:   {} (not written by the generator)", p.display()),
+                Difference::Extra(p) => {
+                    format!("extra:   {} (not written by the generator)", p.display())
+                }
             });
         }
     }
     Ok(lines)
 }
 
-pub fn generate_standalone(spec: &Path, out: &Path, name: Option<String>) -> Result<ExitCode, Failure> {
-    let text = std::fs::read(spec).map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
-    let label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+pub fn generate_standalone(
+    spec: &Path,
+    out: &Path,
+    name: Option<String>,
+) -> Result<ExitCode, Failure> {
+    let text = std::fs::read(spec)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
+    let label = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "spec".into());
     let text = match String::from_utf8(text) {
         Ok(t) => t,
         Err(_) => {
@@ -124,13 +154,35 @@ pub fn generate_standalone(spec: &Path, out: &Path, name: Option<String>) -> Res
         }
     };
     let crate_name = name.unwrap_or_else(|| {
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cleaned: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
         let cleaned = cleaned.trim_matches('-').to_string();
-        if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) { format!("client-{cleaned}") } else { format!("{cleaned}-client") }
+        if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("client-{cleaned}")
+        } else {
+            format!("{cleaned}-client")
+        }
     });
-    if crate_name.is_empty() || !crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(Failure::Usage(format!("`{crate_name}` is not a valid crate name")));
+    if crate_name.is_empty()
+        || !crate_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Failure::Usage(format!(
+            "`{crate_name}` is not a valid crate name"
+        )));
     }
     let settings = Settings::new(crate_name, label.clone());
     match generator::generate(&text, &settings) {
@@ -148,8 +200,14 @@ pub fn generate_standalone(spec: &Path, out: &Path, name: Option<String>) -> Res
 }
 
 fn render_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut text: Vec<String> = diagnostics.iter().map(|d| d.display(file).to_string()).collect();
-    let errors = diagnostics.iter().filter(|d| d.severity == generator::diagnostics::Severity::Error).count();
+    let mut text: Vec<String> = diagnostics
+        .iter()
+        .map(|d| d.display(file).to_string())
+        .collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == generator::diagnostics::Severity::Error)
+        .count();
     text.push(format!("{file}: {errors} error(s); nothing was written"));
     text.join("\n")
 }
@@ -173,6 +231,10 @@ mod tests {
             Err((message, _)) => panic!("a checked-in spec does not generate:\n{message}"),
         };
         let stale = check_targets(&targets).expect("the crates can be read");
-        assert!(stale.is_empty(), "run `cargo xtask codegen`:\n{}", stale.join("\n"));
+        assert!(
+            stale.is_empty(),
+            "run `cargo xtask codegen`:\n{}",
+            stale.join("\n")
+        );
     }
 }

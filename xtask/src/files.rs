@@ -23,7 +23,9 @@ pub fn differences(root: &Path, files: &[GeneratedFile]) -> Result<Vec<Differenc
         match fs::read(&path) {
             Ok(bytes) if bytes == file.contents.as_bytes() => {}
             Ok(_) => out.push(Difference::Stale(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push(Difference::Missing(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.push(Difference::Missing(path))
+            }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         }
     }
@@ -61,13 +63,21 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn write_crate(root: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, String> {
     let changed: Vec<&GeneratedFile> = files
         .iter()
-        .filter(|f| fs::read(root.join(&f.path)).map_or(true, |bytes| bytes != f.contents.as_bytes()))
+        .filter(|f| {
+            fs::read(root.join(&f.path)).map_or(true, |bytes| bytes != f.contents.as_bytes())
+        })
         .collect();
     if changed.is_empty() {
         return Ok(Vec::new());
     }
-    let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let base = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let parent = root
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let staging = parent.join(format!(".{base}.staging-{}", std::process::id()));
     let result = stage_and_move(root, &staging, &changed);
@@ -76,16 +86,22 @@ pub fn write_crate(root: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>,
     result
 }
 
-fn stage_and_move(root: &Path, staging: &Path, changed: &[&GeneratedFile]) -> Result<Vec<PathBuf>, String> {
+fn stage_and_move(
+    root: &Path,
+    staging: &Path,
+    changed: &[&GeneratedFile],
+) -> Result<Vec<PathBuf>, String> {
     for f in changed {
         let path = staging.join(&f.path);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        fs::write(&path, &f.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::write(&path, &f.contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if !root.exists() {
-        fs::rename(staging, root).map_err(|e| format!("cannot move the new crate to {}: {e}", root.display()))?;
+        fs::rename(staging, root)
+            .map_err(|e| format!("cannot move the new crate to {}: {e}", root.display()))?;
         return Ok(changed.iter().map(|f| root.join(&f.path)).collect());
     }
     let mut written = Vec::new();
@@ -94,7 +110,8 @@ fn stage_and_move(root: &Path, staging: &Path, changed: &[&GeneratedFile]) -> Re
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        fs::rename(staging.join(&f.path), &target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        fs::rename(staging.join(&f.path), &target)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         written.push(target);
     }
     Ok(written)
@@ -105,7 +122,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: path.into(), contents: contents.into() }
+        GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 
     fn scratch(name: &str) -> PathBuf {
@@ -121,7 +141,10 @@ mod tests {
         assert_eq!(write_crate(&root, &files).unwrap().len(), 2);
         assert!(differences(&root, &files).unwrap().is_empty());
         let files = vec![file("Cargo.toml", "a"), file("src/lib.rs", "c")];
-        assert_eq!(write_crate(&root, &files).unwrap(), vec![root.join("src/lib.rs")]);
+        assert_eq!(
+            write_crate(&root, &files).unwrap(),
+            vec![root.join("src/lib.rs")]
+        );
         assert!(write_crate(&root, &files).unwrap().is_empty());
         let leftovers: Vec<_> = fs::read_dir(root.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "the staging folder is removed");

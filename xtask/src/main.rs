@@ -38,13 +38,20 @@ pub enum Failure {
 }
 
 fn run(args: &[String]) -> Result<ExitCode, Failure> {
-    let (command, rest) = args.split_first().ok_or_else(|| Failure::Usage("no command given".into()))?;
+    let (command, rest) = args
+        .split_first()
+        .ok_or_else(|| Failure::Usage("no command given".into()))?;
     match command.as_str() {
         "codegen" => {
             let check = match rest {
                 [] => false,
                 [flag] if flag == "--check" => true,
-                _ => return Err(Failure::Usage(format!("unexpected arguments to codegen: {}", rest.join(" ")))),
+                _ => {
+                    return Err(Failure::Usage(format!(
+                        "unexpected arguments to codegen: {}",
+                        rest.join(" ")
+                    )))
+                }
             };
             codegen::codegen(check)
         }
@@ -54,7 +61,11 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut name = None;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
-                let mut value = || it.next().cloned().ok_or_else(|| Failure::Usage(format!("{flag} needs a value")));
+                let mut value = || {
+                    it.next()
+                        .cloned()
+                        .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
+                };
                 match flag.as_str() {
                     "--spec" => spec = Some(PathBuf::from(value()?)),
                     "--out" => out = Some(PathBuf::from(value()?)),

@@ -23,7 +23,9 @@ impl Positions {
         if parser.load(&mut walker, false).is_err() {
             return Positions::default();
         }
-        Positions { by_pointer: walker.found }
+        Positions {
+            by_pointer: walker.found,
+        }
     }
 
     /// The position of the node at `pointer`, or of its nearest ancestor that has one.
@@ -40,8 +42,14 @@ impl Positions {
 }
 
 enum Frame {
-    Mapping { pointer: String, pending_key: Option<String> },
-    Sequence { pointer: String, next_index: usize },
+    Mapping {
+        pointer: String,
+        pending_key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        next_index: usize,
+    },
 }
 
 #[derive(Default)]
@@ -56,12 +64,18 @@ impl Walker {
     fn next_value_pointer(&mut self, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Sequence { pointer, next_index }) => {
+            Some(Frame::Sequence {
+                pointer,
+                next_index,
+            }) => {
                 let p = pointer_push(pointer, &next_index.to_string());
                 *next_index += 1;
                 Some(p)
             }
-            Some(Frame::Mapping { pointer, pending_key }) => match pending_key.take() {
+            Some(Frame::Mapping {
+                pointer,
+                pending_key,
+            }) => match pending_key.take() {
                 Some(key) => Some(pointer_push(pointer, &key)),
                 None => {
                     // A key: remember it for the value that follows. Complex keys get a
@@ -76,7 +90,10 @@ impl Walker {
 
 impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let position = Position { line: mark.line(), column: mark.col() + 1 };
+        let position = Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
         match ev {
             Event::Scalar(value, ..) => {
                 if let Some(p) = self.next_value_pointer(Some(&value)) {
@@ -92,9 +109,15 @@ impl MarkedEventReceiver for Walker {
                 let pointer = self.next_value_pointer(None).unwrap_or_default();
                 self.found.entry(pointer.clone()).or_insert(position);
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Mapping { pointer, pending_key: None }
+                    Frame::Mapping {
+                        pointer,
+                        pending_key: None,
+                    }
                 } else {
-                    Frame::Sequence { pointer, next_index: 0 }
+                    Frame::Sequence {
+                        pointer,
+                        next_index: 0,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -113,7 +136,13 @@ mod tests {
     fn finds_values_and_falls_back_to_ancestors() {
         let text = "a:\n  b:\n    - x\n    - y: 1\n  c/d: 2\n";
         let p = Positions::from_text(text);
-        assert_eq!(p.find("/a/b/1/y"), Some(Position { line: 4, column: 10 }));
+        assert_eq!(
+            p.find("/a/b/1/y"),
+            Some(Position {
+                line: 4,
+                column: 10
+            })
+        );
         assert_eq!(p.find("/a/c~1d"), Some(Position { line: 5, column: 8 }));
         assert_eq!(p.find("/a/b/0"), Some(Position { line: 3, column: 7 }));
         // An unknown child falls back to its parent.

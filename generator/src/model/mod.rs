@@ -158,8 +158,23 @@ pub enum HeaderKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecurityScheme {
-    HttpBasic { name: String, doc: Option<String> },
-    HttpBearer { name: String, doc: Option<String> },
-    OAuth2ClientCredentials { name: String, token_url: String, doc: Option<String> },
-    ApiKey { name: String, location: ParameterLocation, key_name: String, doc: Option<String> },
+    HttpBasic {
+        name: String,
+        doc: Option<String>,
+    },
+    HttpBearer {
+        name: String,
+        doc: Option<String>,
+    },
+    OAuth2ClientCredentials {
+        name: String,
+        token_url: String,
+        doc: Option<String>,
+    },
+    ApiKey {
+        name: String,
+        location: ParameterLocation,
+        key_name: String,
+        doc: Option<String>,
+    },
 }

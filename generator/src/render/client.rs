@@ -4,7 +4,8 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    HeaderKind, HeaderSet, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody, TypeKind, TypeRef,
+    HeaderKind, HeaderSet, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody,
+    TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -15,8 +16,13 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
     let header_sets = api.header_sets.iter().map(render_header_set);
     let params = api.operations.iter().filter_map(|op| render_params(cx, op));
     let methods = api.operations.iter().map(|op| render_method(cx, op));
+    let url_doc = if default_url.is_empty() {
+        " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)."
+    } else {
+        " The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it."
+    };
     quote! {
-        /// The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.
+        #[doc = #url_doc]
         pub const DEFAULT_BASE_URL: &str = #default_url;
 
         impl crate::runtime::Client {
@@ -82,7 +88,9 @@ fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
     match strip_nullable(t) {
         TypeRef::String => quote!(&str),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => cx.tokens(t, None),
-        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => cx.tokens(t, None),
+        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => {
+            cx.tokens(t, None)
+        }
         TypeRef::Array(inner) => {
             let inner = cx.tokens(inner, None);
             quote!(&[#inner])
@@ -108,9 +116,18 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
     }
-    doc_text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method.as_str(), op.path, op.operation_id));
+    doc_text.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method.as_str(),
+        op.path,
+        op.operation_id
+    ));
     let doc = doc_attrs(Some(&doc_text));
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
 
     let mut args = Vec::new();
     for p in op.parameters.iter().filter(|p| is_positional(p)) {
@@ -133,20 +150,33 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     let authenticated = op.authenticated;
     let query = render_query(op);
     let headers = render_header_params(op);
-    let (validate, attach) = op.request_body.as_ref().map(|b| render_body(cx, b)).unwrap_or_default();
+    let (validate, attach) = op
+        .request_body
+        .as_ref()
+        .map(|b| render_body(cx, b))
+        .unwrap_or_default();
     let changes_request = !query.is_empty() || !headers.is_empty() || !attach.is_empty();
-    let binding = if changes_request { quote!(let mut request) } else { quote!(let request) };
+    let binding = if changes_request {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
 
     let (ok_ty, reader) = match &op.success.body {
         None => (quote!(()), quote!(read_empty)),
         Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(read_bytes)),
-        Some(TypeRef::String) if !is_json_operation(op) => (quote!(::std::string::String), quote!(read_text)),
+        Some(TypeRef::String) if !is_json_operation(op) => {
+            (quote!(::std::string::String), quote!(read_text))
+        }
         Some(t) => (cx.tokens(t, None), quote!(read_json)),
     };
     let (headers_ty, headers_fn) = match op.success.headers {
         Some(set) => {
             let set_name = ident(&cx.api.header_sets[set.0].name);
-            (quote!(crate::client::#set_name), quote!(crate::client::#set_name::from_headers))
+            (
+                quote!(crate::client::#set_name),
+                quote!(crate::client::#set_name::from_headers),
+            )
         }
         None => (quote!(()), quote!(crate::runtime::no_headers)),
     };
@@ -173,7 +203,10 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
 /// Success bodies that are text are read as text only when the spec says so; a schema of
 /// type string inside JSON is still JSON.
 fn is_json_operation(op: &Operation) -> bool {
-    op.success.body.as_ref().is_some_and(|t| !matches!(t, TypeRef::Bytes | TypeRef::String))
+    op.success
+        .body
+        .as_ref()
+        .is_some_and(|t| !matches!(t, TypeRef::Bytes | TypeRef::String))
 }
 
 fn http_method(m: HttpMethod) -> TokenStream {
@@ -195,13 +228,18 @@ fn render_path(op: &Operation) -> TokenStream {
     let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
         let literal = &rest[..open];
         if !literal.is_empty() {
             pieces.push(quote!(#literal));
         }
         let wire = &rest[open + 1..close];
-        let param = op.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.wire_name == wire);
+        let param = op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire);
         match param {
             Some(p) => {
                 let arg = ident(&p.rust_name);
@@ -225,13 +263,24 @@ fn render_path(op: &Operation) -> TokenStream {
     }
     match pieces.as_slice() {
         [] => quote!(let path = "";),
-        [only] if op.parameters.iter().all(|p| p.location != ParameterLocation::Path) => quote!(let path = #only;),
+        [only]
+            if op
+                .parameters
+                .iter()
+                .all(|p| p.location != ParameterLocation::Path) =>
+        {
+            quote!(let path = #only;)
+        }
         _ => quote!(let path = &[#(#pieces),*].concat();),
     }
 }
 
 fn render_query(op: &Operation) -> TokenStream {
-    let query: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
+    let query: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .collect();
     if query.is_empty() {
         return quote!();
     }

@@ -13,9 +13,17 @@ use std::sync::OnceLock;
 
 /// `#[doc = "..."]` attributes for a description; nothing when there is none.
 pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else { return TokenStream::new() };
+    let Some(doc) = doc else {
+        return TokenStream::new();
+    };
     let text = sanitize(doc);
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -61,7 +69,9 @@ pub fn sanitize(doc: &str) -> String {
 fn escape_line(line: &str) -> String {
     let mut out = String::new();
     let mut last = 0;
-    let Some(re) = link_or_url() else { return escape_text(line) };
+    let Some(re) = link_or_url() else {
+        return escape_text(line);
+    };
     for caps in re.captures_iter(line) {
         let Some(whole) = caps.get(0) else { continue };
         out.push_str(&escape_text(&line[last..whole.start()]));
@@ -113,13 +123,22 @@ mod tests {
             sanitize("<SchemaDefinition schemaRef=\"#/x\" />"),
             "&lt;SchemaDefinition schemaRef=\"#/x\" /&gt;"
         );
-        assert_eq!(sanitize("A JSON Pointer [RFC6901] to it"), "A JSON Pointer \\[RFC6901\\] to it");
-        assert_eq!(sanitize("see https://example.com/a."), "see <https://example.com/a>.");
+        assert_eq!(
+            sanitize("A JSON Pointer [RFC6901] to it"),
+            "A JSON Pointer \\[RFC6901\\] to it"
+        );
+        assert_eq!(
+            sanitize("see https://example.com/a."),
+            "see <https://example.com/a>."
+        );
     }
 
     #[test]
     fn markdown_links_stay_and_page_anchors_become_text() {
-        assert_eq!(sanitize("[Guide](https://docs.example.com/g)."), "[Guide](https://docs.example.com/g).");
+        assert_eq!(
+            sanitize("[Guide](https://docs.example.com/g)."),
+            "[Guide](https://docs.example.com/g)."
+        );
         assert_eq!(sanitize("[Versioning](#section/Versioning)"), "Versioning");
         assert_eq!(
             sanitize("[![GA](https://img.shields.io/b)](#section/x)"),

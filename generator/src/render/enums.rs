@@ -51,7 +51,12 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
 /// A discriminated oneOf. serde's internally tagged enums cannot keep an object whose tag
 /// is unknown, so (de)serialization is written out: the tag is read first, then the rest
 /// of the object is decoded as the variant's struct (which has no tag field of its own).
-pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &TaggedDef) -> TokenStream {
+pub fn render_tagged(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    t: &TaggedDef,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let tag = &t.tag;
@@ -75,7 +80,11 @@ pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &Tagged
     });
     let unknown = if t.open {
         let udoc = format!(" An object whose `{tag}` this client does not know, kept as received.");
-        let garde = if def.validated { quote!(#[garde(skip)]) } else { quote!() };
+        let garde = if def.validated {
+            quote!(#[garde(skip)])
+        } else {
+            quote!()
+        };
         quote! {
             #[doc = #udoc]
             Unknown(#garde ::serde_json::Value),
@@ -88,7 +97,11 @@ pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &Tagged
         let value = &v.tag_value;
         quote!(Self::#vname(inner) => crate::runtime::serialize_tagged(serializer, #tag, #value, inner),)
     });
-    let ser_unknown = if t.open { quote!(Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),) } else { quote!() };
+    let ser_unknown = if t.open {
+        quote!(Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),)
+    } else {
+        quote!()
+    };
     let de_arms = t.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let value = &v.tag_value;
@@ -101,7 +114,11 @@ pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &Tagged
         let expected = expected.join(", ");
         quote!(_ => ::std::result::Result::Err(crate::runtime::unknown_tag(#tag, &value, #expected)),)
     };
-    let validate = if def.validated { quote!(#[derive(::garde::Validate)]) } else { quote!() };
+    let validate = if def.validated {
+        quote!(#[derive(::garde::Validate)])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +149,12 @@ pub fn render_tagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, t: &Tagged
     }
 }
 
-pub fn render_untagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, u: &UntaggedDef) -> TokenStream {
+pub fn render_untagged(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    u: &UntaggedDef,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let variants = u.variants.iter().map(|v| {
@@ -148,7 +170,11 @@ pub fn render_untagged(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, u: &Unta
         };
         quote!(#vname(#garde #ty),)
     });
-    let validate = if def.validated { quote!(#[derive(::garde::Validate)]) } else { quote!() };
+    let validate = if def.validated {
+        quote!(#[derive(::garde::Validate)])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -6,8 +6,12 @@ use proc_macro2::TokenStream;
 /// Parses the tokens as a Rust file and pretty-prints them. A parse failure is a bug in
 /// the generator, reported as a diagnostic rather than a panic.
 pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
-    let file = syn::parse2::<syn::File>(tokens)
-        .map_err(|e| Diagnostic::error("", format!("internal error: the generated {what} does not parse as Rust: {e}")))?;
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
+        Diagnostic::error(
+            "",
+            format!("internal error: the generated {what} does not parse as Rust: {e}"),
+        )
+    })?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
@@ -20,7 +24,8 @@ fn space_items(text: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let ends_item = matches!(*line, "}" | "    }") || (!line.starts_with([' ', '/']) && line.ends_with(';'));
+        let ends_item = matches!(*line, "}" | "    }")
+            || (!line.starts_with([' ', '/']) && line.ends_with(';'));
         let next = lines.get(i + 1).copied().unwrap_or("");
         let next_closes = next.trim_start().starts_with('}');
         if ends_item && !next.is_empty() && !next_closes {
@@ -37,8 +42,11 @@ mod tests {
 
     #[test]
     fn items_are_separated_by_blank_lines() {
-        let text = format_file(quote! { pub struct A; pub struct B { x: u8 } impl B { fn a() {} fn b() {} } }, "test")
-            .expect("formats");
+        let text = format_file(
+            quote! { pub struct A; pub struct B { x: u8 } impl B { fn a() {} fn b() {} } },
+            "test",
+        )
+        .expect("formats");
         assert_eq!(text, "pub struct A;\n\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn a() {}\n    fn b() {}\n}\n");
     }
 

@@ -67,12 +67,24 @@ fn toml_string(s: &str) -> String {
 }
 
 pub fn lib_rs(api: &Api, settings: &Settings) -> String {
-    let mut doc = format!("{} (API version {}): a typed, validated async client.", api.title, api.version);
+    let mut doc = format!(
+        "{} (API version {}): a typed, validated async client.",
+        api.title, api.version
+    );
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(&sanitize(description));
     }
-    let doc: String = doc.lines().map(|l| if l.is_empty() { "//!\n".to_string() } else { format!("//! {l}\n") }).collect();
+    let doc: String = doc
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "//!\n".to_string()
+            } else {
+                format!("//! {l}\n")
+            }
+        })
+        .collect();
     let exports = RUNTIME_EXPORTS.join(", ");
     format!(
         "{header}{doc}\n\
@@ -90,6 +102,9 @@ mod tests {
 
     #[test]
     fn toml_strings_are_escaped() {
-        assert_eq!(toml_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\u000A\"");
+        assert_eq!(
+            toml_string("a \"b\" \\ c\n"),
+            "\"a \\\"b\\\" \\\\ c\\u000A\""
+        );
     }
 }

@@ -34,11 +34,26 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
     let types = format::format_file(render_types(&cx), "types module")?;
     let client = format::format_file(client::render_client(&cx), "client module")?;
     Ok(vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: manifest::cargo_toml(api, settings) },
-        GeneratedFile { path: "src/client.rs".into(), contents: format!("{header}{client}") },
-        GeneratedFile { path: "src/lib.rs".into(), contents: manifest::lib_rs(api, settings) },
-        GeneratedFile { path: "src/runtime.rs".into(), contents: RUNTIME_SOURCE.to_string() },
-        GeneratedFile { path: "src/types.rs".into(), contents: format!("{header}{types}") },
+        GeneratedFile {
+            path: "Cargo.toml".into(),
+            contents: manifest::cargo_toml(api, settings),
+        },
+        GeneratedFile {
+            path: "src/client.rs".into(),
+            contents: format!("{header}{client}"),
+        },
+        GeneratedFile {
+            path: "src/lib.rs".into(),
+            contents: manifest::lib_rs(api, settings),
+        },
+        GeneratedFile {
+            path: "src/runtime.rs".into(),
+            contents: RUNTIME_SOURCE.to_string(),
+        },
+        GeneratedFile {
+            path: "src/types.rs".into(),
+            contents: format!("{header}{types}"),
+        },
     ])
 }
 

@@ -20,7 +20,10 @@ pub struct TypeContext<'a> {
 
 impl<'a> TypeContext<'a> {
     pub fn new(api: &'a Api) -> Self {
-        TypeContext { api, boxed: recursive_edges(api) }
+        TypeContext {
+            api,
+            boxed: recursive_edges(api),
+        }
     }
 
     /// The Rust type for a reference, as seen from inside type `from` (if any).
@@ -45,7 +48,9 @@ impl<'a> TypeContext<'a> {
             TypeRef::Named(id) => {
                 let name = ident(&self.api.type_def(*id).name);
                 match from {
-                    Some(from) if self.boxed.contains(&(from, *id)) => quote!(::std::boxed::Box<crate::types::#name>),
+                    Some(from) if self.boxed.contains(&(from, *id)) => {
+                        quote!(::std::boxed::Box<crate::types::#name>)
+                    }
                     _ => quote!(crate::types::#name),
                 }
             }
@@ -63,7 +68,11 @@ impl<'a> TypeContext<'a> {
     /// Whether values of the named type can be checked with `garde::Validate`.
     pub fn validatable(&self, id: TypeId) -> bool {
         let def = self.api.type_def(id);
-        def.validated && matches!(def.kind, TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_))
+        def.validated
+            && matches!(
+                def.kind,
+                TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_)
+            )
     }
 }
 
@@ -117,7 +126,12 @@ fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
 // Derives name the prelude's macros unqualified: derive macros live in their own namespace,
 // so no type generated from a schema name can shadow them.
 
-pub fn render_struct(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, s: &StructDef) -> TokenStream {
+pub fn render_struct(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    s: &StructDef,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let validate = if def.validated {
@@ -128,11 +142,21 @@ pub fn render_struct(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, s: &Struct
     } else {
         quote!()
     };
-    let fields = s.fields.iter().map(|f| render_field(cx, id, def.validated, f));
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| render_field(cx, id, def.validated, f));
     let additional = s.additional.as_ref().map(|t| {
         let value = cx.tokens(t, None);
-        let taken = s.fields.iter().any(|f| f.rust_name == "additional_properties");
-        let field = ident(if taken { "additional_properties_" } else { "additional_properties" });
+        let taken = s
+            .fields
+            .iter()
+            .any(|f| f.rust_name == "additional_properties");
+        let field = ident(if taken {
+            "additional_properties_"
+        } else {
+            "additional_properties"
+        });
         quote! {
             /// Properties not listed above, by name.
             #[serde(flatten)]
@@ -159,7 +183,11 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
     };
     let inner_tokens = cx.tokens(inner, Some(owner));
     let optional = !f.required || nullable;
-    let ty = if optional { quote!(::std::option::Option<#inner_tokens>) } else { inner_tokens };
+    let ty = if optional {
+        quote!(::std::option::Option<#inner_tokens>)
+    } else {
+        inner_tokens
+    };
     let mut serde_args = Vec::new();
     if f.rust_name != f.wire_name {
         let wire = &f.wire_name;
@@ -171,10 +199,20 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         serde_args.push(quote!(default));
     }
     if !f.required {
-        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        serde_args.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
     }
-    let serde_attr = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
-    let garde_attr = if validated { field_rules(cx, f, inner, optional) } else { quote!() };
+    let serde_attr = if serde_args.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
+    };
+    let garde_attr = if validated {
+        field_rules(cx, f, inner, optional)
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #serde_attr
@@ -183,7 +221,12 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
     }
 }
 
-pub fn render_alias(cx: &TypeContext<'_>, id: TypeId, def: &TypeDef, target: &TypeRef) -> TokenStream {
+pub fn render_alias(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    target: &TypeRef,
+) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
     let ty = cx.tokens(target, Some(id));

@@ -19,7 +19,12 @@ pub fn field_rules(cx: &TypeContext<'_>, f: &Field, ty: &TypeRef, optional: bool
     }
 }
 
-fn value_rules(cx: &TypeContext<'_>, ty: &TypeRef, c: &Constraints, optional: bool) -> Vec<TokenStream> {
+fn value_rules(
+    cx: &TypeContext<'_>,
+    ty: &TypeRef,
+    c: &Constraints,
+    optional: bool,
+) -> Vec<TokenStream> {
     let mut rules = Vec::new();
     match ty {
         TypeRef::String => {
@@ -63,7 +68,11 @@ fn value_rules(cx: &TypeContext<'_>, ty: &TypeRef, c: &Constraints, optional: bo
             let item_rules = value_rules(cx, item, item_constraints, false);
             if !item_rules.is_empty() {
                 let inner = quote!(inner(#(#item_rules),*));
-                rules.push(if optional { quote!(inner(#inner)) } else { inner });
+                rules.push(if optional {
+                    quote!(inner(#inner))
+                } else {
+                    inner
+                });
             }
         }
         TypeRef::Named(id) if cx.validatable(*id) => rules.push(quote!(dive)),
@@ -96,8 +105,12 @@ fn integer_literal(v: f64, kind: IntegerKind) -> Option<Literal> {
         return None;
     }
     match kind {
-        IntegerKind::I32 if v >= i32::MIN as f64 && v <= i32::MAX as f64 => Some(Literal::i32_unsuffixed(v as i32)),
-        IntegerKind::I64 if v >= i64::MIN as f64 && v <= i64::MAX as f64 => Some(Literal::i64_unsuffixed(v as i64)),
+        IntegerKind::I32 if v >= i32::MIN as f64 && v <= i32::MAX as f64 => {
+            Some(Literal::i32_unsuffixed(v as i32))
+        }
+        IntegerKind::I64 if v >= i64::MIN as f64 && v <= i64::MAX as f64 => {
+            Some(Literal::i64_unsuffixed(v as i64))
+        }
         _ => None,
     }
 }

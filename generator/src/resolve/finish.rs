@@ -8,7 +8,11 @@ use crate::naming::{type_ident, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api {
-    let Arena { defs, hints, mut redirects } = arena;
+    let Arena {
+        defs,
+        hints,
+        mut redirects,
+    } = arena;
     let mut defs: Vec<TypeDef> = defs
         .into_iter()
         .enumerate()
@@ -16,8 +20,17 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
             d.unwrap_or_else(|| {
                 // A slot is only left empty if its conversion stopped on an error, which
                 // was reported where it happened.
-                diags.warning("", format!("internal: type {i} was never defined; it is rendered as a JSON value"));
-                TypeDef { name: String::new(), origin: String::new(), doc: None, validated: false, kind: TypeKind::Alias(TypeRef::Json) }
+                diags.warning(
+                    "",
+                    format!("internal: type {i} was never defined; it is rendered as a JSON value"),
+                );
+                TypeDef {
+                    name: String::new(),
+                    origin: String::new(),
+                    doc: None,
+                    validated: false,
+                    kind: TypeKind::Alias(TypeRef::Json),
+                }
             })
         })
         .collect();
@@ -27,7 +40,8 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
     let mut kept_hints = Vec::new();
     let mut kept = Vec::new();
     for (i, def) in defs.into_iter().enumerate() {
-        if remap.get(&TypeId(i)) == Some(&TypeId(kept.len())) && !redirects.contains_key(&TypeId(i)) {
+        if remap.get(&TypeId(i)) == Some(&TypeId(kept.len())) && !redirects.contains_key(&TypeId(i))
+        {
             kept.push(def);
             kept_hints.push(hints[i].clone());
         }
@@ -67,7 +81,11 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
 /// A request-side view of a schema that came out the same as its response-side view is
 /// the same type. Repeats until nothing changes, since folding children can make parents
 /// equal.
-fn merge_write_views(defs: &mut [TypeDef], hints: &[NameHint], redirects: &mut BTreeMap<TypeId, TypeId>) {
+fn merge_write_views(
+    defs: &mut [TypeDef],
+    hints: &[NameHint],
+    redirects: &mut BTreeMap<TypeId, TypeId>,
+) {
     loop {
         let resolved = |id: TypeId, r: &BTreeMap<TypeId, TypeId>| follow(id, r);
         let kinds: Vec<TypeKind> = defs
@@ -156,7 +174,10 @@ fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
 
 fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
     match t {
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Open(inner) | TypeRef::Nullable(inner) => visit_ref(inner, f),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Open(inner)
+        | TypeRef::Nullable(inner) => visit_ref(inner, f),
         _ => f(t),
     }
 }
@@ -185,7 +206,10 @@ pub(super) fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef))
 
 /// A validated type checks its parts, so everything it contains must be validatable too.
 fn propagate_validation(types: &mut [TypeDef]) {
-    let mut stack: Vec<TypeId> = (0..types.len()).filter(|&i| types[i].validated).map(TypeId).collect();
+    let mut stack: Vec<TypeId> = (0..types.len())
+        .filter(|&i| types[i].validated)
+        .map(TypeId)
+        .collect();
     let mut seen: BTreeSet<TypeId> = stack.iter().copied().collect();
     while let Some(id) = stack.pop() {
         let mut children = Vec::new();
@@ -216,13 +240,21 @@ fn propagate_validation(types: &mut [TypeDef]) {
 fn name_types(api: &mut Api, types: &mut [TypeDef], hints: &[NameHint]) {
     let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for h in hints {
-        short_owner.entry(type_ident(&h.base, true)).or_default().insert(h.base.as_str());
+        short_owner
+            .entry(type_ident(&h.base, true))
+            .or_default()
+            .insert(h.base.as_str());
     }
-    let read_bases: BTreeSet<&str> =
-        hints.iter().filter(|h| h.direction == Direction::Read).map(|h| h.base.as_str()).collect();
+    let read_bases: BTreeSet<&str> = hints
+        .iter()
+        .filter(|h| h.direction == Direction::Read)
+        .map(|h| h.base.as_str())
+        .collect();
     let mut scope = Scope::with_reserved(&[]);
     for (def, hint) in types.iter_mut().zip(hints) {
-        let short = short_owner.get(&type_ident(&hint.base, true)).is_none_or(|owners| owners.len() <= 1);
+        let short = short_owner
+            .get(&type_ident(&hint.base, true))
+            .is_none_or(|owners| owners.len() <= 1);
         let mut name = type_ident(&hint.base, short);
         if hint.direction == Direction::Write
             && read_bases.contains(hint.base.as_str())

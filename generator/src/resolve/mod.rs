@@ -62,7 +62,9 @@ impl Arena {
     fn intern(&mut self, def: TypeDef, hint: NameHint) -> TypeId {
         let same = self.defs.iter().zip(&self.hints).position(|(d, h)| {
             h.base == hint.base
-                && d.as_ref().is_some_and(|d| d.kind == def.kind && d.doc == def.doc && d.validated == def.validated)
+                && d.as_ref().is_some_and(|d| {
+                    d.kind == def.kind && d.doc == def.doc && d.validated == def.validated
+                })
         });
         if let Some(i) = same {
             return TypeId(i);
@@ -93,7 +95,11 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
     let mut r = Resolver {
         loaded,
         diags: Diagnostics::default(),
-        arena: Arena { defs: Vec::new(), hints: Vec::new(), redirects: BTreeMap::new() },
+        arena: Arena {
+            defs: Vec::new(),
+            hints: Vec::new(),
+            redirects: BTreeMap::new(),
+        },
         components: BTreeMap::new(),
         in_progress: BTreeMap::new(),
         expanding: Vec::new(),

@@ -6,12 +6,24 @@ use super::schema::Target;
 use super::view::{Member, SchemaRef, SchemaView};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{TaggedDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedDef, UntaggedVariant};
+use crate::model::{
+    TaggedDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedDef, UntaggedVariant,
+};
 use crate::naming::{camel_ident, Scope};
 
 impl<'a> Resolver<'a> {
-    pub(super) fn choice_type(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
-        let members = if view.one_of.is_empty() { view.any_of.clone() } else { view.one_of.clone() };
+    pub(super) fn choice_type(
+        &mut self,
+        view: SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> TypeRef {
+        let members = if view.one_of.is_empty() {
+            view.any_of.clone()
+        } else {
+            view.one_of.clone()
+        };
         if !view.properties.is_empty() {
             self.diags.warning(
                 pointer_push(&view.pointer, "properties"),
@@ -25,7 +37,9 @@ impl<'a> Resolver<'a> {
         }
         if let Some(discriminator) = view.discriminator {
             if !view.one_of.is_empty() {
-                if let Some(t) = self.tagged_type(&view, discriminator, &members, dir, hint, target.clone()) {
+                if let Some(t) =
+                    self.tagged_type(&view, discriminator, &members, dir, hint, target.clone())
+                {
                     return t;
                 }
             }
@@ -36,12 +50,26 @@ impl<'a> Resolver<'a> {
             let variant_hint = format!("{hint} variant {}", i + 1);
             let ty = self.type_of(m, dir, &variant_hint);
             let name = match m.schema {
-                SchemaRef::Ref(r) => component_name(r, "schemas").map(|n| crate::naming::type_ident(&n, true)),
-                SchemaRef::Inline(s) => s.schema_data.title.as_deref().map(|t| crate::naming::type_ident(t, true)),
+                SchemaRef::Ref(r) => {
+                    component_name(r, "schemas").map(|n| crate::naming::type_ident(&n, true))
+                }
+                SchemaRef::Inline(s) => s
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(|t| crate::naming::type_ident(t, true)),
             }
             .unwrap_or_else(|| variant_name_for(&ty, i));
-            variants.push(UntaggedVariant { rust_name: scope.claim(name), ty });
+            variants.push(UntaggedVariant {
+                rust_name: scope.claim(name),
+                ty,
+            });
         }
+        // serde tries untagged variants in order, and a struct also accepts a JSON array
+        // (its fields in order) while a map accepts any object. Scalars and arrays go
+        // first, named types next, maps and free-form values last, so that the most
+        // specific variant wins.
+        variants.sort_by_key(|v| untagged_rank(&v.ty));
         let def = TypeDef {
             name: String::new(),
             origin: view.pointer.clone(),
@@ -64,7 +92,8 @@ impl<'a> Resolver<'a> {
         target: Target,
     ) -> Option<TypeRef> {
         let tag = discriminator.property_name.as_str();
-        let mapping_pointer = pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
+        let mapping_pointer =
+            pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
         // Explicit mapping entries first, in spec order; then every oneOf reference the
         // mapping does not name, under its schema name (the implicit mapping).
         let mut entries: Vec<(String, String, String)> = Vec::new();
@@ -74,7 +103,11 @@ impl<'a> Resolver<'a> {
             } else {
                 format!("#/components/schemas/{target_ref}")
             };
-            entries.push((value.clone(), reference, pointer_push(&mapping_pointer, value)));
+            entries.push((
+                value.clone(),
+                reference,
+                pointer_push(&mapping_pointer, value),
+            ));
         }
         for m in members {
             match m.schema {
@@ -105,14 +138,22 @@ impl<'a> Resolver<'a> {
                 }
                 return None;
             };
-            variants.push(TaggedVariant { rust_name: scope.claim(camel_ident(&value)), tag_value: value, ty: id });
+            variants.push(TaggedVariant {
+                rust_name: scope.claim(camel_ident(&value)),
+                tag_value: value,
+                ty: id,
+            });
         }
         let def = TypeDef {
             name: String::new(),
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,
-            kind: TypeKind::Tagged(TaggedDef { tag: tag.to_string(), variants, open: dir == Direction::Read }),
+            kind: TypeKind::Tagged(TaggedDef {
+                tag: tag.to_string(),
+                variants,
+                open: dir == Direction::Read,
+            }),
         };
         Some(TypeRef::Named(self.place(def, hint, dir, target)))
     }
@@ -127,5 +168,14 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Array(_) => "Array".into(),
         TypeRef::Map(_) => "Object".into(),
         _ => format!("Variant{}", index + 1),
+    }
+}
+
+fn untagged_rank(t: &TypeRef) -> u8 {
+    match t {
+        TypeRef::Named(_) | TypeRef::Open(_) => 1,
+        TypeRef::Map(_) | TypeRef::Json => 2,
+        TypeRef::Nullable(inner) => untagged_rank(inner),
+        _ => 0,
     }
 }

@@ -4,8 +4,8 @@ use super::view::{Member, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
-    Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation, Parameter, ParameterLocation,
-    RequestBody, ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
+    Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation, Parameter,
+    ParameterLocation, RequestBody, ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -28,13 +28,17 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                r.diags.error(item_pointer, "path items given by `$ref` are not supported");
+                r.diags
+                    .error(item_pointer, "path items given by `$ref` are not supported");
                 continue;
             }
         };
         for (method, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, method);
-            let operation_id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            let operation_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
             if let Some(first) = seen_ids.get(&operation_id) {
                 r.diags.push(
                     crate::diagnostics::Diagnostic::error(
@@ -47,9 +51,17 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
             }
             seen_ids.insert(operation_id.clone(), pointer.clone());
             let method_name = method_names.claim(snake_ident(&operation_id));
-            if let Some(operation) =
-                resolve_operation(r, &mut api, path, method, &item.parameters, op, pointer, operation_id, method_name)
-            {
+            if let Some(operation) = resolve_operation(
+                r,
+                &mut api,
+                path,
+                method,
+                &item.parameters,
+                op,
+                pointer,
+                operation_id,
+                method_name,
+            ) {
                 api.operations.push(operation);
             }
         }
@@ -79,24 +91,47 @@ fn resolve_operation<'a>(
         "patch" => HttpMethod::Patch,
         _ => HttpMethod::Trace,
     };
-    let parameters = parameters(r, path, &pointer, path_parameters, &op.parameters, &operation_id);
+    let parameters = parameters(
+        r,
+        path,
+        &pointer,
+        path_parameters,
+        &op.parameters,
+        &operation_id,
+    );
     let request_body = op.request_body.as_ref().and_then(|body| {
         let body_pointer = pointer_push(&pointer, "requestBody");
         let (body, at) = r.follow(body, &body_pointer, "requestBodies", |c| &c.request_bodies)?;
         let (content_type, media) = pick_content(&body.content)?;
-        let at = pointer_push(&pointer_push(&pointer_push(&at, "content"), content_type), "schema");
+        let at = pointer_push(
+            &pointer_push(&pointer_push(&at, "content"), content_type),
+            "schema",
+        );
         let ty = match &media.schema {
-            Some(s) if is_json(content_type) => {
-                r.type_of(&Member { pointer: at, schema: SchemaRef::of(s) }, Direction::Write, &format!("{operation_id} request"))
-            }
+            Some(s) if is_json(content_type) => r.type_of(
+                &Member {
+                    pointer: at,
+                    schema: SchemaRef::of(s),
+                },
+                Direction::Write,
+                &format!("{operation_id} request"),
+            ),
             _ if content_type.starts_with("text/") => TypeRef::String,
             _ => TypeRef::Bytes,
         };
-        Some(RequestBody { content_type: content_type.to_string(), required: body.required, ty })
+        Some(RequestBody {
+            content_type: content_type.to_string(),
+            required: body.required,
+            ty,
+        })
     });
 
     let responses_pointer = pointer_push(&pointer, "responses");
-    let mut success = SuccessResponse { status: None, body: None, headers: None };
+    let mut success = SuccessResponse {
+        status: None,
+        body: None,
+        headers: None,
+    };
     let mut errors = Vec::new();
     let mut entries: Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
     for (status, response) in &op.responses.responses {
@@ -111,9 +146,14 @@ fn resolve_operation<'a>(
     }
     for (code, key, response) in entries {
         let at = pointer_push(&responses_pointer, &key);
-        let Some((response, at)) = r.follow(response, &at, "responses", |c| &c.responses) else { continue };
+        let Some((response, at)) = r.follow(response, &at, "responses", |c| &c.responses) else {
+            continue;
+        };
         let body = pick_content(&response.content).map(|(content_type, media)| {
-            let schema_at = pointer_push(&pointer_push(&pointer_push(&at, "content"), content_type), "schema");
+            let schema_at = pointer_push(
+                &pointer_push(&pointer_push(&at, "content"), content_type),
+                "schema",
+            );
             match &media.schema {
                 Some(s) if is_json(content_type) => {
                     let hint = if code.is_some_and(|c| (200..300).contains(&c)) {
@@ -121,7 +161,14 @@ fn resolve_operation<'a>(
                     } else {
                         format!("{operation_id} error")
                     };
-                    r.type_of(&Member { pointer: schema_at, schema: SchemaRef::of(s) }, Direction::Read, &hint)
+                    r.type_of(
+                        &Member {
+                            pointer: schema_at,
+                            schema: SchemaRef::of(s),
+                        },
+                        Direction::Read,
+                        &hint,
+                    )
                 }
                 _ if content_type.starts_with("text/") => TypeRef::String,
                 _ => TypeRef::Bytes,
@@ -133,7 +180,11 @@ fn resolve_operation<'a>(
             success.body = body;
             success.headers = header_set(r, api, &response.headers, &at, &operation_id);
         } else if !is_success {
-            errors.push(ErrorResponse { status: code, description: response.description.clone(), body });
+            errors.push(ErrorResponse {
+                status: code,
+                description: response.description.clone(),
+                body,
+            });
         }
     }
     let error_body = common_error_body(&errors);
@@ -189,13 +240,21 @@ fn parameters<'a>(
     op_level: &'a [ReferenceOr<openapiv3::Parameter>],
     operation_id: &str,
 ) -> Vec<Parameter> {
-    let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+    let item_pointer = pointer
+        .rsplit_once('/')
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default();
     let mut found: Vec<(&'a openapiv3::Parameter, String)> = Vec::new();
-    let lists = [(path_level, pointer_push(&item_pointer, "parameters")), (op_level, pointer_push(pointer, "parameters"))];
+    let lists = [
+        (path_level, pointer_push(&item_pointer, "parameters")),
+        (op_level, pointer_push(pointer, "parameters")),
+    ];
     for (list, base) in lists {
         for (i, p) in list.iter().enumerate() {
             let at = pointer_push(&base, &i.to_string());
-            let Some((p, at)) = r.follow(p, &at, "parameters", |c| &c.parameters) else { continue };
+            let Some((p, at)) = r.follow(p, &at, "parameters", |c| &c.parameters) else {
+                continue;
+            };
             let data = p.parameter_data_ref();
             // An operation's parameter replaces a path-level one with the same name and place.
             found.retain(|(q, _)| {
@@ -205,7 +264,7 @@ fn parameters<'a>(
             found.push((p, at));
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "params", "self_"]);
+    let mut scope = Scope::with_reserved(&["body", "params"]);
     let mut out = Vec::new();
     for (p, at) in found {
         let data = p.parameter_data_ref();
@@ -214,13 +273,17 @@ fn parameters<'a>(
             openapiv3::Parameter::Query { .. } => ParameterLocation::Query,
             openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
             openapiv3::Parameter::Cookie { .. } => {
-                r.diags.warning(at, "cookie parameters are not sent by this client");
+                r.diags
+                    .warning(at, "cookie parameters are not sent by this client");
                 continue;
             }
         };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => r.type_of(
-                &Member { pointer: pointer_push(&at, "schema"), schema: SchemaRef::of(s) },
+                &Member {
+                    pointer: pointer_push(&at, "schema"),
+                    schema: SchemaRef::of(s),
+                },
                 Direction::Write,
                 &format!("{operation_id} {}", data.name),
             ),
@@ -237,7 +300,10 @@ fn parameters<'a>(
     }
     // Every `{name}` in the path template needs a path parameter to fill it.
     for name in template_names(path) {
-        if !out.iter().any(|p| p.location == ParameterLocation::Path && p.wire_name == name) {
+        if !out
+            .iter()
+            .any(|p| p.location == ParameterLocation::Path && p.wire_name == name)
+        {
             r.diags.push(
                 crate::diagnostics::Diagnostic::error(
                     pointer.to_string(),
@@ -277,7 +343,9 @@ fn header_set<'a>(
     let mut list = Vec::new();
     for (name, header) in headers {
         let here = pointer_push(&pointer_push(at, "headers"), name);
-        let Some((header, _)) = r.follow(header, &here, "headers", |c| &c.headers) else { continue };
+        let Some((header, _)) = r.follow(header, &here, "headers", |c| &c.headers) else {
+            continue;
+        };
         let schema_kind = match &header.format {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => match &s.schema_kind {
                 openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => HeaderKind::Integer,
@@ -290,7 +358,9 @@ fn header_set<'a>(
         // Retry-After and X-RateLimit-Reset count seconds from now (Confluent documents
         // its reset header as relative, unlike some other APIs), so they are durations.
         let lower = name.to_ascii_lowercase();
-        let kind = if schema_kind == HeaderKind::Integer && (lower == "retry-after" || lower == "x-ratelimit-reset") {
+        let kind = if schema_kind == HeaderKind::Integer
+            && (lower == "retry-after" || lower == "x-ratelimit-reset")
+        {
             HeaderKind::Seconds
         } else {
             schema_kind
@@ -306,32 +376,63 @@ fn header_set<'a>(
         api.header_sets[i].used_by.push(operation_id.to_string());
         return Some(HeaderSetId(i));
     }
-    api.header_sets.push(HeaderSet { name: String::new(), headers: list, used_by: vec![operation_id.to_string()] });
+    api.header_sets.push(HeaderSet {
+        name: String::new(),
+        headers: list,
+        used_by: vec![operation_id.to_string()],
+    });
     Some(HeaderSetId(api.header_sets.len() - 1))
 }
 
 fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
-    let Some(components) = r.loaded.document.components.as_ref() else { return Vec::new() };
+    let Some(components) = r.loaded.document.components.as_ref() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (name, scheme) in &components.security_schemes {
         let at = pointer_push("/components/securitySchemes", name);
-        let Some((scheme, at)) = r.follow(scheme, &at, "securitySchemes", |c| &c.security_schemes) else { continue };
+        let Some((scheme, at)) = r.follow(scheme, &at, "securitySchemes", |c| &c.security_schemes)
+        else {
+            continue;
+        };
         let name = name.clone();
         match scheme {
-            openapiv3::SecurityScheme::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
-                "basic" => out.push(SecurityScheme::HttpBasic { name, doc: description.clone() }),
-                "bearer" => out.push(SecurityScheme::HttpBearer { name, doc: description.clone() }),
-                other => r.diags.warning(at, format!("the HTTP auth scheme `{other}` is not supported")),
+            openapiv3::SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } => match scheme.to_ascii_lowercase().as_str() {
+                "basic" => out.push(SecurityScheme::HttpBasic {
+                    name,
+                    doc: description.clone(),
+                }),
+                "bearer" => out.push(SecurityScheme::HttpBearer {
+                    name,
+                    doc: description.clone(),
+                }),
+                other => r.diags.warning(
+                    at,
+                    format!("the HTTP auth scheme `{other}` is not supported"),
+                ),
             },
-            openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
+            openapiv3::SecurityScheme::OAuth2 {
+                flows, description, ..
+            } => match &flows.client_credentials {
                 Some(cc) => out.push(SecurityScheme::OAuth2ClientCredentials {
                     name,
                     token_url: cc.token_url.clone(),
                     doc: description.clone(),
                 }),
-                None => r.diags.warning(at, "only the OAuth2 client credentials flow is supported"),
+                None => r
+                    .diags
+                    .warning(at, "only the OAuth2 client credentials flow is supported"),
             },
-            openapiv3::SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+            openapiv3::SecurityScheme::APIKey {
+                location,
+                name: key_name,
+                description,
+                ..
+            } => {
                 let location = match location {
                     openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
                     openapiv3::APIKeyLocation::Header => ParameterLocation::Header,
@@ -340,10 +441,16 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
                         continue;
                     }
                 };
-                out.push(SecurityScheme::ApiKey { name, location, key_name: key_name.clone(), doc: description.clone() });
+                out.push(SecurityScheme::ApiKey {
+                    name,
+                    location,
+                    key_name: key_name.clone(),
+                    doc: description.clone(),
+                });
             }
             openapiv3::SecurityScheme::OpenIDConnect { .. } => {
-                r.diags.warning(at, "OpenID Connect security schemes are not supported");
+                r.diags
+                    .warning(at, "OpenID Connect security schemes are not supported");
             }
         }
     }
@@ -356,7 +463,10 @@ mod tests {
 
     #[test]
     fn template_names_in_order() {
-        assert_eq!(template_names("/a/{id}/b/{other_id}"), vec!["id", "other_id"]);
+        assert_eq!(
+            template_names("/a/{id}/b/{other_id}"),
+            vec!["id", "other_id"]
+        );
         assert!(template_names("/plain").is_empty());
         assert_eq!(template_names("/broken/{x"), Vec::<&str>::new());
     }

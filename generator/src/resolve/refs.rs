@@ -70,12 +70,17 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        self.diags.error(pointer, "this reference chain loops back on itself");
+        self.diags
+            .error(pointer, "this reference chain loops back on itself");
         None
     }
 
     /// The schema a `#/components/schemas/...` reference names, with its pointer.
-    pub(super) fn schema_component(&mut self, reference: &str, pointer: &str) -> Option<(String, &'a openapiv3::ReferenceOr<openapiv3::Schema>)> {
+    pub(super) fn schema_component(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+    ) -> Option<(String, &'a openapiv3::ReferenceOr<openapiv3::Schema>)> {
         let found = component_name(reference, "schemas").and_then(|name| {
             let schemas = &self.loaded.document.components.as_ref()?.schemas;
             schemas.get(&name).map(|s| (name, s))
@@ -93,10 +98,22 @@ mod tests {
 
     #[test]
     fn names_are_unescaped_and_sections_checked() {
-        assert_eq!(component_name("#/components/schemas/a.b", "schemas").as_deref(), Some("a.b"));
-        assert_eq!(component_name("#/components/schemas/A~1B~0C", "schemas").as_deref(), Some("A/B~C"));
+        assert_eq!(
+            component_name("#/components/schemas/a.b", "schemas").as_deref(),
+            Some("a.b")
+        );
+        assert_eq!(
+            component_name("#/components/schemas/A~1B~0C", "schemas").as_deref(),
+            Some("A/B~C")
+        );
         assert_eq!(component_name("#/components/responses/A", "schemas"), None);
-        assert_eq!(component_name("other.yaml#/components/schemas/A", "schemas"), None);
-        assert_eq!(component_name("#/components/schemas/A/properties/b", "schemas"), None);
+        assert_eq!(
+            component_name("other.yaml#/components/schemas/A", "schemas"),
+            None
+        );
+        assert_eq!(
+            component_name("#/components/schemas/A/properties/b", "schemas"),
+            None
+        );
     }
 }

@@ -3,7 +3,8 @@
 use super::view::{Additional, Kind, Member, SchemaRef, SchemaView};
 use super::{Direction, NameHint, Resolver};
 use crate::model::{
-    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
+    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind,
+    TypeRef,
 };
 use crate::naming::{camel_ident, Scope};
 use openapiv3::ReferenceOr;
@@ -59,10 +60,17 @@ impl<'a> Resolver<'a> {
                 return t;
             }
         };
-        let slot = self.arena.reserve(NameHint { base: name.clone(), component: Some(name.clone()), direction: dir });
+        let slot = self.arena.reserve(NameHint {
+            base: name.clone(),
+            component: Some(name.clone()),
+            direction: dir,
+        });
         self.in_progress.insert(key.clone(), slot);
         let view = SchemaView::of(schema, &def_pointer);
-        let target = Target { slot: Some(slot), omit: omit.map(str::to_string) };
+        let target = Target {
+            slot: Some(slot),
+            omit: omit.map(str::to_string),
+        };
         let result = self.type_of_view(view, dir, &name, target);
         self.in_progress.remove(&key);
         let result = match result {
@@ -91,7 +99,13 @@ impl<'a> Resolver<'a> {
         result
     }
 
-    pub(super) fn type_of_view(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
+    pub(super) fn type_of_view(
+        &mut self,
+        view: SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> TypeRef {
         let nullable = view.nullable;
         let t = self.type_of_view_inner(view, dir, hint, target);
         if nullable && !matches!(t, TypeRef::Nullable(_)) {
@@ -101,8 +115,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn type_of_view_inner(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
-        let hint = view.title.map(str::to_string).unwrap_or_else(|| hint.to_string());
+    fn type_of_view_inner(
+        &mut self,
+        view: SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> TypeRef {
+        let hint = view
+            .title
+            .map(str::to_string)
+            .unwrap_or_else(|| hint.to_string());
         if !view.all_of.is_empty() {
             if let Some(shortcut) = self.all_of_shortcut(&view, dir, &target) {
                 return shortcut;
@@ -126,7 +149,11 @@ impl<'a> Resolver<'a> {
                 TypeRef::Array(Box::new(item))
             }
             Some(Kind::String) => TypeRef::String,
-            Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") { IntegerKind::I32 } else { IntegerKind::I64 }),
+            Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") {
+                IntegerKind::I32
+            } else {
+                IntegerKind::I64
+            }),
             Some(Kind::Number) => TypeRef::Number,
             Some(Kind::Boolean) => TypeRef::Boolean,
             Some(Kind::Unknown) => {
@@ -143,21 +170,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// `allOf: [$ref: X, {only annotations or required}]` is X itself: the annotations
-    /// do not change the shape, so no second copy of X is made.
-    fn all_of_shortcut(&mut self, view: &SchemaView<'a>, dir: Direction, target: &Target) -> Option<TypeRef> {
+    /// `allOf: [$ref: X, {annotations}]` is X itself: members that only annotate (a
+    /// description, `required`, an example on a property X already has) do not change
+    /// the shape, so no second copy of X is made. The overlay's `required` is not applied
+    /// to X, since X is shared with every other place that uses it.
+    fn all_of_shortcut(
+        &mut self,
+        view: &SchemaView<'a>,
+        dir: Direction,
+        target: &Target,
+    ) -> Option<TypeRef> {
         if target.omit.is_some() {
             return None;
         }
         let mut own = view.clone();
         own.all_of.clear();
-        own.title = None;
-        own.description = None;
-        own.nullable = false;
-        own.read_only = false;
-        own.write_only = false;
-        own.required.clear();
-        if !own.is_annotation_only() {
+        let mut annotated: Vec<&'a str> = Vec::new();
+        if !only_annotates(own, &mut annotated) {
             return None;
         }
         let mut shaping = Vec::new();
@@ -165,18 +194,28 @@ impl<'a> Resolver<'a> {
             match m.schema {
                 SchemaRef::Ref(_) => shaping.push(m.clone()),
                 SchemaRef::Inline(s) => {
-                    let mut v = SchemaView::of(s, &m.pointer);
-                    v.required.clear();
-                    if !v.is_annotation_only() {
-                        shaping.push(m.clone());
+                    if !only_annotates(SchemaView::of(s, &m.pointer), &mut annotated) {
+                        return None;
                     }
                 }
             }
         }
-        match shaping.as_slice() {
-            [only @ Member { schema: SchemaRef::Ref(r), .. }] => Some(self.component_type(r, &only.pointer, dir, None)),
-            _ => None,
+        let [only] = shaping.as_slice() else {
+            return None;
+        };
+        let SchemaRef::Ref(reference) = only.schema else {
+            return None;
+        };
+        if !annotated.is_empty() {
+            let target_view = self.flat_view(only)?;
+            if !annotated
+                .iter()
+                .all(|name| target_view.properties.contains_key(name))
+            {
+                return None;
+            }
         }
+        Some(self.component_type(reference, &only.pointer, dir, None))
     }
 
     /// The flat view of a schema or reference, with its own allOf already merged.
@@ -194,7 +233,10 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
                 let pointer = crate::diagnostics::pointer_push("/components/schemas", &name);
-                let inner = Member { pointer, schema: SchemaRef::of(schema) };
+                let inner = Member {
+                    pointer,
+                    schema: SchemaRef::of(schema),
+                };
                 self.expanding.push(name);
                 let v = self.flat_view(&inner);
                 self.expanding.pop();
@@ -214,11 +256,19 @@ impl<'a> Resolver<'a> {
         view
     }
 
-    fn object_type(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str, target: Target) -> TypeRef {
+    fn object_type(
+        &mut self,
+        view: SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> TypeRef {
         if view.properties.is_empty() {
             // A free-form object or a map: no named type is needed.
             let value = match &view.additional {
-                Some(Additional::Schema(m)) => self.type_of(&m.clone(), dir, &format!("{hint} value")),
+                Some(Additional::Schema(m)) => {
+                    self.type_of(&m.clone(), dir, &format!("{hint} value"))
+                }
                 _ => TypeRef::Json,
             };
             return TypeRef::Map(Box::new(value));
@@ -255,7 +305,9 @@ impl<'a> Resolver<'a> {
             });
         }
         let additional = match &view.additional {
-            Some(Additional::Schema(m)) => Some(self.type_of(&m.clone(), dir, &format!("{hint} value"))),
+            Some(Additional::Schema(m)) => {
+                Some(self.type_of(&m.clone(), dir, &format!("{hint} value")))
+            }
             _ => None,
         };
         let def = TypeDef {
@@ -269,13 +321,26 @@ impl<'a> Resolver<'a> {
     }
 
     /// Puts a finished definition into its reserved slot, or interns it.
-    pub(super) fn place(&mut self, def: TypeDef, hint: &str, dir: Direction, target: Target) -> TypeId {
+    pub(super) fn place(
+        &mut self,
+        def: TypeDef,
+        hint: &str,
+        dir: Direction,
+        target: Target,
+    ) -> TypeId {
         match target.slot {
             Some(slot) => {
                 self.arena.defs[slot.0] = Some(def);
                 slot
             }
-            None => self.arena.intern(def, NameHint { base: hint.to_string(), component: None, direction: dir }),
+            None => self.arena.intern(
+                def,
+                NameHint {
+                    base: hint.to_string(),
+                    component: None,
+                    direction: dir,
+                },
+            ),
         }
     }
 
@@ -325,8 +390,18 @@ impl<'a> Resolver<'a> {
 
     /// A string enum (or `x-extensible-enum`) becomes a named Rust enum. Read from a
     /// server, it is wrapped in `Open` so that values added later are kept.
-    fn enum_type(&mut self, view: &SchemaView<'a>, dir: Direction, hint: &str, target: &Target) -> Option<TypeRef> {
-        let values = if view.enumeration.is_empty() { &view.extensible_enum } else { &view.enumeration };
+    fn enum_type(
+        &mut self,
+        view: &SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: &Target,
+    ) -> Option<TypeRef> {
+        let values = if view.enumeration.is_empty() {
+            &view.extensible_enum
+        } else {
+            &view.enumeration
+        };
         let has_string = values.iter().any(Value::is_string);
         if !has_string || !values.iter().all(|v| v.is_string() || v.is_null()) {
             return None;
@@ -338,7 +413,10 @@ impl<'a> Resolver<'a> {
         let variants = values
             .iter()
             .filter_map(Value::as_str)
-            .map(|v| EnumVariant { wire_value: v.to_string(), rust_name: scope.claim(camel_ident(v)) })
+            .map(|v| EnumVariant {
+                wire_value: v.to_string(),
+                rust_name: scope.claim(camel_ident(v)),
+            })
             .collect();
         let def = TypeDef {
             name: String::new(),
@@ -350,8 +428,41 @@ impl<'a> Resolver<'a> {
         };
         let id = self.place(def, hint, Direction::Read, target.clone());
         let t = TypeRef::Named(id);
-        Some(if dir == Direction::Read { TypeRef::Open(Box::new(t)) } else { t })
+        Some(if dir == Direction::Read {
+            TypeRef::Open(Box::new(t))
+        } else {
+            t
+        })
     }
+}
+
+/// Whether a schema only annotates: no keyword of its own changes the shape of a value
+/// (`type: object` alone does not, since it restates what the other members say). The
+/// names of properties it annotates are added to `annotated`.
+fn only_annotates<'a>(mut v: SchemaView<'a>, annotated: &mut Vec<&'a str>) -> bool {
+    v.title = None;
+    v.description = None;
+    v.nullable = false;
+    v.read_only = false;
+    v.write_only = false;
+    v.required.clear();
+    if v.kind == Some(Kind::Object) {
+        v.kind = None;
+    }
+    for (name, contributions) in std::mem::take(&mut v.properties) {
+        let all_annotate = contributions.into_iter().all(|m| match m.schema {
+            SchemaRef::Inline(s) => {
+                let mut inner = Vec::new();
+                only_annotates(SchemaView::of(s, &m.pointer), &mut inner) && inner.is_empty()
+            }
+            SchemaRef::Ref(_) => false,
+        });
+        if !all_annotate {
+            return false;
+        }
+        annotated.push(name);
+    }
+    v.is_annotation_only()
 }
 
 #[derive(Default)]

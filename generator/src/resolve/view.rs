@@ -106,7 +106,10 @@ impl<'a> SchemaView<'a> {
             let base = pointer_push(pointer, key);
             list.iter()
                 .enumerate()
-                .map(|(i, s)| Member { pointer: pointer_push(&base, &i.to_string()), schema: SchemaRef::of(s) })
+                .map(|(i, s)| Member {
+                    pointer: pointer_push(&base, &i.to_string()),
+                    schema: SchemaRef::of(s),
+                })
                 .collect()
         };
         match &schema.schema_kind {
@@ -116,30 +119,51 @@ impl<'a> SchemaView<'a> {
                 v.constraints.pattern = t.pattern.clone();
                 v.constraints.min_length = t.min_length.map(|n| n as u64);
                 v.constraints.max_length = t.max_length.map(|n| n as u64);
-                v.enumeration = t.enumeration.iter().map(|e| e.clone().map_or(Value::Null, Value::String)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.clone().map_or(Value::Null, Value::String))
+                    .collect();
             }
             SchemaKind::Type(Type::Number(t)) => {
                 v.kind = Some(Kind::Number);
                 v.format = variant_format(&t.format);
                 v.constraints.minimum = t.minimum;
                 v.constraints.maximum = t.maximum;
-                v.enumeration = t.enumeration.iter().map(|e| e.map_or(Value::Null, Value::from)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 v.kind = Some(Kind::Integer);
                 v.format = variant_format(&t.format);
                 v.constraints.minimum = t.minimum.map(|n| n as f64);
                 v.constraints.maximum = t.maximum.map(|n| n as f64);
-                v.enumeration = t.enumeration.iter().map(|e| e.map_or(Value::Null, Value::from)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(_)) => v.kind = Some(Kind::Boolean),
             SchemaKind::Type(Type::Object(t)) => {
                 v.kind = Some(Kind::Object);
-                read_object(&mut v, &t.properties, &t.required, t.additional_properties.as_ref(), pointer);
+                read_object(
+                    &mut v,
+                    &t.properties,
+                    &t.required,
+                    t.additional_properties.as_ref(),
+                    pointer,
+                );
             }
             SchemaKind::Type(Type::Array(t)) => {
                 v.kind = Some(Kind::Array);
-                v.items = t.items.as_ref().map(|s| Member { pointer: pointer_push(pointer, "items"), schema: SchemaRef::of_boxed(s) });
+                v.items = t.items.as_ref().map(|s| Member {
+                    pointer: pointer_push(pointer, "items"),
+                    schema: SchemaRef::of_boxed(s),
+                });
                 v.constraints.min_items = t.min_items.map(|n| n as u64);
                 v.constraints.max_items = t.max_items.map(|n| n as u64);
             }
@@ -161,8 +185,17 @@ impl<'a> SchemaView<'a> {
                     max_items: a.max_items.map(|n| n as u64),
                     items: None,
                 };
-                read_object(&mut v, &a.properties, &a.required, a.additional_properties.as_ref(), pointer);
-                v.items = a.items.as_ref().map(|s| Member { pointer: pointer_push(pointer, "items"), schema: SchemaRef::of_boxed(s) });
+                read_object(
+                    &mut v,
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    pointer,
+                );
+                v.items = a.items.as_ref().map(|s| Member {
+                    pointer: pointer_push(pointer, "items"),
+                    schema: SchemaRef::of_boxed(s),
+                });
                 v.enumeration = a.enumeration.clone();
                 v.one_of = members(&a.one_of, "oneOf");
                 v.any_of = members(&a.any_of, "anyOf");
@@ -206,7 +239,10 @@ impl<'a> SchemaView<'a> {
         self.read_only |= later.read_only;
         self.write_only |= later.write_only;
         for (name, contributions) in later.properties {
-            self.properties.entry(name).or_default().extend(contributions);
+            self.properties
+                .entry(name)
+                .or_default()
+                .extend(contributions);
         }
         for name in later.required {
             if !self.required.contains(&name) {
@@ -284,7 +320,9 @@ fn kind_of_name(name: &str) -> Kind {
     }
 }
 
-fn variant_format<T: serde::Serialize>(f: &'_ openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<&'static str> {
+fn variant_format<T: serde::Serialize>(
+    f: &'_ openapiv3::VariantOrUnknownOrEmpty<T>,
+) -> Option<&'static str> {
     // Known formats are enum variants; their wire names are what matter to the resolver.
     match f {
         openapiv3::VariantOrUnknownOrEmpty::Item(item) => match serde_json::to_value(item) {
