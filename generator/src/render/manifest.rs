@@ -85,15 +85,38 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
             }
         })
         .collect();
-    let exports = RUNTIME_EXPORTS.join(", ");
+    // Written the way rustfmt lays it out, so that `cargo fmt` leaves the file alone.
+    let exports = wrap_list(RUNTIME_EXPORTS, 100 - 5);
     format!(
         "{header}{doc}\n\
          // Names of types and variants come from the spec, so naming lints are not this crate's to fix.\n\
-         #![allow(clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]\n\n\
+         #![allow(\n    clippy::enum_variant_names,\n    clippy::large_enum_variant,\n    clippy::too_many_arguments\n)]\n\n\
          #[rustfmt::skip]\npub mod client;\npub mod runtime;\n#[rustfmt::skip]\npub mod types;\n\n\
-         pub use client::*;\npub use runtime::{{{exports}}};\npub use types::*;\n",
+         pub use client::*;\npub use runtime::{{\n{exports}}};\npub use types::*;\n",
         header = generated_header(settings),
     )
+}
+
+/// Names separated by commas on lines of at most `width` characters, each line indented
+/// by four spaces and ending in a comma, as rustfmt writes a long `use` list.
+fn wrap_list(names: &[&str], width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for name in names {
+        let piece = format!("{name},");
+        if !line.is_empty() && line.len() + 1 + piece.len() > width {
+            out.push_str(&format!("    {line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("    {line}\n"));
+    }
+    out
 }
 
 #[cfg(test)]
