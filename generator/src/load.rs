@@ -272,13 +272,7 @@ mod tests {
         let e = errors("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(e[0].message.contains("OpenAPI 3.1.0"), "{}", e[0].message);
         assert_eq!(e[0].pointer, "/openapi");
-        assert_eq!(
-            e[0].position,
-            Some(Position {
-                line: 1,
-                column: 10
-            })
-        );
+        assert_eq!(e[0].position, Some(Position { line: 1, column: 1 }));
     }
 
     #[test]
@@ -314,7 +308,7 @@ components:
             e[0].pointer,
             "/components/schemas/Holder/discriminator/mapping/X"
         );
-        assert_eq!(e[0].position.map(|p| p.line), Some(13));
+        assert_eq!(e[0].position.map(|p| p.line), Some(12));
         let help = e[0].help.as_deref().unwrap_or_default();
         assert!(help.contains("components/schemas` as `my.X`"), "{help}");
         assert!(help.contains("X: '#/components/schemas/my.X'"), "{help}");

@@ -42,9 +42,11 @@ impl Positions {
 }
 
 enum Frame {
+    /// `pending_key` is the key whose value comes next, with where the key is written:
+    /// a value is located at its key, which is where a reader looks for it.
     Mapping {
         pointer: String,
-        pending_key: Option<String>,
+        pending_key: Option<(String, Position)>,
     },
     Sequence {
         pointer: String,
@@ -59,28 +61,28 @@ struct Walker {
 }
 
 impl Walker {
-    /// Decides the pointer of a node that starts now. Returns `None` when the node is a
-    /// mapping key rather than a value.
-    fn next_value_pointer(&mut self, scalar: Option<&str>) -> Option<String> {
+    /// Decides the pointer and position of a node that starts at `here`. Returns `None`
+    /// when the node is a mapping key rather than a value.
+    fn next_value(&mut self, scalar: Option<&str>, here: Position) -> Option<(String, Position)> {
         match self.stack.last_mut() {
-            None => Some(String::new()),
+            None => Some((String::new(), here)),
             Some(Frame::Sequence {
                 pointer,
                 next_index,
             }) => {
                 let p = pointer_push(pointer, &next_index.to_string());
                 *next_index += 1;
-                Some(p)
+                Some((p, here))
             }
             Some(Frame::Mapping {
                 pointer,
                 pending_key,
             }) => match pending_key.take() {
-                Some(key) => Some(pointer_push(pointer, &key)),
+                Some((key, at)) => Some((pointer_push(pointer, &key), at)),
                 None => {
                     // A key: remember it for the value that follows. Complex keys get a
                     // placeholder so that the walk stays in step.
-                    *pending_key = Some(scalar.unwrap_or("?").to_string());
+                    *pending_key = Some((scalar.unwrap_or("?").to_string(), here));
                     None
                 }
             },
@@ -96,18 +98,20 @@ impl MarkedEventReceiver for Walker {
         };
         match ev {
             Event::Scalar(value, ..) => {
-                if let Some(p) = self.next_value_pointer(Some(&value)) {
-                    self.found.entry(p).or_insert(position);
+                if let Some((p, at)) = self.next_value(Some(&value), position) {
+                    self.found.entry(p).or_insert(at);
                 }
             }
             Event::Alias(_) => {
-                if let Some(p) = self.next_value_pointer(None) {
-                    self.found.entry(p).or_insert(position);
+                if let Some((p, at)) = self.next_value(None, position) {
+                    self.found.entry(p).or_insert(at);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let pointer = self.next_value_pointer(None).unwrap_or_default();
-                self.found.entry(pointer.clone()).or_insert(position);
+                let (pointer, at) = self
+                    .next_value(None, position)
+                    .unwrap_or((String::new(), position));
+                self.found.entry(pointer.clone()).or_insert(at);
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
                     Frame::Mapping {
                         pointer,
@@ -136,15 +140,12 @@ mod tests {
     fn finds_values_and_falls_back_to_ancestors() {
         let text = "a:\n  b:\n    - x\n    - y: 1\n  c/d: 2\n";
         let p = Positions::from_text(text);
-        assert_eq!(
-            p.find("/a/b/1/y"),
-            Some(Position {
-                line: 4,
-                column: 10
-            })
-        );
-        assert_eq!(p.find("/a/c~1d"), Some(Position { line: 5, column: 8 }));
-        assert_eq!(p.find("/a/b/0"), Some(Position { line: 3, column: 7 }));
+        // Values in mappings are located at their keys, sequence items where they start.
+        let at = |line, column| Some(Position { line, column });
+        assert_eq!(p.find("/a/b/1/y"), at(4, 7));
+        assert_eq!(p.find("/a/c~1d"), at(5, 3));
+        assert_eq!(p.find("/a/b"), at(2, 3));
+        assert_eq!(p.find("/a/b/0"), at(3, 7));
         // An unknown child falls back to its parent.
         assert_eq!(p.find("/a/b/7"), p.find("/a/b"));
     }

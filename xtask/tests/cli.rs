@@ -1,0 +1,154 @@
+//! The `xtask` command line: exit codes, what is written, and that a generated standalone
+//! crate builds on its own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates the scratch folder");
+    dir
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(xtask(&[]).status.code(), Some(2));
+    assert_eq!(xtask(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(xtask(&["generate", "--spec"]).status.code(), Some(2));
+    assert_eq!(xtask(&["generate", "--out", "x"]).status.code(), Some(2));
+    assert_eq!(xtask(&["codegen", "--bogus"]).status.code(), Some(2));
+    let missing = xtask(&[
+        "generate",
+        "--spec",
+        "/nonexistent/spec.yaml",
+        "--out",
+        "/tmp/never",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cannot read"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn a_broken_spec_exits_1_and_leaves_the_output_folder_as_it_was() {
+    let dir = scratch("broken");
+    let spec = dir.join("broken.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses: {'200': {description: x}}\n")
+        .expect("writes");
+    let out = dir.join("client");
+    std::fs::create_dir_all(out.join("src")).expect("creates");
+    std::fs::write(out.join("src/lib.rs"), "// hand-made\n").expect("writes");
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap_or_default(),
+        "--out",
+        out.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("broken.yaml:5:5:"),
+        "names file and line: {err}"
+    );
+    assert!(err.contains("no path parameter `id`"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap_or_default(),
+        "// hand-made\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0),
+        1,
+        "nothing else appeared"
+    );
+    assert!(!dir.join("client.staging").exists());
+}
+
+#[test]
+fn a_json_spec_becomes_a_standalone_crate_that_builds() {
+    let dir = scratch("json");
+    // The seed spec, converted to JSON, exercises the JSON path of the loader.
+    let yaml =
+        std::fs::read_to_string(repo_root().join("spec/confluent-custom-connector-plugin.yaml"))
+            .expect("reads");
+    let value: serde_json::Value = serde_yaml::from_str(&yaml).expect("parses");
+    let spec = dir.join("plugin api.json");
+    std::fs::write(
+        &spec,
+        serde_json::to_string_pretty(&value).expect("serializes"),
+    )
+    .expect("writes");
+    let out = dir.join("client");
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap_or_default(),
+        "--out",
+        out.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest was written");
+    assert!(
+        manifest.contains("name = \"plugin-api-client\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("[workspace]"));
+    for file in [
+        "src/lib.rs",
+        "src/types.rs",
+        "src/client.rs",
+        "src/runtime.rs",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    // A second run with the same input rewrites nothing.
+    let again = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap_or_default(),
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--name",
+        "plugin-api-client",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("wrote 0 files"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = repo_root().join("target/fixture-crates/target");
+    let _ = std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock"));
+    let build = Command::new(cargo)
+        .current_dir(&out)
+        .args(["check", "--quiet"])
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(build.status.success(), "{}", stderr(&build));
+}
