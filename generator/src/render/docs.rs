@@ -42,8 +42,9 @@ fn link_or_url() -> Option<&'static Regex> {
 pub fn sanitize(doc: &str) -> String {
     let mut out = String::new();
     let mut in_fence = false;
-    let lines: Vec<&str> = doc.trim().lines().collect();
-    for line in lines {
+    // The column where the text of the current list item starts, while in a list.
+    let mut item_text: Option<usize> = None;
+    for line in doc.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") {
             // Fenced blocks are shown as text, never compiled as doctests.
@@ -54,16 +55,52 @@ pub fn sanitize(doc: &str) -> String {
         }
         if in_fence {
             out.push_str(line);
-        } else {
-            // Leading indentation would make an indented code block (a doctest).
-            out.push_str(&escape_line(trimmed));
+            out.push('\n');
+            continue;
         }
+        if trimmed.is_empty() {
+            out.push('\n');
+            item_text = None;
+            continue;
+        }
+        let mut indent = line.len() - line.trim_start().len();
+        let marker = list_marker_width(trimmed);
+        match (item_text, marker) {
+            // A new paragraph right after a list: without a blank line Markdown would fold
+            // it into the last item.
+            (Some(_), None) if indent == 0 => {
+                out.push('\n');
+                item_text = None;
+            }
+            // A continuation of an item is indented at least to the item's text.
+            (Some(col), None) => indent = indent.max(col),
+            _ => {}
+        }
+        if item_text.is_none() {
+            // Four spaces outside a list would start an indented code block (a doctest).
+            indent = indent.min(3);
+        }
+        if let Some(width) = marker {
+            item_text = Some(indent + width);
+        }
+        out.push_str(&" ".repeat(indent));
+        out.push_str(&escape_line(trimmed));
         out.push('\n');
     }
     if in_fence {
         out.push_str("```\n");
     }
     out.trim_end().to_string()
+}
+
+/// The width of a list marker and its space (`- `, `12. `), if the line starts a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 fn escape_line(line: &str) -> String {
@@ -148,9 +185,22 @@ mod tests {
 
     #[test]
     fn indentation_and_fences_never_become_doctests() {
-        assert_eq!(sanitize("a\n\n    code here\n"), "a\n\ncode here");
+        assert_eq!(sanitize("a\n\n    code here\n"), "a\n\n   code here");
         assert_eq!(sanitize("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
         assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
+    }
+
+    #[test]
+    fn lists_keep_their_continuations_and_end_before_a_new_paragraph() {
+        assert_eq!(
+            sanitize("- a\n  wrapped\n- b\nAfter."),
+            "- a\n  wrapped\n- b\n\nAfter."
+        );
+        assert_eq!(sanitize("1. one\n2. two"), "1. one\n2. two");
+        assert_eq!(
+            sanitize("Phase.\n  * `A` is\n    wrapped.\n  * `B` too\n  wrapped less"),
+            "Phase.\n  * `A` is\n    wrapped.\n  * `B` too\n    wrapped less"
+        );
     }
 
     #[test]

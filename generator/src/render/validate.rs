@@ -65,7 +65,15 @@ fn value_rules(
             }
             let default_items = Constraints::default();
             let item_constraints = c.items.as_deref().unwrap_or(&default_items);
-            let item_rules = value_rules(cx, item, item_constraints, false);
+            // garde validates every element of a list of validatable values with a plain
+            // `dive` on the field (`inner(dive)` is not allowed), at any nesting depth.
+            if dives_into(cx, item) {
+                rules.push(quote!(dive));
+            }
+            let item_rules: Vec<TokenStream> = value_rules(cx, item, item_constraints, false)
+                .into_iter()
+                .filter(|r| r.to_string() != "dive")
+                .collect();
             if !item_rules.is_empty() {
                 let inner = quote!(inner(#(#item_rules),*));
                 rules.push(if optional {
@@ -79,6 +87,15 @@ fn value_rules(
         _ => {}
     }
     rules
+}
+
+/// Whether the values of a list (or list of lists) are types with rules of their own.
+fn dives_into(cx: &TypeContext<'_>, item: &TypeRef) -> bool {
+    match item {
+        TypeRef::Named(id) => cx.validatable(*id),
+        TypeRef::Array(inner) | TypeRef::Nullable(inner) => dives_into(cx, inner),
+        _ => false,
+    }
 }
 
 fn bounds(min: Option<u64>, max: Option<u64>) -> Option<TokenStream> {
