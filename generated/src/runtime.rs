@@ -121,6 +121,32 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Open<T> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Optional nullable properties
+
+/// (De)serializes `Option<Option<T>>` so that an absent property (`None`, with
+/// `#[serde(default)]`) and an explicit `null` (`Some(None)`) stay apart.
+#[doc(hidden)]
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Tagged enums (oneOf with a discriminator)
 
 /// Serializes `inner` as a JSON object with the discriminator property added.
@@ -880,6 +906,33 @@ pub fn header_seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// Checks that a spec example decodes as `T` and encodes back to the same JSON (property
+/// order aside). Used by the example tests the generator writes.
+#[doc(hidden)]
+pub fn check_example<T: DeserializeOwned + Serialize>(
+    pointer: &str,
+    json: &str,
+) -> Result<(), String> {
+    let original: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| format!("{pointer}: the example is not JSON: {e}"))?;
+    let decoded: T = serde_path_to_error::deserialize(&original).map_err(|e| {
+        format!(
+            "{pointer}: does not decode at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })?;
+    let back =
+        serde_json::to_value(&decoded).map_err(|e| format!("{pointer}: does not encode: {e}"))?;
+    if back == original {
+        Ok(())
+    } else {
+        Err(format!(
+            "{pointer}: encodes back differently\n  spec:    {original}\n  encoded: {back}"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,6 +1029,41 @@ mod tests {
         assert_eq!(r.reset, Some(Duration::from_secs(30)));
         assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
         assert_eq!(r.limit, None);
+    }
+
+    #[test]
+    fn examples_must_decode_and_encode_back_the_same() {
+        #[derive(Serialize, Deserialize)]
+        struct Thing {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            a: Option<u8>,
+        }
+        assert!(check_example::<Thing>("/x", r#"{"a": 1}"#).is_ok());
+        let err = check_example::<Thing>("/x", r#"{"a": "one"}"#).unwrap_err();
+        assert!(err.starts_with("/x: does not decode at `a`"), "{err}");
+        let err = check_example::<Thing>("/x", r#"{"a": null}"#).unwrap_err();
+        assert!(err.contains("encodes back differently"), "{err}");
+    }
+
+    #[test]
+    fn absent_and_null_stay_apart() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Patch {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "double_option"
+            )]
+            name: Option<Option<String>>,
+        }
+        let absent: Patch = serde_json::from_str("{}").unwrap();
+        let null: Patch = serde_json::from_str(r#"{"name": null}"#).unwrap();
+        let set: Patch = serde_json::from_str(r#"{"name": "x"}"#).unwrap();
+        assert_eq!(absent.name, None);
+        assert_eq!(null.name, Some(None));
+        assert_eq!(set.name, Some(Some("x".into())));
+        assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
+        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"name":null}"#);
     }
 
     #[test]

@@ -387,8 +387,12 @@ pub struct ErrorType {
     pub source: ::std::option::Option<crate::types::ErrorSource>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub message: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
 /// Provides information about problems encountered while performing an operation.

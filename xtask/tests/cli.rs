@@ -141,7 +141,7 @@ fn a_json_spec_becomes_a_standalone_crate_that_builds() {
     );
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = repo_root().join("target/fixture-crates/target");
+    let target = repo_root().join("target/scratch");
     let _ = std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock"));
     let build = Command::new(cargo)
         .current_dir(&out)

@@ -21,6 +21,21 @@ pub struct Api {
     pub header_sets: Vec<HeaderSet>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// Examples the spec gives for response bodies and component schemas, with the type
+    /// they should decode into.
+    pub examples: Vec<Example>,
+}
+
+/// One example value from the spec and the type it describes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where the example is written.
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: serde_json::Value,
+    /// How the example breaks its own schema, if it does; such an example is not expected
+    /// to decode and is listed rather than checked.
+    pub problem: Option<String>,
 }
 
 impl Api {

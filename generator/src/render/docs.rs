@@ -33,7 +33,10 @@ fn link_or_url() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         // Either a Markdown inline link `[text](target)` or a bare http(s) URL.
-        Regex::new(r"\[(?P<text>[^\[\]]*)\]\((?P<target>[^()\s]+)\)|(?P<url>https?://[^\s<>()\[\]`]+[^\s<>()\[\]`.,;:!?'])").ok()
+        Regex::new(
+            r"\[(?P<text>[^\[\]]*)\]\((?P<target>[^()\s]+)\)|(?P<url>https?://[^\s<>()\[\]`]+[^\s<>()\[\]`.,;:!?'])",
+        )
+        .ok()
     })
     .as_ref()
 }

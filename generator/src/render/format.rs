@@ -47,7 +47,10 @@ mod tests {
             "test",
         )
         .expect("formats");
-        assert_eq!(text, "pub struct A;\n\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn a() {}\n    fn b() {}\n}\n");
+        assert_eq!(
+            text,
+            "pub struct A;\n\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn a() {}\n    fn b() {}\n}\n"
+        );
     }
 
     #[test]

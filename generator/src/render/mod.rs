@@ -7,6 +7,7 @@
 mod client;
 mod docs;
 mod enums;
+mod examples;
 mod format;
 mod manifest;
 mod types;
@@ -33,28 +34,23 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
     let header = manifest::generated_header(settings);
     let types = format::format_file(render_types(&cx), "types module")?;
     let client = format::format_file(client::render_client(&cx), "client module")?;
-    Ok(vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest::cargo_toml(api, settings),
-        },
-        GeneratedFile {
-            path: "src/client.rs".into(),
-            contents: format!("{header}{client}"),
-        },
-        GeneratedFile {
-            path: "src/lib.rs".into(),
-            contents: manifest::lib_rs(api, settings),
-        },
-        GeneratedFile {
-            path: "src/runtime.rs".into(),
-            contents: RUNTIME_SOURCE.to_string(),
-        },
-        GeneratedFile {
-            path: "src/types.rs".into(),
-            contents: format!("{header}{types}"),
-        },
-    ])
+    let file = |path: &str, contents: String| GeneratedFile {
+        path: path.into(),
+        contents,
+    };
+    let mut files = vec![
+        file("Cargo.toml", manifest::cargo_toml(api, settings)),
+        file("src/client.rs", format!("{header}{client}")),
+        file("src/lib.rs", manifest::lib_rs(api, settings)),
+        file("src/runtime.rs", RUNTIME_SOURCE.to_string()),
+        file("src/types.rs", format!("{header}{types}")),
+    ];
+    let crate_ident = settings.crate_name.replace('-', "_");
+    if let Some(tests) = examples::render_example_tests(api, &crate_ident) {
+        let tests = format::format_file(tests, "example tests")?;
+        files.push(file("tests/examples.rs", format!("{header}{tests}")));
+    }
+    Ok(files)
 }
 
 fn render_types(cx: &TypeContext<'_>) -> TokenStream {

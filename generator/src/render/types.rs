@@ -15,6 +15,8 @@ pub fn ident(name: &str) -> Ident {
 /// recursive types a finite size.
 pub struct TypeContext<'a> {
     pub api: &'a Api,
+    /// The path of the generated crate: `crate` inside it, `::name` from its tests.
+    root: TokenStream,
     boxed: BTreeSet<(TypeId, TypeId)>,
 }
 
@@ -22,7 +24,17 @@ impl<'a> TypeContext<'a> {
     pub fn new(api: &'a Api) -> Self {
         TypeContext {
             api,
+            root: quote!(crate),
             boxed: recursive_edges(api),
+        }
+    }
+
+    /// The same, for code outside the crate that names it as `::crate_name`.
+    pub fn from_outside(api: &'a Api, crate_ident: &str) -> Self {
+        let name = ident(crate_ident);
+        TypeContext {
+            root: quote!(::#name),
+            ..TypeContext::new(api)
         }
     }
 
@@ -49,14 +61,19 @@ impl<'a> TypeContext<'a> {
                 let name = ident(&self.api.type_def(*id).name);
                 match from {
                     Some(from) if self.boxed.contains(&(from, *id)) => {
-                        quote!(::std::boxed::Box<crate::types::#name>)
+                        let root = &self.root;
+                        quote!(::std::boxed::Box<#root::types::#name>)
                     }
-                    _ => quote!(crate::types::#name),
+                    _ => {
+                        let root = &self.root;
+                        quote!(#root::types::#name)
+                    }
                 }
             }
             TypeRef::Open(inner) => {
                 let inner = self.tokens(inner, from);
-                quote!(crate::runtime::Open<#inner>)
+                let root = &self.root;
+                quote!(#root::runtime::Open<#inner>)
             }
             TypeRef::Nullable(inner) => {
                 let inner = self.tokens(inner, from);
@@ -182,18 +199,20 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         other => (other, false),
     };
     let inner_tokens = cx.tokens(inner, Some(owner));
-    let optional = !f.required || nullable;
-    let ty = if optional {
-        quote!(::std::option::Option<#inner_tokens>)
-    } else {
-        inner_tokens
+    // How many `Option`s wrap the value: an optional nullable property keeps absent
+    // (outer `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
+    let options = match (f.required, nullable) {
+        (true, false) => 0,
+        (true, true) | (false, false) => 1,
+        (false, true) => 2,
     };
+    let ty = (0..options).fold(inner_tokens, |t, _| quote!(::std::option::Option<#t>));
     let mut serde_args = Vec::new();
     if f.rust_name != f.wire_name {
         let wire = &f.wire_name;
         serde_args.push(quote!(rename = #wire));
     }
-    if optional {
+    if options > 0 {
         // A required but nullable property may be absent in practice; reading it as
         // `None` is kinder than failing the whole response.
         serde_args.push(quote!(default));
@@ -203,13 +222,16 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
             skip_serializing_if = "::std::option::Option::is_none"
         ));
     }
+    if options == 2 {
+        serde_args.push(quote!(with = "crate::runtime::double_option"));
+    }
     let serde_attr = if serde_args.is_empty() {
         quote!()
     } else {
         quote!(#[serde(#(#serde_args),*)])
     };
     let garde_attr = if validated {
-        field_rules(cx, f, inner, optional)
+        field_rules(cx, f, inner, options)
     } else {
         quote!()
     };

@@ -2,7 +2,7 @@
 //!
 //! garde applies a rule on an `Option` to the value inside it, but `inner(...)` on an
 //! `Option` reaches the option's value rather than a list's items, so item rules are
-//! wrapped once more for optional lists.
+//! wrapped once more for each `Option` around a list.
 
 use super::types::TypeContext;
 use crate::model::{Constraints, Field, IntegerKind, TypeRef};
@@ -10,8 +10,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// The `#[garde(...)]` attribute of a field, or nothing when no rule applies.
-pub fn field_rules(cx: &TypeContext<'_>, f: &Field, ty: &TypeRef, optional: bool) -> TokenStream {
-    let rules = value_rules(cx, ty, &f.constraints, optional);
+pub fn field_rules(cx: &TypeContext<'_>, f: &Field, ty: &TypeRef, options: usize) -> TokenStream {
+    let rules = value_rules(cx, ty, &f.constraints, options);
     if rules.is_empty() {
         quote!()
     } else {
@@ -23,7 +23,7 @@ fn value_rules(
     cx: &TypeContext<'_>,
     ty: &TypeRef,
     c: &Constraints,
-    optional: bool,
+    options: usize,
 ) -> Vec<TokenStream> {
     let mut rules = Vec::new();
     match ty {
@@ -70,17 +70,13 @@ fn value_rules(
             if dives_into(cx, item) {
                 rules.push(quote!(dive));
             }
-            let item_rules: Vec<TokenStream> = value_rules(cx, item, item_constraints, false)
+            let item_rules: Vec<TokenStream> = value_rules(cx, item, item_constraints, 0)
                 .into_iter()
                 .filter(|r| r.to_string() != "dive")
                 .collect();
             if !item_rules.is_empty() {
-                let inner = quote!(inner(#(#item_rules),*));
-                rules.push(if optional {
-                    quote!(inner(#inner))
-                } else {
-                    inner
-                });
+                let items = quote!(inner(#(#item_rules),*));
+                rules.push((0..options).fold(items, |rule, _| quote!(inner(#rule))));
             }
         }
         TypeRef::Named(id) if cx.validatable(*id) => rules.push(quote!(dive)),

@@ -72,6 +72,9 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         }
         rewrite(&mut op.error_body);
     }
+    for example in &mut api.examples {
+        rewrite(&mut example.ty);
+    }
     propagate_validation(&mut kept);
     name_types(&mut api, &mut kept, &kept_hints);
     api.types = kept;

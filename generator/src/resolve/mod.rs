@@ -11,6 +11,7 @@
 //! responses and what it writes in requests differ (readOnly properties are never
 //! written; enum values the client does not know are accepted only when read).
 
+mod example_check;
 mod finish;
 mod one_of;
 mod operations;

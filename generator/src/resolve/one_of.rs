@@ -134,7 +134,10 @@ impl<'a> Resolver<'a> {
             let ty = self.component_type(&reference, &at, dir, Some(tag));
             let TypeRef::Named(id) = ty else {
                 if ty != TypeRef::Json {
-                    self.diags.warning(at, format!("the discriminator value `{value}` maps to a schema that is not an object"));
+                    self.diags.warning(
+                        at,
+                        format!("the discriminator value `{value}` maps to a schema that is not an object"),
+                    );
                 }
                 return None;
             };

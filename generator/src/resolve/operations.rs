@@ -1,11 +1,13 @@
 //! Operations: parameters, request bodies, responses and security, in spec order.
 
+use super::example_check;
 use super::view::{Member, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
-    Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation, Parameter,
-    ParameterLocation, RequestBody, ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
+    Api, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation,
+    Parameter, ParameterLocation, RequestBody, ResponseHeader, SecurityScheme, SuccessResponse,
+    TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -66,7 +68,36 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
             }
         }
     }
+    schema_examples(r, &mut api);
     api
+}
+
+/// Examples of component schemas that responses use, checked against the response-side
+/// type (the one a client decodes).
+fn schema_examples(r: &mut Resolver<'_>, api: &mut Api) {
+    let Some(components) = r.loaded.document.components.as_ref() else {
+        return;
+    };
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let Some(value) = &schema.schema_data.example else {
+            continue;
+        };
+        let Some(ty) = r.read_type_of_component(name) else {
+            continue;
+        };
+        let schema_pointer = pointer_push("/components/schemas", name);
+        let problem = example_check::problem(&r.loaded.raw, &schema_pointer, value);
+        let pointer = pointer_push(&schema_pointer, "example");
+        api.examples.push(Example {
+            pointer,
+            ty,
+            value: value.clone(),
+            problem,
+        });
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -150,11 +181,9 @@ fn resolve_operation<'a>(
             continue;
         };
         let body = pick_content(&response.content).map(|(content_type, media)| {
-            let schema_at = pointer_push(
-                &pointer_push(&pointer_push(&at, "content"), content_type),
-                "schema",
-            );
-            match &media.schema {
+            let media_at = pointer_push(&pointer_push(&at, "content"), content_type);
+            let schema_at = pointer_push(&media_at, "schema");
+            let ty = match &media.schema {
                 Some(s) if is_json(content_type) => {
                     let hint = if code.is_some_and(|c| (200..300).contains(&c)) {
                         format!("{operation_id} response")
@@ -172,7 +201,11 @@ fn resolve_operation<'a>(
                 }
                 _ if content_type.starts_with("text/") => TypeRef::String,
                 _ => TypeRef::Bytes,
+            };
+            if is_json(content_type) {
+                collect_examples(r, api, media, &media_at, &ty);
             }
+            ty
         });
         let is_success = code.is_some_and(|c| (200..300).contains(&c));
         if is_success && success.status.is_none() {
@@ -206,6 +239,41 @@ fn resolve_operation<'a>(
         params_type: String::new(),
         authenticated,
     })
+}
+
+/// Records the media type's `example` and `examples` (inline or by reference). A
+/// component response shared by many operations is recorded once.
+fn collect_examples<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    media: &'a openapiv3::MediaType,
+    at: &str,
+    ty: &TypeRef,
+) {
+    let mut found = Vec::new();
+    if let Some(value) = &media.example {
+        found.push((pointer_push(at, "example"), value.clone()));
+    }
+    for (name, example) in &media.examples {
+        let here = pointer_push(&pointer_push(at, "examples"), name);
+        if let Some((example, _)) = r.follow(example, &here, "examples", |c| &c.examples) {
+            if let Some(value) = &example.value {
+                found.push((pointer_push(&here, "value"), value.clone()));
+            }
+        }
+    }
+    let schema = pointer_push(at, "schema");
+    for (pointer, value) in found {
+        if !api.examples.iter().any(|e| e.pointer == pointer) {
+            let problem = example_check::problem(&r.loaded.raw, &schema, &value);
+            api.examples.push(Example {
+                pointer,
+                ty: ty.clone(),
+                value,
+                problem,
+            });
+        }
+    }
 }
 
 /// All error responses of an operation usually share one body schema (Confluent's
@@ -307,9 +375,13 @@ fn parameters<'a>(
             r.diags.push(
                 crate::diagnostics::Diagnostic::error(
                     pointer.to_string(),
-                    format!("the path template names `{{{name}}}`, but the operation declares no path parameter `{name}`"),
+                    format!(
+                        "the path template names `{{{name}}}`, but the operation declares no path parameter `{name}`"
+                    ),
                 )
-                .with_help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the parameters")),
+                .with_help(format!(
+                    "add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the parameters"
+                )),
             );
         }
     }

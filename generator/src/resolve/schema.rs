@@ -32,6 +32,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The response-side type of a component schema, if something the client reads uses it.
+    pub(super) fn read_type_of_component(&self, name: &str) -> Option<TypeRef> {
+        self.components
+            .get(&(name.to_string(), Direction::Read, None))
+            .cloned()
+    }
+
     /// The type of a component schema, converting it once per direction.
     pub(super) fn component_type(
         &mut self,
@@ -374,7 +381,9 @@ impl<'a> Resolver<'a> {
             if let Err(e) = regex::Regex::new(p) {
                 self.diags.warning(
                     crate::diagnostics::pointer_push(&pointer, "pattern"),
-                    format!("the pattern is not a regular expression this client can check, so it is not validated: {e}"),
+                    format!(
+                        "the pattern is not a regular expression this client can check, so it is not validated: {e}"
+                    ),
                 );
                 c.pattern = None;
             }

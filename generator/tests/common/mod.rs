@@ -4,6 +4,7 @@
 
 use generator::{GeneratedFile, Settings};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,4 +63,57 @@ pub fn spec_dependent_code(files: &[GeneratedFile]) -> String {
         .map(|f| format!("==> {}\n{}", f.path, f.contents))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Lines of code: not blank, not a comment (doc comments included).
+pub fn code_lines(text: &str) -> usize {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .count()
+}
+
+pub fn write_crate(dir: &Path, files: &[GeneratedFile]) {
+    for f in files {
+        let path = dir.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("files live in folders"))
+            .expect("creates folders");
+        std::fs::write(&path, &f.contents).expect("writes");
+    }
+}
+
+/// Makes `root` a workspace of `members`, starting from the repository's lock file so that
+/// the scratch crates build the same dependency versions as the checked-in ones.
+pub fn write_workspace(root: &Path, members: impl IntoIterator<Item = String>) {
+    let members: Vec<String> = members.into_iter().map(|m| format!("\"{m}\"")).collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::create_dir_all(root).expect("creates the workspace folder");
+    std::fs::write(root.join("Cargo.toml"), manifest).expect("writes the workspace");
+    let _ = std::fs::copy(repo_root().join("Cargo.lock"), root.join("Cargo.lock"));
+}
+
+/// Runs cargo in `dir` with the target folder the scratch workspaces share, and returns
+/// what it printed; fails the test when cargo fails.
+pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(dir)
+        .args(args)
+        .env("CARGO_TARGET_DIR", repo_root().join("target/scratch"))
+        .env_remove("RUSTFLAGS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "cargo {} failed:\n{stdout}\n{stderr}",
+        args.join(" ")
+    );
+    stdout
 }

@@ -1,0 +1,308 @@
+//! Checks a spec example against the schema it illustrates, so that the example tests
+//! can tell an example that breaks its own schema (skipped, and listed) from a generated
+//! type that cannot hold a valid value (a failure).
+//!
+//! The check is structural: types, `null`, required and known properties, enum values,
+//! items, and allOf/oneOf/anyOf. Length, pattern and range keywords are left out: responses
+//! are never rejected for breaking them, so they do not decide whether decoding works.
+//! One rule is stricter than JSON Schema: a property that no schema on the path describes
+//! counts as a break, because such an example does not illustrate the schema it is given
+//! for (and a typed client has nowhere to keep the value).
+
+use serde_json::{Map, Value};
+
+/// Schemas nest through references; deeper than this is taken to be a loop.
+const MAX_DEPTH: usize = 64;
+
+/// What is wrong with `value` as an instance of the schema at `schema_pointer` in `doc`,
+/// or `None` when it fits.
+pub fn problem(doc: &Value, schema_pointer: &str, value: &Value) -> Option<String> {
+    let schema = doc.pointer(schema_pointer)?;
+    Checker { doc }.check(schema, value, "", 0, true).err()
+}
+
+struct Checker<'d> {
+    doc: &'d Value,
+}
+
+impl<'d> Checker<'d> {
+    fn resolve(&self, schema: &'d Value) -> Result<&'d Value, String> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let pointer = r
+                    .strip_prefix('#')
+                    .ok_or_else(|| format!("unresolvable reference `{r}`"))?;
+                self.doc
+                    .pointer(pointer)
+                    .ok_or_else(|| format!("unresolvable reference `{r}`"))
+            }
+            None => Ok(schema),
+        }
+    }
+
+    /// `strict` is off for allOf members: the schema holding the allOf decides which
+    /// properties are described, from all its members together.
+    fn check(
+        &self,
+        schema: &'d Value,
+        value: &Value,
+        at: &str,
+        depth: usize,
+        strict: bool,
+    ) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Ok(());
+        }
+        let schema = self.resolve(schema)?;
+        let Some(s) = schema.as_object() else {
+            return Ok(());
+        };
+        if value.is_null() {
+            let allowed = s.get("nullable") == Some(&Value::Bool(true))
+                || (s.get("type").is_none() && !s.contains_key("allOf"))
+                || s.get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.contains(&Value::Null));
+            return if allowed {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}: null where the schema does not allow it",
+                    here(at)
+                ))
+            };
+        }
+        for member in list(s, "allOf") {
+            self.check(member, value, at, depth + 1, false)?;
+        }
+        for key in ["oneOf", "anyOf"] {
+            let members = list(s, key);
+            if !members.is_empty()
+                && !members
+                    .iter()
+                    .any(|m| self.check(m, value, at, depth + 1, strict).is_ok())
+            {
+                return Err(format!("{}: matches none of the {key} schemas", here(at)));
+            }
+        }
+        if let Some(values) = s.get("enum").and_then(Value::as_array) {
+            if !values.contains(value) {
+                return Err(format!(
+                    "{}: {value} is not one of the enum values",
+                    here(at)
+                ));
+            }
+        }
+        if let Some(t) = s.get("type").and_then(Value::as_str) {
+            let fits = match t {
+                "string" => value.is_string(),
+                "boolean" => value.is_boolean(),
+                "integer" => {
+                    value.is_i64()
+                        || value.is_u64()
+                        || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+                }
+                "number" => value.is_number(),
+                "array" => value.is_array(),
+                "object" => value.is_object(),
+                _ => true,
+            };
+            if !fits {
+                return Err(format!(
+                    "{}: {} where the schema says {t}",
+                    here(at),
+                    kind(value)
+                ));
+            }
+        }
+        if let (Some(items), Some(array)) = (s.get("items"), value.as_array()) {
+            for (i, item) in array.iter().enumerate() {
+                self.check(items, item, &format!("{at}[{i}]"), depth + 1, true)?;
+            }
+        }
+        if let Some(object) = value.as_object() {
+            self.check_object(schema, s, object, at, depth, strict)?;
+        }
+        Ok(())
+    }
+
+    fn check_object(
+        &self,
+        schema: &'d Value,
+        s: &'d Map<String, Value>,
+        object: &Map<String, Value>,
+        at: &str,
+        depth: usize,
+        strict: bool,
+    ) -> Result<(), String> {
+        for name in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !object.contains_key(name) {
+                return Err(format!(
+                    "{}: the required property `{name}` is missing",
+                    here(at)
+                ));
+            }
+        }
+        let properties = s.get("properties").and_then(Value::as_object);
+        for (name, item) in object {
+            let child = if at.is_empty() {
+                name.clone()
+            } else {
+                format!("{at}.{name}")
+            };
+            if let Some(p) = properties.and_then(|p| p.get(name)) {
+                self.check(p, item, &child, depth + 1, true)?;
+                continue;
+            }
+            match s.get("additionalProperties") {
+                Some(Value::Bool(false)) => {
+                    return Err(format!(
+                        "{}: the property `{name}` is not allowed",
+                        here(at)
+                    ));
+                }
+                Some(extra @ Value::Object(_)) => {
+                    self.check(extra, item, &child, depth + 1, true)?
+                }
+                Some(Value::Bool(true)) => {}
+                _ if !strict => {}
+                _ => {
+                    let described = self.described_properties(schema, depth);
+                    if described.is_some_and(|names| !names.iter().any(|n| n == name)) {
+                        return Err(format!(
+                            "{}: the property `{name}` is not in the schema",
+                            here(at)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every property name the schema and its allOf members describe, or `None` when some
+    /// part leaves the set open (a free-form object, a oneOf, a reference that does not
+    /// resolve).
+    fn described_properties(&self, schema: &'d Value, depth: usize) -> Option<Vec<String>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let s = self.resolve(schema).ok()?.as_object()?;
+        if s.contains_key("oneOf")
+            || s.contains_key("anyOf")
+            || s.contains_key("additionalProperties")
+        {
+            return None;
+        }
+        let own = s.get("properties").and_then(Value::as_object);
+        if own.is_none() && list(s, "allOf").is_empty() {
+            // A free-form object.
+            return None;
+        }
+        let mut names: Vec<String> = own.map(|p| p.keys().cloned().collect()).unwrap_or_default();
+        for member in list(s, "allOf") {
+            names.extend(self.described_properties(member, depth + 1)?);
+        }
+        Some(names)
+    }
+}
+
+fn list<'v>(s: &'v Map<String, Value>, key: &str) -> &'v [Value] {
+    s.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+fn here(at: &str) -> String {
+    if at.is_empty() {
+        "the example".to_string()
+    } else {
+        format!("`{at}`")
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({"components": {"schemas": {
+            "Item": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "note": {"type": "string", "nullable": true},
+                "kind": {"type": "string", "enum": ["A", "B"]}
+            }},
+            "Wrapped": {"allOf": [{"$ref": "#/components/schemas/Item"}, {"properties": {"extra": {"type": "integer"}}}]},
+            "Free": {"type": "object", "additionalProperties": {"type": "integer"}}
+        }}})
+    }
+
+    fn check(schema: &str, value: Value) -> Option<String> {
+        problem(&doc(), &format!("/components/schemas/{schema}"), &value)
+    }
+
+    #[test]
+    fn valid_examples_pass() {
+        assert_eq!(
+            check(
+                "Item",
+                json!({"id": "x", "tags": ["a"], "note": null, "kind": "A"})
+            ),
+            None
+        );
+        assert_eq!(check("Wrapped", json!({"id": "x", "extra": 3})), None);
+        assert_eq!(check("Free", json!({"a": 1})), None);
+    }
+
+    #[test]
+    fn breaks_are_described_with_where() {
+        assert_eq!(
+            check("Item", json!({})).as_deref(),
+            Some("the example: the required property `id` is missing")
+        );
+        assert_eq!(
+            check("Item", json!({"id": 1})).as_deref(),
+            Some("`id`: a number where the schema says string")
+        );
+        assert_eq!(
+            check("Item", json!({"id": "x", "tags": [1]})).as_deref(),
+            Some("`tags[0]`: a number where the schema says string")
+        );
+        assert_eq!(
+            check("Item", json!({"id": null})).as_deref(),
+            Some("`id`: null where the schema does not allow it")
+        );
+        assert_eq!(
+            check("Item", json!({"id": "x", "kind": "C"})).as_deref(),
+            Some("`kind`: \"C\" is not one of the enum values")
+        );
+        assert_eq!(
+            check("Wrapped", json!({"id": "x", "other": 1})).as_deref(),
+            Some("the example: the property `other` is not in the schema")
+        );
+        assert_eq!(
+            check("Free", json!({"a": "b"})).as_deref(),
+            Some("`a`: a string where the schema says integer")
+        );
+    }
+}

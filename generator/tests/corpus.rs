@@ -1,0 +1,179 @@
+//! Every real Confluent Cloud spec in `../shared/corpus` generates without errors, and
+//! its crate passes clippy and rustdoc with warnings denied and round-trips the spec's
+//! examples. Prints one line per spec. Skips, saying so, when the corpus is absent.
+//!
+//! All specs are written as members of one scratch workspace under `target/` that shares
+//! the target folder of the fixture compile check, so dependencies are built once.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+struct Row {
+    operations: usize,
+    types: usize,
+    lines: usize,
+    fallbacks: usize,
+}
+
+#[test]
+fn corpus_specs_generate_compile_and_round_trip_their_examples() {
+    let corpus = common::repo_root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipped: {} is not present", corpus.display());
+        return;
+    }
+    let mut specs: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("the corpus folder reads")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+
+    let root = common::repo_root().join("target/corpus-crates");
+    let _ = std::fs::remove_dir_all(root.join("crates"));
+    let mut rows = BTreeMap::new();
+    let mut failures = Vec::new();
+    for spec in &specs {
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(spec).expect("the spec reads");
+        let mut settings =
+            generator::Settings::new(format!("corpus-{name}"), format!("{name}.yaml"));
+        settings.standalone = false;
+        let generated = match generator::generate(&text, &settings) {
+            Ok(g) => g,
+            Err(d) => {
+                failures.push(format!(
+                    "{name}: {} diagnostics, first: {}",
+                    d.len(),
+                    d[0].display(&name)
+                ));
+                continue;
+            }
+        };
+        let (api, _) = generator::resolve_model(&text).expect("resolves when it generated");
+        let lines = generated
+            .files
+            .iter()
+            .filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs")
+            .map(|f| common::code_lines(&f.contents))
+            .sum();
+        for w in &generated.warnings {
+            println!("{}", w.display(&format!("{name}.yaml")));
+        }
+        rows.insert(
+            name.clone(),
+            Row {
+                operations: api.operations.len(),
+                types: api.types.len(),
+                lines,
+                fallbacks: generated.warnings.len(),
+            },
+        );
+        common::write_crate(&root.join("crates").join(&name), &generated.files);
+    }
+    common::write_workspace(&root, rows.keys().map(|n| format!("crates/{n}")));
+
+    common::cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    );
+    common::cargo(
+        &root,
+        &["doc", "--workspace", "--no-deps", "--quiet"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    let tests = common::cargo(
+        &root,
+        &[
+            "test",
+            "--workspace",
+            "--no-fail-fast",
+            "--test",
+            "examples",
+            "--",
+            "--nocapture",
+        ],
+        &[],
+    );
+    let examples = example_counts(&tests);
+
+    println!(
+        "{:<30} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
+        "spec", "ops", "types", "lines", "lines/op", "examples", "skipped"
+    );
+    let (mut ops, mut lines, mut checked, mut skipped, mut fallbacks) = (0, 0, 0, 0, 0);
+    for (name, row) in &rows {
+        let (ok, total, skip) = examples
+            .get(&format!("corpus_{}", name.replace('-', "_")))
+            .copied()
+            .unwrap_or((0, 0, 0));
+        let result = if ok == total { "ok" } else { "EXAMPLES FAIL" };
+        if ok != total {
+            failures.push(format!("{name}: {} of {total} examples failed", total - ok));
+        }
+        println!(
+            "{name:<30} {:>5} {:>6} {:>7} {:>8.0} {:>9} {:>8}  {result}",
+            row.operations,
+            row.types,
+            row.lines,
+            row.lines as f64 / row.operations.max(1) as f64,
+            total,
+            skip
+        );
+        ops += row.operations;
+        lines += row.lines;
+        checked += total;
+        skipped += skip;
+        fallbacks += row.fallbacks;
+    }
+    println!(
+        "{} specs, {ops} operations, {lines} generated lines ({:.0} per operation), {checked} examples round-tripped, {skipped} skipped as breaking their own schema, {fallbacks} fallbacks",
+        rows.len(),
+        lines as f64 / ops.max(1) as f64
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(rows.len(), specs.len());
+}
+
+/// Per crate (by its library name): examples that round-tripped, examples checked, and
+/// examples skipped, read from the example tests' output (`name: N of M examples
+/// round-trip`, `name: skipped, ...`).
+fn example_counts(output: &str) -> BTreeMap<String, (usize, usize, usize)> {
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for line in output.lines() {
+        let Some((name, rest)) = line.split_once(": ") else {
+            continue;
+        };
+        if rest.starts_with("skipped, the example breaks its own schema") {
+            *skipped.entry(name.to_string()).or_default() += 1;
+        } else if let Some(counts) = parse_counts(rest) {
+            out.insert(name.to_string(), counts);
+        }
+    }
+    out.into_iter()
+        .map(|(name, (ok, total))| {
+            let skip = skipped.get(&name).copied().unwrap_or(0);
+            (name, (ok, total, skip))
+        })
+        .collect()
+}
+
+fn parse_counts(rest: &str) -> Option<(usize, usize)> {
+    let rest = rest.strip_suffix(" examples round-trip")?;
+    let (ok, total) = rest.split_once(" of ")?;
+    Some((ok.trim().parse().ok()?, total.trim().parse().ok()?))
+}
