@@ -12,7 +12,7 @@ impl crate::runtime::Client {
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
     pub fn new(
         credentials: crate::runtime::Credentials,
-    ) -> ::std::result::Result<Self, crate::runtime::BuildError> {
+    ) -> Result<Self, crate::runtime::BuildError> {
         Self::builder().credentials(credentials).build()
     }
 
@@ -20,7 +20,7 @@ impl crate::runtime::Client {
     pub async fn list_connect_v1_custom_connector_plugins(
         &self,
         params: &crate::client::ListConnectV1CustomConnectorPluginsParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ApiResponse<
             crate::types::ListConnectV1CustomConnectorPluginsResponse,
             crate::client::ResponseHeaders,
@@ -29,18 +29,18 @@ impl crate::runtime::Client {
     > {
         let path = "/connect/v1/custom-connector-plugins";
         let mut request = self.request(::reqwest::Method::GET, path, true);
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &params.page_size {
+        let mut query: Vec<(String, String)> = Vec::new();
+        if let Some(value) = &params.page_size {
             crate::runtime::push_query(&mut query, "page_size", value)?;
         }
-        if let ::std::option::Option::Some(value) = &params.page_token {
+        if let Some(value) = &params.page_token {
             crate::runtime::push_query(&mut query, "page_token", value)?;
         }
-        if let ::std::option::Option::Some(value) = &params.cloud {
+        if let Some(value) = &params.cloud {
             crate::runtime::push_query(&mut query, "cloud", value)?;
         }
         request = request.query(&query);
-        if let ::std::option::Option::Some(value) = &params.x_trace {
+        if let Some(value) = &params.x_trace {
             request = request
                 .header("X-Trace", crate::runtime::header_param("X-Trace", value)?);
         }
@@ -53,7 +53,7 @@ impl crate::runtime::Client {
     pub async fn create_connect_v1_custom_connector_plugin(
         &self,
         body: &crate::types::CustomConnectorPluginRequest,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ApiResponse<
             crate::types::CustomConnectorPlugin,
             crate::client::ResponseHeaders,
@@ -73,7 +73,7 @@ impl crate::runtime::Client {
     pub async fn delete_connect_v1_custom_connector_plugin(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<crate::types::Failure>,
     > {
@@ -91,16 +91,16 @@ impl crate::runtime::Client {
 /// Optional parameters of [`Client::list_connect_v1_custom_connector_plugins`](crate::Client::list_connect_v1_custom_connector_plugins).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectV1CustomConnectorPluginsParams {
-    pub page_size: ::std::option::Option<i64>,
-    pub page_token: ::std::option::Option<::std::string::String>,
-    pub cloud: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub x_trace: ::std::option::Option<::std::string::String>,
+    pub page_size: Option<i64>,
+    pub page_token: Option<String>,
+    pub cloud: Option<Vec<String>>,
+    pub x_trace: Option<String>,
 }
 
 /// Response headers the spec documents. A header that is absent or malformed is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseHeaders {
-    pub x_request_id: ::std::option::Option<::std::string::String>,
+    pub x_request_id: Option<String>,
 }
 
 impl ResponseHeaders {

@@ -3,27 +3,21 @@
 /// A custom connector plugin.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomConnectorPlugin {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    pub display_name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub documentation_link: ::std::option::Option<::std::string::String>,
-    pub connector_class: ::std::string::String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_link: Option<String>,
+    pub connector_class: String,
     pub connector_type: crate::runtime::Open<
         crate::types::CustomConnectorPluginConnectorType,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud: ::std::option::Option<
-        crate::runtime::Open<crate::types::CustomConnectorPluginCloud>,
-    >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sensitive_config_properties: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload_source: ::std::option::Option<
-        crate::types::CustomConnectorPluginUploadSource,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<crate::runtime::Open<crate::types::CustomConnectorPluginCloud>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_config_properties: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSource>,
 }
 
 #[derive(
@@ -109,7 +103,7 @@ impl ::std::fmt::Display for CustomConnectorPluginCloud {
 #[garde(allow_unvalidated)]
 pub struct UploadSourcePresignedUrl {
     #[garde(length(chars, min = 1))]
-    pub upload_id: ::std::string::String,
+    pub upload_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,7 +118,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
                 crate::runtime::serialize_tagged(
@@ -142,37 +136,37 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
 impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match crate::runtime::tag_of(&value, "location") {
-            ::std::option::Option::Some("PRESIGNED_URL_LOCATION") => {
+            Some("PRESIGNED_URL_LOCATION") => {
                 crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConnectV1CustomConnectorPluginsResponse {
-    pub data: ::std::vec::Vec<crate::types::CustomConnectorPlugin>,
+    pub data: Vec<crate::types::CustomConnectorPlugin>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Failure {
-    pub errors: ::std::vec::Vec<crate::types::FailureErrorsItem>,
+    pub errors: Vec<crate::types::FailureErrorsItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FailureErrorsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// A custom connector plugin.
@@ -181,28 +175,24 @@ pub struct FailureErrorsItem {
 #[garde(allow_unvalidated)]
 pub struct CustomConnectorPluginRequest {
     #[garde(length(chars, max = 60))]
-    pub display_name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(length(chars, max = 512), pattern("^$|^(http://|https://).+"))]
-    pub documentation_link: ::std::option::Option<::std::string::String>,
+    pub documentation_link: Option<String>,
     #[garde(length(chars, max = 150))]
-    pub connector_class: ::std::string::String,
+    pub connector_class: String,
     pub connector_type: crate::types::CustomConnectorPluginConnectorType,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud: ::std::option::Option<crate::types::CustomConnectorPluginCloud>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<crate::types::CustomConnectorPluginCloud>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(
         length(max = 3),
         inner(inner(length(chars, max = 150), pattern("^[\\w\\+\\.-]+$")))
     )]
-    pub sensitive_config_properties: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sensitive_config_properties: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(dive)]
-    pub upload_source: ::std::option::Option<
-        crate::types::CustomConnectorPluginUploadSourceRequest,
-    >,
+    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSourceRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -216,7 +206,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
                 crate::runtime::serialize_tagged(
@@ -233,16 +223,16 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {
 impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match crate::runtime::tag_of(&value, "location") {
-            ::std::option::Option::Some("PRESIGNED_URL_LOCATION") => {
+            Some("PRESIGNED_URL_LOCATION") => {
                 crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
             }
             _ => {
-                ::std::result::Result::Err(
+                Err(
                     crate::runtime::unknown_tag(
                         "location",
                         &value,

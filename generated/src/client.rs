@@ -12,7 +12,7 @@ impl crate::runtime::Client {
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
     pub fn new(
         credentials: crate::runtime::Credentials,
-    ) -> ::std::result::Result<Self, crate::runtime::BuildError> {
+    ) -> Result<Self, crate::runtime::BuildError> {
         Self::builder().credentials(credentials).build()
     }
 
@@ -24,7 +24,7 @@ impl crate::runtime::Client {
     pub async fn get_connect_v1_custom_connector_plugin(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ApiResponse<
             crate::types::CustomConnectorPlugin,
             crate::client::GetConnectV1CustomConnectorPluginHeaders,
@@ -50,15 +50,15 @@ impl crate::runtime::Client {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetConnectV1CustomConnectorPluginHeaders {
     /// The unique identifier for the API request.
-    pub x_request_id: ::std::option::Option<::std::string::String>,
+    pub x_request_id: Option<String>,
     /// The maximum number of requests you're permitted to make per time period.
-    pub x_rate_limit_limit: ::std::option::Option<i64>,
+    pub x_rate_limit_limit: Option<i64>,
     /// The number of requests remaining in the current rate limit window.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    pub x_rate_limit_remaining: Option<i64>,
     /// The relative time in seconds until the current rate-limit window resets.
     ///
     /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues.
-    pub x_rate_limit_reset: ::std::option::Option<::std::time::Duration>,
+    pub x_rate_limit_reset: Option<::std::time::Duration>,
 }
 
 impl GetConnectV1CustomConnectorPluginHeaders {

@@ -73,19 +73,19 @@ impl ::std::fmt::Display for CustomConnectorPluginKind {
 pub struct ObjectMeta {
     /// Self is a Uniform Resource Locator (URL) at which an object can be addressed. This URL encodes the service location, API version, and other particulars necessary to locate the resource at a point in time
     #[serde(rename = "self")]
-    pub self_: ::std::string::String,
+    pub self_: String,
     /// Resource Name is a Uniform Resource Identifier (URI) that is globally unique across space and time. It is represented as a Confluent Resource Name
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
     /// The date and time at which this object was created. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
     /// The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
     /// The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_at: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
 }
 
 /// Archive format of Custom Connector Plugin.
@@ -210,7 +210,7 @@ impl ::std::fmt::Display for CustomConnectorPluginCloud {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadSourcePresignedUrl {
     /// Upload ID returned by the `/presigned-upload-url` API. This field returns an empty string in all responses.
-    pub upload_id: ::std::string::String,
+    pub upload_id: String,
 }
 
 /// Upload source of Custom Connector Plugin. Only required in `create` request, will be ignored in `read`, `update` or `list`.
@@ -226,7 +226,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
                 crate::runtime::serialize_tagged(
@@ -244,15 +244,15 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
 impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match crate::runtime::tag_of(&value, "location") {
-            ::std::option::Option::Some("PRESIGNED_URL_LOCATION") => {
+            Some("PRESIGNED_URL_LOCATION") => {
                 crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -310,45 +310,41 @@ pub struct CustomConnectorPlugin {
     /// Kind defines the object this REST resource represents.
     pub kind: crate::runtime::Open<crate::types::CustomConnectorPluginKind>,
     /// ID is the "natural identifier" for an object within its scope/namespace; it is normally unique across time but not space. That is, you can assume that the ID will not be reclaimed and reused after an object is deleted ("time"); however, it may collide with IDs for other object `kinds` or objects of the same `kind` within a different scope/namespace ("space").
-    pub id: ::std::string::String,
+    pub id: String,
     /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<crate::types::ObjectMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::types::ObjectMeta>,
     /// Display name of Custom Connector Plugin.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// Archive format of Custom Connector Plugin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_format: ::std::option::Option<
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_format: Option<
         crate::runtime::Open<crate::types::CustomConnectorPluginContentFormat>,
     >,
     /// Description of Custom Connector Plugin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Document link of Custom Connector Plugin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub documentation_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_link: Option<String>,
     /// Java class or alias for connector. You can get connector class from connector documentation provided by developer.
-    pub connector_class: ::std::string::String,
+    pub connector_class: String,
     /// Custom Connector type.
     pub connector_type: crate::runtime::Open<
         crate::types::CustomConnectorPluginConnectorType,
     >,
     /// Cloud provider where the Custom Connector Plugin archive is uploaded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud: ::std::option::Option<
-        crate::runtime::Open<crate::types::CustomConnectorPluginCloud>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<crate::runtime::Open<crate::types::CustomConnectorPluginCloud>>,
     /// A sensitive property is a connector configuration property that must be hidden after a user enters property
     /// value when setting up connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sensitive_config_properties: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive_config_properties: Option<Vec<String>>,
     /// Upload source of Custom Connector Plugin. Only required in `create` request, will be ignored in `read`, `update` or `list`.
     pub upload_source: crate::types::CustomConnectorPluginUploadSource,
     /// Runtime language of Custom Connector Plugin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub runtime_language: ::std::option::Option<
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_language: Option<
         crate::runtime::Open<crate::types::CustomConnectorPluginRuntimeLanguage>,
     >,
 }
@@ -357,47 +353,47 @@ pub struct CustomConnectorPlugin {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorSource {
     /// A JSON Pointer \[RFC6901\] to the associated entity in the request document \[e.g. "/spec" for a spec object, or "/spec/title" for a specific field\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pointer: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
     /// A string indicating which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parameter: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
 }
 
 /// Describes a particular error encountered while performing an operation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorType {
     /// A unique identifier for this particular occurrence of the problem.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The HTTP status code applicable to this problem, expressed as a string value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// An application-specific error code, expressed as a string value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// A short, human-readable summary of the problem. It **SHOULD NOT** change from occurrence to occurrence of the problem, except for purposes of localization.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<crate::types::ErrorSource>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::types::ErrorSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i32>,
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub message: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub message: Option<Option<String>>,
 }
 
 /// Provides information about problems encountered while performing an operation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Failure {
     /// List of errors which caused this operation to fail
-    pub errors: ::std::vec::Vec<crate::types::ErrorType>,
+    pub errors: Vec<crate::types::ErrorType>,
 }

@@ -12,7 +12,7 @@ fn examples_round_trip() {
         );
     }
 
-    let results: [::std::result::Result<(), ::std::string::String>; 5usize] = [
+    let results: [Result<(), String>; 5usize] = [
         ::confluent_custom_plugin_client::runtime::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
@@ -44,19 +44,13 @@ fn examples_round_trip() {
             "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"500\",\"code\":\"out_of_gas\",\"title\":\"DeLorean Out Of Gas\",\"detail\":\"The DeLorean has run out of gas, but Doc Brown will fill 'er up for you asap\"}]}",
         ),
     ];
-    let failures: ::std::vec::Vec<::std::string::String> = results
-        .into_iter()
-        .filter_map(::std::result::Result::err)
-        .collect();
+    let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     println!(
-        "confluent_custom_plugin_client: {} of {} examples round-trip",
-        5usize - failures.len(),
-        5usize
+        "confluent_custom_plugin_client: {} of {} examples round-trip", 5usize - failures
+        .len(), 5usize
     );
     assert!(
-        failures.is_empty(),
-        "{} examples failed:\n{}",
-        failures.len(),
-        failures.join("\n")
+        failures.is_empty(), "{} examples failed:\n{}", failures.len(), failures
+        .join("\n")
     );
 }

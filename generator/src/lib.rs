@@ -50,7 +50,7 @@ pub struct Generated {
 /// Runs the whole pipeline. On failure returns every diagnostic found (errors and
 /// warnings), sorted by position in the spec.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, loaded, mut diagnostics) = resolve_text(spec_text)?;
+    let (api, mut diagnostics) = resolve_text(spec_text)?;
     let Some(api) = api else {
         return Err(diagnostics);
     };
@@ -61,7 +61,7 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
         }),
         Err(d) => {
             diagnostics.push(d);
-            Err(sorted(diagnostics, &loaded.positions))
+            Err(sorted(diagnostics, spec_text))
         }
     }
 }
@@ -69,19 +69,19 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
 /// Loads and resolves a spec into the model, for callers (and tests) that want the
 /// model rather than files.
 pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (api, _, diagnostics) = resolve_text(spec_text)?;
+    let (api, diagnostics) = resolve_text(spec_text)?;
     match api {
         Some(api) => Ok((api, diagnostics)),
         None => Err(diagnostics),
     }
 }
 
-type Resolved = (Option<model::Api>, load::Loaded, Vec<Diagnostic>);
+type Resolved = (Option<model::Api>, Vec<Diagnostic>);
 
 fn resolve_text(spec_text: &str) -> Result<Resolved, Vec<Diagnostic>> {
     let loaded = load::load(spec_text)?;
     let (api, diagnostics) = resolve::resolve(&loaded);
-    let diagnostics = sorted(diagnostics.into_vec(), &loaded.positions);
+    let diagnostics = sorted(diagnostics.into_vec(), spec_text);
     if api.is_none() && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
         // Resolve only withholds the model when it reported an error; keep that promise
         // visible should it ever break.
@@ -92,10 +92,16 @@ fn resolve_text(spec_text: &str) -> Result<Resolved, Vec<Diagnostic>> {
         ));
         return Err(diagnostics);
     }
-    Ok((api, loaded, diagnostics))
+    Ok((api, diagnostics))
 }
 
-fn sorted(mut diagnostics: Vec<Diagnostic>, positions: &load::Positions) -> Vec<Diagnostic> {
+/// Places diagnostics in the text (only when there are any: finding positions means
+/// reading the text again) and sorts them by position.
+fn sorted(mut diagnostics: Vec<Diagnostic>, spec_text: &str) -> Vec<Diagnostic> {
+    if diagnostics.is_empty() {
+        return diagnostics;
+    }
+    let positions = load::Positions::from_text(spec_text);
     for d in &mut diagnostics {
         if d.position.is_none() {
             d.position = positions.find(&d.pointer);

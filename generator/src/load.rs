@@ -1,5 +1,5 @@
-//! Load: spec text (YAML or JSON) into an `openapiv3` document, plus a map from JSON
-//! pointers to positions in the text so that later diagnostics can say where.
+//! Load: spec text (YAML or JSON) into an `openapiv3` document. Positions of nodes in the
+//! text ([`Positions`]) are worked out only when there is a diagnostic to place.
 
 mod positions;
 
@@ -8,44 +8,63 @@ pub use positions::Positions;
 use crate::diagnostics::{pointer_push, Diagnostic, Position};
 use serde_json::Value;
 
-/// A parsed document together with what diagnostics need to point into its text.
+/// A parsed document.
 #[derive(Debug)]
 pub struct Loaded {
     pub document: openapiv3::OpenAPI,
-    /// The document as plain JSON, for lookups the typed document does not keep
-    /// (extensions, the raw form of a schema).
+    /// The document as plain JSON, for lookups the typed document does not keep handy
+    /// (the raw form of a schema, to check examples against).
     pub raw: Value,
-    pub positions: Positions,
 }
 
 /// Parses spec text. On failure returns every problem found, each with a position where one
 /// is known.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let positions = Positions::from_text(text);
-    let locate = |mut d: Diagnostic| {
-        if d.position.is_none() {
-            d.position = positions.find(&d.pointer);
-        }
-        d
-    };
+    if let Some(loaded) = load_well_formed(text) {
+        return Ok(loaded);
+    }
+    load_with_diagnostics(text).map_err(|problems| {
+        let positions = Positions::from_text(text);
+        problems
+            .into_iter()
+            .map(|mut d| {
+                if d.position.is_none() {
+                    d.position = positions.find(&d.pointer);
+                }
+                d
+            })
+            .collect()
+    })
+}
+
+/// The common case, a well-formed OpenAPI 3.0 document, parsed once straight into the
+/// typed document. Anything else (any error, another version) goes the slow way, which
+/// explains what is wrong.
+fn load_well_formed(text: &str) -> Option<Loaded> {
+    let document: openapiv3::OpenAPI = serde_yaml::from_str(text).ok()?;
+    if !document.openapi.starts_with("3.0") {
+        return None;
+    }
+    let raw = serde_json::to_value(&document).ok()?;
+    Some(Loaded { document, raw })
+}
+
+/// Parses step by step, so that a failure can be described precisely.
+fn load_with_diagnostics(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let raw = parse_tree(text).map_err(|d| vec![d])?;
     let problems = check_shape(&raw);
     if !problems.is_empty() {
-        return Err(problems.into_iter().map(locate).collect());
+        return Err(problems);
     }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
-        Ok(document) => Ok(Loaded {
-            document,
-            raw,
-            positions,
-        }),
+        Ok(document) => Ok(Loaded { document, raw }),
         Err(err) => {
             let mut pointer = path_to_pointer(err.path());
             let mut message = format!("this is not a valid OpenAPI 3.0 node: {}", err.inner());
             if let Some((p, m)) = narrow_paths_error(&raw, &pointer) {
                 (pointer, message) = (p, m);
             }
-            Err(vec![locate(Diagnostic::error(pointer, message))])
+            Err(vec![Diagnostic::error(pointer, message)])
         }
     }
 }

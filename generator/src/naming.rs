@@ -34,6 +34,9 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
 ];
 
 /// Type names that would shadow the prelude or a runtime export inside the generated crate.
+/// Because no generated type can take one of these names, generated code may name the
+/// prelude's `Option`, `String`, `Vec`, `Box` and `Result` without a path: shorter, and
+/// still unambiguous whatever the spec's schemas are called.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Self",
     "String",

@@ -3,10 +3,12 @@
 //! - `cargo xtask codegen [--check]`: regenerate (or check) the checked-in client crates.
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: write a client crate for
 //!   any OpenAPI 3.0 document.
+//! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
 //! use or an I/O failure.
 
+mod bench;
 mod codegen;
 mod files;
 
@@ -15,7 +17,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask generate --spec FILE --out DIR [--name CRATE]";
+  cargo xtask generate --spec FILE --out DIR [--name CRATE]
+  cargo xtask bench [--corpus DIR] [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,6 +79,26 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
             let out = out.ok_or_else(|| Failure::Usage("--out is required".into()))?;
             codegen::generate_standalone(&spec, &out, name)
+        }
+        "bench" => {
+            let mut corpus = codegen::workspace_root().join("../shared/corpus");
+            let mut runs = 5;
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
+                let value = it
+                    .next()
+                    .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
+                match flag.as_str() {
+                    "--corpus" => corpus = PathBuf::from(value),
+                    "--runs" => {
+                        runs = value.parse().map_err(|_| {
+                            Failure::Usage(format!("--runs takes a number, not `{value}`"))
+                        })?
+                    }
+                    other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
+                }
+            }
+            bench::bench(&corpus, runs)
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

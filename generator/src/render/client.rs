@@ -32,7 +32,7 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             }
 
             /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
-            pub fn new(credentials: crate::runtime::Credentials) -> ::std::result::Result<Self, crate::runtime::BuildError> {
+            pub fn new(credentials: crate::runtime::Credentials) -> Result<Self, crate::runtime::BuildError> {
                 Self::builder().credentials(credentials).build()
             }
 
@@ -63,7 +63,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
         let ty = cx.tokens(strip_nullable(&p.ty), None);
         quote! {
             #pdoc
-            pub #field: ::std::option::Option<#ty>,
+            pub #field: Option<#ty>,
         }
     });
     Some(quote! {
@@ -104,8 +104,8 @@ fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     match &body.ty {
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::String => quote!(String),
         other => argument_type(cx, other),
     }
 }
@@ -164,10 +164,8 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
 
     let (ok_ty, reader) = match &op.success.body {
         None => (quote!(()), quote!(read_empty)),
-        Some(TypeRef::Bytes) => (quote!(::std::vec::Vec<u8>), quote!(read_bytes)),
-        Some(TypeRef::String) if !is_json_operation(op) => {
-            (quote!(::std::string::String), quote!(read_text))
-        }
+        Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(read_bytes)),
+        Some(TypeRef::String) if !is_json_operation(op) => (quote!(String), quote!(read_text)),
         Some(t) => (cx.tokens(t, None), quote!(read_json)),
     };
     let (headers_ty, headers_fn) = match op.success.headers {
@@ -184,7 +182,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<
+        pub async fn #name(&self, #(#args),*) -> Result<
             crate::runtime::ApiResponse<#ok_ty, #headers_ty>,
             crate::runtime::Error<#error_ty>,
         > {
@@ -291,14 +289,14 @@ fn render_query(op: &Operation) -> TokenStream {
             quote!(crate::runtime::push_query(&mut query, #wire, &#arg)?;)
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &params.#arg {
+                if let Some(value) = &params.#arg {
                     crate::runtime::push_query(&mut query, #wire, value)?;
                 }
             }
         }
     });
     quote! {
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut query: Vec<(String, String)> = Vec::new();
         #(#pushes)*
         request = request.query(&query);
     }
@@ -312,7 +310,7 @@ fn render_header_params(op: &Operation) -> TokenStream {
             quote!(request = request.header(#wire, crate::runtime::header_param(#wire, &#arg)?);)
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &params.#arg {
+                if let Some(value) = &params.#arg {
                     request = request.header(#wire, crate::runtime::header_param(#wire, value)?);
                 }
             }
@@ -344,7 +342,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
         let field = ident(&h.rust_name);
         let doc = doc_attrs(h.doc.as_deref());
         let ty = match h.kind {
-            HeaderKind::String => quote!(::std::string::String),
+            HeaderKind::String => quote!(String),
             HeaderKind::Integer => quote!(i64),
             HeaderKind::Number => quote!(f64),
             HeaderKind::Boolean => quote!(bool),
@@ -352,7 +350,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
         };
         quote! {
             #doc
-            pub #field: ::std::option::Option<#ty>,
+            pub #field: Option<#ty>,
         }
     });
     let reads = set.headers.iter().map(|h| {

@@ -105,14 +105,14 @@ pub fn render_tagged(
     let de_arms = t.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let value = &v.tag_value;
-        quote!(::std::option::Option::Some(#value) => crate::runtime::from_value(value).map(Self::#vname),)
+        quote!(Some(#value) => crate::runtime::from_value(value).map(Self::#vname),)
     });
     let fallback = if t.open {
-        quote!(_ => ::std::result::Result::Ok(Self::Unknown(value)),)
+        quote!(_ => Ok(Self::Unknown(value)),)
     } else {
         let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
         let expected = expected.join(", ");
-        quote!(_ => ::std::result::Result::Err(crate::runtime::unknown_tag(#tag, &value, #expected)),)
+        quote!(_ => Err(crate::runtime::unknown_tag(#tag, &value, #expected)),)
     };
     let validate = if def.validated {
         quote!(#[derive(::garde::Validate)])
@@ -129,7 +129,7 @@ pub fn render_tagged(
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#ser_arms)*
                     #ser_unknown
@@ -138,7 +138,7 @@ pub fn render_tagged(
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 match crate::runtime::tag_of(&value, #tag) {
                     #(#de_arms)*

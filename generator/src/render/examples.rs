@@ -47,9 +47,9 @@ pub fn render_example_tests(api: &Api, crate_ident: &str) -> Option<TokenStream>
             for line in skipped {
                 println!(#skip_line, line);
             }
-            let results: [::std::result::Result<(), ::std::string::String>; #count] = [#(#checks),*];
-            let failures: ::std::vec::Vec<::std::string::String> =
-                results.into_iter().filter_map(::std::result::Result::err).collect();
+            let results: [Result<(), String>; #count] = [#(#checks),*];
+            let failures: Vec<String> =
+                results.into_iter().filter_map(Result::err).collect();
             println!(#count_line, #count - failures.len(), #count);
             assert!(failures.is_empty(), "{} examples failed:\n{}", failures.len(), failures.join("\n"));
         }

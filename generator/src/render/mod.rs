@@ -30,10 +30,25 @@ pub struct GeneratedFile {
 }
 
 pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
-    let cx = TypeContext::new(api);
     let header = manifest::generated_header(settings);
-    let types = format::format_file(render_types(&cx), "types module")?;
-    let client = format::format_file(client::render_client(&cx), "client module")?;
+    let crate_ident = settings.crate_name.replace('-', "_");
+    // The three Rust files are independent, so they are built and formatted side by side.
+    // Token streams cannot cross threads; each thread builds its own from the shared model.
+    let (types, client, tests) = std::thread::scope(|scope| {
+        let types = scope
+            .spawn(|| format::format_file(render_types(&TypeContext::new(api)), "types module"));
+        let client = scope.spawn(|| {
+            format::format_file(
+                client::render_client(&TypeContext::new(api)),
+                "client module",
+            )
+        });
+        let tests = examples::render_example_tests(api, &crate_ident)
+            .map(|tokens| format::format_file(tokens, "example tests"))
+            .transpose();
+        (joined(types.join()), joined(client.join()), tests)
+    });
+    let (types, client, tests) = (types?, client?, tests?);
     let file = |path: &str, contents: String| GeneratedFile {
         path: path.into(),
         contents,
@@ -45,12 +60,20 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         file("src/runtime.rs", RUNTIME_SOURCE.to_string()),
         file("src/types.rs", format!("{header}{types}")),
     ];
-    let crate_ident = settings.crate_name.replace('-', "_");
-    if let Some(tests) = examples::render_example_tests(api, &crate_ident) {
-        let tests = format::format_file(tests, "example tests")?;
+    if let Some(tests) = tests {
         files.push(file("tests/examples.rs", format!("{header}{tests}")));
     }
     Ok(files)
+}
+
+/// A rendering thread's result; a thread that panicked is reported, not propagated.
+fn joined(result: std::thread::Result<Result<String, Diagnostic>>) -> Result<String, Diagnostic> {
+    result.unwrap_or_else(|_| {
+        Err(Diagnostic::error(
+            "",
+            "internal error: rendering stopped unexpectedly",
+        ))
+    })
 }
 
 fn render_types(cx: &TypeContext<'_>) -> TokenStream {

@@ -41,28 +41,28 @@ impl<'a> TypeContext<'a> {
     /// The Rust type for a reference, as seen from inside type `from` (if any).
     pub fn tokens(&self, t: &TypeRef, from: Option<TypeId>) -> TokenStream {
         match t {
-            TypeRef::String => quote!(::std::string::String),
+            TypeRef::String => quote!(String),
             TypeRef::Integer(IntegerKind::I32) => quote!(i32),
             TypeRef::Integer(IntegerKind::I64) => quote!(i64),
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean => quote!(bool),
             TypeRef::Json => quote!(::serde_json::Value),
-            TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+            TypeRef::Bytes => quote!(Vec<u8>),
             // Containers already give their items a finite size, so no box is needed inside.
             TypeRef::Array(inner) => {
                 let inner = self.tokens(inner, None);
-                quote!(::std::vec::Vec<#inner>)
+                quote!(Vec<#inner>)
             }
             TypeRef::Map(inner) => {
                 let inner = self.tokens(inner, None);
-                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+                quote!(::std::collections::BTreeMap<String, #inner>)
             }
             TypeRef::Named(id) => {
                 let name = ident(&self.api.type_def(*id).name);
                 match from {
                     Some(from) if self.boxed.contains(&(from, *id)) => {
                         let root = &self.root;
-                        quote!(::std::boxed::Box<#root::types::#name>)
+                        quote!(Box<#root::types::#name>)
                     }
                     _ => {
                         let root = &self.root;
@@ -77,7 +77,7 @@ impl<'a> TypeContext<'a> {
             }
             TypeRef::Nullable(inner) => {
                 let inner = self.tokens(inner, from);
-                quote!(::std::option::Option<#inner>)
+                quote!(Option<#inner>)
             }
         }
     }
@@ -177,7 +177,7 @@ pub fn render_struct(
         quote! {
             /// Properties not listed above, by name.
             #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
     quote! {
@@ -206,7 +206,7 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         (true, true) | (false, false) => 1,
         (false, true) => 2,
     };
-    let ty = (0..options).fold(inner_tokens, |t, _| quote!(::std::option::Option<#t>));
+    let ty = (0..options).fold(inner_tokens, |t, _| quote!(Option<#t>));
     let mut serde_args = Vec::new();
     if f.rust_name != f.wire_name {
         let wire = &f.wire_name;
@@ -218,9 +218,7 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         serde_args.push(quote!(default));
     }
     if !f.required {
-        serde_args.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if options == 2 {
         serde_args.push(quote!(with = "crate::runtime::double_option"));

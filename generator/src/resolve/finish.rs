@@ -12,6 +12,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         defs,
         hints,
         mut redirects,
+        ..
     } = arena;
     let mut defs: Vec<TypeDef> = defs
         .into_iter()

@@ -49,6 +49,8 @@ struct Arena {
     hints: Vec<NameHint>,
     /// Types found to be the same as another; rewritten away by `finish`.
     redirects: BTreeMap<TypeId, TypeId>,
+    /// Interned inline types by name hint, to find duplicates without a scan.
+    by_base: BTreeMap<String, Vec<TypeId>>,
 }
 
 impl Arena {
@@ -61,18 +63,20 @@ impl Arena {
     /// Adds an inline type, or returns an existing one with the same name hint and the same
     /// definition: specs often repeat one inline schema (an error body, say) many times.
     fn intern(&mut self, def: TypeDef, hint: NameHint) -> TypeId {
-        let same = self.defs.iter().zip(&self.hints).position(|(d, h)| {
-            h.base == hint.base
-                && d.as_ref().is_some_and(|d| {
-                    d.kind == def.kind && d.doc == def.doc && d.validated == def.validated
-                })
+        let candidates = self.by_base.entry(hint.base.clone()).or_default();
+        let same = candidates.iter().copied().find(|id| {
+            self.defs[id.0].as_ref().is_some_and(|d| {
+                d.kind == def.kind && d.doc == def.doc && d.validated == def.validated
+            })
         });
-        if let Some(i) = same {
-            return TypeId(i);
+        if let Some(id) = same {
+            return id;
         }
+        let id = TypeId(self.defs.len());
+        candidates.push(id);
         self.defs.push(Some(def));
         self.hints.push(hint);
-        TypeId(self.defs.len() - 1)
+        id
     }
 }
 
@@ -88,6 +92,8 @@ pub struct Resolver<'a> {
     in_progress: BTreeMap<ComponentKey, TypeId>,
     /// Component names whose allOf is being expanded, to detect allOf cycles.
     expanding: Vec<String>,
+    /// Whether each pattern seen compiles, so each is compiled once.
+    patterns: BTreeMap<String, Option<String>>,
 }
 
 /// Runs every resolve pass. Returns the model, or `None` when errors were found; either
@@ -100,10 +106,12 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
             defs: Vec::new(),
             hints: Vec::new(),
             redirects: BTreeMap::new(),
+            by_base: BTreeMap::new(),
         },
         components: BTreeMap::new(),
         in_progress: BTreeMap::new(),
         expanding: Vec::new(),
+        patterns: BTreeMap::new(),
     };
     let api = operations::resolve_api(&mut r);
     if r.diags.has_errors() {

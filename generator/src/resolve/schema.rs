@@ -378,7 +378,12 @@ impl<'a> Resolver<'a> {
     fn checked_constraints(&mut self, mut c: Constraints, at: &[Member<'a>]) -> Constraints {
         let pointer = at.first().map(|m| m.pointer.clone()).unwrap_or_default();
         if let Some(p) = &c.pattern {
-            if let Err(e) = regex::Regex::new(p) {
+            let error = self
+                .patterns
+                .entry(p.clone())
+                .or_insert_with(|| pattern_error(p))
+                .clone();
+            if let Some(e) = error {
                 self.diags.warning(
                     crate::diagnostics::pointer_push(&pointer, "pattern"),
                     format!(
@@ -472,6 +477,16 @@ fn only_annotates<'a>(mut v: SchemaView<'a>, annotated: &mut Vec<&'a str>) -> bo
         annotated.push(name);
     }
     v.is_annotation_only()
+}
+
+/// Why a pattern cannot be checked by the generated client, if it cannot. Parsing is
+/// enough (garde compiles the same syntax with the same `regex` engine), and much cheaper
+/// than compiling.
+fn pattern_error(pattern: &str) -> Option<String> {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .err()
+        .map(|e| e.to_string())
 }
 
 #[derive(Default)]

@@ -1,0 +1,139 @@
+//! `cargo xtask bench`: how long generating every corpus spec takes, against a baseline
+//! measured in the same run on the same files: parsing the YAML into `openapiv3`
+//! structures and nothing else. The machine is noisy, so each measurement is repeated and
+//! the fastest and median runs are shown.
+
+use crate::Failure;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
+    if cfg!(debug_assertions) {
+        // Timings of a debug build say little; run the same command from a release build.
+        let status =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args([
+                    "run",
+                    "--release",
+                    "--quiet",
+                    "--package",
+                    "xtask",
+                    "--",
+                    "bench",
+                    "--corpus",
+                ])
+                .arg(corpus)
+                .args(["--runs", &runs.to_string()])
+                .status()
+                .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
+        return Ok(if status.success() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let specs = read_specs(corpus)?;
+    let bytes: usize = specs.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "{} specs, {:.1} MB, {runs} runs each (release build)",
+        specs.len(),
+        bytes as f64 / 1e6
+    );
+
+    let parse = measure(runs, || {
+        for (name, text) in &specs {
+            if let Err(e) = serde_yaml::from_str::<openapiv3::OpenAPI>(text) {
+                return Err(format!("{name}: {e}"));
+            }
+        }
+        Ok(())
+    })?;
+    let load = measure(runs, || {
+        for (name, text) in &specs {
+            if generator::load::load(text).is_err() {
+                return Err(format!("{name} does not load"));
+            }
+        }
+        Ok(())
+    })?;
+    let resolve = measure(runs, || {
+        for (name, text) in &specs {
+            if generator::resolve_model(text).is_err() {
+                return Err(format!("{name} does not resolve"));
+            }
+        }
+        Ok(())
+    })?;
+    let generate = measure(runs, || {
+        for (name, text) in &specs {
+            let settings = generator::Settings::new("bench", name.as_str());
+            if generator::generate(text, &settings).is_err() {
+                return Err(format!("{name} does not generate"));
+            }
+        }
+        Ok(())
+    })?;
+    let show = |label: &str, t: &[Duration]| {
+        println!(
+            "{label:<38} fastest {:>8.1} ms   median {:>8.1} ms",
+            ms(t[0]),
+            ms(t[t.len() / 2])
+        );
+    };
+    show("parse YAML into openapiv3 (baseline)", &parse);
+    show("  load (YAML into openapiv3, raw JSON)", &load);
+    show("  load and resolve", &resolve);
+    show("generate (load, resolve, render, format)", &generate);
+    println!(
+        "ratio generate / parse: fastest {:.2}x, median {:.2}x",
+        ms(generate[0]) / ms(parse[0]),
+        ms(generate[generate.len() / 2]) / ms(parse[parse.len() / 2])
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Runs `f` `runs` times and returns the durations, fastest first.
+fn measure(
+    runs: usize,
+    mut f: impl FnMut() -> Result<(), String>,
+) -> Result<Vec<Duration>, Failure> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        f().map_err(Failure::Io)?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times)
+}
+
+fn read_specs(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| Failure::Io(format!("cannot read {}: {e}", p.display())))?;
+            Ok((
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                text,
+            ))
+        })
+        .collect()
+}
