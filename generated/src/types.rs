@@ -341,7 +341,8 @@ pub struct CustomConnectorPlugin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_config_properties: Option<Vec<String>>,
     /// Upload source of Custom Connector Plugin. Only required in `create` request, will be ignored in `read`, `update` or `list`.
-    pub upload_source: crate::types::CustomConnectorPluginUploadSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSource>,
     /// Runtime language of Custom Connector Plugin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_language: Option<

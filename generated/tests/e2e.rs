@@ -99,7 +99,7 @@ async fn the_seed_payload_comes_back_typed_with_its_headers() {
     );
     assert_eq!(metadata.deleted_at, None);
     match &plugin.upload_source {
-        CustomConnectorPluginUploadSource::PresignedUrlLocation(p) => {
+        Some(CustomConnectorPluginUploadSource::PresignedUrlLocation(p)) => {
             assert_eq!(p.upload_id, "e53bb2e8-8de3-49fa-9fb1-4e3fd9a16b66")
         }
         other => panic!("expected the presigned URL variant, got {other:?}"),
@@ -136,14 +136,35 @@ async fn unknown_enum_values_unknown_fields_and_unknown_variants_still_decode() 
     assert_eq!(plugin.connector_type, Open::Unknown("BIDIRECTIONAL".into()));
     assert_eq!(
         plugin.upload_source,
-        CustomConnectorPluginUploadSource::Unknown(
+        Some(CustomConnectorPluginUploadSource::Unknown(
             json!({"location": "GIT_REPOSITORY", "url": "https://example.com/repo.git"})
-        )
+        ))
     );
     // Unknown values are written back as they came.
     let back = serde_json::to_value(&plugin).expect("serializes");
     assert_eq!(back["cloud"], "ORACLE");
     assert_eq!(back["upload_source"]["location"], "GIT_REPOSITORY");
+}
+
+/// The spec's overlay drops `upload_source` from the required properties of the read
+/// response (its description says reads ignore it), so a plugin without it decodes.
+#[tokio::test]
+async fn a_plugin_without_upload_source_decodes() {
+    let server = MockServer::start().await;
+    let mut payload = plugin_payload();
+    payload.as_object_mut().map(|o| o.remove("upload_source"));
+    Mock::given(method("GET"))
+        .and(path(PLUGIN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&payload))
+        .mount(&server)
+        .await;
+    let plugin = client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect("decodes")
+        .body;
+    assert_eq!(plugin.upload_source, None);
+    assert_eq!(serde_json::to_value(&plugin).expect("serializes"), payload);
 }
 
 #[tokio::test]

@@ -28,6 +28,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What would fix the problem, when there is an obvious fix.
     pub help: Option<String>,
+    /// The file the diagnostic is about, when it is not the spec itself (an overlay).
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -38,6 +40,7 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             help: None,
+            file: None,
         }
     }
 
@@ -46,6 +49,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(pointer, message)
         }
+    }
+
+    /// Marks the diagnostic as being about another file than the spec.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -75,7 +84,7 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", d.file.as_deref().unwrap_or(self.file))?;
         if let Some(p) = d.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }

@@ -10,10 +10,12 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod overlay;
 pub mod render;
 pub mod resolve;
 
 use diagnostics::{Diagnostic, Severity};
+pub use overlay::Overlay;
 pub use render::GeneratedFile;
 
 /// What to call the generated crate and how to describe where it came from.
@@ -50,7 +52,16 @@ pub struct Generated {
 /// Runs the whole pipeline. On failure returns every diagnostic found (errors and
 /// warnings), sorted by position in the spec.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut diagnostics) = resolve_text(spec_text)?;
+    generate_with_overlays(spec_text, &[], settings)
+}
+
+/// [`generate`], with overlays applied to the spec first, in order.
+pub fn generate_with_overlays(
+    spec_text: &str,
+    overlays: &[Overlay],
+    settings: &Settings,
+) -> Result<Generated, Vec<Diagnostic>> {
+    let (api, mut diagnostics) = resolve_text(spec_text, overlays)?;
     let Some(api) = api else {
         return Err(diagnostics);
     };
@@ -69,7 +80,7 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<D
 /// Loads and resolves a spec into the model, for callers (and tests) that want the
 /// model rather than files.
 pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (api, diagnostics) = resolve_text(spec_text)?;
+    let (api, diagnostics) = resolve_text(spec_text, &[])?;
     match api {
         Some(api) => Ok((api, diagnostics)),
         None => Err(diagnostics),
@@ -78,8 +89,8 @@ pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), V
 
 type Resolved = (Option<model::Api>, Vec<Diagnostic>);
 
-fn resolve_text(spec_text: &str) -> Result<Resolved, Vec<Diagnostic>> {
-    let loaded = load::load(spec_text)?;
+fn resolve_text(spec_text: &str, overlays: &[Overlay]) -> Result<Resolved, Vec<Diagnostic>> {
+    let loaded = load::load_with_overlays(spec_text, overlays)?;
     let (api, diagnostics) = resolve::resolve(&loaded);
     let diagnostics = sorted(diagnostics.into_vec(), spec_text);
     if api.is_none() && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -103,7 +114,7 @@ fn sorted(mut diagnostics: Vec<Diagnostic>, spec_text: &str) -> Vec<Diagnostic> 
     }
     let positions = load::Positions::from_text(spec_text);
     for d in &mut diagnostics {
-        if d.position.is_none() {
+        if d.position.is_none() && d.file.is_none() {
             d.position = positions.find(&d.pointer);
         }
     }

@@ -6,6 +6,7 @@ mod positions;
 pub use positions::Positions;
 
 use crate::diagnostics::{pointer_push, Diagnostic, Position};
+use crate::overlay::Overlay;
 use serde_json::Value;
 
 /// A parsed document.
@@ -20,15 +21,22 @@ pub struct Loaded {
 /// Parses spec text. On failure returns every problem found, each with a position where one
 /// is known.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    if let Some(loaded) = load_well_formed(text) {
-        return Ok(loaded);
+    load_with_overlays(text, &[])
+}
+
+/// Parses spec text and applies overlays to it, in order, before reading it as OpenAPI.
+pub fn load_with_overlays(text: &str, overlays: &[Overlay]) -> Result<Loaded, Vec<Diagnostic>> {
+    if overlays.is_empty() {
+        if let Some(loaded) = load_well_formed(text) {
+            return Ok(loaded);
+        }
     }
-    load_with_diagnostics(text).map_err(|problems| {
+    load_with_diagnostics(text, overlays).map_err(|problems| {
         let positions = Positions::from_text(text);
         problems
             .into_iter()
             .map(|mut d| {
-                if d.position.is_none() {
+                if d.position.is_none() && d.file.is_none() {
                     d.position = positions.find(&d.pointer);
                 }
                 d
@@ -50,8 +58,11 @@ fn load_well_formed(text: &str) -> Option<Loaded> {
 }
 
 /// Parses step by step, so that a failure can be described precisely.
-fn load_with_diagnostics(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let raw = parse_tree(text).map_err(|d| vec![d])?;
+fn load_with_diagnostics(text: &str, overlays: &[Overlay]) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut raw = parse_tree(text).map_err(|d| vec![d])?;
+    for overlay in overlays {
+        crate::overlay::apply(&mut raw, overlay)?;
+    }
     let problems = check_shape(&raw);
     if !problems.is_empty() {
         return Err(problems);

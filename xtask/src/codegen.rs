@@ -66,7 +66,8 @@ fn render_targets(root: &Path) -> Result<Rendered, (String, bool)> {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         };
-        match generator::generate(&text, &settings) {
+        let overlays = overlays_beside(&root.join(t.spec)).map_err(|e| (e, true))?;
+        match generator::generate_with_overlays(&text, &overlays, &settings) {
             Ok(generated) => {
                 print_diagnostics(t.spec, &generated.warnings);
                 out.push((root.join(t.out), generated.files));
@@ -135,11 +136,48 @@ fn check_targets(targets: &Rendered) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
+/// The overlays that apply to a spec: files beside it named `<spec stem>.overlay*.yaml`,
+/// in name order.
+pub fn overlays_beside(spec: &Path) -> Result<Vec<generator::Overlay>, String> {
+    let (Some(dir), Some(stem)) = (spec.parent(), spec.file_stem().and_then(|s| s.to_str())) else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("{stem}.overlay");
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with(&prefix)
+                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+        })
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read_overlay(p)).collect()
+}
+
+fn read_overlay(path: &Path) -> Result<generator::Overlay, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(generator::Overlay::new(label, text))
+}
+
 pub fn generate_standalone(
     spec: &Path,
     out: &Path,
     name: Option<String>,
+    overlay_paths: &[PathBuf],
 ) -> Result<ExitCode, Failure> {
+    let overlays: Vec<generator::Overlay> = overlay_paths
+        .iter()
+        .map(|p| read_overlay(p))
+        .collect::<Result<_, _>>()
+        .map_err(Failure::Io)?;
     let text = std::fs::read(spec)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", spec.display())))?;
     let label = spec
@@ -185,7 +223,7 @@ pub fn generate_standalone(
         )));
     }
     let settings = Settings::new(crate_name, label.clone());
-    match generator::generate(&text, &settings) {
+    match generator::generate_with_overlays(&text, &overlays, &settings) {
         Ok(generated) => {
             print_diagnostics(&label, &generated.warnings);
             let written = write_crate(out, &generated.files).map_err(Failure::Io)?;

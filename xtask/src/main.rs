@@ -1,8 +1,8 @@
 //! `cargo xtask`: the project's own commands.
 //!
 //! - `cargo xtask codegen [--check]`: regenerate (or check) the checked-in client crates.
-//! - `cargo xtask generate --spec FILE --out DIR [--name CRATE]`: write a client crate for
-//!   any OpenAPI 3.0 document.
+//! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...`: write a
+//!   client crate for any OpenAPI 3.0 document, with Overlay 1.0 documents applied first.
 //! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check]
-  cargo xtask generate --spec FILE --out DIR [--name CRATE]
+  cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...
   cargo xtask bench [--corpus DIR] [--runs N]";
 
 fn main() -> ExitCode {
@@ -62,6 +62,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut spec = None;
             let mut out = None;
             let mut name = None;
+            let mut overlays = Vec::new();
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
                 let mut value = || {
@@ -73,12 +74,13 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     "--spec" => spec = Some(PathBuf::from(value()?)),
                     "--out" => out = Some(PathBuf::from(value()?)),
                     "--name" => name = Some(value()?),
+                    "--overlay" => overlays.push(PathBuf::from(value()?)),
                     other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
                 }
             }
             let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
             let out = out.ok_or_else(|| Failure::Usage("--out is required".into()))?;
-            codegen::generate_standalone(&spec, &out, name)
+            codegen::generate_standalone(&spec, &out, name, &overlays)
         }
         "bench" => {
             let mut corpus = codegen::workspace_root().join("../shared/corpus");

@@ -152,3 +152,51 @@ fn a_json_spec_becomes_a_standalone_crate_that_builds() {
         .expect("cargo runs");
     assert!(build.status.success(), "{}", stderr(&build));
 }
+
+#[test]
+fn overlays_apply_and_a_stale_one_is_reported_against_its_own_file() {
+    let dir = scratch("overlay");
+    let spec = dir.join("api.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: x}}\n",
+    )
+    .expect("writes");
+    let rename = dir.join("rename.yaml");
+    std::fs::write(&rename, "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.paths['/a'].get\n    update: {operationId: fetchA}\n").expect("writes");
+    let out = dir.join("client");
+    let arg = |p: &Path| p.to_str().unwrap_or_default().to_string();
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        &arg(&spec),
+        "--out",
+        &arg(&out),
+        "--overlay",
+        &arg(&rename),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let client = std::fs::read_to_string(out.join("src/client.rs")).expect("written");
+    assert!(
+        client.contains("pub async fn fetch_a("),
+        "the overlay renamed the operation"
+    );
+
+    let stale = dir.join("stale.yaml");
+    std::fs::write(&stale, "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.paths['/gone']\n    remove: true\n").expect("writes");
+    let o = xtask(&[
+        "generate",
+        "--spec",
+        &arg(&spec),
+        "--out",
+        &arg(&out),
+        "--overlay",
+        &arg(&stale),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("stale.yaml:4:5: error: `$.paths['/gone']` selects nothing"),
+        "{err}"
+    );
+}

@@ -61,7 +61,11 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         file("src/types.rs", format!("{header}{types}")),
     ];
     if let Some(tests) = tests {
-        files.push(file("tests/examples.rs", format!("{header}{tests}")));
+        files.push(file("tests/examples/cases.rs", format!("{header}{tests}")));
+        files.push(file(
+            "tests/examples/main.rs",
+            examples::example_tests_main(&header),
+        ));
     }
     Ok(files)
 }
