@@ -12,11 +12,19 @@ pub enum Severity {
     Error,
 }
 
-/// A line and column in the spec text, both counted from 1.
+/// A line and column in the spec text, both counted from 1. (`u32` keeps diagnostics
+/// small; a text with more lines than that is refused long before.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
-    pub line: usize,
-    pub column: usize,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Position { line: clamp(line), column: clamp(column) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -90,10 +90,7 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error("", format!("the document is not valid YAML or JSON: {e}"));
-        d.position = e.location().map(|l| Position {
-            line: l.line(),
-            column: l.column(),
-        });
+        d.position = e.location().map(|l| Position::new(l.line(), l.column()));
         d
     })?;
     yaml_to_json(yaml, "")

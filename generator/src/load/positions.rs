@@ -92,10 +92,7 @@ impl Walker {
 
 impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let position = Position {
-            line: mark.line(),
-            column: mark.col() + 1,
-        };
+        let position = Position::new(mark.line(), mark.col() + 1);
         match ev {
             Event::Scalar(value, ..) => {
                 if let Some((p, at)) = self.next_value(Some(&value), position) {
