@@ -49,6 +49,32 @@ impl crate::runtime::Client {
             .await
     }
 
+    /// Every item of [`Client::list_connect_v1_custom_connector_plugins`](crate::Client::list_connect_v1_custom_connector_plugins), page after page: the stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, and ends after yielding an error.
+    pub fn list_connect_v1_custom_connector_plugins_stream<'a>(
+        &'a self,
+        params: &'a crate::client::ListConnectV1CustomConnectorPluginsParams,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<
+            crate::types::CustomConnectorPlugin,
+            crate::runtime::Error<crate::types::Failure>,
+        >,
+    > + 'a {
+        crate::runtime::paginate(move |token: Option<String>| async move {
+            let mut page = params.clone();
+            if token.is_some() {
+                page.page_token = token;
+            }
+            let body = self.list_connect_v1_custom_connector_plugins(&page).await?.body;
+            let next = crate::runtime::next_page_token(
+                body
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.next.as_ref().and_then(|n| n.as_deref())),
+            );
+            Ok((body.data, next))
+        })
+    }
+
     /// `POST /connect/v1/custom-connector-plugins` (operation `createConnectV1CustomConnectorPlugin`).
     pub async fn create_connect_v1_custom_connector_plugin(
         &self,

@@ -213,6 +213,81 @@ async fn query_and_header_parameters_go_on_the_wire() {
 }
 
 #[tokio::test]
+async fn the_stream_follows_every_page_and_stops_after_the_last() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    let plugin = |id: &str| json!({"id": id, "display_name": id, "connector_class": "c", "connector_type": "SINK"});
+    let page = |items: Vec<Value>, next: Value| json!({"metadata": {"next": next}, "data": items});
+    let list = "/connect/v1/custom-connector-plugins";
+    let next_url = format!("{}{list}?page_size=2&page_token=p2", server.uri());
+    Mock::given(method("GET"))
+        .and(path(list))
+        .and(query_param("page_token", "p2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(page(vec![plugin("c")], Value::Null)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(list))
+        .and(query_param("page_size", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(page(vec![plugin("a"), plugin("b")], json!(next_url))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let params = ListConnectV1CustomConnectorPluginsParams {
+        page_size: Some(2),
+        ..Default::default()
+    };
+    let items: Vec<_> = c
+        .list_connect_v1_custom_connector_plugins_stream(&params)
+        .collect()
+        .await;
+    let ids: Vec<Option<String>> = items
+        .into_iter()
+        .map(|r| r.expect("each page succeeds").id)
+        .collect();
+    assert_eq!(
+        ids,
+        vec![Some("a".into()), Some("b".into()), Some("c".into())]
+    );
+    // The second request kept the caller's page size and added the token.
+    let requests = server.received_requests().await.unwrap_or_default();
+    let second = requests
+        .get(1)
+        .and_then(|r| r.url.query().map(str::to_string))
+        .unwrap_or_default();
+    assert_eq!(second, "page_size=2&page_token=p2");
+
+    // An error on a later page ends the stream after the items already read.
+    let failing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("page_token", "p2"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"errors": []})))
+        .mount(&failing)
+        .await;
+    let next_url = format!("{}{list}?page_token=p2", failing.uri());
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(page(vec![plugin("a")], json!(next_url))),
+        )
+        .mount(&failing)
+        .await;
+    let results: Vec<_> = client(&failing)
+        .list_connect_v1_custom_connector_plugins_stream(&params)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert!(matches!(&results[1], Err(Error::Api(e)) if e.status == 500));
+}
+
+#[tokio::test]
 async fn header_values_with_line_breaks_are_refused() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

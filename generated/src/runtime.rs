@@ -595,6 +595,70 @@ impl Client {
 }
 
 // ---------------------------------------------------------------------------------------
+// Pagination
+
+/// The `page_token` of the next page, from the link a list response gives for it (an
+/// absolute or relative URL). `None` when there is no link, or it carries no token.
+#[doc(hidden)]
+pub fn next_page_token(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    if next.is_empty() {
+        return None;
+    }
+    let url = reqwest::Url::parse(next)
+        .or_else(|_| {
+            reqwest::Url::parse("http://relative.invalid/").and_then(|base| base.join(next))
+        })
+        .ok()?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "page_token")
+        .map(|(_, v)| v.into_owned());
+    token.filter(|t| !t.is_empty())
+}
+
+/// Streams the items of every page: `fetch` gets the token of the page to read (`None` for
+/// the first) and returns its items and the next page's token. The stream ends after the
+/// last page, after an error (which it yields), or when a server hands back a token it
+/// already gave (which would otherwise loop forever).
+#[doc(hidden)]
+pub fn paginate<'a, T, E, F, Fut>(
+    fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
+where
+    T: 'a,
+    E: 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
+{
+    use futures_util::StreamExt;
+    struct State<F> {
+        fetch: F,
+        next: Option<Option<String>>,
+        seen: std::collections::HashSet<String>,
+    }
+    let start = State {
+        fetch,
+        next: Some(None),
+        seen: std::collections::HashSet::new(),
+    };
+    futures_util::stream::unfold(start, |mut state| async move {
+        let token = state.next.take()?;
+        match (state.fetch)(token).await {
+            Ok((items, next)) => {
+                state.next = next.filter(|t| state.seen.insert(t.clone())).map(Some);
+                Some((Ok(items), state))
+            }
+            Err(e) => Some((Err(e), state)),
+        }
+    })
+    .flat_map(|page| match page {
+        Ok(items) => futures_util::stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(e) => futures_util::stream::once(std::future::ready(Err(e))).right_stream(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // Request helpers
 
 /// Encodes one path parameter so it stays one path segment whatever it holds. Values
@@ -1064,6 +1128,53 @@ mod tests {
         assert_eq!(set.name, Some(Some("x".into())));
         assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
         assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"name":null}"#);
+    }
+
+    #[test]
+    fn next_page_tokens_come_from_the_next_link() {
+        let token = |s| next_page_token(Some(s));
+        assert_eq!(
+            token("https://api.example.com/v2/keys?page_size=10&page_token=abc%2Bd").as_deref(),
+            Some("abc+d")
+        );
+        assert_eq!(token("/v2/keys?page_token=xyz").as_deref(), Some("xyz"));
+        assert_eq!(token("https://api.example.com/v2/keys"), None);
+        assert_eq!(token(""), None);
+        assert_eq!(next_page_token(None), None);
+    }
+
+    #[test]
+    fn pagination_follows_tokens_and_stops_on_a_repeated_one() {
+        use futures_util::StreamExt;
+        let pages = std::cell::RefCell::new(Vec::new());
+        let stream = paginate(|token: Option<String>| {
+            pages.borrow_mut().push(token.clone());
+            let page = match token.as_deref() {
+                None => (vec![1, 2], Some("b".to_string())),
+                Some("b") => (vec![3], Some("c".to_string())),
+                // A server that points back at an earlier page.
+                _ => (vec![4], Some("b".to_string())),
+            };
+            std::future::ready(Ok::<_, Error<()>>(page))
+        });
+        let items: Vec<i32> = futures_executor_lite(stream.map(|r| r.unwrap_or(-1)).collect());
+        assert_eq!(items, vec![1, 2, 3, 4]);
+        assert_eq!(
+            *pages.borrow(),
+            vec![None, Some("b".into()), Some("c".into())]
+        );
+    }
+
+    /// Polls a future that never waits on I/O to completion.
+    fn futures_executor_lite<F: std::future::Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut context = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut context) {
+                return out;
+            }
+        }
     }
 
     #[test]

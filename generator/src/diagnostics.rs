@@ -23,7 +23,10 @@ pub struct Position {
 impl Position {
     pub fn new(line: usize, column: usize) -> Self {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Position { line: clamp(line), column: clamp(column) }
+        Position {
+            line: clamp(line),
+            column: clamp(column),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 struct Row {
     operations: usize,
+    streams: usize,
     types: usize,
     lines: usize,
     fallbacks: usize,
@@ -68,6 +69,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             name.clone(),
             Row {
                 operations: api.operations.len(),
+                streams: api.operations.iter().filter(|op| op.pagination.is_some()).count(),
                 types: api.types.len(),
                 lines,
                 fallbacks: generated.warnings.len(),
@@ -114,7 +116,8 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         "{:<30} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
         "spec", "ops", "types", "lines", "lines/op", "examples", "skipped"
     );
-    let (mut ops, mut lines, mut checked, mut skipped, mut fallbacks) = (0, 0, 0, 0, 0);
+    let (mut ops, mut lines, mut checked, mut skipped, mut fallbacks, mut streams) =
+        (0, 0, 0, 0, 0, 0);
     for (name, row) in &rows {
         let (ok, total, skip) = examples
             .get(&format!("corpus_{}", name.replace('-', "_")))
@@ -138,9 +141,11 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         checked += total;
         skipped += skip;
         fallbacks += row.fallbacks;
+        streams += row.streams;
     }
     println!(
-        "{} specs, {ops} operations, {lines} generated lines ({:.0} per operation), {checked} examples round-tripped, {skipped} skipped as breaking their own schema, {fallbacks} fallbacks",
+        "{} specs, {ops} operations ({streams} with a paging stream), {lines} generated lines ({:.0} per operation), \
+         {checked} examples round-tripped, {skipped} skipped as breaking their own schema, {fallbacks} fallbacks",
         rows.len(),
         lines as f64 / ops.max(1) as f64
     );

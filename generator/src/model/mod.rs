@@ -66,9 +66,32 @@ pub struct Operation {
     pub error_body: TypeRef,
     /// The name of the struct holding the operation's query and header parameters.
     pub params_type: String,
+    /// How to follow the pages of a list operation, if it is one.
+    pub pagination: Option<Pagination>,
     /// Whether the request carries credentials (the operation, or the document, lists a
     /// security requirement that is not the empty one).
     pub authenticated: bool,
+}
+
+/// A list operation that pages with a `page_token` query parameter and says where the next
+/// page is in `metadata.next` (a URL carrying the next `page_token`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The name of the stream method.
+    pub method_name: String,
+    /// The type of one item of the list.
+    pub item: TypeRef,
+    /// The Rust field of the optional-parameters struct that carries the page token.
+    pub token_field: String,
+    /// The body's list field, and how many `Option`s wrap it.
+    pub data_field: String,
+    pub data_options: u8,
+    /// The body's metadata field, and how many `Option`s wrap it.
+    pub metadata_field: String,
+    pub metadata_options: u8,
+    /// The metadata's link to the next page, and how many `Option`s wrap it.
+    pub next_field: String,
+    pub next_options: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    HeaderKind, HeaderSet, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody,
-    TypeKind, TypeRef,
+    HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter, ParameterLocation,
+    RequestBody, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -15,7 +15,14 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
     let default_url = api.default_server.clone().unwrap_or_default();
     let header_sets = api.header_sets.iter().map(render_header_set);
     let params = api.operations.iter().filter_map(|op| render_params(cx, op));
-    let methods = api.operations.iter().map(|op| render_method(cx, op));
+    let methods = api.operations.iter().map(|op| {
+        let stream = op
+            .pagination
+            .as_ref()
+            .map(|p| render_stream_method(cx, op, p));
+        let method = render_method(cx, op);
+        quote!(#method #stream)
+    });
     let url_doc = if default_url.is_empty() {
         " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)."
     } else {
@@ -85,19 +92,29 @@ fn strip_nullable(t: &TypeRef) -> &TypeRef {
 /// How a positional argument is taken: strings by `&str`, small values by value, the rest
 /// by reference.
 fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
+    argument_type_with(cx, t, None)
+}
+
+/// [`argument_type`], with references given `lifetime` when there is one.
+fn argument_type_with(
+    cx: &TypeContext<'_>,
+    t: &TypeRef,
+    lifetime: Option<&TokenStream>,
+) -> TokenStream {
+    let lt = lifetime.map(|l| quote!(#l)).unwrap_or_default();
     match strip_nullable(t) {
-        TypeRef::String => quote!(&str),
+        TypeRef::String => quote!(&#lt str),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => cx.tokens(t, None),
         TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => {
             cx.tokens(t, None)
         }
         TypeRef::Array(inner) => {
             let inner = cx.tokens(inner, None);
-            quote!(&[#inner])
+            quote!(&#lt [#inner])
         }
         other => {
             let t = cx.tokens(other, None);
-            quote!(&#t)
+            quote!(&#lt #t)
         }
     }
 }
@@ -205,6 +222,67 @@ fn is_json_operation(op: &Operation) -> bool {
         .body
         .as_ref()
         .is_some_and(|t| !matches!(t, TypeRef::Bytes | TypeRef::String))
+}
+
+/// The method that streams every item of a paged list operation.
+fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> TokenStream {
+    let name = ident(&p.method_name);
+    let base = ident(&op.method_name);
+    let base_name = &op.method_name;
+    let doc = format!(
+        " Every item of [`Client::{base_name}`](crate::Client::{base_name}), page after page: the \
+         stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, \
+         and ends after yielding an error."
+    );
+    let lifetime = quote!('a);
+    let mut args = Vec::new();
+    let mut call_args = Vec::new();
+    for param in op.parameters.iter().filter(|p| is_positional(p)) {
+        let arg = ident(&param.rust_name);
+        let ty = argument_type_with(cx, &param.ty, Some(&lifetime));
+        args.push(quote!(#arg: #ty));
+        call_args.push(quote!(#arg));
+    }
+    let params_ty = ident(&op.params_type);
+    let token = ident(&p.token_field);
+    let item = cx.tokens(&p.item, None);
+    let error = cx.tokens(&op.error_body, None);
+    let data = ident(&p.data_field);
+    let items = match p.data_options {
+        0 => quote!(body.#data),
+        1 => quote!(body.#data.unwrap_or_default()),
+        _ => quote!(body.#data.flatten().unwrap_or_default()),
+    };
+    let metadata = ident(&p.metadata_field);
+    let metadata_ref = match p.metadata_options {
+        0 => quote!(Some(&body.#metadata)),
+        1 => quote!(body.#metadata.as_ref()),
+        _ => quote!(body.#metadata.as_ref().and_then(|m| m.as_ref())),
+    };
+    let next = ident(&p.next_field);
+    let next_link = match p.next_options {
+        0 => quote!(Some(m.#next.as_str())),
+        1 => quote!(m.#next.as_deref()),
+        _ => quote!(m.#next.as_ref().and_then(|n| n.as_deref())),
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name<'a>(
+            &'a self,
+            #(#args,)*
+            params: &'a crate::client::#params_ty,
+        ) -> impl ::futures_util::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
+            crate::runtime::paginate(move |token: Option<String>| async move {
+                let mut page = params.clone();
+                if token.is_some() {
+                    page.#token = token;
+                }
+                let body = self.#base(#(#call_args,)* &page).await?.body;
+                let next = crate::runtime::next_page_token(#metadata_ref.and_then(|m| #next_link));
+                Ok((#items, next))
+            })
+        }
+    }
 }
 
 fn http_method(m: HttpMethod) -> TokenStream {

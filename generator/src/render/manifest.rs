@@ -18,6 +18,7 @@ pub fn generated_header(settings: &Settings) -> String {
 /// Unicode classes (`\w`) that specs use; naming it as a build dependency turns them on
 /// for that copy too.
 const DEPENDENCIES: &str = r#"[dependencies]
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
 garde = { version = "0.23", default-features = false, features = ["derive", "regex"] }
 percent-encoding = "2"
 regex = "1"

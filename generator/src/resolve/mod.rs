@@ -6,6 +6,7 @@
 //!    tagged enums for discriminated `oneOf` in `one_of`).
 //! 2. `finish` folds duplicate types together, decides every type name, and compacts the
 //!    type arena into the model.
+//! 3. `pagination` finds list operations whose pages can be followed.
 //!
 //! A schema is converted separately for each *direction*: what the client reads from
 //! responses and what it writes in requests differ (readOnly properties are never
@@ -15,6 +16,7 @@ mod example_check;
 mod finish;
 mod one_of;
 mod operations;
+mod pagination;
 mod refs;
 mod schema;
 mod view;
@@ -117,6 +119,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
     if r.diags.has_errors() {
         return (None, r.diags);
     }
-    let api = finish::finish(api, r.arena, &mut r.diags);
+    let mut api = finish::finish(api, r.arena, &mut r.diags);
+    pagination::find_pagination(&mut api);
     (Some(api), r.diags)
 }

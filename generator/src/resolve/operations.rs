@@ -237,6 +237,7 @@ fn resolve_operation<'a>(
         errors,
         error_body,
         params_type: String::new(),
+        pagination: None,
         authenticated,
     })
 }
