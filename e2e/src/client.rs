@@ -31,13 +31,36 @@ impl crate::runtime::Client {
         let mut request = self.request(::reqwest::Method::GET, path, true);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(value) = &params.page_size {
-            crate::runtime::push_query(&mut query, "page_size", value)?;
+            crate::runtime::push_query(
+                &mut query,
+                "page_size",
+                value,
+                crate::runtime::QueryStyle::Form,
+            )?;
         }
         if let Some(value) = &params.page_token {
-            crate::runtime::push_query(&mut query, "page_token", value)?;
+            crate::runtime::push_query(
+                &mut query,
+                "page_token",
+                value,
+                crate::runtime::QueryStyle::Form,
+            )?;
         }
         if let Some(value) = &params.cloud {
-            crate::runtime::push_query(&mut query, "cloud", value)?;
+            crate::runtime::push_query(
+                &mut query,
+                "cloud",
+                value,
+                crate::runtime::QueryStyle::Form,
+            )?;
+        }
+        if let Some(value) = &params.ids {
+            crate::runtime::push_query(
+                &mut query,
+                "ids",
+                value,
+                crate::runtime::QueryStyle::FormUnexploded,
+            )?;
         }
         request = request.query(&query);
         if let Some(value) = &params.x_trace {
@@ -120,6 +143,7 @@ pub struct ListConnectV1CustomConnectorPluginsParams {
     pub page_size: Option<i64>,
     pub page_token: Option<String>,
     pub cloud: Option<Vec<String>>,
+    pub ids: Option<Vec<String>>,
     pub x_trace: Option<String>,
 }
 

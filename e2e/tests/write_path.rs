@@ -196,6 +196,7 @@ async fn query_and_header_parameters_go_on_the_wire() {
         page_size: Some(10),
         page_token: Some("a b&c".into()),
         cloud: Some(vec!["AWS".into(), "GCP".into()]),
+        ids: Some(vec!["x".into(), "y".into()]),
         x_trace: Some("t-1".into()),
     };
     let page = client(&server)
@@ -209,7 +210,8 @@ async fn query_and_header_parameters_go_on_the_wire() {
         .first()
         .and_then(|r| r.url.query().map(str::to_string))
         .unwrap_or_default();
-    assert_eq!(query, "page_size=10&page_token=a+b%26c&cloud=AWS&cloud=GCP");
+    // `cloud` is exploded (the default form style); `ids` has `explode: false`.
+    assert_eq!(query, "page_size=10&page_token=a+b%26c&cloud=AWS&cloud=GCP&ids=x%2Cy");
 }
 
 #[tokio::test]

@@ -697,28 +697,69 @@ pub fn param_text<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<Str
     }
 }
 
-/// Adds a query parameter; a list adds the name once per item (form style, exploded).
+/// How a query parameter's lists and objects are written (OpenAPI `style` and `explode`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded (the default): `id=a&id=b`; objects as `k=v&k2=v2`.
+    Form,
+    /// `form` with `explode: false`: `id=a,b`; objects as `name=k,v,k2,v2`.
+    FormUnexploded,
+    /// `spaceDelimited`: `id=a%20b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `id=a|b`.
+    PipeDelimited,
+    /// `deepObject`: `name[k]=v`.
+    DeepObject,
+}
+
+/// Adds a query parameter written in `style`. A null value adds nothing.
 #[doc(hidden)]
 pub fn push_query<T: Serialize + ?Sized, E>(
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
+    style: QueryStyle,
 ) -> Result<(), Error<E>> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Array(items)) => {
-            for item in items {
-                pairs.push((name.to_string(), param_text(name, &item)?));
+    let value = serde_json::to_value(value).map_err(|e| {
+        Error::InvalidRequest(format!("the parameter `{name}` cannot be serialized: {e}"))
+    })?;
+    let delimiter = match style {
+        QueryStyle::SpaceDelimited => " ",
+        QueryStyle::PipeDelimited => "|",
+        _ => ",",
+    };
+    let mut push = |key: String, text: String| pairs.push((key, text));
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            let texts = items
+                .iter()
+                .map(|i| param_text(name, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            if matches!(style, QueryStyle::Form | QueryStyle::DeepObject) {
+                texts.into_iter().for_each(|t| push(name.to_string(), t));
+            } else {
+                push(name.to_string(), texts.join(delimiter));
             }
-            Ok(())
         }
-        Ok(_) => {
-            pairs.push((name.to_string(), param_text(name, value)?));
-            Ok(())
+        serde_json::Value::Object(map) => {
+            let mut flat = Vec::new();
+            for (key, item) in &map {
+                let text = param_text(name, item)?;
+                match style {
+                    QueryStyle::Form => push(key.clone(), text),
+                    QueryStyle::DeepObject => push(format!("{name}[{key}]"), text),
+                    _ => flat.extend([key.clone(), text]),
+                }
+            }
+            if !flat.is_empty() {
+                push(name.to_string(), flat.join(delimiter));
+            }
         }
-        Err(e) => Err(Error::InvalidRequest(format!(
-            "the parameter `{name}` cannot be serialized: {e}"
-        ))),
+        scalar => push(name.to_string(), param_text(name, &scalar)?),
     }
+    Ok(())
 }
 
 /// A header parameter value. CR and LF are refused so a value cannot add headers.
@@ -1050,8 +1091,8 @@ mod tests {
     #[test]
     fn query_lists_explode() {
         let mut pairs = Vec::new();
-        push_query::<_, ()>(&mut pairs, "id", &["a", "b"]).unwrap();
-        push_query::<_, ()>(&mut pairs, "n", &5).unwrap();
+        push_query::<_, ()>(&mut pairs, "id", &["a", "b"], QueryStyle::Form).unwrap();
+        push_query::<_, ()>(&mut pairs, "n", &5, QueryStyle::Form).unwrap();
         assert_eq!(
             pairs,
             vec![
@@ -1060,6 +1101,40 @@ mod tests {
                 ("n".into(), "5".into())
             ]
         );
+    }
+
+    #[test]
+    fn query_styles_write_lists_and_objects_as_the_spec_says() {
+        let run = |value: serde_json::Value, style| {
+            let mut pairs = Vec::new();
+            push_query::<_, ()>(&mut pairs, "p", &value, style).unwrap();
+            pairs
+        };
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let list = serde_json::json!(["a", "b"]);
+        assert_eq!(
+            run(list.clone(), QueryStyle::FormUnexploded),
+            vec![pair("p", "a,b")]
+        );
+        assert_eq!(
+            run(list.clone(), QueryStyle::SpaceDelimited),
+            vec![pair("p", "a b")]
+        );
+        assert_eq!(run(list, QueryStyle::PipeDelimited), vec![pair("p", "a|b")]);
+        let object = serde_json::json!({"x": 1, "y": "z"});
+        assert_eq!(
+            run(object.clone(), QueryStyle::Form),
+            vec![pair("x", "1"), pair("y", "z")]
+        );
+        assert_eq!(
+            run(object.clone(), QueryStyle::FormUnexploded),
+            vec![pair("p", "x,1,y,z")]
+        );
+        assert_eq!(
+            run(object, QueryStyle::DeepObject),
+            vec![pair("p[x]", "1"), pair("p[y]", "z")]
+        );
+        assert!(run(serde_json::Value::Null, QueryStyle::Form).is_empty());
     }
 
     #[test]

@@ -69,7 +69,11 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             name.clone(),
             Row {
                 operations: api.operations.len(),
-                streams: api.operations.iter().filter(|op| op.pagination.is_some()).count(),
+                streams: api
+                    .operations
+                    .iter()
+                    .filter(|op| op.pagination.is_some())
+                    .count(),
                 types: api.types.len(),
                 lines,
                 fallbacks: generated.warnings.len(),

@@ -133,9 +133,23 @@ pub struct Parameter {
     pub wire_name: String,
     pub rust_name: String,
     pub location: ParameterLocation,
+    /// How a query parameter's lists and objects are written.
+    pub style: QueryStyle,
     pub required: bool,
     pub ty: TypeRef,
     pub doc: Option<String>,
+}
+
+/// OpenAPI `style` and `explode` of a query parameter. (Path and header parameters use
+/// `simple`, the only style this client writes for them.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryStyle {
+    #[default]
+    Form,
+    FormUnexploded,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
     HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter, ParameterLocation,
-    RequestBody, TypeKind, TypeRef,
+    QueryStyle, RequestBody, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -363,12 +363,19 @@ fn render_query(op: &Operation) -> TokenStream {
     let pushes = query.iter().map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
+        let style = match p.style {
+            QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
+            QueryStyle::FormUnexploded => quote!(crate::runtime::QueryStyle::FormUnexploded),
+            QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
+            QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+            QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+        };
         if is_positional(p) {
-            quote!(crate::runtime::push_query(&mut query, #wire, &#arg)?;)
+            quote!(crate::runtime::push_query(&mut query, #wire, &#arg, #style)?;)
         } else {
             quote! {
                 if let Some(value) = &params.#arg {
-                    crate::runtime::push_query(&mut query, #wire, value)?;
+                    crate::runtime::push_query(&mut query, #wire, value, #style)?;
                 }
             }
         }

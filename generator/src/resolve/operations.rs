@@ -6,8 +6,8 @@ use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
     Api, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation,
-    Parameter, ParameterLocation, RequestBody, ResponseHeader, SecurityScheme, SuccessResponse,
-    TypeRef,
+    Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader, SecurityScheme,
+    SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -358,7 +358,18 @@ fn parameters<'a>(
             ),
             ParameterSchemaOrContent::Content(_) => TypeRef::String,
         };
+        let style = match p {
+            openapiv3::Parameter::Query { style, .. } => match (style, data.explode) {
+                (openapiv3::QueryStyle::Form, Some(false)) => QueryStyle::FormUnexploded,
+                (openapiv3::QueryStyle::Form, _) => QueryStyle::Form,
+                (openapiv3::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
+                (openapiv3::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
+                (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+            },
+            _ => QueryStyle::Form,
+        };
         out.push(Parameter {
+            style,
             wire_name: data.name.clone(),
             rust_name: scope.claim(snake_ident(&data.name)),
             location,
