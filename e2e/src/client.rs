@@ -118,6 +118,121 @@ impl crate::runtime::Client {
             .await
     }
 
+    /// `GET /connect/v1/custom-connector-plugins/{id}/archive` (operation `downloadPluginArchive`).
+    pub async fn download_plugin_archive(
+        &self,
+        id: &str,
+    ) -> Result<
+        crate::runtime::ApiResponse<Vec<u8>, ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &crate::runtime::path_segment("id", id)?,
+            "/archive",
+        ]
+            .concat();
+        let request = self.request(::reqwest::Method::GET, path, true);
+        let response = self.send(request).await?;
+        crate::runtime::read_bytes(response, crate::runtime::no_headers).await
+    }
+
+    /// `PUT /connect/v1/custom-connector-plugins/{id}/archive` (operation `uploadPluginArchive`).
+    pub async fn upload_plugin_archive(
+        &self,
+        id: &str,
+        body: Vec<u8>,
+    ) -> Result<
+        crate::runtime::ApiResponse<(), ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &crate::runtime::path_segment("id", id)?,
+            "/archive",
+        ]
+            .concat();
+        let mut request = self.request(::reqwest::Method::PUT, path, true);
+        request = request
+            .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        let response = self.send(request).await?;
+        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+    }
+
+    /// `GET /connect/v1/custom-connector-plugins/{id}/readme` (operation `getPluginReadme`).
+    pub async fn get_plugin_readme(
+        &self,
+        id: &str,
+    ) -> Result<
+        crate::runtime::ApiResponse<String, ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &crate::runtime::path_segment("id", id)?,
+            "/readme",
+        ]
+            .concat();
+        let request = self.request(::reqwest::Method::GET, path, true);
+        let response = self.send(request).await?;
+        crate::runtime::read_text(response, crate::runtime::no_headers).await
+    }
+
+    /// `PUT /connect/v1/custom-connector-plugins/{id}/readme` (operation `putPluginReadme`).
+    pub async fn put_plugin_readme(
+        &self,
+        id: &str,
+        body: String,
+    ) -> Result<
+        crate::runtime::ApiResponse<(), ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &crate::runtime::path_segment("id", id)?,
+            "/readme",
+        ]
+            .concat();
+        let mut request = self.request(::reqwest::Method::PUT, path, true);
+        request = request
+            .header(::reqwest::header::CONTENT_TYPE, "text/plain")
+            .body(body);
+        let response = self.send(request).await?;
+        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+    }
+
+    /// `POST /tokens` (operation `requestToken`).
+    pub async fn request_token(
+        &self,
+        body: &crate::types::RequestTokenRequest,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::RequestTokenResponse, ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        crate::runtime::validate(body)?;
+        let path = "/tokens";
+        let mut request = self.request(::reqwest::Method::POST, path, false);
+        request = request.form(body);
+        let response = self.send(request).await?;
+        crate::runtime::read_json(response, crate::runtime::no_headers).await
+    }
+
+    /// `POST /uploads` (operation `uploadFiles`).
+    pub async fn upload_files(
+        &self,
+        body: ::reqwest::multipart::Form,
+    ) -> Result<
+        crate::runtime::ApiResponse<(), ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = "/uploads";
+        let mut request = self.request(::reqwest::Method::POST, path, true);
+        request = request.multipart(body);
+        let response = self.send(request).await?;
+        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+    }
+
     /// `DELETE /connect/v1/custom-connector-plugins/{id}` (operation `deleteConnectV1CustomConnectorPlugin`).
     pub async fn delete_connect_v1_custom_connector_plugin(
         &self,
@@ -134,6 +249,30 @@ impl crate::runtime::Client {
         let request = self.request(::reqwest::Method::DELETE, path, true);
         let response = self.send(request).await?;
         crate::runtime::read_empty(response, crate::runtime::no_headers).await
+    }
+
+    /// `PATCH /connect/v1/custom-connector-plugins/{id}` (operation `patchConnectV1CustomConnectorPlugin`).
+    pub async fn patch_connect_v1_custom_connector_plugin(
+        &self,
+        id: &str,
+        body: &[crate::types::PatchConnectV1CustomConnectorPluginRequestItem],
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::CustomConnectorPlugin, ()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &crate::runtime::path_segment("id", id)?,
+        ]
+            .concat();
+        let mut request = self.request(::reqwest::Method::PATCH, path, true);
+        request = crate::runtime::json_body(
+            request,
+            "application/json-patch+json",
+            body,
+        )?;
+        let response = self.send(request).await?;
+        crate::runtime::read_json(response, crate::runtime::no_headers).await
     }
 }
 

@@ -200,6 +200,7 @@ pub struct CustomConnectorPluginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(
         length(max = 3),
+        custom(crate::runtime::unique_items),
         inner(inner(length(chars, max = 150), pattern("^[\\w\\+\\.-]+$")))
     )]
     pub sensitive_config_properties: Option<Vec<String>>,
@@ -255,4 +256,114 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSourceRequest
             }
         }
     }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum RequestTokenRequestGrantType {
+    /// `client_credentials`
+    #[serde(rename = "client_credentials")]
+    ClientCredentials,
+}
+
+impl RequestTokenRequestGrantType {
+    /// The value as it is written on the wire.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}
+
+impl ::std::fmt::Display for RequestTokenRequestGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct RequestTokenRequest {
+    pub grant_type: crate::types::RequestTokenRequestGrantType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(length(chars, max = 10))]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RequestTokenResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct UploadFilesRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum PatchConnectV1CustomConnectorPluginRequestItemOp {
+    /// `add`
+    #[serde(rename = "add")]
+    Add,
+    /// `remove`
+    #[serde(rename = "remove")]
+    Remove,
+    /// `replace`
+    #[serde(rename = "replace")]
+    Replace,
+}
+
+impl PatchConnectV1CustomConnectorPluginRequestItemOp {
+    /// The value as it is written on the wire.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Replace => "replace",
+        }
+    }
+}
+
+impl ::std::fmt::Display for PatchConnectV1CustomConnectorPluginRequestItemOp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct PatchConnectV1CustomConnectorPluginRequestItem {
+    pub op: crate::types::PatchConnectV1CustomConnectorPluginRequestItemOp,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<::serde_json::Value>,
 }

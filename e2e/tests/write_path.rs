@@ -166,6 +166,19 @@ async fn patterns_item_rules_and_nested_rules_are_checked() {
     assert_eq!(v[0].0, "sensitive_config_properties");
 
     let v = refused(CustomConnectorPluginRequest {
+        sensitive_config_properties: Some(vec!["a".into(), "b".into(), "a".into()]),
+        ..request()
+    })
+    .await;
+    assert_eq!(
+        v[0],
+        (
+            "sensitive_config_properties".to_string(),
+            "items 0 and 2 are equal, but items must be unique".to_string()
+        )
+    );
+
+    let v = refused(CustomConnectorPluginRequest {
         upload_source: Some(
             CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(
                 UploadSourcePresignedUrl {
@@ -211,7 +224,10 @@ async fn query_and_header_parameters_go_on_the_wire() {
         .and_then(|r| r.url.query().map(str::to_string))
         .unwrap_or_default();
     // `cloud` is exploded (the default form style); `ids` has `explode: false`.
-    assert_eq!(query, "page_size=10&page_token=a+b%26c&cloud=AWS&cloud=GCP&ids=x%2Cy");
+    assert_eq!(
+        query,
+        "page_size=10&page_token=a+b%26c&cloud=AWS&cloud=GCP&ids=x%2Cy"
+    );
 }
 
 #[tokio::test]
@@ -350,4 +366,120 @@ fn request_types_offer_only_known_enum_values_and_no_read_only_fields() {
     let value = serde_json::to_value(request()).expect("serializes");
     assert!(value.get("id").is_none());
     assert_eq!(value["connector_type"], "SOURCE");
+}
+
+#[tokio::test]
+async fn bodies_in_other_content_types_go_on_the_wire_as_declared() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    Mock::given(method("PUT"))
+        .and(path("/connect/v1/custom-connector-plugins/p1/archive"))
+        .and(header("content-type", "application/octet-stream"))
+        .and(wiremock::matchers::body_bytes(vec![0u8, 159, 146, 150]))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    c.upload_plugin_archive("p1", vec![0, 159, 146, 150])
+        .await
+        .expect("uploaded");
+
+    Mock::given(method("GET"))
+        .and(path("/connect/v1/custom-connector-plugins/p1/archive"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![1u8, 2, 255], "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    assert_eq!(
+        c.download_plugin_archive("p1")
+            .await
+            .expect("downloaded")
+            .body,
+        vec![1, 2, 255]
+    );
+
+    Mock::given(method("PUT"))
+        .and(path("/connect/v1/custom-connector-plugins/p1/readme"))
+        .and(header("content-type", "text/plain"))
+        .and(wiremock::matchers::body_string("# Readme\n"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    c.put_plugin_readme("p1", "# Readme\n".into())
+        .await
+        .expect("stored");
+    Mock::given(method("GET"))
+        .and(path("/connect/v1/custom-connector-plugins/p1/readme"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("héllo", "text/plain; charset=utf-8"))
+        .mount(&server)
+        .await;
+    assert_eq!(c.get_plugin_readme("p1").await.expect("read").body, "héllo");
+
+    Mock::given(method("POST"))
+        .and(path("/tokens"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(wiremock::matchers::body_string(
+            "grant_type=client_credentials&scope=a+b",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"t"}"#,
+            "application/vnd.example.token+json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let form = e2e_fixture_client::RequestTokenRequest {
+        grant_type: e2e_fixture_client::RequestTokenRequestGrantType::ClientCredentials,
+        scope: Some("a b".into()),
+    };
+    let token = c.request_token(&form).await.expect("a token");
+    assert_eq!(token.body.access_token.as_deref(), Some("t"));
+    let too_long = e2e_fixture_client::RequestTokenRequest {
+        scope: Some("x".repeat(11)),
+        ..form
+    };
+    assert!(matches!(
+        c.request_token(&too_long).await,
+        Err(Error::Validation(_))
+    ));
+
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .and(wiremock::matchers::header_regex(
+            "content-type",
+            "^multipart/form-data; boundary=",
+        ))
+        .and(wiremock::matchers::body_string_contains("name=\"note\""))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let upload = reqwest::multipart::Form::new().text("note", "hello").part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![1u8, 2, 3]).file_name("a.zip"),
+    );
+    c.upload_files(upload).await.expect("uploaded");
+
+    Mock::given(method("PATCH"))
+        .and(path("/connect/v1/custom-connector-plugins/p1"))
+        .and(header("content-type", "application/json-patch+json"))
+        .and(body_json(
+            json!([{"op": "replace", "path": "/display_name", "value": "New"}]),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(created()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let patch = vec![
+        e2e_fixture_client::PatchConnectV1CustomConnectorPluginRequestItem {
+            op: e2e_fixture_client::PatchConnectV1CustomConnectorPluginRequestItemOp::Replace,
+            path: "/display_name".into(),
+            value: Some(json!("New")),
+        },
+    ];
+    c.patch_connect_v1_custom_connector_plugin("p1", &patch)
+        .await
+        .expect("patched");
 }

@@ -796,6 +796,41 @@ pub fn validate<T: garde::Validate<Context = ()> + ?Sized, E>(value: &T) -> Resu
         .map_err(|report| Error::Validation(ValidationError { report }))
 }
 
+/// A list, possibly inside `Option`s, whose items can be compared.
+#[doc(hidden)]
+pub trait ItemList {
+    type Item: PartialEq;
+    fn item_slice(&self) -> Option<&[Self::Item]>;
+}
+
+impl<T: PartialEq> ItemList for Vec<T> {
+    type Item = T;
+    fn item_slice(&self) -> Option<&[T]> {
+        Some(self)
+    }
+}
+
+impl<L: ItemList> ItemList for Option<L> {
+    type Item = L::Item;
+    fn item_slice(&self) -> Option<&[L::Item]> {
+        self.as_ref().and_then(ItemList::item_slice)
+    }
+}
+
+/// The `uniqueItems` rule, for garde's `custom`: no two items of the list are equal.
+#[doc(hidden)]
+pub fn unique_items<L: ItemList>(value: &L, _context: &()) -> garde::Result {
+    let items = value.item_slice().unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(j) = items[..i].iter().position(|earlier| earlier == item) {
+            return Err(garde::Error::new(format!(
+                "items {j} and {i} are equal, but items must be unique"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[doc(hidden)]
 pub fn json_body<T: Serialize + ?Sized, E>(
     request: reqwest::RequestBuilder,
@@ -1250,6 +1285,17 @@ mod tests {
                 return out;
             }
         }
+    }
+
+    #[test]
+    fn unique_items_finds_the_first_repeat() {
+        assert!(unique_items(&vec![1, 2, 3], &()).is_ok());
+        assert!(unique_items(&None::<Vec<u8>>, &()).is_ok());
+        let err = unique_items(&Some(vec!["a", "b", "a"]), &()).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "items 0 and 2 are equal, but items must be unique"
+        );
     }
 
     #[test]

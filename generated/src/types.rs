@@ -334,6 +334,8 @@ pub struct CustomConnectorPlugin {
         crate::types::CustomConnectorPluginConnectorType,
     >,
     /// Cloud provider where the Custom Connector Plugin archive is uploaded.
+    ///
+    /// Default when not sent: `"AWS"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<crate::runtime::Open<crate::types::CustomConnectorPluginCloud>>,
     /// A sensitive property is a connector configuration property that must be hidden after a user enters property
@@ -344,6 +346,8 @@ pub struct CustomConnectorPlugin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_source: Option<crate::types::CustomConnectorPluginUploadSource>,
     /// Runtime language of Custom Connector Plugin.
+    ///
+    /// Default when not sent: `"JAVA"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_language: Option<
         crate::runtime::Open<crate::types::CustomConnectorPluginRuntimeLanguage>,

@@ -156,7 +156,25 @@ pub enum QueryStyle {
 pub struct RequestBody {
     pub content_type: String,
     pub required: bool,
+    pub encoding: BodyEncoding,
+    /// The body's type; for multipart bodies, the type the spec describes (the method
+    /// takes a ready-made form).
     pub ty: TypeRef,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON, including vendor `+json` types such as JSON Patch.
+    Json,
+    /// `application/x-www-form-urlencoded`, from a typed struct.
+    Form,
+    /// `multipart/form-data`, built by the caller with `reqwest::multipart::Form`.
+    Multipart,
+    /// `text/*`, from a string.
+    Text,
+    /// Anything else (`application/octet-stream`, images, ...), as raw bytes.
+    Bytes,
 }
 
 /// The response the method returns on success: the first documented 2xx status.

@@ -87,6 +87,8 @@ pub struct Constraints {
     pub maximum: Option<f64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// No two items of the array are equal.
+    pub unique_items: bool,
     /// Constraints of array items.
     pub items: Option<Box<Constraints>>,
 }

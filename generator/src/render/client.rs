@@ -4,8 +4,8 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter, ParameterLocation,
-    QueryStyle, RequestBody, TypeKind, TypeRef,
+    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter,
+    ParameterLocation, QueryStyle, RequestBody, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -120,10 +120,11 @@ fn argument_type_with(
 }
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
-    match &body.ty {
-        TypeRef::Bytes => quote!(Vec<u8>),
-        TypeRef::String => quote!(String),
-        other => argument_type(cx, other),
+    match (body.encoding, &body.ty) {
+        (BodyEncoding::Multipart, _) => quote!(::reqwest::multipart::Form),
+        (BodyEncoding::Bytes, _) => quote!(Vec<u8>),
+        (BodyEncoding::Text, _) => quote!(String),
+        (_, other) => argument_type(cx, other),
     }
 }
 
@@ -408,15 +409,21 @@ fn render_header_params(op: &Operation) -> TokenStream {
 /// it fails) and the one that attaches it to the request.
 fn render_body(cx: &TypeContext<'_>, body: &RequestBody) -> (TokenStream, TokenStream) {
     let content_type = &body.content_type;
-    let validate = match &body.ty {
-        TypeRef::Named(id) if cx.validatable(*id) => quote!(crate::runtime::validate(body)?;),
+    let validate = match (&body.ty, body.encoding) {
+        (_, BodyEncoding::Multipart) => quote!(),
+        (TypeRef::Named(id), _) if cx.validatable(*id) => quote!(crate::runtime::validate(body)?;),
         _ => quote!(),
     };
-    let attach = match &body.ty {
-        TypeRef::Bytes | TypeRef::String => {
+    let attach = match body.encoding {
+        BodyEncoding::Json => {
+            quote!(request = crate::runtime::json_body(request, #content_type, body)?;)
+        }
+        // reqwest writes the form and its content type.
+        BodyEncoding::Form => quote!(request = request.form(body);),
+        BodyEncoding::Multipart => quote!(request = request.multipart(body);),
+        BodyEncoding::Text | BodyEncoding::Bytes => {
             quote!(request = request.header(::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
         }
-        _ => quote!(request = crate::runtime::json_body(request, #content_type, body)?;),
     };
     (validate, attach)
 }

@@ -63,6 +63,9 @@ fn value_rules(
             if let Some(r) = bounds(c.min_items, c.max_items) {
                 rules.push(quote!(length(#r)));
             }
+            if c.unique_items {
+                rules.push(quote!(custom(crate::runtime::unique_items)));
+            }
             let default_items = Constraints::default();
             let item_constraints = c.items.as_deref().unwrap_or(&default_items);
             // garde validates every element of a list of validatable values with a plain

@@ -5,9 +5,9 @@ use super::view::{Member, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
-    Api, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId, HttpMethod, Operation,
-    Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader, SecurityScheme,
-    SuccessResponse, TypeRef,
+    Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId, HttpMethod,
+    Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader,
+    SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -138,21 +138,43 @@ fn resolve_operation<'a>(
             &pointer_push(&pointer_push(&at, "content"), content_type),
             "schema",
         );
-        let ty = match &media.schema {
-            Some(s) if is_json(content_type) => r.type_of(
-                &Member {
-                    pointer: at,
-                    schema: SchemaRef::of(s),
-                },
-                Direction::Write,
-                &format!("{operation_id} request"),
-            ),
-            _ if content_type.starts_with("text/") => TypeRef::String,
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let encoding = if is_json(content_type) {
+            BodyEncoding::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if essence == "multipart/form-data" {
+            BodyEncoding::Multipart
+        } else if essence.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        };
+        let ty = match (&media.schema, encoding) {
+            (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => r
+                .type_of(
+                    &Member {
+                        pointer: at,
+                        schema: SchemaRef::of(s),
+                    },
+                    Direction::Write,
+                    &format!("{operation_id} request"),
+                ),
+            (None, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
+                TypeRef::Json
+            }
+            (_, BodyEncoding::Text) => TypeRef::String,
             _ => TypeRef::Bytes,
         };
         Some(RequestBody {
             content_type: content_type.to_string(),
             required: body.required,
+            encoding,
             ty,
         })
     });

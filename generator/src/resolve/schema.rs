@@ -163,6 +163,13 @@ impl<'a> Resolver<'a> {
             }),
             Some(Kind::Number) => TypeRef::Number,
             Some(Kind::Boolean) => TypeRef::Boolean,
+            None if view.has_not => {
+                self.diags.warning(
+                    view.pointer.clone(),
+                    "`not` cannot be expressed as a Rust type; this value is typed as any JSON value",
+                );
+                TypeRef::Json
+            }
             Some(Kind::Unknown) => {
                 self.diags.error(
                     crate::diagnostics::pointer_push(&view.pointer, "type"),
@@ -307,7 +314,7 @@ impl<'a> Resolver<'a> {
                 rust_name: scope.claim(crate::naming::snake_ident(name)),
                 ty,
                 required: view.required.contains(name),
-                doc: flags.description,
+                doc: with_default(flags.description, flags.default.as_ref()),
                 constraints: flags.constraints,
             });
         }
@@ -359,6 +366,9 @@ impl<'a> Resolver<'a> {
             flags.read_only |= v.read_only;
             if flags.description.is_none() {
                 flags.description = v.description.map(str::to_string);
+            }
+            if flags.default.is_none() {
+                flags.default = v.default.cloned();
             }
             merge_constraints(&mut flags.constraints, &v.constraints);
             if let Some(items) = &v.items {
@@ -450,6 +460,17 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// The description with the spec's default value noted: the server applies it when the
+/// property is not sent.
+fn with_default(doc: Option<String>, default: Option<&Value>) -> Option<String> {
+    let Some(default) = default else { return doc };
+    let note = format!("Default when not sent: `{default}`.");
+    Some(match doc {
+        Some(d) => format!("{}\n\n{note}", d.trim_end()),
+        None => note,
+    })
+}
+
 /// Whether a schema only annotates: no keyword of its own changes the shape of a value
 /// (`type: object` alone does not, since it restates what the other members say). The
 /// names of properties it annotates are added to `annotated`.
@@ -493,6 +514,7 @@ fn pattern_error(pattern: &str) -> Option<String> {
 struct PropertyFlags {
     read_only: bool,
     description: Option<String>,
+    default: Option<Value>,
     constraints: Constraints,
 }
 
@@ -506,4 +528,5 @@ fn merge_constraints(into: &mut Constraints, from: &Constraints) {
     into.maximum = into.maximum.or(from.maximum);
     into.min_items = into.min_items.or(from.min_items);
     into.max_items = into.max_items.or(from.max_items);
+    into.unique_items |= from.unique_items;
 }

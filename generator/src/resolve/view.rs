@@ -84,6 +84,9 @@ pub struct SchemaView<'a> {
     pub all_of: Vec<Member<'a>>,
     pub discriminator: Option<&'a openapiv3::Discriminator>,
     pub extensible_enum: Vec<Value>,
+    pub default: Option<&'a Value>,
+    /// The schema uses `not`, which a Rust type cannot express.
+    pub has_not: bool,
 }
 
 impl<'a> SchemaView<'a> {
@@ -97,6 +100,7 @@ impl<'a> SchemaView<'a> {
             read_only: data.read_only,
             write_only: data.write_only,
             discriminator: data.discriminator.as_ref(),
+            default: data.default.as_ref(),
             ..SchemaView::default()
         };
         if let Some(Value::Array(values)) = data.extensions.get("x-extensible-enum") {
@@ -166,11 +170,12 @@ impl<'a> SchemaView<'a> {
                 });
                 v.constraints.min_items = t.min_items.map(|n| n as u64);
                 v.constraints.max_items = t.max_items.map(|n| n as u64);
+                v.constraints.unique_items = t.unique_items;
             }
             SchemaKind::OneOf { one_of } => v.one_of = members(one_of, "oneOf"),
             SchemaKind::AnyOf { any_of } => v.any_of = members(any_of, "anyOf"),
             SchemaKind::AllOf { all_of } => v.all_of = members(all_of, "allOf"),
-            SchemaKind::Not { .. } => {}
+            SchemaKind::Not { .. } => v.has_not = true,
             SchemaKind::Any(a) => {
                 v.type_name = a.typ.as_deref();
                 v.kind = a.typ.as_deref().map(kind_of_name);
@@ -183,6 +188,7 @@ impl<'a> SchemaView<'a> {
                     maximum: a.maximum,
                     min_items: a.min_items.map(|n| n as u64),
                     max_items: a.max_items.map(|n| n as u64),
+                    unique_items: a.unique_items.unwrap_or(false),
                     items: None,
                 };
                 read_object(
@@ -200,6 +206,7 @@ impl<'a> SchemaView<'a> {
                 v.one_of = members(&a.one_of, "oneOf");
                 v.any_of = members(&a.any_of, "anyOf");
                 v.all_of = members(&a.all_of, "allOf");
+                v.has_not = a.not.is_some();
                 if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
                     v.kind = Some(Kind::Object);
                 }
@@ -270,6 +277,7 @@ impl<'a> SchemaView<'a> {
         c.maximum = c.maximum.or(l.maximum);
         c.min_items = c.min_items.or(l.min_items);
         c.max_items = c.max_items.or(l.max_items);
+        c.unique_items |= l.unique_items;
         if self.one_of.is_empty() {
             self.one_of = later.one_of;
         }
@@ -277,6 +285,8 @@ impl<'a> SchemaView<'a> {
             self.any_of = later.any_of;
         }
         self.discriminator = self.discriminator.or(later.discriminator);
+        self.default = self.default.or(later.default);
+        self.has_not |= later.has_not;
     }
 }
 
