@@ -19,8 +19,45 @@ use crate::Settings;
 use proc_macro2::TokenStream;
 use types::TypeContext;
 
-/// The runtime shipped verbatim in every generated crate.
-pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime shipped verbatim in every generated crate, as (path in the crate, text).
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "src/runtime/auth.rs",
+        include_str!("../../runtime/runtime/auth.rs"),
+    ),
+    (
+        "src/runtime/client.rs",
+        include_str!("../../runtime/runtime/client.rs"),
+    ),
+    (
+        "src/runtime/error.rs",
+        include_str!("../../runtime/runtime/error.rs"),
+    ),
+    (
+        "src/runtime/mod.rs",
+        include_str!("../../runtime/runtime/mod.rs"),
+    ),
+    (
+        "src/runtime/paging.rs",
+        include_str!("../../runtime/runtime/paging.rs"),
+    ),
+    (
+        "src/runtime/request.rs",
+        include_str!("../../runtime/runtime/request.rs"),
+    ),
+    (
+        "src/runtime/response.rs",
+        include_str!("../../runtime/runtime/response.rs"),
+    ),
+    (
+        "src/runtime/serde_support.rs",
+        include_str!("../../runtime/runtime/serde_support.rs"),
+    ),
+    (
+        "src/runtime/tests.rs",
+        include_str!("../../runtime/runtime/tests.rs"),
+    ),
+];
 
 /// A file of the generated crate, by its path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +94,13 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         file("Cargo.toml", manifest::cargo_toml(api, settings)),
         file("src/client.rs", format!("{header}{client}")),
         file("src/lib.rs", manifest::lib_rs(api, settings)),
-        file("src/runtime.rs", RUNTIME_SOURCE.to_string()),
         file("src/types.rs", format!("{header}{types}")),
     ];
+    files.extend(
+        RUNTIME_FILES
+            .iter()
+            .map(|(path, text)| file(path, text.to_string())),
+    );
     if let Some(tests) = tests {
         files.push(file("tests/examples/cases.rs", format!("{header}{tests}")));
         files.push(file(
