@@ -120,7 +120,7 @@ fn a_json_spec_becomes_a_standalone_crate_that_builds() {
         "src/lib.rs",
         "src/types.rs",
         "src/client.rs",
-        "src/runtime.rs",
+        "src/runtime/mod.rs",
     ] {
         assert!(out.join(file).is_file(), "{file}");
     }
