@@ -3,10 +3,13 @@
 /// The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.
 pub const DEFAULT_BASE_URL: &str = "https://api.confluent.cloud";
 
+/// The spec names no OAuth2 token endpoint.
+pub const DEFAULT_TOKEN_URL: Option<&str> = None;
+
 impl crate::runtime::Client {
     /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
     pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -27,8 +30,18 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "listConnectV1CustomConnectorPlugins",
+            method: ::reqwest::Method::GET,
+            path: "/connect/v1/custom-connector-plugins",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = "/connect/v1/custom-connector-plugins";
-        let mut request = self.request(::reqwest::Method::GET, path, true);
+        let mut request = self.request(&OPERATION, path);
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(value) = &params.page_size {
             crate::runtime::push_query(
@@ -67,7 +80,7 @@ impl crate::runtime::Client {
             request = request
                 .header("X-Trace", crate::runtime::header_param("X-Trace", value)?);
         }
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_json(response, crate::client::ResponseHeaders::from_headers)
             .await
     }
@@ -109,11 +122,21 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "createConnectV1CustomConnectorPlugin",
+            method: ::reqwest::Method::POST,
+            path: "/connect/v1/custom-connector-plugins",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         crate::runtime::validate(body)?;
         let path = "/connect/v1/custom-connector-plugins";
-        let mut request = self.request(::reqwest::Method::POST, path, true);
+        let mut request = self.request(&OPERATION, path);
         request = crate::runtime::json_body(request, "application/json", body)?;
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_json(response, crate::client::ResponseHeaders::from_headers)
             .await
     }
@@ -126,14 +149,24 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<Vec<u8>, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "downloadPluginArchive",
+            method: ::reqwest::Method::GET,
+            path: "/connect/v1/custom-connector-plugins/{id}/archive",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
             "/archive",
         ]
             .concat();
-        let request = self.request(::reqwest::Method::GET, path, true);
-        let response = self.send(request).await?;
+        let request = self.request(&OPERATION, path);
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_bytes(response, crate::runtime::no_headers).await
     }
 
@@ -146,17 +179,27 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "uploadPluginArchive",
+            method: ::reqwest::Method::PUT,
+            path: "/connect/v1/custom-connector-plugins/{id}/archive",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
             "/archive",
         ]
             .concat();
-        let mut request = self.request(::reqwest::Method::PUT, path, true);
+        let mut request = self.request(&OPERATION, path);
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_empty(response, crate::runtime::no_headers).await
     }
 
@@ -168,14 +211,24 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<String, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "getPluginReadme",
+            method: ::reqwest::Method::GET,
+            path: "/connect/v1/custom-connector-plugins/{id}/readme",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
             "/readme",
         ]
             .concat();
-        let request = self.request(::reqwest::Method::GET, path, true);
-        let response = self.send(request).await?;
+        let request = self.request(&OPERATION, path);
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_text(response, crate::runtime::no_headers).await
     }
 
@@ -188,17 +241,27 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "putPluginReadme",
+            method: ::reqwest::Method::PUT,
+            path: "/connect/v1/custom-connector-plugins/{id}/readme",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
             "/readme",
         ]
             .concat();
-        let mut request = self.request(::reqwest::Method::PUT, path, true);
+        let mut request = self.request(&OPERATION, path);
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "text/plain")
             .body(body);
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_empty(response, crate::runtime::no_headers).await
     }
 
@@ -210,11 +273,21 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::RequestTokenResponse, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "requestToken",
+            method: ::reqwest::Method::POST,
+            path: "/tokens",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: true,
+            },
+        };
         crate::runtime::validate(body)?;
         let path = "/tokens";
-        let mut request = self.request(::reqwest::Method::POST, path, false);
+        let mut request = self.request(&OPERATION, path);
         request = request.form(body);
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_json(response, crate::runtime::no_headers).await
     }
 
@@ -226,10 +299,20 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "uploadFiles",
+            method: ::reqwest::Method::POST,
+            path: "/uploads",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = "/uploads";
-        let mut request = self.request(::reqwest::Method::POST, path, true);
+        let mut request = self.request(&OPERATION, path);
         request = request.multipart(body);
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_empty(response, crate::runtime::no_headers).await
     }
 
@@ -241,13 +324,23 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<crate::types::Failure>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "deleteConnectV1CustomConnectorPlugin",
+            method: ::reqwest::Method::DELETE,
+            path: "/connect/v1/custom-connector-plugins/{id}",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
         ]
             .concat();
-        let request = self.request(::reqwest::Method::DELETE, path, true);
-        let response = self.send(request).await?;
+        let request = self.request(&OPERATION, path);
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_empty(response, crate::runtime::no_headers).await
     }
 
@@ -260,18 +353,28 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::CustomConnectorPlugin, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "patchConnectV1CustomConnectorPlugin",
+            method: ::reqwest::Method::PATCH,
+            path: "/connect/v1/custom-connector-plugins/{id}",
+            accepts: crate::runtime::Accepts {
+                basic: false,
+                bearer: false,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
         ]
             .concat();
-        let mut request = self.request(::reqwest::Method::PATCH, path, true);
+        let mut request = self.request(&OPERATION, path);
         request = crate::runtime::json_body(
             request,
             "application/json-patch+json",
             body,
         )?;
-        let response = self.send(request).await?;
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_json(response, crate::runtime::no_headers).await
     }
 }

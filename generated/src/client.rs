@@ -3,10 +3,15 @@
 /// The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.
 pub const DEFAULT_BASE_URL: &str = "https://api.confluent.cloud";
 
+/// The OAuth2 token endpoint the spec names; [`ClientBuilder::token_url`](crate::ClientBuilder::token_url) overrides it.
+pub const DEFAULT_TOKEN_URL: Option<&str> = Some(
+    "https://api.confluent.cloud/sts/v1/oauth2/token",
+);
+
 impl crate::runtime::Client {
     /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
     pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -31,13 +36,23 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
+        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "getConnectV1CustomConnectorPlugin",
+            method: ::reqwest::Method::GET,
+            path: "/connect/v1/custom-connector-plugins/{id}",
+            accepts: crate::runtime::Accepts {
+                basic: true,
+                bearer: true,
+                anonymous: false,
+            },
+        };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
             &crate::runtime::path_segment("id", id)?,
         ]
             .concat();
-        let request = self.request(::reqwest::Method::GET, path, true);
-        let response = self.send(request).await?;
+        let request = self.request(&OPERATION, path);
+        let response = self.send(&OPERATION, request).await?;
         crate::runtime::read_json(
                 response,
                 crate::client::GetConnectV1CustomConnectorPluginHeaders::from_headers,

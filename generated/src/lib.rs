@@ -20,6 +20,6 @@ pub mod types;
 pub use client::*;
 pub use runtime::{
     ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error,
-    Open, RateLimit, Secret, ValidationError,
+    Open, RateLimit, RetryPolicy, Secret, ValidationError,
 };
 pub use types::*;

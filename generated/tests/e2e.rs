@@ -39,9 +39,12 @@ fn failure(status: &str) -> Value {
     json!({"errors": [{"id": "ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d", "status": status, "code": "some_code", "title": "Some Title", "detail": "details"}]})
 }
 
+/// Retries are off here: these tests are about single answers (`resilience.rs` covers
+/// retries).
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
+        .retry_policy(confluent_custom_plugin_client::RetryPolicy::disabled())
         .credentials(Credentials::api_key("KEY-ID", "key-secret"))
         .build()
         .expect("the client builds")

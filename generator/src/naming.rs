@@ -29,6 +29,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "Error",
     "Open",
     "RateLimit",
+    "RetryPolicy",
     "Secret",
     "ValidationError",
 ];
@@ -59,6 +60,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Error",
     "Open",
     "RateLimit",
+    "RetryPolicy",
     "Secret",
     "ValidationError",
 ];

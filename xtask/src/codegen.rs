@@ -35,7 +35,11 @@ const TARGETS: &[Target] = &[
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     (
         "tokio",
-        r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+        r#"{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }"#,
+    ),
+    (
+        "tracing-subscriber",
+        r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
     ),
     ("wiremock", r#""0.6""#),
 ];

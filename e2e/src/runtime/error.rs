@@ -24,6 +24,8 @@ pub enum Error<E> {
     Validation(ValidationError),
     /// A parameter or setting cannot be sent as it is; nothing was sent.
     InvalidRequest(String),
+    /// No access token could be had from the OAuth2 token endpoint; nothing was sent.
+    Authentication(String),
 }
 
 impl<E> Error<E> {
@@ -61,6 +63,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Decode(e) => write!(f, "{e}"),
             Error::Validation(e) => write!(f, "{e}"),
             Error::InvalidRequest(message) => write!(f, "the request cannot be sent: {message}"),
+            Error::Authentication(message) => write!(f, "authentication failed: {message}"),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct ApiError<E> {
     /// The start of the raw body, for bodies that do not parse (a proxy's HTML page, say).
     pub excerpt: String,
     pub headers: HeaderMap,
+    /// How many times the request was sent; more than one when it was retried.
+    pub attempts: u32,
 }
 
 impl<E> fmt::Display for ApiError<E> {
@@ -101,6 +106,9 @@ impl<E> fmt::Display for ApiError<E> {
         }
         if !self.excerpt.is_empty() {
             write!(f, ": {}", self.excerpt)?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
         Ok(())
     }

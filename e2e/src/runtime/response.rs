@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::client::ApiResponse;
+use super::client::{ApiResponse, Sent};
 use super::error::{ApiError, DecodeError, Error, RateLimit};
 
 /// How much of an unreadable body an error keeps, in characters.
@@ -47,7 +47,8 @@ impl Received {
 
 /// Reads the whole response. Error statuses become [`Error::Api`] or
 /// [`Error::RateLimited`], with the body parsed as `E` when it parses.
-async fn receive<E: DeserializeOwned>(response: reqwest::Response) -> Result<Received, Error<E>> {
+async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> {
+    let Sent { response, attempts } = sent;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
@@ -74,6 +75,7 @@ async fn receive<E: DeserializeOwned>(response: reqwest::Response) -> Result<Rec
         },
         body: parsed,
         headers,
+        attempts,
     };
     let error = Box::new(error);
     Err(if status == 429 {
@@ -86,7 +88,7 @@ async fn receive<E: DeserializeOwned>(response: reqwest::Response) -> Result<Rec
 /// A success response with a JSON body of type `T`.
 #[doc(hidden)]
 pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
-    response: reqwest::Response,
+    response: Sent,
     headers: fn(&HeaderMap) -> H,
 ) -> Result<ApiResponse<T, H>, Error<E>> {
     let received = receive::<E>(response).await?;
@@ -133,7 +135,7 @@ pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
 /// A success response whose body, if any, is not used (e.g. 204 No Content).
 #[doc(hidden)]
 pub async fn read_empty<H, E: DeserializeOwned>(
-    response: reqwest::Response,
+    response: Sent,
     headers: fn(&HeaderMap) -> H,
 ) -> Result<ApiResponse<(), H>, Error<E>> {
     Ok(receive::<E>(response).await?.respond(headers, ()))
@@ -141,7 +143,7 @@ pub async fn read_empty<H, E: DeserializeOwned>(
 
 #[doc(hidden)]
 pub async fn read_text<H, E: DeserializeOwned>(
-    response: reqwest::Response,
+    response: Sent,
     headers: fn(&HeaderMap) -> H,
 ) -> Result<ApiResponse<String, H>, Error<E>> {
     let received = receive::<E>(response).await?;
@@ -155,7 +157,7 @@ pub async fn read_text<H, E: DeserializeOwned>(
 
 #[doc(hidden)]
 pub async fn read_bytes<H, E: DeserializeOwned>(
-    response: reqwest::Response,
+    response: Sent,
     headers: fn(&HeaderMap) -> H,
 ) -> Result<ApiResponse<Vec<u8>, H>, Error<E>> {
     let mut received = receive::<E>(response).await?;

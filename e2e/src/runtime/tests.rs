@@ -102,13 +102,13 @@ fn query_styles_write_lists_and_objects_as_the_spec_says() {
 
 #[test]
 fn base_urls_must_be_https_unless_loopback_or_allowed() {
-    let build = |url: &str| ClientBuilder::new(url).build();
+    let build = |url: &str| ClientBuilder::new(url, None).build();
     assert!(build("https://api.example.com/").is_ok());
     assert!(build("http://127.0.0.1:8080").is_ok());
     assert!(build("http://localhost:1").is_ok());
     assert!(build("http://[::1]:1").is_ok());
     assert!(build("http://api.example.com").is_err());
-    assert!(ClientBuilder::new("http://api.example.com")
+    assert!(ClientBuilder::new("http://api.example.com", None)
         .allow_insecure_http(true)
         .build()
         .is_ok());

@@ -10,6 +10,7 @@ mod error;
 mod paging;
 mod request;
 mod response;
+mod retry;
 mod serde_support;
 #[cfg(test)]
 mod tests;
@@ -20,4 +21,5 @@ pub use error::*;
 pub use paging::*;
 pub use request::*;
 pub use response::*;
+pub use retry::*;
 pub use serde_support::*;

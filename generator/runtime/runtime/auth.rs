@@ -1,6 +1,10 @@
 //! Credentials, and how requests carry them.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
 
 /// A secret value: shown as `***` by `Debug`, so it cannot leak into logs by accident.
 #[derive(Clone, PartialEq, Eq)]
@@ -29,8 +33,15 @@ pub enum Credentials {
     /// An API key, sent with HTTP basic authentication: the key id as the user name and
     /// the key secret as the password.
     ApiKey { id: String, secret: Secret },
-    /// A bearer token, sent in the `Authorization` header.
+    /// A bearer token, sent in the `Authorization` header as it is.
     BearerToken(Secret),
+    /// An OAuth2 client: the client fetches access tokens from the token URL with the
+    /// client credentials grant, caches them, and sends them as bearer tokens.
+    ClientCredentials {
+        client_id: String,
+        client_secret: Secret,
+        scopes: Vec<String>,
+    },
 }
 
 impl Credentials {
@@ -45,11 +56,173 @@ impl Credentials {
         Credentials::BearerToken(Secret::new(token))
     }
 
-    pub(crate) fn apply(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        // Both helpers mark the `Authorization` header as sensitive.
-        match self {
-            Credentials::ApiKey { id, secret } => request.basic_auth(id, Some(secret.expose())),
-            Credentials::BearerToken(token) => request.bearer_auth(token.expose()),
+    pub fn client_credentials(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Credentials::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            scopes: Vec::new(),
         }
+    }
+
+    /// Whether an operation that accepts `accepts` can be sent with these credentials.
+    pub(crate) fn fits(&self, accepts: &Accepts) -> bool {
+        match self {
+            Credentials::ApiKey { .. } => accepts.basic,
+            Credentials::BearerToken(_) | Credentials::ClientCredentials { .. } => accepts.bearer,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            Credentials::ApiKey { .. } => "an API key (HTTP basic)",
+            Credentials::BearerToken(_) => "a bearer token",
+            Credentials::ClientCredentials { .. } => "OAuth2 client credentials (bearer tokens)",
+        }
+    }
+}
+
+/// Which credentials an operation's `security` accepts.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accepts {
+    /// HTTP basic (API keys).
+    pub basic: bool,
+    /// A bearer token (HTTP bearer or OAuth2).
+    pub bearer: bool,
+    /// No credentials at all (the spec lists an empty requirement, or none).
+    pub anonymous: bool,
+}
+
+/// An access token and when to stop using it.
+#[derive(Clone)]
+struct CachedToken {
+    token: Secret,
+    /// When the token should be replaced: a little before it expires, so that a request
+    /// never leaves with a token that expires on the way.
+    refresh_at: tokio::time::Instant,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// Fetches and caches OAuth2 access tokens (client credentials grant). The cache sits
+/// behind an async mutex held while a token is fetched, so concurrent requests wait for
+/// one refresh instead of starting their own.
+#[derive(Clone)]
+pub(crate) struct TokenSource {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    cache: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSource")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .finish()
+    }
+}
+
+/// Why a token could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TokenFailure {
+    pub message: String,
+    /// Whether trying again may help (the endpoint was unreachable or answered 5xx or 429).
+    pub transient: bool,
+}
+
+impl TokenSource {
+    pub(crate) fn new(
+        token_url: String,
+        client_id: String,
+        client_secret: Secret,
+        scopes: Vec<String>,
+    ) -> Self {
+        TokenSource {
+            token_url,
+            client_id,
+            client_secret,
+            scopes,
+            cache: Arc::new(tokio::sync::Mutex::new(None)),
+        }
+    }
+
+    /// A valid token: the cached one, or a new one when it is missing or due for refresh.
+    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Secret, TokenFailure> {
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref() {
+            if tokio::time::Instant::now() < cached.refresh_at {
+                return Ok(cached.token.clone());
+            }
+        }
+        let fresh = self.fetch(http).await?;
+        let token = fresh.token.clone();
+        *cache = Some(fresh);
+        Ok(token)
+    }
+
+    /// Drops `rejected` from the cache (after a 401), unless another request has already
+    /// replaced it.
+    pub(crate) async fn invalidate(&self, rejected: &Secret) {
+        let mut cache = self.cache.lock().await;
+        if cache.as_ref().is_some_and(|c| &c.token == rejected) {
+            *cache = None;
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, TokenFailure> {
+        let mut form = vec![("grant_type", "client_credentials".to_string())];
+        if !self.scopes.is_empty() {
+            form.push(("scope", self.scopes.join(" ")));
+        }
+        let sent = http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| TokenFailure {
+                message: format!("the token endpoint could not be reached: {e}"),
+                transient: true,
+            })?;
+        let status = sent.status();
+        let body = sent.bytes().await.map_err(|e| TokenFailure {
+            message: format!("the token endpoint's answer could not be read: {e}"),
+            transient: true,
+        })?;
+        if !status.is_success() {
+            return Err(TokenFailure {
+                message: format!(
+                    "the token endpoint answered {status}: {}",
+                    super::response::excerpt(&body)
+                ),
+                transient: status.is_server_error() || status.as_u16() == 429,
+            });
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| TokenFailure {
+            message: format!("the token endpoint's answer is not a token: {e}"),
+            transient: false,
+        })?;
+        // Refresh after four fifths of the lifetime, at most a minute before expiry. A token
+        // without a stated lifetime is used until the server rejects it.
+        let lifetime = parsed
+            .expires_in
+            .map(Duration::from_secs)
+            .unwrap_or(Duration::from_secs(365 * 24 * 3600));
+        let early = (lifetime / 5).min(Duration::from_secs(60));
+        Ok(CachedToken {
+            token: Secret::new(parsed.access_token),
+            refresh_at: tokio::time::Instant::now() + lifetime - early,
+        })
     }
 }

@@ -68,9 +68,19 @@ pub struct Operation {
     pub params_type: String,
     /// How to follow the pages of a list operation, if it is one.
     pub pagination: Option<Pagination>,
-    /// Whether the request carries credentials (the operation, or the document, lists a
-    /// security requirement that is not the empty one).
-    pub authenticated: bool,
+    /// Which credentials the operation's security requirements (or the document's) accept.
+    pub accepts: Accepts,
+}
+
+/// Which credentials an operation accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Accepts {
+    /// HTTP basic (API keys).
+    pub basic: bool,
+    /// A bearer token: HTTP bearer, or an OAuth2 access token.
+    pub bearer: bool,
+    /// No credentials: there is no requirement, or an empty one.
+    pub anonymous: bool,
 }
 
 /// A list operation that pages with a `page_token` query parameter and says where the next

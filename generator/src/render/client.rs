@@ -23,6 +23,16 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         let method = render_method(cx, op);
         quote!(#method #stream)
     });
+    let token_url = api.security_schemes.iter().find_map(|s| match s {
+        crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
+            Some(token_url.clone())
+        }
+        _ => None,
+    });
+    let (token_url_value, token_url_doc) = match &token_url {
+        Some(url) => (quote!(Some(#url)), " The OAuth2 token endpoint the spec names; [`ClientBuilder::token_url`](crate::ClientBuilder::token_url) overrides it."),
+        None => (quote!(None), " The spec names no OAuth2 token endpoint."),
+    };
     let url_doc = if default_url.is_empty() {
         " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)."
     } else {
@@ -32,10 +42,13 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         #[doc = #url_doc]
         pub const DEFAULT_BASE_URL: &str = #default_url;
 
+        #[doc = #token_url_doc]
+        pub const DEFAULT_TOKEN_URL: Option<&str> = #token_url_value;
+
         impl crate::runtime::Client {
             /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
             pub fn builder() -> crate::runtime::ClientBuilder {
-                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
             }
 
             /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -165,7 +178,9 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
 
     let path = render_path(op);
     let method = http_method(op.http_method);
-    let authenticated = op.authenticated;
+    let operation_id = &op.operation_id;
+    let template = &op.path;
+    let (basic, bearer, anonymous) = (op.accepts.basic, op.accepts.bearer, op.accepts.anonymous);
     let query = render_query(op);
     let headers = render_header_params(op);
     let (validate, attach) = op
@@ -204,13 +219,19 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             crate::runtime::ApiResponse<#ok_ty, #headers_ty>,
             crate::runtime::Error<#error_ty>,
         > {
+            const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+                id: #operation_id,
+                method: #method,
+                path: #template,
+                accepts: crate::runtime::Accepts { basic: #basic, bearer: #bearer, anonymous: #anonymous },
+            };
             #validate
             #path
-            #binding = self.request(#method, path, #authenticated);
+            #binding = self.request(&OPERATION, path);
             #query
             #headers
             #attach
-            let response = self.send(request).await?;
+            let response = self.send(&OPERATION, request).await?;
             crate::runtime::#reader(response, #headers_fn).await
         }
     }

@@ -18,6 +18,7 @@ pub fn generated_header(settings: &Settings) -> String {
 /// Unicode classes (`\w`) that specs use; naming it as a build dependency turns them on
 /// for that copy too.
 const DEPENDENCIES: &str = r#"[dependencies]
+fastrand = "2"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
 garde = { version = "0.23", default-features = false, features = ["derive", "regex"] }
 percent-encoding = "2"
@@ -26,6 +27,8 @@ reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
+tokio = { version = "1", default-features = false, features = ["sync", "time"] }
+tracing = { version = "0.1", default-features = false, features = ["std"] }
 
 [build-dependencies]
 regex = "1"

@@ -50,6 +50,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/runtime/response.rs"),
     ),
     (
+        "src/runtime/retry.rs",
+        include_str!("../../runtime/runtime/retry.rs"),
+    ),
+    (
         "src/runtime/serde_support.rs",
         include_str!("../../runtime/runtime/serde_support.rs"),
     ),
@@ -133,4 +137,26 @@ fn render_types(cx: &TypeContext<'_>) -> TokenStream {
         }
     });
     quote::quote! { #(#items)* }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUNTIME_FILES;
+
+    /// Every file of the runtime folder is shipped, so a new runtime module cannot be
+    /// forgotten.
+    #[test]
+    fn every_runtime_file_is_shipped() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("the runtime folder exists")
+            .filter_map(|e| {
+                e.ok()
+                    .map(|e| format!("src/runtime/{}", e.file_name().to_string_lossy()))
+            })
+            .collect();
+        on_disk.sort();
+        let shipped: Vec<String> = RUNTIME_FILES.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(shipped, on_disk);
+    }
 }

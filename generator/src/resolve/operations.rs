@@ -5,8 +5,8 @@ use super::view::{Member, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
-    Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId, HttpMethod,
-    Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader,
+    Accepts, Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId,
+    HttpMethod, Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader,
     SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
@@ -243,8 +243,10 @@ fn resolve_operation<'a>(
         }
     }
     let error_body = common_error_body(&errors);
-    let security = op.security.as_ref().or(r.loaded.document.security.as_ref());
-    let authenticated = security.is_some_and(|reqs| reqs.iter().any(|req| !req.is_empty()));
+    let accepts = accepts(
+        api,
+        op.security.as_ref().or(r.loaded.document.security.as_ref()),
+    );
     Some(Operation {
         origin: pointer,
         operation_id,
@@ -260,8 +262,51 @@ fn resolve_operation<'a>(
         error_body,
         params_type: String::new(),
         pagination: None,
-        authenticated,
+        accepts,
     })
+}
+
+/// What credentials a list of security requirements accepts. Each requirement is an
+/// alternative; a requirement naming several schemes needs all of them, which a client
+/// holding one kind of credentials can meet only when they are all of that kind.
+fn accepts(api: &Api, security: Option<&Vec<openapiv3::SecurityRequirement>>) -> Accepts {
+    let Some(requirements) = security else {
+        return Accepts {
+            anonymous: true,
+            ..Accepts::default()
+        };
+    };
+    let mut out = Accepts {
+        anonymous: requirements.is_empty(),
+        ..Accepts::default()
+    };
+    for requirement in requirements {
+        if requirement.is_empty() {
+            out.anonymous = true;
+            continue;
+        }
+        let kinds: Vec<Option<bool>> = requirement
+            .keys()
+            .map(|name| {
+                api.security_schemes.iter().find_map(|s| match s {
+                    SecurityScheme::HttpBasic { name: n, .. } if n == name => Some(true),
+                    SecurityScheme::HttpBearer { name: n, .. }
+                    | SecurityScheme::OAuth2ClientCredentials { name: n, .. }
+                        if n == name =>
+                    {
+                        Some(false)
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        if kinds.iter().all(|k| *k == Some(true)) {
+            out.basic = true;
+        } else if kinds.iter().all(|k| *k == Some(false)) {
+            out.bearer = true;
+        }
+    }
+    out
 }
 
 /// Records the media type's `example` and `examples` (inline or by reference). A
