@@ -134,7 +134,14 @@ fn seed_operation_is_modelled() {
     let api = model(&common::seed_spec());
     let op = &api.operations[0];
     assert_eq!(op.method_name, "get_connect_v1_custom_connector_plugin");
-    assert_eq!(op.accepts, generator::model::Accepts { basic: true, bearer: true, anonymous: false });
+    assert_eq!(
+        op.accepts,
+        generator::model::Accepts {
+            basic: true,
+            bearer: true,
+            anonymous: false
+        }
+    );
     assert_eq!(
         op.errors.iter().map(|e| e.status).collect::<Vec<_>>(),
         vec![
