@@ -2,7 +2,7 @@
 
 use crate::files::{differences, write_crate, Difference};
 use crate::Failure;
-use generator::diagnostics::Diagnostic;
+use generator::diagnostics::{render_report, Diagnostic, Source};
 use generator::Settings;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,12 +51,46 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Runs the generator on one spec and shows its diagnostics the way rustc shows errors.
+/// Returns the files, or the report when the spec has errors (or warnings, when they are
+/// denied).
+fn run_generator(
+    label: &str,
+    text: &str,
+    overlays: &[generator::Overlay],
+    settings: &Settings,
+    deny_warnings: bool,
+) -> Result<Vec<generator::GeneratedFile>, String> {
+    let report = |diagnostics: &[Diagnostic]| {
+        let others: Vec<Source<'_>> = overlays
+            .iter()
+            .map(|o| Source {
+                name: &o.label,
+                text: &o.text,
+            })
+            .collect();
+        render_report(diagnostics, Source { name: label, text }, &others)
+    };
+    match generator::generate_with_overlays(text, overlays, settings) {
+        Ok(generated) if generated.warnings.is_empty() => Ok(generated.files),
+        Ok(generated) if deny_warnings => Err(format!(
+            "{}warnings are denied (--deny-warnings); nothing was written",
+            report(&generated.warnings)
+        )),
+        Ok(generated) => {
+            eprint!("{}", report(&generated.warnings));
+            Ok(generated.files)
+        }
+        Err(diagnostics) => Err(format!("{}nothing was written", report(&diagnostics))),
+    }
+}
+
 /// Each target crate's folder with the files it should hold.
 type Rendered = Vec<(PathBuf, Vec<generator::GeneratedFile>)>;
 
 /// What every target would be, or the rendered diagnostics of the first spec that fails
 /// (with `true` when the failure is I/O rather than the spec).
-fn render_targets(root: &Path) -> Result<Rendered, (String, bool)> {
+fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String, bool)> {
     let mut out = Vec::new();
     for t in TARGETS {
         let text = std::fs::read_to_string(root.join(t.spec))
@@ -71,21 +105,17 @@ fn render_targets(root: &Path) -> Result<Rendered, (String, bool)> {
                 .collect(),
         };
         let overlays = overlays_beside(&root.join(t.spec)).map_err(|e| (e, true))?;
-        match generator::generate_with_overlays(&text, &overlays, &settings) {
-            Ok(generated) => {
-                print_diagnostics(t.spec, &generated.warnings);
-                out.push((root.join(t.out), generated.files));
-            }
-            Err(diagnostics) => return Err((render_diagnostics(t.spec, &diagnostics), false)),
-        }
+        let files = run_generator(t.spec, &text, &overlays, &settings, deny_warnings)
+            .map_err(|r| (r, false))?;
+        out.push((root.join(t.out), files));
     }
     Ok(out)
 }
 
 /// Checks (writing nothing) or regenerates the checked-in crates.
-pub fn codegen(check: bool) -> Result<ExitCode, Failure> {
+pub fn codegen(check: bool, deny_warnings: bool) -> Result<ExitCode, Failure> {
     let root = workspace_root();
-    let targets = match render_targets(&root) {
+    let targets = match render_targets(&root, deny_warnings) {
         Ok(t) => t,
         Err((message, true)) => return Err(Failure::Io(message)),
         Err((message, false)) => {
@@ -176,6 +206,7 @@ pub fn generate_standalone(
     out: &Path,
     name: Option<String>,
     overlay_paths: &[PathBuf],
+    deny_warnings: bool,
 ) -> Result<ExitCode, Failure> {
     let overlays: Vec<generator::Overlay> = overlay_paths
         .iter()
@@ -227,36 +258,16 @@ pub fn generate_standalone(
         )));
     }
     let settings = Settings::new(crate_name, label.clone());
-    match generator::generate_with_overlays(&text, &overlays, &settings) {
-        Ok(generated) => {
-            print_diagnostics(&label, &generated.warnings);
-            let written = write_crate(out, &generated.files).map_err(Failure::Io)?;
+    match run_generator(&label, &text, &overlays, &settings, deny_warnings) {
+        Ok(files) => {
+            let written = write_crate(out, &files).map_err(Failure::Io)?;
             println!("wrote {} files to {}", written.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Err(diagnostics) => {
-            eprintln!("{}", render_diagnostics(&label, &diagnostics));
+        Err(report) => {
+            eprintln!("{report}");
             Ok(ExitCode::from(1))
         }
-    }
-}
-
-fn render_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut text: Vec<String> = diagnostics
-        .iter()
-        .map(|d| d.display(file).to_string())
-        .collect();
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == generator::diagnostics::Severity::Error)
-        .count();
-    text.push(format!("{file}: {errors} error(s); nothing was written"));
-    text.join("\n")
-}
-
-fn print_diagnostics(file: &str, diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{}", d.display(file));
     }
 }
 
@@ -268,7 +279,7 @@ mod tests {
     #[test]
     fn checked_in_crates_are_fresh() {
         let root = workspace_root();
-        let targets = match render_targets(&root) {
+        let targets = match render_targets(&root, false) {
             Ok(t) => t,
             Err((message, _)) => panic!("a checked-in spec does not generate:\n{message}"),
         };

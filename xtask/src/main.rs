@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check]
-  cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...
+  cargo xtask codegen [--check] [--deny-warnings]
+  cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
   cargo xtask bench [--corpus DIR] [--runs N]";
 
 fn main() -> ExitCode {
@@ -46,25 +46,33 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         .ok_or_else(|| Failure::Usage("no command given".into()))?;
     match command.as_str() {
         "codegen" => {
-            let check = match rest {
-                [] => false,
-                [flag] if flag == "--check" => true,
-                _ => {
-                    return Err(Failure::Usage(format!(
-                        "unexpected arguments to codegen: {}",
-                        rest.join(" ")
-                    )))
+            let mut check = false;
+            let mut deny_warnings = false;
+            for flag in rest {
+                match flag.as_str() {
+                    "--check" => check = true,
+                    "--deny-warnings" => deny_warnings = true,
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "unknown option to codegen: `{other}`"
+                        )))
+                    }
                 }
-            };
-            codegen::codegen(check)
+            }
+            codegen::codegen(check, deny_warnings)
         }
         "generate" => {
             let mut spec = None;
             let mut out = None;
             let mut name = None;
             let mut overlays = Vec::new();
+            let mut deny_warnings = false;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
+                if flag == "--deny-warnings" {
+                    deny_warnings = true;
+                    continue;
+                }
                 let mut value = || {
                     it.next()
                         .cloned()
@@ -80,7 +88,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             }
             let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
             let out = out.ok_or_else(|| Failure::Usage("--out is required".into()))?;
-            codegen::generate_standalone(&spec, &out, name, &overlays)
+            codegen::generate_standalone(&spec, &out, name, &overlays, deny_warnings)
         }
         "bench" => {
             let mut corpus = codegen::workspace_root().join("../shared/corpus");

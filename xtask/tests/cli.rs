@@ -70,11 +70,15 @@ fn a_broken_spec_exits_1_and_leaves_the_output_folder_as_it_was() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("broken.yaml:5:5:"),
+        err.contains("--> broken.yaml:5:5"),
         "names file and line: {err}"
     );
     assert!(err.contains("no path parameter `id`"), "{err}");
     assert!(err.contains("nothing was written"), "{err}");
+    assert!(
+        err.contains("5 |     get:"),
+        "the offending line is shown: {err}"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("src/lib.rs")).unwrap_or_default(),
         "// hand-made\n"
@@ -196,7 +200,8 @@ fn overlays_apply_and_a_stale_one_is_reported_against_its_own_file() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains("stale.yaml:4:5: error: `$.paths['/gone']` selects nothing"),
+        err.contains("error: `$.paths['/gone']` selects nothing")
+            && err.contains("--> stale.yaml:4:5"),
         "{err}"
     );
 }

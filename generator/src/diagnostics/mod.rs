@@ -4,6 +4,10 @@
 //! [`crate::load::Positions`] turns pointers into line and column numbers when the
 //! diagnostics are shown.
 
+mod report;
+
+pub use report::{render_report, Source};
+
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
