@@ -49,12 +49,72 @@ pub fn load_with_overlays(text: &str, overlays: &[Overlay]) -> Result<Loaded, Ve
 /// typed document. Anything else (any error, another version) goes the slow way, which
 /// explains what is wrong.
 fn load_well_formed(text: &str) -> Option<Loaded> {
+    if may_have_bad_response_keys(text) {
+        return None;
+    }
     let document: openapiv3::OpenAPI = serde_yaml::from_str(text).ok()?;
     if !document.openapi.starts_with("3.0") {
         return None;
     }
     let raw = serde_json::to_value(&document).ok()?;
     Some(Loaded { document, raw })
+}
+
+/// `openapiv3` silently drops response keys that are not status codes, so the fast way
+/// cannot see them. This scan of block-style YAML (what specs are written in) finds the
+/// keys under every `responses:` line and says whether one is not a status; text it cannot
+/// judge this way (JSON, flow-style `responses`) also answers yes. A yes only costs the
+/// slow way, which checks precisely.
+fn may_have_bad_response_keys(text: &str) -> bool {
+    if text.trim_start().starts_with('{') {
+        return true;
+    }
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = text.lines().peekable();
+    // Only operations' responses are status-keyed; `components/responses` is keyed by name.
+    let mut in_paths = false;
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim();
+        if indent(line) == 0 && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            in_paths = trimmed.starts_with("paths:");
+        }
+        if !in_paths {
+            continue;
+        }
+        let Some(rest) = trimmed.strip_prefix("responses:") else {
+            continue;
+        };
+        if !rest.trim().is_empty() && !rest.trim_start().starts_with('#') {
+            return true;
+        }
+        let parent = indent(line);
+        let mut level = None;
+        while let Some(next) = lines.peek() {
+            let t = next.trim();
+            if t.is_empty() || t.starts_with('#') {
+                lines.next();
+                continue;
+            }
+            let i = indent(next);
+            if i <= parent {
+                break;
+            }
+            let level = *level.get_or_insert(i);
+            if i == level {
+                let key = t
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches(|c| c == '\'' || c == '"');
+                if !is_status_key(key) && !key.starts_with("x-") && !key.starts_with('$') {
+                    return true;
+                }
+            }
+            lines.next();
+        }
+    }
+    false
 }
 
 /// Parses step by step, so that a failure can be described precisely.
@@ -188,6 +248,7 @@ fn check_shape(raw: &Value) -> Vec<Diagnostic> {
     }
     let mut problems = Vec::new();
     find_inline_mappings(raw, "", &mut problems);
+    check_operations(raw, &mut problems);
     problems
 }
 
@@ -255,6 +316,95 @@ fn narrow_paths_error(raw: &Value, pointer: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// Parameters and responses that `openapiv3` would reject with a message naming no field:
+/// a parameter with neither `schema` nor `content`, and response keys that are not status
+/// codes.
+fn check_operations(raw: &Value, out: &mut Vec<Diagnostic>) {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let check_parameters = |list: Option<&Value>, at: &str, out: &mut Vec<Diagnostic>| {
+        for (i, p) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            check_parameter(p, &pointer_push(at, &i.to_string()), out);
+        }
+    };
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item_at = pointer_push("/paths", path);
+            check_parameters(
+                item.get("parameters"),
+                &pointer_push(&item_at, "parameters"),
+                out,
+            );
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let op_at = pointer_push(&item_at, method);
+                check_parameters(
+                    op.get("parameters"),
+                    &pointer_push(&op_at, "parameters"),
+                    out,
+                );
+                if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                    for key in responses.keys() {
+                        if !is_status_key(key) {
+                            out.push(
+                                Diagnostic::error(
+                                    pointer_push(&pointer_push(&op_at, "responses"), key),
+                                    format!("`{key}` is not a response status"),
+                                )
+                                .with_help("use a status code such as `200`, a range such as `4XX`, or `default`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(parameters) = raw
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+    {
+        for (name, p) in parameters {
+            check_parameter(p, &pointer_push("/components/parameters", name), out);
+        }
+    }
+}
+
+fn check_parameter(p: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+    let Some(object) = p.as_object() else { return };
+    if object.contains_key("$ref")
+        || object.contains_key("schema")
+        || object.contains_key("content")
+    {
+        return;
+    }
+    let name = object.get("name").and_then(Value::as_str).unwrap_or("?");
+    out.push(
+        Diagnostic::error(
+            at,
+            format!(
+                "the parameter `{name}` has neither `schema` nor `content`, so its type is unknown"
+            ),
+        )
+        .with_help("add a `schema`, for example `schema: {type: string}`"),
+    );
+}
+
+fn is_status_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    key == "default"
+        || (bytes.len() == 3
+            && (b'1'..=b'5').contains(&bytes[0])
+            && (bytes[1..].iter().all(u8::is_ascii_digit)
+                || &bytes[1..] == b"XX"
+                || &bytes[1..] == b"xx"))
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -339,6 +489,26 @@ components:
         let help = e[0].help.as_deref().unwrap_or_default();
         assert!(help.contains("components/schemas` as `my.X`"), "{help}");
         assert!(help.contains("X: '#/components/schemas/my.X'"), "{help}");
+    }
+
+    #[test]
+    fn response_keys_the_fast_way_cannot_see_send_the_document_the_slow_way() {
+        let good = "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n        default:\n          description: y\n        4XX: {description: z}\n";
+        assert!(!may_have_bad_response_keys(good));
+        let op = |responses: &str| format!("paths:\n  /a:\n    get:\n{responses}");
+        assert!(may_have_bad_response_keys(&op(
+            "      responses:\n        ok:\n          description: y\n"
+        )));
+        assert!(may_have_bad_response_keys(&op(
+            "      responses:\n        '2000': {description: y}\n"
+        )));
+        assert!(may_have_bad_response_keys(&op(
+            "      responses: {'200': {description: x}}\n"
+        )));
+        assert!(!may_have_bad_response_keys(
+            "components:\n  responses:\n    NotFound:\n      description: x\n"
+        ));
+        assert!(may_have_bad_response_keys("{\"openapi\": \"3.0.0\"}"));
     }
 
     #[test]

@@ -39,8 +39,10 @@ pub struct Example {
 }
 
 impl Api {
-    pub fn type_def(&self, id: TypeId) -> &TypeDef {
-        &self.types[id.0]
+    /// The type an id names; `None` for an id that is not in this model (a model built by
+    /// hand may hold one).
+    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
     }
 }
 

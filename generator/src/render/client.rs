@@ -118,7 +118,12 @@ fn argument_type_with(
     match strip_nullable(t) {
         TypeRef::String => quote!(&#lt str),
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => cx.tokens(t, None),
-        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => {
+        TypeRef::Named(id)
+            if cx
+                .api
+                .type_def(*id)
+                .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))) =>
+        {
             cx.tokens(t, None)
         }
         TypeRef::Array(inner) => {

@@ -58,7 +58,11 @@ impl<'a> TypeContext<'a> {
                 quote!(::std::collections::BTreeMap<String, #inner>)
             }
             TypeRef::Named(id) => {
-                let name = ident(&self.api.type_def(*id).name);
+                // An id outside the model cannot be named; any JSON value is the safe type.
+                let Some(def) = self.api.type_def(*id) else {
+                    return quote!(::serde_json::Value);
+                };
+                let name = ident(&def.name);
                 match from {
                     Some(from) if self.boxed.contains(&(from, *id)) => {
                         let root = &self.root;
@@ -84,7 +88,9 @@ impl<'a> TypeContext<'a> {
 
     /// Whether values of the named type can be checked with `garde::Validate`.
     pub fn validatable(&self, id: TypeId) -> bool {
-        let def = self.api.type_def(id);
+        let Some(def) = self.api.type_def(id) else {
+            return false;
+        };
         def.validated
             && matches!(
                 def.kind,

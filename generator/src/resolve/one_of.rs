@@ -131,6 +131,16 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::new();
         let mut variants = Vec::new();
         for (value, reference, at) in entries {
+            if self.schema_exists(&reference).is_none() {
+                self.diags.push(
+                    crate::diagnostics::Diagnostic::error(
+                        at,
+                        format!("the discriminator value `{value}` maps to `{reference}`, which is not a schema of this document"),
+                    )
+                    .with_help("map it to an entry of `components/schemas`, or remove the mapping"),
+                );
+                return None;
+            }
             let ty = self.component_type(&reference, &at, dir, Some(tag));
             let TypeRef::Named(id) = ty else {
                 if ty != TypeRef::Json {

@@ -24,7 +24,10 @@ impl<'a> Resolver<'a> {
             self.diags.push(
                 crate::diagnostics::Diagnostic::error(
                     here,
-                    format!("the reference `{reference}` points into another document; only references within this document are supported"),
+                    format!(
+                    "the reference `{reference}` points into another file (`{}`); only references within this document are supported",
+                    reference.split('#').next().unwrap_or(reference)
+                ),
                 )
                 .with_help("bundle the referenced files into one document first"),
             );
@@ -73,6 +76,18 @@ impl<'a> Resolver<'a> {
         self.diags
             .error(pointer, "this reference chain loops back on itself");
         None
+    }
+
+    /// Whether a `#/components/schemas/...` reference names a schema, without reporting.
+    pub(super) fn schema_exists(&self, reference: &str) -> Option<()> {
+        let name = component_name(reference, "schemas")?;
+        self.loaded
+            .document
+            .components
+            .as_ref()?
+            .schemas
+            .get(&name)
+            .map(|_| ())
     }
 
     /// The schema a `#/components/schemas/...` reference names, with its pointer.

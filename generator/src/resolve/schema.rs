@@ -83,6 +83,24 @@ impl<'a> Resolver<'a> {
         let result = match result {
             // The schema filled its slot (possibly wrapped, e.g. `Open` or `Nullable`).
             _ if self.arena.defs[slot.0].is_some() => result,
+            TypeRef::Named(other)
+                if other == slot || self.arena.redirects.get(&other) == Some(&slot) =>
+            {
+                // The schema is only ever itself: references (or allOf members) that lead
+                // back here without defining anything.
+                self.diags.error(
+                    def_pointer.clone(),
+                    format!("the schema `{name}` is defined only in terms of itself, so it has no shape"),
+                );
+                self.arena.defs[slot.0] = Some(TypeDef {
+                    name: String::new(),
+                    origin: def_pointer,
+                    doc: None,
+                    validated: false,
+                    kind: TypeKind::Alias(TypeRef::Json),
+                });
+                TypeRef::Named(slot)
+            }
             TypeRef::Named(other) => {
                 // The component is another named type under a new name (e.g. an allOf that
                 // only adds annotations to a reference).
@@ -262,8 +280,29 @@ impl<'a> Resolver<'a> {
     /// Merges a view's allOf members into it.
     pub(super) fn expand_all_of(&mut self, mut view: SchemaView<'a>) -> SchemaView<'a> {
         let members = std::mem::take(&mut view.all_of);
+        // The first member (or the schema itself) that said what type the value is.
+        let mut typed_by: Option<(Kind, String)> = view.kind.map(|k| (k, view.pointer.clone()));
         for m in members {
             if let Some(v) = self.flat_view(&m) {
+                match (&typed_by, v.kind) {
+                    (Some((first, at)), Some(kind))
+                        if *first != kind && kind != Kind::Unknown && *first != Kind::Unknown =>
+                    {
+                        self.diags.push(
+                            crate::diagnostics::Diagnostic::error(
+                                m.pointer.clone(),
+                                format!(
+                                    "allOf members disagree on the type: this one says {}, but {at} says {}; no value can be both",
+                                    kind_name(kind),
+                                    kind_name(*first)
+                                ),
+                            )
+                            .with_help("make the members agree, or use oneOf if either type is allowed"),
+                        );
+                    }
+                    (None, Some(kind)) => typed_by = Some((kind, m.pointer.clone())),
+                    _ => {}
+                }
                 view.absorb(v);
             }
         }
@@ -457,6 +496,18 @@ impl<'a> Resolver<'a> {
         } else {
             t
         })
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::String => "string",
+        Kind::Number => "number",
+        Kind::Integer => "integer",
+        Kind::Boolean => "boolean",
+        Kind::Object => "object",
+        Kind::Array => "array",
+        Kind::Unknown => "an unknown type",
     }
 }
 

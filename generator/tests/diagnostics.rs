@@ -1,0 +1,83 @@
+//! Broken specs get diagnostics a person can act on: one fixture per kind of problem under
+//! `tests/fixtures/diagnostics`, with its rendered report as a snapshot. Inputs that are
+//! easier to build than to store (binary, deeply nested) are made here.
+
+use generator::diagnostics::{render_report, Diagnostic, Severity, Source};
+use generator::Settings;
+use std::path::Path;
+
+fn diagnose(name: &str, text: &str) -> (Vec<Diagnostic>, String) {
+    let diagnostics = match generator::generate(text, &Settings::new("fixture", name)) {
+        Ok(generated) => generated.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    let report = render_report(&diagnostics, Source { name, text }, &[]);
+    (diagnostics, report)
+}
+
+#[test]
+fn every_broken_fixture_has_a_located_diagnostic_and_a_stable_report() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnostics");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the fixtures exist")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).expect("reads");
+        let (diagnostics, report) = diagnose(&name, &text);
+        assert!(!diagnostics.is_empty(), "{name} produced no diagnostic");
+        for d in &diagnostics {
+            let empty_document = text.trim().is_empty();
+            assert!(
+                d.position.is_some() || empty_document,
+                "{name}: no position for {d:?}"
+            );
+        }
+        insta::assert_snapshot!(name.trim_end_matches(".yaml"), report);
+    }
+}
+
+#[test]
+fn warnings_alone_do_not_fail_a_run() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/diagnostics/invalid_pattern.yaml"),
+    )
+    .expect("reads");
+    let generated = generator::generate(&text, &Settings::new("fixture", "invalid_pattern.yaml"))
+        .expect("generates");
+    assert_eq!(generated.warnings.len(), 2);
+    assert!(generated
+        .warnings
+        .iter()
+        .all(|w| w.severity == Severity::Warning));
+}
+
+#[test]
+fn binary_input_is_an_error_not_a_crash() {
+    let text = "\u{0}\u{1}PK\u{3}\u{4}\u{14}\u{0}\u{8}\u{0}binary\u{7f}";
+    let (diagnostics, report) = diagnose("archive.zip", text);
+    assert_eq!(diagnostics.len(), 1);
+    assert!(
+        report.contains("error: the document is not valid YAML or JSON"),
+        "{report}"
+    );
+}
+
+#[test]
+fn nesting_deeper_than_the_parser_allows_is_an_error() {
+    let depth = 10_000;
+    let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let (diagnostics, report) = diagnose("deep.yaml", &text);
+    assert_eq!(diagnostics.len(), 1, "{report}");
+    assert!(report.contains("recursion limit exceeded"), "{report}");
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-deep: {}1{}\n",
+        "{a: ".repeat(depth),
+        "}".repeat(depth)
+    );
+    let (diagnostics, _) = diagnose("deep-map.yaml", &text);
+    assert_eq!(diagnostics[0].severity, Severity::Error);
+}
