@@ -2,6 +2,7 @@
 //! text ([`Positions`]) are worked out only when there is a diagnostic to place.
 
 mod positions;
+mod tree;
 
 pub use positions::Positions;
 
@@ -26,11 +27,6 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Parses spec text and applies overlays to it, in order, before reading it as OpenAPI.
 pub fn load_with_overlays(text: &str, overlays: &[Overlay]) -> Result<Loaded, Vec<Diagnostic>> {
-    if overlays.is_empty() {
-        if let Some(loaded) = load_well_formed(text) {
-            return Ok(loaded);
-        }
-    }
     load_with_diagnostics(text, overlays).map_err(|problems| {
         let positions = Positions::from_text(text);
         problems
@@ -45,79 +41,10 @@ pub fn load_with_overlays(text: &str, overlays: &[Overlay]) -> Result<Loaded, Ve
     })
 }
 
-/// The common case, a well-formed OpenAPI 3.0 document, parsed once straight into the
-/// typed document. Anything else (any error, another version) goes the slow way, which
-/// explains what is wrong.
-fn load_well_formed(text: &str) -> Option<Loaded> {
-    if may_have_bad_response_keys(text) {
-        return None;
-    }
-    let document: openapiv3::OpenAPI = serde_yaml::from_str(text).ok()?;
-    if !document.openapi.starts_with("3.0") {
-        return None;
-    }
-    let raw = serde_json::to_value(&document).ok()?;
-    Some(Loaded { document, raw })
-}
-
-/// `openapiv3` silently drops response keys that are not status codes, so the fast way
-/// cannot see them. This scan of block-style YAML (what specs are written in) finds the
-/// keys under every `responses:` line and says whether one is not a status; text it cannot
-/// judge this way (JSON, flow-style `responses`) also answers yes. A yes only costs the
-/// slow way, which checks precisely.
-fn may_have_bad_response_keys(text: &str) -> bool {
-    if text.trim_start().starts_with('{') {
-        return true;
-    }
-    let indent = |line: &str| line.len() - line.trim_start().len();
-    let mut lines = text.lines().peekable();
-    // Only operations' responses are status-keyed; `components/responses` is keyed by name.
-    let mut in_paths = false;
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim();
-        if indent(line) == 0 && !trimmed.is_empty() && !trimmed.starts_with('#') {
-            in_paths = trimmed.starts_with("paths:");
-        }
-        if !in_paths {
-            continue;
-        }
-        let Some(rest) = trimmed.strip_prefix("responses:") else {
-            continue;
-        };
-        if !rest.trim().is_empty() && !rest.trim_start().starts_with('#') {
-            return true;
-        }
-        let parent = indent(line);
-        let mut level = None;
-        while let Some(next) = lines.peek() {
-            let t = next.trim();
-            if t.is_empty() || t.starts_with('#') {
-                lines.next();
-                continue;
-            }
-            let i = indent(next);
-            if i <= parent {
-                break;
-            }
-            let level = *level.get_or_insert(i);
-            if i == level {
-                let key = t
-                    .split(':')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .trim_matches(|c| c == '\'' || c == '"');
-                if !is_status_key(key) && !key.starts_with("x-") && !key.starts_with('$') {
-                    return true;
-                }
-            }
-            lines.next();
-        }
-    }
-    false
-}
-
-/// Parses step by step, so that a failure can be described precisely.
+/// Parses the text into a JSON tree, applies overlays, checks what `openapiv3` would
+/// reject vaguely (or, for response keys, silently), then reads the typed document from the
+/// tree. Reading the typed document from a JSON tree rather than from the YAML text also
+/// keeps `openapiv3` on one input format, which its error path relies on.
 fn load_with_diagnostics(text: &str, overlays: &[Overlay]) -> Result<Loaded, Vec<Diagnostic>> {
     let mut raw = parse_tree(text).map_err(|d| vec![d])?;
     for overlay in overlays {
@@ -126,6 +53,10 @@ fn load_with_diagnostics(text: &str, overlays: &[Overlay]) -> Result<Loaded, Vec
     let problems = check_shape(&raw);
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // Tracking the path costs time on every node, so it is only done to explain a failure.
+    if let Ok(document) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+        return Ok(Loaded { document, raw });
     }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(document) => Ok(Loaded { document, raw }),
@@ -148,65 +79,15 @@ fn parse_tree(text: &str) -> Result<Value, Diagnostic> {
         return Err(Diagnostic::error("", "the document is empty")
             .with_help("give an OpenAPI 3.0 document in YAML or JSON"));
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error("", format!("the document is not valid YAML or JSON: {e}"));
-        d.position = e.location().map(|l| Position::new(l.line(), l.column()));
-        d
-    })?;
-    yaml_to_json(yaml, "")
-}
-
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Diagnostic> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Diagnostic::error(
-                            pointer,
-                            format!("the number {n} has no JSON representation"),
-                        )
-                    })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &pointer_push(pointer, &i.to_string())))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(Diagnostic::error(
-                            pointer,
-                            format!("a mapping key must be a string, found {other:?}"),
-                        ))
-                    }
-                };
-                let child = pointer_push(pointer, &key);
-                out.insert(key, yaml_to_json(v, &child)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
+    use serde::de::DeserializeSeed;
+    tree::Tree
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
+            let mut d =
+                Diagnostic::error("", format!("the document is not valid YAML or JSON: {e}"));
+            d.position = e.location().map(|l| Position::new(l.line(), l.column()));
+            d
+        })
 }
 
 /// Checks that need the raw tree: the OpenAPI version, and forms that `openapiv3` would
@@ -489,26 +370,6 @@ components:
         let help = e[0].help.as_deref().unwrap_or_default();
         assert!(help.contains("components/schemas` as `my.X`"), "{help}");
         assert!(help.contains("X: '#/components/schemas/my.X'"), "{help}");
-    }
-
-    #[test]
-    fn response_keys_the_fast_way_cannot_see_send_the_document_the_slow_way() {
-        let good = "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n        default:\n          description: y\n        4XX: {description: z}\n";
-        assert!(!may_have_bad_response_keys(good));
-        let op = |responses: &str| format!("paths:\n  /a:\n    get:\n{responses}");
-        assert!(may_have_bad_response_keys(&op(
-            "      responses:\n        ok:\n          description: y\n"
-        )));
-        assert!(may_have_bad_response_keys(&op(
-            "      responses:\n        '2000': {description: y}\n"
-        )));
-        assert!(may_have_bad_response_keys(&op(
-            "      responses: {'200': {description: x}}\n"
-        )));
-        assert!(!may_have_bad_response_keys(
-            "components:\n  responses:\n    NotFound:\n      description: x\n"
-        ));
-        assert!(may_have_bad_response_keys("{\"openapi\": \"3.0.0\"}"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...`: write a
 //!   client crate for any OpenAPI 3.0 document, with Overlay 1.0 documents applied first.
 //! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
+//! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
 //! use or an I/O failure.
@@ -11,6 +12,7 @@
 mod bench;
 mod codegen;
 mod files;
+mod fuzz;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +20,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
-  cargo xtask bench [--corpus DIR] [--runs N]";
+  cargo xtask bench [--corpus DIR] [--runs N]
+  cargo xtask fuzz [--inputs N] [--seed S]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -109,6 +112,25 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 }
             }
             bench::bench(&corpus, runs)
+        }
+        "fuzz" => {
+            let mut inputs = 10_000u64;
+            let mut seed = 1u64;
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
+                let value = it
+                    .next()
+                    .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
+                let number = value
+                    .parse()
+                    .map_err(|_| Failure::Usage(format!("{flag} takes a number, not `{value}`")))?;
+                match flag.as_str() {
+                    "--inputs" => inputs = number,
+                    "--seed" => seed = number,
+                    other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
+                }
+            }
+            fuzz::fuzz(inputs, seed)
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

@@ -1,0 +1,136 @@
+//! YAML (or JSON) text straight into a `serde_json::Value`, in one pass.
+//!
+//! `serde_json::Value` cannot be deserialized from YAML as it is: YAML allows keys that are
+//! not strings (`200:` for a response status is common), and JSON does not. This seed
+//! takes any scalar key and writes it as text, which is what the key means in an OpenAPI
+//! document. Going straight to JSON (rather than through `serde_yaml::Value`) saves a
+//! copy of the whole document.
+
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// Deserializes any self-describing input into a JSON value.
+pub(super) struct Tree;
+
+impl<'de> DeserializeSeed<'de> for Tree {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} has no JSON form")))
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::String(String::from_utf8_lossy(v).into_owned()))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Tree.deserialize(deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value, D::Error> {
+        Tree.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(Tree)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Tree)? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_string(),
+                other => {
+                    return Err(A::Error::custom(format!(
+                        "a mapping key must be a string, found {other}"
+                    )))
+                }
+            };
+            let value = map.next_value_seed(Tree)?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(text: &str) -> Result<Value, String> {
+        Tree.deserialize(serde_yaml::Deserializer::from_str(text))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn scalar_keys_become_text_and_values_keep_their_types() {
+        let value = read("200: {a: [1, 2.5, true, ~, x]}\ntrue: 'y'\n").expect("reads");
+        assert_eq!(
+            value,
+            json!({"200": {"a": [1, 2.5, true, null, "x"]}, "true": "y"})
+        );
+    }
+
+    #[test]
+    fn complex_keys_are_refused() {
+        assert!(read("? [a, b]\n: c\n")
+            .expect_err("refused")
+            .contains("mapping key must be a string"));
+    }
+}
