@@ -2,6 +2,7 @@
 //! text ([`Positions`]) are worked out only when there is a diagnostic to place.
 
 mod positions;
+mod schema_shape;
 mod tree;
 
 pub use positions::Positions;
@@ -130,6 +131,7 @@ fn check_shape(raw: &Value) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     find_inline_mappings(raw, "", &mut problems);
     check_operations(raw, &mut problems);
+    schema_shape::check_schemas(raw, &mut problems);
     problems
 }
 

@@ -13,8 +13,8 @@ const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
     "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// The names the runtime exports at the root of every generated crate.
@@ -98,8 +98,10 @@ pub fn camel_ident(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("V{name}");
     }
+    // `Self` is the only keyword in UpperCamelCase; an underscore would break the case
+    // convention (and the lint that checks it), so a word is appended instead.
     if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -199,6 +201,7 @@ mod tests {
         assert_eq!(camel_ident("connect/v1"), "ConnectV1");
         assert_eq!(camel_ident("2xx"), "V2xx");
         assert_eq!(camel_ident("-"), "Empty");
+        assert_eq!(camel_ident("self"), "SelfValue");
     }
 
     #[test]
