@@ -61,6 +61,42 @@ pub fn generate_with_overlays(
     overlays: &[Overlay],
     settings: &Settings,
 ) -> Result<Generated, Vec<Diagnostic>> {
+    on_large_stack(|| generate_here(spec_text, overlays, settings))
+}
+
+/// Reading and resolving recurse as deep as the document nests (up to the YAML reader's
+/// limit). That is well within a main thread's stack but not within the small stacks of
+/// spawned threads (test harnesses, async runtimes), so the work runs on a thread of its
+/// own with a stack sized for the deepest document the reader accepts.
+fn on_large_stack<T: Send>(
+    work: impl FnOnce() -> Result<T, Vec<Diagnostic>> + Send,
+) -> Result<T, Vec<Diagnostic>> {
+    const STACK: usize = 256 * 1024 * 1024;
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("openapi-rust-gen".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, work)
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic::error(
+                    "",
+                    "internal error: the generator stopped unexpectedly",
+                )])
+            }),
+            Err(e) => Err(vec![Diagnostic::error(
+                "",
+                format!("the generator could not start a thread: {e}"),
+            )]),
+        }
+    })
+}
+
+fn generate_here(
+    spec_text: &str,
+    overlays: &[Overlay],
+    settings: &Settings,
+) -> Result<Generated, Vec<Diagnostic>> {
     let (api, mut diagnostics) = resolve_text(spec_text, overlays)?;
     let Some(api) = api else {
         return Err(diagnostics);
@@ -80,7 +116,7 @@ pub fn generate_with_overlays(
 /// Loads and resolves a spec into the model, for callers (and tests) that want the
 /// model rather than files.
 pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (api, diagnostics) = resolve_text(spec_text, &[])?;
+    let (api, diagnostics) = on_large_stack(|| resolve_text(spec_text, &[]))?;
     match api {
         Some(api) => Ok((api, diagnostics)),
         None => Err(diagnostics),

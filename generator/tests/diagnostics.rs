@@ -81,3 +81,21 @@ fn nesting_deeper_than_the_parser_allows_is_an_error() {
     let (diagnostics, _) = diagnose("deep-map.yaml", &text);
     assert_eq!(diagnostics[0].severity, Severity::Error);
 }
+
+/// As deep as the YAML reader allows (each level is two YAML levels: `properties` and the
+/// name), on a test thread's small stack, in a debug build.
+#[test]
+fn the_deepest_nesting_the_reader_allows_generates_without_overflowing() {
+    let mut schema = String::from("{type: string}");
+    for i in 0..58 {
+        schema = format!("{{type: object, properties: {{l{i}: {schema}}}}}");
+    }
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema: {schema}\n"
+    );
+    let outcome = generator::generate(&text, &Settings::new("deep", "deep.yaml"));
+    match outcome {
+        Ok(g) => assert!(g.files.iter().any(|f| f.path == "src/types.rs")),
+        Err(d) => assert!(d.iter().all(|d| d.severity == Severity::Error), "{d:#?}"),
+    }
+}

@@ -100,7 +100,10 @@ const TOKENS: &[&str] = &[
     "'''",
 ];
 
-pub fn fuzz(inputs: u64, seed: u64) -> Result<ExitCode, Failure> {
+/// `keep_from`: from this input on, each input is written to `target/fuzz-current.yaml`
+/// before it runs, so that an input that aborts the process (a stack overflow cannot be
+/// caught) can be recovered: rerun with the same seed.
+pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, Failure> {
     let root = crate::codegen::workspace_root();
     let seeds = read_seeds(&root)?;
     if seeds.is_empty() {
@@ -129,6 +132,11 @@ pub fn fuzz(inputs: u64, seed: u64) -> Result<ExitCode, Failure> {
             &findings_dir
         };
         let input = mutate(&mut rng, seed_text);
+        if keep_from.is_some_and(|from| n >= from) {
+            let path = root.join("target/fuzz-current.yaml");
+            std::fs::write(&path, &input)
+                .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
+        }
         current.store(n, Ordering::SeqCst);
         started_at.store(clock.elapsed().as_millis() as u64, Ordering::SeqCst);
         let start = Instant::now();

@@ -21,7 +21,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
   cargo xtask bench [--corpus DIR] [--runs N]
-  cargo xtask fuzz [--inputs N] [--seed S]";
+  cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -116,6 +116,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "fuzz" => {
             let mut inputs = 10_000u64;
             let mut seed = 1u64;
+            let mut keep_from = None;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
                 let value = it
@@ -127,10 +128,11 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 match flag.as_str() {
                     "--inputs" => inputs = number,
                     "--seed" => seed = number,
+                    "--keep-from" => keep_from = Some(number),
                     other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
                 }
             }
-            fuzz::fuzz(inputs, seed)
+            fuzz::fuzz(inputs, seed, keep_from)
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

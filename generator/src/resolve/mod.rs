@@ -94,6 +94,8 @@ pub struct Resolver<'a> {
     in_progress: BTreeMap<ComponentKey, TypeId>,
     /// Component names whose allOf is being expanded, to detect allOf cycles.
     expanding: Vec<String>,
+    /// How deep schema conversion currently is.
+    depth: usize,
     /// Whether each pattern seen compiles, so each is compiled once.
     patterns: BTreeMap<String, Option<String>>,
 }
@@ -113,6 +115,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         components: BTreeMap::new(),
         in_progress: BTreeMap::new(),
         expanding: Vec::new(),
+        depth: 0,
         patterns: BTreeMap::new(),
     };
     let api = operations::resolve_api(&mut r);

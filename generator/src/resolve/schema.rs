@@ -10,6 +10,9 @@ use crate::naming::{camel_ident, Scope};
 use openapiv3::ReferenceOr;
 use serde_json::Value;
 
+/// How deep schema conversion may recurse before it is taken to be a loop.
+const MAX_NESTING: usize = 96;
+
 /// What the caller of a conversion wants done with a named type the schema produces.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Target {
@@ -131,8 +134,19 @@ impl<'a> Resolver<'a> {
         hint: &str,
         target: Target,
     ) -> TypeRef {
+        // Schemas nest only as deep as the document, which the YAML reader bounds; merged
+        // allOf members can combine without end, though, so depth is bounded here too.
+        if self.depth >= MAX_NESTING {
+            self.diags.error(
+                view.pointer.clone(),
+                format!("schemas nest more than {MAX_NESTING} levels deep here; an allOf probably includes itself"),
+            );
+            return TypeRef::Json;
+        }
+        self.depth += 1;
         let nullable = view.nullable;
         let t = self.type_of_view_inner(view, dir, hint, target);
+        self.depth -= 1;
         if nullable && !matches!(t, TypeRef::Nullable(_)) {
             TypeRef::Nullable(Box::new(t))
         } else {

@@ -40,6 +40,16 @@ pub struct Member<'a> {
     pub schema: SchemaRef<'a>,
 }
 
+impl Member<'_> {
+    /// Whether two members are the same schema: the same reference, or the same node.
+    pub fn same_schema(&self, other: &Member<'_>) -> bool {
+        match (self.schema, other.schema) {
+            (SchemaRef::Ref(a), SchemaRef::Ref(b)) => a == b,
+            _ => self.pointer == other.pointer,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     String,
@@ -246,10 +256,14 @@ impl<'a> SchemaView<'a> {
         self.read_only |= later.read_only;
         self.write_only |= later.write_only;
         for (name, contributions) in later.properties {
-            self.properties
-                .entry(name)
-                .or_default()
-                .extend(contributions);
+            let known = self.properties.entry(name).or_default();
+            // The same schema reached twice (a reference repeated, or a schema that
+            // includes itself) describes the property once.
+            for c in contributions {
+                if !known.iter().any(|k| k.same_schema(&c)) {
+                    known.push(c);
+                }
+            }
         }
         for name in later.required {
             if !self.required.contains(&name) {
