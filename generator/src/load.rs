@@ -139,39 +139,72 @@ fn check_shape(raw: &Value) -> Vec<Diagnostic> {
 /// Documentation pages sometimes print the target schema inline; that is the most common
 /// way a copied spec breaks, so it gets a message that says exactly what to change.
 fn find_inline_mappings(node: &Value, pointer: &str, out: &mut Vec<Diagnostic>) {
+    let mut path = Vec::new();
+    walk_mappings(node, &mut path, out);
+    // The walk runs from the root; a caller starting lower passes its pointer as a prefix.
+    if !pointer.is_empty() {
+        for d in out.iter_mut() {
+            d.pointer = format!("{pointer}{}", d.pointer);
+        }
+    }
+}
+
+/// The walk keeps the path as a stack of keys and builds a pointer only for a problem:
+/// building one per node would cost more than the rest of the check on large documents.
+fn walk_mappings<'v>(
+    node: &'v Value,
+    path: &mut Vec<std::borrow::Cow<'v, str>>,
+    out: &mut Vec<Diagnostic>,
+) {
     match node {
         Value::Object(map) => {
             if let Some(Value::Object(mapping)) =
                 map.get("discriminator").and_then(|d| d.get("mapping"))
             {
-                let base = pointer_push(&pointer_push(pointer, "discriminator"), "mapping");
                 for (value, target) in mapping {
                     if target.is_string() {
                         continue;
                     }
-                    let here = pointer_push(&base, value);
-                    let title = target.get("title").and_then(Value::as_str);
-                    let name = title.unwrap_or("SchemaName");
-                    let mut d = Diagnostic::error(
-                        here,
-                        format!(
-                            "the discriminator mapping for `{value}` is an inline schema, but OpenAPI 3.0 requires a reference"
-                        ),
+                    let base = path
+                        .iter()
+                        .fold(String::new(), |p, key| pointer_push(&p, key));
+                    let here = pointer_push(
+                        &pointer_push(&pointer_push(&base, "discriminator"), "mapping"),
+                        value,
                     );
-                    d = d.with_help(format!(
-                        "move the schema under `components/schemas` as `{name}` and write `{value}: '#/components/schemas/{name}'`; \
-                         use the same reference in the `oneOf` list"
-                    ));
-                    out.push(d);
+                    let name = target
+                        .get("title")
+                        .and_then(Value::as_str)
+                        .unwrap_or("SchemaName");
+                    out.push(
+                        Diagnostic::error(
+                            here,
+                            format!(
+                                "the discriminator mapping for `{value}` is an inline schema, but OpenAPI 3.0 requires a reference"
+                            ),
+                        )
+                        .with_help(format!(
+                            "move the schema under `components/schemas` as `{name}` and write `{value}: '#/components/schemas/{name}'`; \
+                             use the same reference in the `oneOf` list"
+                        )),
+                    );
                 }
             }
             for (key, child) in map {
-                find_inline_mappings(child, &pointer_push(pointer, key), out);
+                if child.is_object() || child.is_array() {
+                    path.push(std::borrow::Cow::Borrowed(key.as_str()));
+                    walk_mappings(child, path, out);
+                    path.pop();
+                }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                find_inline_mappings(child, &pointer_push(pointer, &i.to_string()), out);
+                if child.is_object() || child.is_array() {
+                    path.push(std::borrow::Cow::Owned(i.to_string()));
+                    walk_mappings(child, path, out);
+                    path.pop();
+                }
             }
         }
         _ => {}

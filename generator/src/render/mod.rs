@@ -73,23 +73,43 @@ pub struct GeneratedFile {
 pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
     let header = manifest::generated_header(settings);
     let crate_ident = settings.crate_name.replace('-', "_");
-    // The three Rust files are independent, so they are built and formatted side by side.
-    // Token streams cannot cross threads; each thread builds its own from the shared model.
-    let (types, client, tests) = std::thread::scope(|scope| {
-        let types = scope
-            .spawn(|| format::format_file(render_types(&TypeContext::new(api)), "types module"));
-        let client = scope.spawn(|| {
+    // The files, and the halves of the types module, are independent, so two threads
+    // build and format them side by side. Token streams cannot cross threads; each job
+    // builds its own from the shared model. The halves are cut at a fixed place and
+    // joined in order, so the output does not depend on which thread finishes first.
+    let half = api.types.len() / 2;
+    let (first_types, second_types, client, tests) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| {
             format::format_file(
-                client::render_client(&TypeContext::new(api)),
-                "client module",
+                render_types(&TypeContext::new(api), 0..half),
+                "types module",
             )
         });
-        let tests = examples::render_example_tests(api, &crate_ident)
-            .map(|tokens| format::format_file(tokens, "example tests"))
-            .transpose();
-        (joined(types.join()), joined(client.join()), tests)
+        let others = scope.spawn(|| {
+            let client = format::format_file(
+                client::render_client(&TypeContext::new(api)),
+                "client module",
+            );
+            let tests = examples::render_example_tests(api, &crate_ident)
+                .map(|tokens| format::format_file(tokens, "example tests"))
+                .transpose();
+            (client, tests)
+        });
+        let second = format::format_file(
+            render_types(&TypeContext::new(api), half..api.types.len()),
+            "types module",
+        );
+        let (client, tests) = others
+            .join()
+            .unwrap_or_else(|_| (Err(stopped()), Err(stopped())));
+        (joined(first.join()), second, client, tests)
     });
-    let (types, client, tests) = (types?, client?, tests?);
+    let (first_types, second_types) = (first_types?, second_types?);
+    let types = match (first_types.is_empty(), second_types.is_empty()) {
+        (false, false) => format!("{first_types}\n{second_types}"),
+        _ => format!("{first_types}{second_types}"),
+    };
+    let (client, tests) = (client?, tests?);
     let file = |path: &str, contents: String| GeneratedFile {
         path: path.into(),
         contents,
@@ -115,6 +135,10 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
     Ok(files)
 }
 
+fn stopped() -> Diagnostic {
+    Diagnostic::error("", "internal error: rendering stopped unexpectedly")
+}
+
 /// A rendering thread's result; a thread that panicked is reported, not propagated.
 fn joined(result: std::thread::Result<Result<String, Diagnostic>>) -> Result<String, Diagnostic> {
     result.unwrap_or_else(|_| {
@@ -125,17 +149,24 @@ fn joined(result: std::thread::Result<Result<String, Diagnostic>>) -> Result<Str
     })
 }
 
-fn render_types(cx: &TypeContext<'_>) -> TokenStream {
-    let items = cx.api.types.iter().enumerate().map(|(i, def)| {
-        let id = TypeId(i);
-        match &def.kind {
-            TypeKind::Struct(s) => types::render_struct(cx, id, def, s),
-            TypeKind::Alias(t) => types::render_alias(cx, id, def, t),
-            TypeKind::Enum(e) => enums::render_enum(def, e),
-            TypeKind::Tagged(t) => enums::render_tagged(cx, id, def, t),
-            TypeKind::Untagged(u) => enums::render_untagged(cx, id, def, u),
-        }
-    });
+fn render_types(cx: &TypeContext<'_>, range: std::ops::Range<usize>) -> TokenStream {
+    let items = cx
+        .api
+        .types
+        .iter()
+        .enumerate()
+        .skip(range.start)
+        .take(range.len())
+        .map(|(i, def)| {
+            let id = TypeId(i);
+            match &def.kind {
+                TypeKind::Struct(s) => types::render_struct(cx, id, def, s),
+                TypeKind::Alias(t) => types::render_alias(cx, id, def, t),
+                TypeKind::Enum(e) => enums::render_enum(def, e),
+                TypeKind::Tagged(t) => enums::render_tagged(cx, id, def, t),
+                TypeKind::Untagged(u) => enums::render_untagged(cx, id, def, u),
+            }
+        });
     quote::quote! { #(#items)* }
 }
 

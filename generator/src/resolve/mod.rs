@@ -96,6 +96,8 @@ pub struct Resolver<'a> {
     expanding: Vec<String>,
     /// How deep schema conversion currently is.
     depth: usize,
+    /// Property summaries of referenced components, by reference.
+    summaries: BTreeMap<String, schema::PropertyFlags>,
     /// Whether each pattern seen compiles, so each is compiled once.
     patterns: BTreeMap<String, Option<String>>,
 }
@@ -116,6 +118,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         in_progress: BTreeMap::new(),
         expanding: Vec::new(),
         depth: 0,
+        summaries: BTreeMap::new(),
         patterns: BTreeMap::new(),
     };
     let api = operations::resolve_api(&mut r);

@@ -415,25 +415,53 @@ impl<'a> Resolver<'a> {
     fn property_flags(&mut self, contributions: &[Member<'a>]) -> PropertyFlags {
         let mut flags = PropertyFlags::default();
         for m in contributions {
-            let Some(v) = self.flat_view(m) else { continue };
-            flags.read_only |= v.read_only;
+            let Some(summary) = self.summary(m) else {
+                continue;
+            };
+            flags.read_only |= summary.read_only;
             if flags.description.is_none() {
-                flags.description = v.description.map(str::to_string);
+                flags.description = summary.description;
             }
             if flags.default.is_none() {
-                flags.default = v.default.cloned();
+                flags.default = summary.default;
             }
-            merge_constraints(&mut flags.constraints, &v.constraints);
-            if let Some(items) = &v.items {
-                if let Some(iv) = self.flat_view(&items.clone()) {
-                    if !iv.constraints.is_empty() {
-                        flags.constraints.items = Some(Box::new(iv.constraints.clone()));
-                    }
-                }
+            merge_constraints(&mut flags.constraints, &summary.constraints);
+            if summary.constraints.items.is_some() {
+                flags.constraints.items = summary.constraints.items;
             }
         }
         flags.constraints = self.checked_constraints(flags.constraints, contributions);
         flags
+    }
+
+    /// What a property's schema says about the property itself. A referenced component is
+    /// summarised once: specs refer to the same components from many properties.
+    fn summary(&mut self, m: &Member<'a>) -> Option<PropertyFlags> {
+        let key = match m.schema {
+            SchemaRef::Ref(r) => Some(r),
+            SchemaRef::Inline(_) => None,
+        };
+        if let Some(done) = key.and_then(|k| self.summaries.get(k)) {
+            return Some(done.clone());
+        }
+        let v = self.flat_view(m)?;
+        let mut summary = PropertyFlags {
+            read_only: v.read_only,
+            description: v.description.map(str::to_string),
+            default: v.default.cloned(),
+            constraints: v.constraints.clone(),
+        };
+        if let Some(items) = &v.items {
+            if let Some(iv) = self.flat_view(&items.clone()) {
+                if !iv.constraints.is_empty() {
+                    summary.constraints.items = Some(Box::new(iv.constraints.clone()));
+                }
+            }
+        }
+        if let Some(k) = key {
+            self.summaries.insert(k.to_string(), summary.clone());
+        }
+        Some(summary)
     }
 
     /// Drops a `pattern` the Rust regex engine cannot compile, with a warning: the
@@ -575,8 +603,8 @@ fn pattern_error(pattern: &str) -> Option<String> {
         .map(|e| e.to_string())
 }
 
-#[derive(Default)]
-struct PropertyFlags {
+#[derive(Default, Clone)]
+pub(super) struct PropertyFlags {
     read_only: bool,
     description: Option<String>,
     default: Option<Value>,
