@@ -438,6 +438,15 @@ async fn credentials_the_operation_does_not_accept_are_refused_and_secrets_stay_
         "{err}"
     );
 
+    let with_token_header = builder(&server)
+        .default_header("X-Api-Token", "header-secret")
+        .build()
+        .expect("builds");
+    assert!(
+        !format!("{with_token_header:?}").contains("header-secret"),
+        "default headers are redacted"
+    );
+
     let client = builder(&server)
         .user_agent("my-agent/1.0")
         .default_header("X-Extra", "1")

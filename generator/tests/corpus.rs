@@ -116,10 +116,10 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
     );
     let examples = example_counts(&tests);
 
-    println!(
+    let mut summary = vec![format!(
         "{:<30} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
         "spec", "ops", "types", "lines", "lines/op", "examples", "skipped"
-    );
+    )];
     let (mut ops, mut lines, mut checked, mut skipped, mut fallbacks, mut streams) =
         (0, 0, 0, 0, 0, 0);
     for (name, row) in &rows {
@@ -131,7 +131,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         if ok != total {
             failures.push(format!("{name}: {} of {total} examples failed", total - ok));
         }
-        println!(
+        summary.push(format!(
             "{name:<30} {:>5} {:>6} {:>7} {:>8.0} {:>9} {:>8}  {result}",
             row.operations,
             row.types,
@@ -139,7 +139,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             row.lines as f64 / row.operations.max(1) as f64,
             total,
             skip
-        );
+        ));
         ops += row.operations;
         lines += row.lines;
         checked += total;
@@ -147,11 +147,19 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         fallbacks += row.fallbacks;
         streams += row.streams;
     }
-    println!(
+    summary.push(format!(
         "{} specs, {ops} operations ({streams} with a paging stream), {lines} generated lines ({:.0} per operation), \
          {checked} examples round-tripped, {skipped} skipped as breaking their own schema, {fallbacks} fallbacks",
         rows.len(),
         lines as f64 / ops.max(1) as f64
+    ));
+    // cargo test shows a passing test's output only with --nocapture, so the summary is
+    // also written where CI prints it from.
+    let text = summary.join("\n");
+    println!("{text}");
+    let _ = std::fs::write(
+        common::repo_root().join("target/corpus-summary.txt"),
+        format!("{text}\n"),
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(rows.len(), specs.len());

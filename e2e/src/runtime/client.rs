@@ -158,11 +158,13 @@ impl ClientBuilder {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| BuildError(format!("`{name}` is not a valid header name")))?;
             // HeaderValue refuses CR and LF, so a value cannot smuggle in more headers.
-            let value = HeaderValue::from_str(value).map_err(|_| {
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
                 BuildError(format!(
                     "the value of header `{name}` is not a valid header value"
                 ))
             })?;
+            // A default header may well carry a credential: keep it out of Debug output.
+            value.set_sensitive(true);
             default_headers.append(header, value);
         }
         if let Some(agent) = &self.user_agent {
