@@ -34,36 +34,17 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "ValidationError",
 ];
 
-/// Type names that would shadow the prelude or a runtime export inside the generated crate.
-/// Because no generated type can take one of these names, generated code may name the
-/// prelude's `Option`, `String`, `Vec`, `Box` and `Result` without a path: shorter, and
-/// still unambiguous whatever the spec's schemas are called.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self",
-    "String",
-    "Option",
-    "Result",
-    "Vec",
-    "Box",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Value",
-    "ApiError",
-    "ApiResponse",
-    "BuildError",
-    "Client",
-    "ClientBuilder",
-    "Credentials",
-    "DecodeError",
-    "Error",
-    "Open",
-    "RateLimit",
-    "RetryPolicy",
-    "Secret",
-    "ValidationError",
+/// Prelude names a generated type must not take. Together with [`RUNTIME_EXPORTS`] they
+/// are reserved: because no generated type can take one of these names, generated code may
+/// name the prelude's `Option`, `String`, `Vec`, `Box` and `Result` without a path
+/// (shorter, and still unambiguous whatever the spec's schemas are called).
+const PRELUDE_NAMES: &[&str] = &[
+    "Self", "String", "Option", "Result", "Vec", "Box", "Some", "None", "Ok", "Err", "Value",
 ];
+
+fn is_reserved_type_name(name: &str) -> bool {
+    PRELUDE_NAMES.contains(&name) || RUNTIME_EXPORTS.contains(&name)
+}
 
 /// Keeps only characters that are valid in an ASCII identifier; others become separators.
 fn ascii_words(raw: &str) -> String {
@@ -116,7 +97,7 @@ pub fn type_ident(schema_name: &str, short: bool) -> String {
         schema_name
     };
     let name = camel_ident(base);
-    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+    if is_reserved_type_name(&name) {
         format!("{name}Type")
     } else {
         name

@@ -25,23 +25,6 @@ fn fixture_crates_compile_clean() {
         members.push(format!("crates/{name}"));
     }
     common::write_workspace(&root, members);
-    common::cargo(
-        &root,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    );
-    common::cargo(
-        &root,
-        &["doc", "--workspace", "--no-deps", "--quiet"],
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    );
+    common::check_workspace(&root);
     common::cargo(&root, &["test", "--workspace", "--quiet"], &[]);
 }

@@ -83,24 +83,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
     }
     common::write_workspace(&root, rows.keys().map(|n| format!("crates/{n}")));
 
-    common::cargo(
-        &root,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    );
-    common::cargo(
-        &root,
-        &["doc", "--workspace", "--no-deps", "--quiet"],
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    );
+    common::check_workspace(&root);
     let tests = common::cargo(
         &root,
         &[

@@ -117,3 +117,25 @@ pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     );
     stdout
 }
+
+/// Lints and documents every crate of a scratch workspace with warnings denied.
+pub fn check_workspace(root: &Path) {
+    cargo(
+        root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    );
+    cargo(
+        root,
+        &["doc", "--workspace", "--no-deps", "--quiet"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+}
