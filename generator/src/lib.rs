@@ -1,4 +1,5 @@
-//! Turns an OpenAPI 3.0 document into the source of a typed, validated async Rust client.
+//! Turns an OpenAPI document (3.0, 3.1 or 3.2; one file or many) into the source of a
+//! typed, validated async Rust client.
 //!
 //! The pipeline, one module per stage:
 //! [`load`] (text → document) → [`resolve`] (document → [`model`](mod@crate::model)) → [`render`]
@@ -15,6 +16,7 @@ pub mod render;
 pub mod resolve;
 
 use diagnostics::{Diagnostic, Severity};
+pub use load::{Input, ReferencePolicy, SpecFiles};
 pub use overlay::Overlay;
 pub use render::GeneratedFile;
 
@@ -49,8 +51,8 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Runs the whole pipeline. On failure returns every diagnostic found (errors and
-/// warnings), sorted by position in the spec.
+/// Runs the whole pipeline on a spec given as one text. On failure returns every
+/// diagnostic found (errors and warnings), sorted by position in the spec.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     generate_with_overlays(spec_text, &[], settings)
 }
@@ -61,7 +63,21 @@ pub fn generate_with_overlays(
     overlays: &[Overlay],
     settings: &Settings,
 ) -> Result<Generated, Vec<Diagnostic>> {
-    on_large_stack(|| generate_here(spec_text, overlays, settings))
+    let input = Input {
+        overlays,
+        ..Input::text(&settings.spec_label, spec_text)
+    };
+    generate_input(&input, settings)
+}
+
+/// Runs the whole pipeline on a spec that may be made of several files: `input.files`
+/// reads the files the root document refers to. On failure returns every diagnostic
+/// found, each placed in its file, sorted by file and position.
+pub fn generate_input(
+    input: &Input<'_>,
+    settings: &Settings,
+) -> Result<Generated, Vec<Diagnostic>> {
+    on_large_stack(|| generate_here(input, settings))
 }
 
 /// Reading and resolving recurse as deep as the document nests (up to the YAML reader's
@@ -79,9 +95,9 @@ fn on_large_stack<T: Send>(
             .spawn_scoped(scope, work)
         {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(vec![Diagnostic::error(
+                Err(vec![Diagnostic::internal_error(
                     "",
-                    "internal error: the generator stopped unexpectedly",
+                    "the generator stopped unexpectedly (it panicked)",
                 )])
             }),
             Err(e) => Err(vec![Diagnostic::error(
@@ -92,12 +108,9 @@ fn on_large_stack<T: Send>(
     })
 }
 
-fn generate_here(
-    spec_text: &str,
-    overlays: &[Overlay],
-    settings: &Settings,
-) -> Result<Generated, Vec<Diagnostic>> {
-    let (api, mut diagnostics) = resolve_text(spec_text, overlays)?;
+fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
+    let loaded = load::load_input(input)?;
+    let (api, diagnostics) = resolve_loaded(&loaded);
     let Some(api) = api else {
         return Err(diagnostics);
     };
@@ -107,8 +120,9 @@ fn generate_here(
             warnings: diagnostics,
         }),
         Err(d) => {
-            diagnostics.push(d);
-            Err(sorted(diagnostics, spec_text))
+            let mut diagnostics = diagnostics;
+            diagnostics.extend(sorted(loaded.place(vec![d])));
+            Err(sorted(diagnostics))
         }
     }
 }
@@ -116,47 +130,66 @@ fn generate_here(
 /// Loads and resolves a spec into the model, for callers (and tests) that want the
 /// model rather than files.
 pub fn resolve_model(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (api, diagnostics) = on_large_stack(|| resolve_text(spec_text, &[]))?;
-    match api {
-        Some(api) => Ok((api, diagnostics)),
-        None => Err(diagnostics),
-    }
+    resolve_input(&Input::text("spec", spec_text))
 }
 
-type Resolved = (Option<model::Api>, Vec<Diagnostic>);
+/// [`resolve_model`] for a spec that may be made of several files.
+pub fn resolve_input(input: &Input<'_>) -> Result<(model::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    on_large_stack(|| {
+        let loaded = load::load_input(input)?;
+        match resolve_loaded(&loaded) {
+            (Some(api), diagnostics) => Ok((api, diagnostics)),
+            (None, diagnostics) => Err(diagnostics),
+        }
+    })
+}
 
-fn resolve_text(spec_text: &str, overlays: &[Overlay]) -> Result<Resolved, Vec<Diagnostic>> {
-    let loaded = load::load_with_overlays(spec_text, overlays)?;
-    let (api, diagnostics) = resolve::resolve(&loaded);
-    let diagnostics = sorted(diagnostics.into_vec(), spec_text);
+/// Resolves a loaded spec. The diagnostics (the loader's warnings included) are placed
+/// and sorted; the model is withheld when any is an error.
+fn resolve_loaded(loaded: &load::Loaded) -> (Option<model::Api>, Vec<Diagnostic>) {
+    let (api, found) = resolve::resolve(loaded);
+    // Errors the loader carried on past (files it could not read) fail the run too.
+    let api = api.filter(|_| {
+        !loaded
+            .warnings
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    });
+    let mut diagnostics = loaded.warnings.clone();
+    diagnostics.extend(found.into_vec());
+    let mut diagnostics = sorted(loaded.place(diagnostics));
     if api.is_none() && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
         // Resolve only withholds the model when it reported an error; keep that promise
         // visible should it ever break.
-        let mut diagnostics = diagnostics;
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::internal_error(
             "",
-            "internal error: no model was produced and no reason was given",
+            "no model was produced and no reason was given",
         ));
-        return Err(diagnostics);
     }
-    Ok((api, diagnostics))
+    (api, diagnostics)
 }
 
-/// Places diagnostics in the text (only when there are any: finding positions means
-/// reading the text again) and sorts them by position.
-fn sorted(mut diagnostics: Vec<Diagnostic>, spec_text: &str) -> Vec<Diagnostic> {
-    if diagnostics.is_empty() {
-        return diagnostics;
-    }
-    let positions = load::Positions::from_text(spec_text);
-    for d in &mut diagnostics {
-        if d.position.is_none() && d.file.is_none() {
-            d.position = positions.find(&d.pointer);
-        }
-    }
+/// Sorts placed diagnostics: the root document's first, then each other file's, each by
+/// position.
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by(|a, b| {
-        (a.position, &a.pointer, &a.message).cmp(&(b.position, &b.pointer, &b.message))
+        (&a.file, a.position, &a.pointer, &a.message)
+            .cmp(&(&b.file, b.position, &b.pointer, &b.message))
     });
     diagnostics.dedup();
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_generation_is_an_internal_error() {
+        let outcome: Result<(), Vec<Diagnostic>> = on_large_stack(|| panic!("a bug"));
+        let diagnostics = outcome.expect_err("the panic is reported");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].internal, "{:?}", diagnostics[0]);
+        assert!(diagnostics[0].message.starts_with("internal error:"));
+    }
 }

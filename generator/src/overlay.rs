@@ -29,12 +29,8 @@ impl Overlay {
 /// overlay file; on error `doc` may hold the actions applied so far, so callers discard it.
 pub fn apply(doc: &mut Value, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> {
     let in_file = |d: Diagnostic| d.in_file(&overlay.label);
-    let parsed: Value = serde_yaml::from_str(&overlay.text).map_err(|e| {
-        vec![in_file(Diagnostic::error(
-            "",
-            format!("the overlay is not valid YAML or JSON: {e}"),
-        ))]
-    })?;
+    let parsed = crate::load::parse_text(&overlay.text, "an Overlay 1.0 document")
+        .map_err(|d| vec![in_file(d)])?;
     let version = parsed
         .get("overlay")
         .and_then(Value::as_str)

@@ -18,7 +18,10 @@ fn fixture_crates_compile_clean() {
         );
         settings.standalone = false;
         let files = match generator::generate(&text, &settings) {
-            Ok(g) => g.files,
+            Ok(g) => {
+                common::assert_no_internal(&name, &g.warnings);
+                g.files
+            }
             Err(d) => panic!("{name}: {d:?}"),
         };
         common::write_crate(&root.join("crates").join(&name), &files);

@@ -45,7 +45,10 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             generator::Settings::new(format!("corpus-{name}"), format!("{name}.yaml"));
         settings.standalone = false;
         let generated = match generator::generate(&text, &settings) {
-            Ok(g) => g,
+            Ok(g) => {
+                common::assert_no_internal(&name, &g.warnings);
+                g
+            }
             Err(d) => {
                 failures.push(format!(
                     "{name}: {} diagnostics, first: {}",

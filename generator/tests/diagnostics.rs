@@ -2,6 +2,8 @@
 //! `tests/fixtures/diagnostics`, with its rendered report as a snapshot. Inputs that are
 //! easier to build than to store (binary, deeply nested) are made here.
 
+mod common;
+
 use generator::diagnostics::{render_report, Diagnostic, Severity, Source};
 use generator::Settings;
 use std::path::Path;
@@ -28,6 +30,7 @@ fn every_broken_fixture_has_a_located_diagnostic_and_a_stable_report() {
         let text = std::fs::read_to_string(dir.join(&name)).expect("reads");
         let (diagnostics, report) = diagnose(&name, &text);
         assert!(!diagnostics.is_empty(), "{name} produced no diagnostic");
+        common::assert_no_internal(&name, &diagnostics);
         for d in &diagnostics {
             let empty_document = text.trim().is_empty();
             assert!(

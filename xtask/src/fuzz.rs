@@ -3,7 +3,9 @@
 //! is present); each input applies a few random mutations that break YAML, OpenAPI or
 //! references in the ways real specs break. Runs are reproducible from the seed.
 //!
-//! An input that panics, or takes longer than a second in a release build, is saved under
+//! An input that panics, ends with an internal diagnostic (the generator's own failure,
+//! error or warning: a panic caught inside the generator is one), or takes longer than a
+//! second in a release build, is saved under
 //! `generator/tests/fixtures/fuzz/`, where a test replays it on every `cargo test`, when it
 //! was made from one of the repository's own specs; one made from a corpus spec is saved
 //! under `target/fuzz-findings/` instead, since corpus material is not copied into the
@@ -120,7 +122,7 @@ pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, 
     spawn_watchdog(current.clone(), started_at.clone(), clock);
 
     let mut rng = fastrand::Rng::with_seed(seed);
-    let (mut panics, mut slow, mut rejected) = (0u64, 0u64, 0u64);
+    let (mut panics, mut internal, mut slow, mut rejected) = (0u64, 0u64, 0u64, 0u64);
     let mut slowest = (Duration::ZERO, String::new());
     let settings = generator::Settings::new("fuzz", "fuzz.yaml");
     let run_started = Instant::now();
@@ -152,8 +154,24 @@ pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, 
                     path.display()
                 );
             }
-            Ok(Err(_)) => rejected += 1,
-            Ok(Ok(_)) => {}
+            Ok(result) => {
+                let diagnostics = match &result {
+                    Ok(generated) => &generated.warnings,
+                    Err(diagnostics) => diagnostics,
+                };
+                if let Some(d) = diagnostics.iter().find(|d| d.internal) {
+                    internal += 1;
+                    let path = save(findings, "internal", &input)?;
+                    eprintln!(
+                        "input {n} (from {seed_name}) ended with an internal diagnostic ({}); saved as {}",
+                        d.message,
+                        path.display()
+                    );
+                }
+                if result.is_err() {
+                    rejected += 1;
+                }
+            }
         }
         if took > slowest.0 {
             slowest = (took, seed_name.clone());
@@ -168,7 +186,7 @@ pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, 
         }
         if (n + 1) % 10_000 == 0 {
             println!(
-                "{} inputs, {panics} panics, {slow} slow, slowest {:?}",
+                "{} inputs, {panics} panics, {internal} internal, {slow} slow, slowest {:?}",
                 n + 1,
                 slowest.0
             );
@@ -178,7 +196,7 @@ pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, 
     let elapsed = run_started.elapsed();
     println!(
         "fuzz: {inputs} inputs from {} seeds (seed {seed}) in {:.1} s; {} generated, {rejected} rejected with diagnostics; \
-         {panics} panics; slowest {:.1} ms (from {}){}",
+         {panics} panics; {internal} internal diagnostics; slowest {:.1} ms (from {}){}",
         seeds.len(),
         elapsed.as_secs_f64(),
         inputs - rejected - panics,
@@ -186,7 +204,7 @@ pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, 
         slowest.1,
         if cfg!(debug_assertions) { " (debug build: times are not judged)" } else { "" }
     );
-    Ok(if panics == 0 && slow == 0 {
+    Ok(if panics == 0 && internal == 0 && slow == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -42,9 +42,16 @@ pub struct Diagnostic {
     pub position: Option<Position>,
     pub message: String,
     /// What would fix the problem, when there is an obvious fix.
-    pub help: Option<String>,
-    /// The file the diagnostic is about, when it is not the spec itself (an overlay).
+    pub help: Option<Box<str>>,
+    /// The file the diagnostic is about, when it is not the spec's root document (an
+    /// overlay, or another file of a multi-file spec), by the name it is shown under.
     pub file: Option<String>,
+    /// The line of text at [`Diagnostic::position`], for showing it.
+    pub source_line: Option<Box<str>>,
+    /// A failure of the generator itself rather than of the spec: a bug, never the user's
+    /// to fix. Kept apart so that tests and the fuzzer count every one as a failure, even
+    /// when it is only a warning and the run produced files.
+    pub internal: bool,
 }
 
 impl Diagnostic {
@@ -56,6 +63,25 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             file: None,
+            source_line: None,
+            internal: false,
+        }
+    }
+
+    /// A failure of the generator itself (see [`Diagnostic::internal`]).
+    pub fn internal_error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            internal: true,
+            ..Diagnostic::error(pointer, format!("internal error: {}", message.into()))
+        }
+    }
+
+    /// An inconsistency of the generator's own that it worked around; generation goes on,
+    /// but the diagnostic still counts as a failure in tests and fuzzing.
+    pub fn internal_warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            internal: true,
+            ..Diagnostic::warning(pointer, format!("internal: {}", message.into()))
         }
     }
 
@@ -73,7 +99,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -135,6 +161,10 @@ impl Diagnostics {
 
     pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Diagnostic::warning(pointer, message));
+    }
+
+    pub fn internal_warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::internal_warning(pointer, message));
     }
 
     pub fn has_errors(&self) -> bool {

@@ -44,9 +44,12 @@ pub fn render_report(
         };
         let at = format!("at {pointer}");
         let mut message = level.title(&d.message);
-        let line = d
-            .position
-            .and_then(|p| line_of(source.text, p.line as usize).map(|l| (p, l)));
+        let line = d.position.and_then(|p| {
+            d.source_line
+                .as_deref()
+                .or_else(|| line_of(source.text, p.line as usize))
+                .map(|l| (p, l))
+        });
         match line {
             Some((p, text)) => {
                 // Mark from the node to the end of its line: the key and its value.

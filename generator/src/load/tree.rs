@@ -4,26 +4,33 @@
 //! not strings (`200:` for a response status is common), and JSON does not. This seed
 //! takes any scalar key and writes it as text, which is what the key means in an OpenAPI
 //! document. Going straight to JSON (rather than through `serde_yaml::Value`) saves a
-//! copy of the whole document.
+//! copy of the whole document. The same seed reads JSON text through `serde_json`, so
+//! both formats count repeated keys the same way: the last value is kept, and the count
+//! lets the loader say where they are.
 
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
+use std::cell::Cell;
 use std::fmt;
 
-/// Deserializes any self-describing input into a JSON value.
-pub(super) struct Tree;
+/// Deserializes any self-describing input into a JSON value, counting keys that repeat
+/// within a mapping.
+#[derive(Clone, Copy)]
+pub(super) struct Tree<'c> {
+    pub repeated_keys: &'c Cell<u32>,
+}
 
-impl<'de> DeserializeSeed<'de> for Tree {
+impl<'de> DeserializeSeed<'de> for Tree<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
+        deserializer.deserialize_any(TreeVisitor(self))
     }
 }
 
-struct TreeVisitor;
+struct TreeVisitor<'c>(Tree<'c>);
 
-impl<'de> Visitor<'de> for TreeVisitor {
+impl<'de> Visitor<'de> for TreeVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -69,19 +76,19 @@ impl<'de> Visitor<'de> for TreeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        Tree.deserialize(deserializer)
+        self.0.deserialize(deserializer)
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(
         self,
         deserializer: D,
     ) -> Result<Value, D::Error> {
-        Tree.deserialize(deserializer)
+        self.0.deserialize(deserializer)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(Tree)? {
+        while let Some(item) = seq.next_element_seed(self.0)? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -89,7 +96,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key_seed(Tree)? {
+        while let Some(key) = map.next_key_seed(self.0)? {
             let key = match key {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),
@@ -101,8 +108,11 @@ impl<'de> Visitor<'de> for TreeVisitor {
                     )))
                 }
             };
-            let value = map.next_value_seed(Tree)?;
-            out.insert(key, value);
+            let value = map.next_value_seed(self.0)?;
+            if out.insert(key, value).is_some() {
+                let seen = self.0.repeated_keys;
+                seen.set(seen.get().saturating_add(1));
+            }
         }
         Ok(Value::Object(out))
     }
@@ -114,8 +124,12 @@ mod tests {
     use serde_json::json;
 
     fn read(text: &str) -> Result<Value, String> {
-        Tree.deserialize(serde_yaml::Deserializer::from_str(text))
-            .map_err(|e| e.to_string())
+        let repeated_keys = Cell::new(0);
+        Tree {
+            repeated_keys: &repeated_keys,
+        }
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -125,6 +139,21 @@ mod tests {
             value,
             json!({"200": {"a": [1, 2.5, true, null, "x"]}, "true": "y"})
         );
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_and_are_counted() {
+        let repeated_keys = Cell::new(0);
+        let tree = Tree {
+            repeated_keys: &repeated_keys,
+        };
+        let value = tree
+            .deserialize(&mut serde_json::Deserializer::from_str(
+                r#"{"a": 1, "b": {"c": 1, "c": 2}, "a": 3}"#,
+            ))
+            .expect("reads");
+        assert_eq!(value, json!({"a": 3, "b": {"c": 2}}));
+        assert_eq!(repeated_keys.get(), 2);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum TypeRef {
     /// Raw bytes (binary bodies).
     Bytes,
     Array(Box<TypeRef>),
+    /// A fixed-length array whose items have types of their own (JSON Schema
+    /// `prefixItems`), written as a Rust tuple.
+    Tuple(Vec<TypeRef>),
     /// A JSON object with arbitrary keys (additionalProperties).
     Map(Box<TypeRef>),
     Named(TypeId),
@@ -85,6 +88,10 @@ pub struct Constraints {
     pub pattern: Option<String>,
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
+    /// The value must be greater than `minimum` rather than at least it.
+    pub exclusive_minimum: bool,
+    /// The value must be less than `maximum` rather than at most it.
+    pub exclusive_maximum: bool,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     /// No two items of the array are equal.

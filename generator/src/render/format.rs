@@ -7,9 +7,9 @@ use proc_macro2::TokenStream;
 /// the generator, reported as a diagnostic rather than a panic.
 pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
-        Diagnostic::error(
+        Diagnostic::internal_error(
             "",
-            format!("internal error: the generated {what} does not parse as Rust: {e}"),
+            format!("the generated {what} does not parse as Rust: {e}"),
         )
     })?;
     Ok(space_items(&prettyplease::unparse(&file)))

@@ -136,17 +136,12 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
 }
 
 fn stopped() -> Diagnostic {
-    Diagnostic::error("", "internal error: rendering stopped unexpectedly")
+    Diagnostic::internal_error("", "rendering stopped unexpectedly (it panicked)")
 }
 
 /// A rendering thread's result; a thread that panicked is reported, not propagated.
 fn joined(result: std::thread::Result<Result<String, Diagnostic>>) -> Result<String, Diagnostic> {
-    result.unwrap_or_else(|_| {
-        Err(Diagnostic::error(
-            "",
-            "internal error: rendering stopped unexpectedly",
-        ))
-    })
+    result.unwrap_or_else(|_| Err(stopped()))
 }
 
 fn render_types(cx: &TypeContext<'_>, range: std::ops::Range<usize>) -> TokenStream {

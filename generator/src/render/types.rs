@@ -57,6 +57,11 @@ impl<'a> TypeContext<'a> {
                 let inner = self.tokens(inner, None);
                 quote!(::std::collections::BTreeMap<String, #inner>)
             }
+            // A tuple holds its items by value, so they are boxed like fields.
+            TypeRef::Tuple(items) => {
+                let items = items.iter().map(|t| self.tokens(t, from));
+                quote!((#(#items,)*))
+            }
             TypeRef::Named(id) => {
                 // An id outside the model cannot be named; any JSON value is the safe type.
                 let Some(def) = self.api.type_def(*id) else {
@@ -132,6 +137,7 @@ fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
         match t {
             TypeRef::Named(id) => out.push(*id),
             TypeRef::Open(inner) | TypeRef::Nullable(inner) => direct(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
             _ => {}
         }
     }

@@ -21,9 +21,9 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
             d.unwrap_or_else(|| {
                 // A slot is only left empty if its conversion stopped on an error, which
                 // was reported where it happened.
-                diags.warning(
+                diags.internal_warning(
                     "",
-                    format!("internal: type {i} was never defined; it is rendered as a JSON value"),
+                    format!("type {i} was never defined; it is rendered as a JSON value"),
                 );
                 TypeDef {
                     name: String::new(),
@@ -182,6 +182,11 @@ fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
         | TypeRef::Map(inner)
         | TypeRef::Open(inner)
         | TypeRef::Nullable(inner) => visit_ref(inner, f),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                visit_ref(item, f);
+            }
+        }
         _ => f(t),
     }
 }

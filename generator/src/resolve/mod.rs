@@ -1,4 +1,6 @@
-//! Resolve: the `openapiv3` document into the intermediate model.
+//! Resolve: the loaded document into the intermediate model. The document's structure
+//! (operations, parameters, responses) is read through `openapiv3`; schemas are read from
+//! the JSON tree itself (see `view`), in the same way for OpenAPI 3.0 and 3.1.
 //!
 //! The passes run in this order:
 //! 1. `operations` walks every operation and converts the schemas it uses, on demand,
@@ -82,8 +84,8 @@ impl Arena {
     }
 }
 
-/// Key of a converted component schema: its name, the direction, and the discriminator
-/// property removed from it when it is a variant of a tagged enum.
+/// Key of a converted referenced schema: the JSON pointer of the schema, the direction,
+/// and the discriminator property removed from it when it is a variant of a tagged enum.
 type ComponentKey = (String, Direction, Option<String>);
 
 pub struct Resolver<'a> {
@@ -92,7 +94,8 @@ pub struct Resolver<'a> {
     arena: Arena,
     components: BTreeMap<ComponentKey, TypeRef>,
     in_progress: BTreeMap<ComponentKey, TypeId>,
-    /// Component names whose allOf is being expanded, to detect allOf cycles.
+    /// Pointers of referenced schemas whose allOf is being expanded, to detect allOf
+    /// cycles.
     expanding: Vec<String>,
     /// How deep schema conversion currently is.
     depth: usize,
@@ -100,6 +103,15 @@ pub struct Resolver<'a> {
     summaries: BTreeMap<String, schema::PropertyFlags>,
     /// Whether each pattern seen compiles, so each is compiled once.
     patterns: BTreeMap<String, Option<String>>,
+}
+
+impl<'a> Resolver<'a> {
+    /// The schema written at `pointer`, if there is a node there.
+    pub(super) fn schema_at(&self, pointer: String) -> Option<view::Member<'a>> {
+        let loaded: &'a Loaded = self.loaded;
+        let node = loaded.raw.pointer(&pointer)?;
+        Some(view::Member::at(pointer, node, loaded.version))
+    }
 }
 
 /// Runs every resolve pass. Returns the model, or `None` when errors were found; either

@@ -1,9 +1,8 @@
 //! oneOf and anyOf: a tagged enum when a discriminator names the variant, otherwise an
 //! untagged enum whose variants are tried in order.
 
-use super::refs::component_name;
 use super::schema::Target;
-use super::view::{Member, SchemaRef, SchemaView};
+use super::view::{Discriminator, Kind, Member, SchemaRef, SchemaView};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{
@@ -19,7 +18,7 @@ impl<'a> Resolver<'a> {
         hint: &str,
         target: Target,
     ) -> TypeRef {
-        let members = if view.one_of.is_empty() {
+        let mut members = if view.one_of.is_empty() {
             view.any_of.clone()
         } else {
             view.one_of.clone()
@@ -29,6 +28,34 @@ impl<'a> Resolver<'a> {
                 pointer_push(&view.pointer, "properties"),
                 "properties beside oneOf/anyOf are not merged into the variants; describe them in each variant",
             );
+        }
+        // A member that only allows null (`{type: 'null'}`, the usual OpenAPI 3.1 way to
+        // say "or null") makes the whole value nullable rather than being a variant.
+        let before = members.len();
+        members.retain(|m| !self.only_null(m));
+        if members.len() < before {
+            let rest = SchemaView {
+                one_of: if view.one_of.is_empty() {
+                    Vec::new()
+                } else {
+                    members.clone()
+                },
+                any_of: if view.one_of.is_empty() {
+                    members.clone()
+                } else {
+                    Vec::new()
+                },
+                ..view
+            };
+            let t = match members.as_slice() {
+                [] => TypeRef::Json,
+                [only] if rest.discriminator.is_none() => self.type_of(only, dir, hint),
+                _ => self.choice_type(rest, dir, hint, target),
+            };
+            return match t {
+                TypeRef::Nullable(_) => t,
+                t => TypeRef::Nullable(Box::new(t)),
+            };
         }
         if let [only] = members.as_slice() {
             if view.discriminator.is_none() {
@@ -50,13 +77,11 @@ impl<'a> Resolver<'a> {
             let variant_hint = format!("{hint} variant {}", i + 1);
             let ty = self.type_of(m, dir, &variant_hint);
             let name = match m.schema {
-                SchemaRef::Ref(r) => {
-                    component_name(r, "schemas").map(|n| crate::naming::type_ident(&n, true))
-                }
+                SchemaRef::Ref(r) => super::refs::local_pointer(r)
+                    .map(|p| crate::naming::type_ident(&self.schema_base_name(p), true)),
                 SchemaRef::Inline(s) => s
-                    .schema_data
-                    .title
-                    .as_deref()
+                    .get("title")
+                    .and_then(serde_json::Value::as_str)
                     .map(|t| crate::naming::type_ident(t, true)),
             }
             .unwrap_or_else(|| variant_name_for(&ty, i));
@@ -85,26 +110,26 @@ impl<'a> Resolver<'a> {
     fn tagged_type(
         &mut self,
         view: &SchemaView<'a>,
-        discriminator: &'a openapiv3::Discriminator,
+        discriminator: Discriminator<'a>,
         members: &[Member<'a>],
         dir: Direction,
         hint: &str,
         target: Target,
     ) -> Option<TypeRef> {
-        let tag = discriminator.property_name.as_str();
+        let tag = discriminator.property_name;
         let mapping_pointer =
             pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
         // Explicit mapping entries first, in spec order; then every oneOf reference the
         // mapping does not name, under its schema name (the implicit mapping).
         let mut entries: Vec<(String, String, String)> = Vec::new();
-        for (value, target_ref) in &discriminator.mapping {
+        for (value, target_ref) in discriminator.entries() {
             let reference = if target_ref.starts_with('#') {
-                target_ref.clone()
+                target_ref.to_string()
             } else {
                 format!("#/components/schemas/{target_ref}")
             };
             entries.push((
-                value.clone(),
+                value.to_string(),
                 reference,
                 pointer_push(&mapping_pointer, value),
             ));
@@ -115,7 +140,9 @@ impl<'a> Resolver<'a> {
                     if entries.iter().any(|(_, reference, _)| reference == r) {
                         continue;
                     }
-                    if let Some(name) = component_name(r, "schemas") {
+                    // The implicit value is the schema's name.
+                    if let Some(target) = super::refs::local_pointer(r) {
+                        let name = self.schema_base_name(target);
                         entries.push((name, r.to_string(), m.pointer.clone()));
                     }
                 }
@@ -131,7 +158,7 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::new();
         let mut variants = Vec::new();
         for (value, reference, at) in entries {
-            if self.schema_exists(&reference).is_none() {
+            if !self.schema_exists(&reference) {
                 self.diags.push(
                     crate::diagnostics::Diagnostic::error(
                         at,
@@ -172,13 +199,75 @@ impl<'a> Resolver<'a> {
     }
 }
 
+impl<'a> Resolver<'a> {
+    /// Whether a member allows nothing but null.
+    fn only_null(&mut self, m: &Member<'a>) -> bool {
+        let Some(v) = self.flat_view(m) else {
+            return false;
+        };
+        let null_enum = !v.enumeration.is_empty() && v.enumeration.iter().all(|e| e.is_null());
+        (v.kind == Some(Kind::Null) && v.more_kinds.is_empty()) || (v.kind.is_none() && null_enum)
+    }
+
+    /// A 3.1 type list of several types (`type: [string, integer]`): the value is one of
+    /// them, so each type is a variant of an untagged enum, read from the same schema.
+    pub(super) fn type_list_choice(
+        &mut self,
+        view: SchemaView<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> TypeRef {
+        let kinds: Vec<Kind> = view
+            .kind
+            .into_iter()
+            .chain(view.more_kinds.iter().copied())
+            .collect();
+        let mut scope = Scope::new();
+        let mut variants = Vec::new();
+        for (i, kind) in kinds.into_iter().enumerate() {
+            let mut one = view.clone();
+            one.kind = Some(kind);
+            one.more_kinds.clear();
+            one.nullable = false;
+            one.title = None;
+            // Keywords of one type do not constrain another's values.
+            if kind != Kind::String {
+                one.enumeration = &[];
+                one.format = one
+                    .format
+                    .filter(|_| matches!(kind, Kind::Integer | Kind::Number));
+            }
+            let ty = self.type_of_view(
+                one,
+                dir,
+                &format!("{hint} variant {}", i + 1),
+                Target::default(),
+            );
+            variants.push(UntaggedVariant {
+                rust_name: scope.claim(variant_name_for(&ty, i)),
+                ty,
+            });
+        }
+        variants.sort_by_key(|v| untagged_rank(&v.ty));
+        let def = TypeDef {
+            name: String::new(),
+            origin: view.pointer.clone(),
+            doc: view.description.map(str::to_string),
+            validated: dir == Direction::Write,
+            kind: TypeKind::Untagged(UntaggedDef { variants }),
+        };
+        TypeRef::Named(self.place(def, hint, dir, target))
+    }
+}
+
 fn variant_name_for(ty: &TypeRef, index: usize) -> String {
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Number => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),
-        TypeRef::Array(_) => "Array".into(),
+        TypeRef::Array(_) | TypeRef::Tuple(_) => "Array".into(),
         TypeRef::Map(_) => "Object".into(),
         _ => format!("Variant{}", index + 1),
     }

@@ -1,9 +1,10 @@
 //! Operations: parameters, request bodies, responses and security, in spec order.
 
 use super::example_check;
-use super::view::{Member, SchemaRef};
+use super::view::{Kind, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
+use crate::load::SpecVersion;
 use crate::model::{
     Accepts, Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId,
     HttpMethod, Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader,
@@ -11,6 +12,7 @@ use crate::model::{
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
@@ -73,30 +75,44 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
 }
 
 /// Examples of component schemas that responses use, checked against the response-side
-/// type (the one a client decodes).
+/// type (the one a client decodes). OpenAPI 3.0 gives one `example`; 3.1 a list of
+/// `examples` too.
 fn schema_examples(r: &mut Resolver<'_>, api: &mut Api) {
-    let Some(components) = r.loaded.document.components.as_ref() else {
+    let Some(schemas) = r
+        .loaded
+        .raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return;
     };
-    for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else {
-            continue;
-        };
-        let Some(value) = &schema.schema_data.example else {
-            continue;
-        };
-        let Some(ty) = r.read_type_of_component(name) else {
-            continue;
-        };
+    for (name, schema) in schemas {
         let schema_pointer = pointer_push("/components/schemas", name);
-        let problem = example_check::problem(&r.loaded.raw, &schema_pointer, value);
-        let pointer = pointer_push(&schema_pointer, "example");
-        api.examples.push(Example {
-            pointer,
-            ty,
-            value: value.clone(),
-            problem,
-        });
+        let Some(ty) = r.read_type_of_schema(&schema_pointer) else {
+            continue;
+        };
+        if schema.get("$ref").is_some() && r.loaded.version == SpecVersion::V3_0 {
+            continue;
+        }
+        let mut found = Vec::new();
+        if let Some(value) = schema.get("example") {
+            found.push((pointer_push(&schema_pointer, "example"), value));
+        }
+        if let Some(Value::Array(values)) = schema.get("examples") {
+            let base = pointer_push(&schema_pointer, "examples");
+            for (i, value) in values.iter().enumerate() {
+                found.push((pointer_push(&base, &i.to_string()), value));
+            }
+        }
+        for (pointer, value) in found {
+            let problem = example_check::problem(&r.loaded.raw, &schema_pointer, value);
+            api.examples.push(Example {
+                pointer,
+                ty: ty.clone(),
+                value: value.clone(),
+                problem,
+            });
+        }
     }
 }
 
@@ -155,16 +171,11 @@ fn resolve_operation<'a>(
         } else {
             BodyEncoding::Bytes
         };
-        let ty = match (&media.schema, encoding) {
-            (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => r
-                .type_of(
-                    &Member {
-                        pointer: at,
-                        schema: SchemaRef::of(s),
-                    },
-                    Direction::Write,
-                    &format!("{operation_id} request"),
-                ),
+        let schema = media.schema.as_ref().and_then(|_| r.schema_at(at));
+        let ty = match (schema, encoding) {
+            (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
+                r.type_of(&s, Direction::Write, &format!("{operation_id} request"))
+            }
             (None, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
                 TypeRef::Json
             }
@@ -205,21 +216,15 @@ fn resolve_operation<'a>(
         let body = pick_content(&response.content).map(|(content_type, media)| {
             let media_at = pointer_push(&pointer_push(&at, "content"), content_type);
             let schema_at = pointer_push(&media_at, "schema");
-            let ty = match &media.schema {
+            let schema = media.schema.as_ref().and_then(|_| r.schema_at(schema_at));
+            let ty = match schema {
                 Some(s) if is_json(content_type) => {
                     let hint = if code.is_some_and(|c| (200..300).contains(&c)) {
                         format!("{operation_id} response")
                     } else {
                         format!("{operation_id} error")
                     };
-                    r.type_of(
-                        &Member {
-                            pointer: schema_at,
-                            schema: SchemaRef::of(s),
-                        },
-                        Direction::Read,
-                        &hint,
-                    )
+                    r.type_of(&s, Direction::Read, &hint)
                 }
                 _ if content_type.starts_with("text/") => TypeRef::String,
                 _ => TypeRef::Bytes,
@@ -414,16 +419,17 @@ fn parameters<'a>(
                 continue;
             }
         };
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => r.type_of(
-                &Member {
-                    pointer: pointer_push(&at, "schema"),
-                    schema: SchemaRef::of(s),
-                },
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(_) => r.schema_at(pointer_push(&at, "schema")),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let ty = match schema {
+            Some(s) => r.type_of(
+                &s,
                 Direction::Write,
                 &format!("{operation_id} {}", data.name),
             ),
-            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            None => TypeRef::String,
         };
         let style = match p {
             openapiv3::Parameter::Query { style, .. } => match (style, data.explode) {
@@ -494,16 +500,23 @@ fn header_set<'a>(
     let mut list = Vec::new();
     for (name, header) in headers {
         let here = pointer_push(&pointer_push(at, "headers"), name);
-        let Some((header, _)) = r.follow(header, &here, "headers", |c| &c.headers) else {
+        let Some((header, header_at)) = r.follow(header, &here, "headers", |c| &c.headers) else {
             continue;
         };
-        let schema_kind = match &header.format {
-            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => match &s.schema_kind {
-                openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => HeaderKind::Integer,
-                openapiv3::SchemaKind::Type(openapiv3::Type::Number(_)) => HeaderKind::Number,
-                openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => HeaderKind::Boolean,
-                _ => HeaderKind::String,
-            },
+        // Only a header's own schema is read for its type (a referenced one is text).
+        let own_schema = match &header.format {
+            ParameterSchemaOrContent::Schema(_) => r
+                .schema_at(pointer_push(&header_at, "schema"))
+                .filter(|m| matches!(m.schema, SchemaRef::Inline(_))),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let schema_kind = match own_schema
+            .and_then(|m| r.flat_view(&m))
+            .map(|v| (v.kind, v.more_kinds.is_empty()))
+        {
+            Some((Some(Kind::Integer), true)) => HeaderKind::Integer,
+            Some((Some(Kind::Number), true)) => HeaderKind::Number,
+            Some((Some(Kind::Boolean), true)) => HeaderKind::Boolean,
             _ => HeaderKind::String,
         };
         // Retry-After and X-RateLimit-Reset count seconds from now (Confluent documents

@@ -7,7 +7,6 @@ use crate::model::{
     TypeRef,
 };
 use crate::naming::{camel_ident, Scope};
-use openapiv3::ReferenceOr;
 use serde_json::Value;
 
 /// How deep schema conversion may recurse before it is taken to be a loop.
@@ -28,21 +27,27 @@ impl<'a> Resolver<'a> {
     pub(super) fn type_of(&mut self, member: &Member<'a>, dir: Direction, hint: &str) -> TypeRef {
         match member.schema {
             SchemaRef::Ref(reference) => self.component_type(reference, &member.pointer, dir, None),
-            SchemaRef::Inline(schema) => {
-                let view = SchemaView::of(schema, &member.pointer);
+            SchemaRef::Inline(node) => {
+                // A schema that a reference names is converted once, as the referenced
+                // schema, whether it is reached by the reference or where it is written.
+                if self.loaded.ref_targets.contains(&member.pointer) {
+                    return self.pointed_type(member.pointer.clone(), node, dir, None);
+                }
+                let view = SchemaView::of(node, &member.pointer, self.loaded.version);
                 self.type_of_view(view, dir, hint, Target::default())
             }
         }
     }
 
-    /// The response-side type of a component schema, if something the client reads uses it.
-    pub(super) fn read_type_of_component(&self, name: &str) -> Option<TypeRef> {
+    /// The response-side type of a referenced schema, if something the client reads uses
+    /// it.
+    pub(super) fn read_type_of_schema(&self, pointer: &str) -> Option<TypeRef> {
         self.components
-            .get(&(name.to_string(), Direction::Read, None))
+            .get(&(pointer.to_string(), Direction::Read, None))
             .cloned()
     }
 
-    /// The type of a component schema, converting it once per direction.
+    /// The type of a referenced schema, converting it once per direction.
     pub(super) fn component_type(
         &mut self,
         reference: &str,
@@ -50,33 +55,42 @@ impl<'a> Resolver<'a> {
         dir: Direction,
         omit: Option<&str>,
     ) -> TypeRef {
-        let Some((name, schema)) = self.schema_component(reference, pointer) else {
+        let Some((target, node)) = self.schema_target(reference, pointer) else {
             return TypeRef::Json;
         };
-        let key = (name.clone(), dir, omit.map(str::to_string));
+        self.pointed_type(target, node, dir, omit)
+    }
+
+    /// The type of the schema at `def_pointer` (a component, or any node a reference
+    /// names), converting it once per direction.
+    fn pointed_type(
+        &mut self,
+        def_pointer: String,
+        schema: &'a Value,
+        dir: Direction,
+        omit: Option<&str>,
+    ) -> TypeRef {
+        let key = (def_pointer.clone(), dir, omit.map(str::to_string));
         if let Some(done) = self.components.get(&key) {
             return done.clone();
         }
         if let Some(id) = self.in_progress.get(&key) {
             return TypeRef::Named(*id);
         }
-        let def_pointer = crate::diagnostics::pointer_push("/components/schemas", &name);
-        let schema = match schema {
-            ReferenceOr::Item(s) => s,
-            ReferenceOr::Reference { reference } => {
-                // A component that is itself only a reference is the same type.
-                let t = self.component_type(reference, &def_pointer, dir, omit);
-                self.components.insert(key, t.clone());
-                return t;
-            }
-        };
+        if let SchemaRef::Ref(reference) = SchemaRef::of(schema, self.loaded.version) {
+            // A schema that is itself only a reference is the same type.
+            let t = self.component_type(reference, &def_pointer, dir, omit);
+            self.components.insert(key, t.clone());
+            return t;
+        }
+        let name = self.schema_base_name(&def_pointer);
         let slot = self.arena.reserve(NameHint {
             base: name.clone(),
             component: Some(name.clone()),
             direction: dir,
         });
         self.in_progress.insert(key.clone(), slot);
-        let view = SchemaView::of(schema, &def_pointer);
+        let view = SchemaView::of(schema, &def_pointer, self.loaded.version);
         let target = Target {
             slot: Some(slot),
             omit: omit.map(str::to_string),
@@ -112,7 +126,10 @@ impl<'a> Resolver<'a> {
             }
             other => {
                 // A primitive, array or map component: an alias keeps its name and doc.
-                let doc = schema.schema_data.description.clone();
+                let doc = schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 self.arena.defs[slot.0] = Some(TypeDef {
                     name: String::new(),
                     origin: def_pointer,
@@ -165,6 +182,15 @@ impl<'a> Resolver<'a> {
             .title
             .map(str::to_string)
             .unwrap_or_else(|| hint.to_string());
+        if !view.inexpressible.is_empty() {
+            for (keyword, at) in &view.inexpressible {
+                self.diags.warning(
+                    at.clone(),
+                    format!("`{keyword}` cannot be expressed as a Rust type; this value is typed as any JSON value"),
+                );
+            }
+            return TypeRef::Json;
+        }
         if !view.all_of.is_empty() {
             if let Some(shortcut) = self.all_of_shortcut(&view, dir, &target) {
                 return shortcut;
@@ -175,11 +201,15 @@ impl<'a> Resolver<'a> {
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
             return self.choice_type(view, dir, &hint, target);
         }
+        if !view.more_kinds.is_empty() {
+            return self.type_list_choice(view, dir, &hint, target);
+        }
         if let Some(t) = self.enum_type(&view, dir, &hint, &target) {
             return t;
         }
         match view.kind {
             Some(Kind::Object) => self.object_type(view, dir, &hint, target),
+            Some(Kind::Array) if !view.prefix_items.is_empty() => self.tuple_type(view, dir, &hint),
             Some(Kind::Array) => {
                 let item = match &view.items {
                     Some(m) => self.type_of(&m.clone(), dir, &format!("{hint} item")),
@@ -187,6 +217,8 @@ impl<'a> Resolver<'a> {
                 };
                 TypeRef::Array(Box::new(item))
             }
+            // Only null: there is nothing to hold but the absence of a value.
+            Some(Kind::Null) => TypeRef::Json,
             Some(Kind::String) => TypeRef::String,
             Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") {
                 IntegerKind::I32
@@ -216,6 +248,29 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// `prefixItems` (or an `items` list): a fixed-length array of values of their own
+    /// types, which Rust writes as a tuple. When items beyond the prefix are allowed the
+    /// length is open, so the value is a list of JSON values instead.
+    fn tuple_type(&mut self, view: SchemaView<'a>, dir: Direction, hint: &str) -> TypeRef {
+        let len = view.prefix_items.len() as u64;
+        let bounded = view.closed_tuple || view.constraints.max_items.is_some_and(|m| m <= len);
+        if !bounded {
+            self.diags.warning(
+                view.pointer.clone(),
+                "the array has leading items of their own types (`prefixItems`) but its length is open \
+                 (no `items: false` or `maxItems`), so it is typed as a list of JSON values",
+            );
+            return TypeRef::Array(Box::new(TypeRef::Json));
+        }
+        let items = view
+            .prefix_items
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.type_of(m, dir, &format!("{hint} item {}", i + 1)))
+            .collect();
+        TypeRef::Tuple(items)
+    }
+
     /// `allOf: [$ref: X, {annotations}]` is X itself: members that only annotate (a
     /// description, `required`, an example on a property X already has) do not change
     /// the shape, so no second copy of X is made. The overlay's `required` is not applied
@@ -232,7 +287,7 @@ impl<'a> Resolver<'a> {
         let mut own = view.clone();
         own.all_of.clear();
         let mut annotated: Vec<&'a str> = Vec::new();
-        if !only_annotates(own, &mut annotated) {
+        if !only_annotates(own, self.loaded.version, &mut annotated) {
             return None;
         }
         let mut shaping = Vec::new();
@@ -240,7 +295,8 @@ impl<'a> Resolver<'a> {
             match m.schema {
                 SchemaRef::Ref(_) => shaping.push(m.clone()),
                 SchemaRef::Inline(s) => {
-                    if !only_annotates(SchemaView::of(s, &m.pointer), &mut annotated) {
+                    let member = SchemaView::of(s, &m.pointer, self.loaded.version);
+                    if !only_annotates(member, self.loaded.version, &mut annotated) {
                         return None;
                     }
                 }
@@ -267,23 +323,28 @@ impl<'a> Resolver<'a> {
     /// The flat view of a schema or reference, with its own allOf already merged.
     pub(super) fn flat_view(&mut self, member: &Member<'a>) -> Option<SchemaView<'a>> {
         match member.schema {
-            SchemaRef::Inline(s) => Some(self.expand_all_of(SchemaView::of(s, &member.pointer))),
+            SchemaRef::Inline(s) => {
+                Some(self.expand_all_of(SchemaView::of(s, &member.pointer, self.loaded.version)))
+            }
             SchemaRef::Ref(reference) => {
-                let (name, schema) = self.schema_component(reference, &member.pointer)?;
-                if self.expanding.contains(&name) {
-                    let chain = self.expanding.join(" -> ");
+                let (target, schema) = self.schema_target(reference, &member.pointer)?;
+                if self.expanding.contains(&target) {
+                    let name = self.schema_base_name(&target);
+                    let chain = self
+                        .expanding
+                        .clone()
+                        .iter()
+                        .map(|p| self.schema_base_name(p))
+                        .collect::<Vec<_>>()
+                        .join(" -> ");
                     self.diags.error(
                         member.pointer.clone(),
                         format!("allOf cycle: `{name}` includes itself through {chain} -> {name}"),
                     );
                     return None;
                 }
-                let pointer = crate::diagnostics::pointer_push("/components/schemas", &name);
-                let inner = Member {
-                    pointer,
-                    schema: SchemaRef::of(schema),
-                };
-                self.expanding.push(name);
+                let inner = Member::at(target.clone(), schema, self.loaded.version);
+                self.expanding.push(target);
                 let v = self.flat_view(&inner);
                 self.expanding.pop();
                 v
@@ -503,9 +564,9 @@ impl<'a> Resolver<'a> {
         target: &Target,
     ) -> Option<TypeRef> {
         let values = if view.enumeration.is_empty() {
-            &view.extensible_enum
+            view.extensible_enum
         } else {
-            &view.enumeration
+            view.enumeration
         };
         let has_string = values.iter().any(Value::is_string);
         if !has_string || !values.iter().all(|v| v.is_string() || v.is_null()) {
@@ -549,6 +610,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Boolean => "boolean",
         Kind::Object => "object",
         Kind::Array => "array",
+        Kind::Null => "null",
         Kind::Unknown => "an unknown type",
     }
 }
@@ -567,7 +629,11 @@ fn with_default(doc: Option<String>, default: Option<&Value>) -> Option<String> 
 /// Whether a schema only annotates: no keyword of its own changes the shape of a value
 /// (`type: object` alone does not, since it restates what the other members say). The
 /// names of properties it annotates are added to `annotated`.
-fn only_annotates<'a>(mut v: SchemaView<'a>, annotated: &mut Vec<&'a str>) -> bool {
+fn only_annotates<'a>(
+    mut v: SchemaView<'a>,
+    version: crate::load::SpecVersion,
+    annotated: &mut Vec<&'a str>,
+) -> bool {
     v.title = None;
     v.description = None;
     v.nullable = false;
@@ -581,7 +647,8 @@ fn only_annotates<'a>(mut v: SchemaView<'a>, annotated: &mut Vec<&'a str>) -> bo
         let all_annotate = contributions.into_iter().all(|m| match m.schema {
             SchemaRef::Inline(s) => {
                 let mut inner = Vec::new();
-                only_annotates(SchemaView::of(s, &m.pointer), &mut inner) && inner.is_empty()
+                only_annotates(SchemaView::of(s, &m.pointer, version), version, &mut inner)
+                    && inner.is_empty()
             }
             SchemaRef::Ref(_) => false,
         });
@@ -617,8 +684,14 @@ fn merge_constraints(into: &mut Constraints, from: &Constraints) {
     if into.pattern.is_none() {
         into.pattern = from.pattern.clone();
     }
-    into.minimum = into.minimum.or(from.minimum);
-    into.maximum = into.maximum.or(from.maximum);
+    if into.minimum.is_none() {
+        into.minimum = from.minimum;
+        into.exclusive_minimum = from.exclusive_minimum;
+    }
+    if into.maximum.is_none() {
+        into.maximum = from.maximum;
+        into.exclusive_maximum = from.exclusive_maximum;
+    }
     into.min_items = into.min_items.or(from.min_items);
     into.max_items = into.max_items.or(from.max_items);
     into.unique_items |= from.unique_items;

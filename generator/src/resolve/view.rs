@@ -1,46 +1,56 @@
-//! A flat view of one schema, whatever form `openapiv3` parsed it into, and the allOf
-//! merge that combines several views into one.
+//! A flat view of one schema, read straight from the document's JSON, and the allOf merge
+//! that combines several views into one.
 //!
-//! `openapiv3` represents a schema as one of several shapes (`type: string`, `oneOf`,
-//! a mix of keywords, ...). The rest of the resolver only wants to ask "what are the
-//! properties, the items, the enum values", so every shape is read into [`SchemaView`].
+//! Schemas are read here rather than through `openapiv3`, whose types know OpenAPI 3.0
+//! only: the same reader serves 3.0 and 3.1 (JSON Schema 2020-12), so that one model
+//! describes both. The rest of the resolver only asks "what are the properties, the
+//! items, the enum values", and every form a schema can take is read into [`SchemaView`].
 
 use crate::diagnostics::pointer_push;
+use crate::load::SpecVersion;
 use crate::model::Constraints;
 use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// A schema or a reference to one, with the JSON pointer where it is written.
+/// A schema or a reference to one.
 #[derive(Debug, Clone, Copy)]
 pub enum SchemaRef<'a> {
     Ref(&'a str),
-    Inline(&'a Schema),
+    Inline(&'a Value),
 }
 
 impl<'a> SchemaRef<'a> {
-    pub fn of(r: &'a ReferenceOr<Schema>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+    /// How a schema node is read. In OpenAPI 3.0 a `$ref` replaces the whole node (its
+    /// siblings are ignored, as the specification says); in 3.1 the siblings apply too,
+    /// so a `$ref` with siblings is a schema of its own that includes the reference.
+    pub fn of(node: &'a Value, version: SpecVersion) -> Self {
+        if let Some(object) = node.as_object() {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                if version == SpecVersion::V3_0 || object.len() == 1 {
+                    return SchemaRef::Ref(reference);
+                }
+            }
         }
-    }
-
-    pub fn of_boxed(r: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(s) => SchemaRef::Inline(s),
-        }
+        SchemaRef::Inline(node)
     }
 }
 
+/// A schema (or reference) with the JSON pointer where it is written.
 #[derive(Debug, Clone)]
 pub struct Member<'a> {
     pub pointer: String,
     pub schema: SchemaRef<'a>,
 }
 
-impl Member<'_> {
+impl<'a> Member<'a> {
+    /// The member at `pointer`, read as [`SchemaRef::of`] says.
+    pub fn at(pointer: String, node: &'a Value, version: SpecVersion) -> Self {
+        Member {
+            pointer,
+            schema: SchemaRef::of(node, version),
+        }
+    }
+
     /// Whether two members are the same schema: the same reference, or the same node.
     pub fn same_schema(&self, other: &Member<'_>) -> bool {
         match (self.schema, other.schema) {
@@ -58,8 +68,25 @@ pub enum Kind {
     Boolean,
     Object,
     Array,
+    /// JSON Schema's `null` type (OpenAPI 3.1).
+    Null,
     /// A `type` value that is not one of JSON Schema's.
     Unknown,
+}
+
+impl Kind {
+    pub fn of_name(name: &str) -> Kind {
+        match name {
+            "string" => Kind::String,
+            "number" => Kind::Number,
+            "integer" => Kind::Integer,
+            "boolean" => Kind::Boolean,
+            "object" => Kind::Object,
+            "array" => Kind::Array,
+            "null" => Kind::Null,
+            _ => Kind::Unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -69,15 +96,50 @@ pub enum Additional<'a> {
     Schema(Member<'a>),
 }
 
+/// A discriminator: the property that names the variant, and explicit value → reference
+/// entries in spec order.
+#[derive(Debug, Clone, Copy)]
+pub struct Discriminator<'a> {
+    pub property_name: &'a str,
+    pub mapping: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Discriminator<'a> {
+    /// The explicit mapping entries whose targets are strings.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.mapping
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+    }
+}
+
+/// Keywords the generator cannot express as a Rust type. A schema using one is typed as
+/// any JSON value, with a warning naming the keyword, so nothing is dropped silently.
+pub const INEXPRESSIBLE: &[&str] = &[
+    "if",
+    "then",
+    "else",
+    "$dynamicRef",
+    "$recursiveRef",
+    "dependentSchemas",
+    "unevaluatedItems",
+];
+
 /// Everything the resolver reads from a schema, in one flat record.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaView<'a> {
     pub pointer: String,
     pub title: Option<&'a str>,
     pub description: Option<&'a str>,
+    /// The type (the first non-null one of a 3.1 type list).
     pub kind: Option<Kind>,
     pub type_name: Option<&'a str>,
+    /// Further types of a 3.1 type list such as `[string, integer]`: the value is one of
+    /// them, which becomes a choice between the types.
+    pub more_kinds: Vec<Kind>,
     pub format: Option<&'a str>,
+    /// Null is allowed: OpenAPI 3.0's `nullable`, or `null` in a 3.1 type list.
     pub nullable: bool,
     pub read_only: bool,
     pub write_only: bool,
@@ -87,161 +149,277 @@ pub struct SchemaView<'a> {
     pub required: Vec<&'a str>,
     pub additional: Option<Additional<'a>>,
     pub items: Option<Member<'a>>,
-    pub enumeration: Vec<Value>,
+    /// The leading items of a tuple (`prefixItems`, or an `items` list).
+    pub prefix_items: Vec<Member<'a>>,
+    /// No items beyond the prefix are allowed (`items: false`).
+    pub closed_tuple: bool,
+    /// `enum` values, or the one value of `const`.
+    pub enumeration: &'a [Value],
     pub constraints: Constraints,
     pub one_of: Vec<Member<'a>>,
     pub any_of: Vec<Member<'a>>,
     pub all_of: Vec<Member<'a>>,
-    pub discriminator: Option<&'a openapiv3::Discriminator>,
-    pub extensible_enum: Vec<Value>,
+    pub discriminator: Option<Discriminator<'a>>,
+    pub extensible_enum: &'a [Value],
     pub default: Option<&'a Value>,
-    /// The schema uses `not`, which a Rust type cannot express.
+    /// The schema uses `not` (or is the schema `false`), which a Rust type cannot express.
     pub has_not: bool,
+    /// Keywords of [`INEXPRESSIBLE`] the schema uses, with their pointers.
+    pub inexpressible: Vec<(&'static str, String)>,
 }
 
 impl<'a> SchemaView<'a> {
-    pub fn of(schema: &'a Schema, pointer: &str) -> Self {
-        let data = &schema.schema_data;
+    pub fn of(schema: &'a Value, pointer: &str, version: SpecVersion) -> Self {
         let mut v = SchemaView {
             pointer: pointer.to_string(),
-            title: data.title.as_deref(),
-            description: data.description.as_deref(),
-            nullable: data.nullable,
-            read_only: data.read_only,
-            write_only: data.write_only,
-            discriminator: data.discriminator.as_ref(),
-            default: data.default.as_ref(),
             ..SchemaView::default()
         };
-        if let Some(Value::Array(values)) = data.extensions.get("x-extensible-enum") {
-            v.extensible_enum = values.clone();
+        let s = match schema {
+            Value::Object(s) => s,
+            // JSON Schema's boolean schemas: `true` allows anything, `false` nothing.
+            Value::Bool(false) => {
+                v.has_not = true;
+                return v;
+            }
+            _ => return v,
+        };
+        let text = |key: &str| s.get(key).and_then(Value::as_str);
+        let flag = |key: &str| s.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let count = |key: &str| s.get(key).and_then(Value::as_u64);
+        let number = |key: &str| s.get(key).and_then(Value::as_f64);
+        v.title = text("title");
+        v.description = text("description");
+        v.format = text("format");
+        v.nullable = flag("nullable");
+        v.read_only = flag("readOnly");
+        v.write_only = flag("writeOnly");
+        v.default = s.get("default");
+        match s.get("type") {
+            Some(Value::String(name)) => {
+                v.type_name = Some(name);
+                v.kind = Some(Kind::of_name(name));
+            }
+            Some(Value::Array(names)) => {
+                for name in names.iter().filter_map(Value::as_str) {
+                    match Kind::of_name(name) {
+                        Kind::Null => v.nullable = true,
+                        kind if v.kind.is_none() => {
+                            v.type_name = Some(name);
+                            v.kind = Some(kind);
+                        }
+                        kind if v.kind != Some(kind) && !v.more_kinds.contains(&kind) => {
+                            v.more_kinds.push(kind)
+                        }
+                        _ => {}
+                    }
+                }
+                if v.kind.is_none() && v.nullable {
+                    v.kind = Some(Kind::Null);
+                }
+            }
+            _ => {}
         }
-        let members = |list: &'a [ReferenceOr<Schema>], key: &str| -> Vec<Member<'a>> {
+        if version != SpecVersion::V3_0 && v.format.is_none() {
+            // A string that carries a document of another type is bytes to a client,
+            // however it is encoded; base64 text is `format: byte` in 3.0 terms.
+            v.format = match (text("contentEncoding"), text("contentMediaType")) {
+                (Some(e), _) if e.eq_ignore_ascii_case("base64") => Some("byte"),
+                (_, Some(media)) if !is_textual(media) => Some("binary"),
+                _ => None,
+            };
+        }
+        if let Some(Value::Array(values)) = s.get("x-extensible-enum") {
+            v.extensible_enum = values;
+        }
+        if let Some(Value::Array(values)) = s.get("enum") {
+            v.enumeration = values;
+        } else if let Some(value) = s.get("const") {
+            v.enumeration = std::slice::from_ref(value);
+        }
+        v.constraints = Constraints {
+            min_length: count("minLength"),
+            max_length: count("maxLength"),
+            pattern: text("pattern").map(str::to_string),
+            minimum: number("minimum"),
+            maximum: number("maximum"),
+            min_items: count("minItems"),
+            max_items: count("maxItems"),
+            unique_items: flag("uniqueItems"),
+            ..Constraints::default()
+        };
+        // OpenAPI 3.0 (JSON Schema draft 4) makes the bounds exclusive with a flag; 3.1
+        // gives the exclusive bound as a number, which wins when it is the stricter one.
+        match s.get("exclusiveMinimum") {
+            Some(Value::Bool(b)) => v.constraints.exclusive_minimum = *b,
+            Some(Value::Number(n)) => {
+                if let Some(n) = n.as_f64() {
+                    if v.constraints.minimum.is_none_or(|m| n >= m) {
+                        v.constraints.minimum = Some(n);
+                        v.constraints.exclusive_minimum = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        match s.get("exclusiveMaximum") {
+            Some(Value::Bool(b)) => v.constraints.exclusive_maximum = *b,
+            Some(Value::Number(n)) => {
+                if let Some(n) = n.as_f64() {
+                    if v.constraints.maximum.is_none_or(|m| n <= m) {
+                        v.constraints.maximum = Some(n);
+                        v.constraints.exclusive_maximum = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let list = |key: &str| -> Vec<Member<'a>> {
+            let Some(Value::Array(items)) = s.get(key) else {
+                return Vec::new();
+            };
+            let base = pointer_push(pointer, key);
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, node)| Member::at(pointer_push(&base, &i.to_string()), node, version))
+                .collect()
+        };
+        v.one_of = list("oneOf");
+        v.any_of = list("anyOf");
+        v.all_of = list("allOf");
+        if let Some(Value::String(reference)) = s.get("$ref") {
+            // Only a 3.1 reference with siblings is read as a schema of its own (see
+            // `SchemaRef::of`): the reference is one more allOf member, taken first.
+            v.all_of.insert(
+                0,
+                Member {
+                    pointer: pointer.to_string(),
+                    schema: SchemaRef::Ref(reference),
+                },
+            );
+        }
+        v.has_not = s.contains_key("not");
+        if let Some(d) = s.get("discriminator").and_then(Value::as_object) {
+            if let Some(Value::String(name)) = d.get("propertyName") {
+                v.discriminator = Some(Discriminator {
+                    property_name: name,
+                    mapping: d.get("mapping").and_then(Value::as_object),
+                });
+            }
+        }
+        v.read_object(s, pointer, version);
+        v.read_items(s, pointer, version);
+        for keyword in INEXPRESSIBLE {
+            if s.contains_key(*keyword) {
+                v.inexpressible
+                    .push((keyword, pointer_push(pointer, keyword)));
+            }
+        }
+        if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
+            v.kind = Some(Kind::Object);
+        }
+        if v.kind.is_none() && (v.items.is_some() || !v.prefix_items.is_empty()) {
+            v.kind = Some(Kind::Array);
+        }
+        v
+    }
+
+    fn read_object(&mut self, s: &'a Map<String, Value>, pointer: &str, version: SpecVersion) {
+        if let Some(Value::Object(properties)) = s.get("properties") {
+            let base = pointer_push(pointer, "properties");
+            for (name, node) in properties {
+                self.properties
+                    .entry(name.as_str())
+                    .or_default()
+                    .push(Member::at(pointer_push(&base, name), node, version));
+            }
+        }
+        if let Some(Value::Array(required)) = s.get("required") {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !self.required.contains(&name) {
+                    self.required.push(name);
+                }
+            }
+        }
+        let additional = |key: &str| -> Option<Additional<'a>> {
+            match s.get(key)? {
+                Value::Bool(_) => Some(Additional::Free),
+                Value::Object(o) if o.is_empty() => Some(Additional::Free),
+                node @ Value::Object(_) => Some(Additional::Schema(Member::at(
+                    pointer_push(pointer, key),
+                    node,
+                    version,
+                ))),
+                _ => None,
+            }
+        };
+        self.additional = additional("additionalProperties");
+        if self.additional.is_none() && version != SpecVersion::V3_0 {
+            // `unevaluatedProperties` says the same of properties no other keyword (allOf
+            // members included, which the merge folds in) describes.
+            self.additional = additional("unevaluatedProperties");
+        }
+        if self.additional.is_none() {
+            if let Some(Value::Object(patterns)) = s.get("patternProperties") {
+                // Keys are strings whatever their pattern: one pattern gives the type of
+                // the other properties; several give any value.
+                let base = pointer_push(pointer, "patternProperties");
+                self.additional = match patterns.iter().collect::<Vec<_>>().as_slice() {
+                    [(name, node)] if node.is_object() => Some(Additional::Schema(Member::at(
+                        pointer_push(&base, name),
+                        node,
+                        version,
+                    ))),
+                    [] => None,
+                    _ => Some(Additional::Free),
+                };
+            }
+        }
+    }
+
+    fn read_items(&mut self, s: &'a Map<String, Value>, pointer: &str, version: SpecVersion) {
+        let members = |key: &str, list: &'a [Value]| -> Vec<Member<'a>> {
             let base = pointer_push(pointer, key);
             list.iter()
                 .enumerate()
-                .map(|(i, s)| Member {
-                    pointer: pointer_push(&base, &i.to_string()),
-                    schema: SchemaRef::of(s),
-                })
+                .map(|(i, node)| Member::at(pointer_push(&base, &i.to_string()), node, version))
                 .collect()
         };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(t)) => {
-                v.kind = Some(Kind::String);
-                v.format = variant_format(&t.format);
-                v.constraints.pattern = t.pattern.clone();
-                v.constraints.min_length = t.min_length.map(|n| n as u64);
-                v.constraints.max_length = t.max_length.map(|n| n as u64);
-                v.enumeration = t
-                    .enumeration
-                    .iter()
-                    .map(|e| e.clone().map_or(Value::Null, Value::String))
-                    .collect();
-            }
-            SchemaKind::Type(Type::Number(t)) => {
-                v.kind = Some(Kind::Number);
-                v.format = variant_format(&t.format);
-                v.constraints.minimum = t.minimum;
-                v.constraints.maximum = t.maximum;
-                v.enumeration = t
-                    .enumeration
-                    .iter()
-                    .map(|e| e.map_or(Value::Null, Value::from))
-                    .collect();
-            }
-            SchemaKind::Type(Type::Integer(t)) => {
-                v.kind = Some(Kind::Integer);
-                v.format = variant_format(&t.format);
-                v.constraints.minimum = t.minimum.map(|n| n as f64);
-                v.constraints.maximum = t.maximum.map(|n| n as f64);
-                v.enumeration = t
-                    .enumeration
-                    .iter()
-                    .map(|e| e.map_or(Value::Null, Value::from))
-                    .collect();
-            }
-            SchemaKind::Type(Type::Boolean(_)) => v.kind = Some(Kind::Boolean),
-            SchemaKind::Type(Type::Object(t)) => {
-                v.kind = Some(Kind::Object);
-                read_object(
-                    &mut v,
-                    &t.properties,
-                    &t.required,
-                    t.additional_properties.as_ref(),
-                    pointer,
-                );
-            }
-            SchemaKind::Type(Type::Array(t)) => {
-                v.kind = Some(Kind::Array);
-                v.items = t.items.as_ref().map(|s| Member {
-                    pointer: pointer_push(pointer, "items"),
-                    schema: SchemaRef::of_boxed(s),
-                });
-                v.constraints.min_items = t.min_items.map(|n| n as u64);
-                v.constraints.max_items = t.max_items.map(|n| n as u64);
-                v.constraints.unique_items = t.unique_items;
-            }
-            SchemaKind::OneOf { one_of } => v.one_of = members(one_of, "oneOf"),
-            SchemaKind::AnyOf { any_of } => v.any_of = members(any_of, "anyOf"),
-            SchemaKind::AllOf { all_of } => v.all_of = members(all_of, "allOf"),
-            SchemaKind::Not { .. } => v.has_not = true,
-            SchemaKind::Any(a) => {
-                v.type_name = a.typ.as_deref();
-                v.kind = a.typ.as_deref().map(kind_of_name);
-                v.format = a.format.as_deref();
-                v.constraints = Constraints {
-                    min_length: a.min_length.map(|n| n as u64),
-                    max_length: a.max_length.map(|n| n as u64),
-                    pattern: a.pattern.clone(),
-                    minimum: a.minimum,
-                    maximum: a.maximum,
-                    min_items: a.min_items.map(|n| n as u64),
-                    max_items: a.max_items.map(|n| n as u64),
-                    unique_items: a.unique_items.unwrap_or(false),
-                    items: None,
-                };
-                read_object(
-                    &mut v,
-                    &a.properties,
-                    &a.required,
-                    a.additional_properties.as_ref(),
-                    pointer,
-                );
-                v.items = a.items.as_ref().map(|s| Member {
-                    pointer: pointer_push(pointer, "items"),
-                    schema: SchemaRef::of_boxed(s),
-                });
-                v.enumeration = a.enumeration.clone();
-                v.one_of = members(&a.one_of, "oneOf");
-                v.any_of = members(&a.any_of, "anyOf");
-                v.all_of = members(&a.all_of, "allOf");
-                v.has_not = a.not.is_some();
-                if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
-                    v.kind = Some(Kind::Object);
-                }
-                if v.kind.is_none() && v.items.is_some() {
-                    v.kind = Some(Kind::Array);
-                }
-            }
+        if let Some(Value::Array(prefix)) = s.get("prefixItems") {
+            self.prefix_items = members("prefixItems", prefix);
         }
-        v
+        match s.get("items") {
+            // An `items` list is the tuple form of earlier JSON Schema drafts.
+            Some(Value::Array(prefix)) if self.prefix_items.is_empty() => {
+                self.prefix_items = members("items", prefix);
+                self.closed_tuple = s.get("additionalItems") == Some(&Value::Bool(false));
+            }
+            Some(Value::Bool(false)) => self.closed_tuple = true,
+            Some(Value::Bool(true)) | None => {}
+            Some(node @ Value::Object(_)) => {
+                self.items = Some(Member::at(pointer_push(pointer, "items"), node, version))
+            }
+            Some(_) => {}
+        }
     }
 
     /// True when the view only annotates (description, example, readOnly, required, ...)
     /// and adds nothing that changes the shape of a value.
     pub fn is_annotation_only(&self) -> bool {
         self.kind.is_none()
+            && self.more_kinds.is_empty()
             && self.format.is_none()
             && self.properties.is_empty()
             && self.additional.is_none()
             && self.items.is_none()
+            && self.prefix_items.is_empty()
             && self.enumeration.is_empty()
             && self.extensible_enum.is_empty()
             && self.constraints.is_empty()
             && self.one_of.is_empty()
             && self.any_of.is_empty()
             && self.all_of.is_empty()
+            && self.inexpressible.is_empty()
     }
 
     /// Folds `later` into `self` with allOf semantics: properties and required lists
@@ -250,6 +428,9 @@ impl<'a> SchemaView<'a> {
     pub fn absorb(&mut self, later: SchemaView<'a>) {
         self.title = self.title.or(later.title);
         self.description = self.description.or(later.description);
+        if self.kind.is_none() {
+            self.more_kinds = later.more_kinds;
+        }
         self.kind = self.kind.or(later.kind);
         self.type_name = self.type_name.or(later.type_name);
         self.format = self.format.or(later.format);
@@ -276,6 +457,10 @@ impl<'a> SchemaView<'a> {
         if self.items.is_none() {
             self.items = later.items;
         }
+        if self.prefix_items.is_empty() {
+            self.prefix_items = later.prefix_items;
+            self.closed_tuple |= later.closed_tuple;
+        }
         if self.enumeration.is_empty() {
             self.enumeration = later.enumeration;
         }
@@ -287,8 +472,14 @@ impl<'a> SchemaView<'a> {
         c.min_length = c.min_length.or(l.min_length);
         c.max_length = c.max_length.or(l.max_length);
         c.pattern = c.pattern.take().or(l.pattern);
-        c.minimum = c.minimum.or(l.minimum);
-        c.maximum = c.maximum.or(l.maximum);
+        if c.minimum.is_none() {
+            c.minimum = l.minimum;
+            c.exclusive_minimum = l.exclusive_minimum;
+        }
+        if c.maximum.is_none() {
+            c.maximum = l.maximum;
+            c.exclusive_maximum = l.exclusive_maximum;
+        }
         c.min_items = c.min_items.or(l.min_items);
         c.max_items = c.max_items.or(l.max_items);
         c.unique_items |= l.unique_items;
@@ -301,79 +492,16 @@ impl<'a> SchemaView<'a> {
         self.discriminator = self.discriminator.or(later.discriminator);
         self.default = self.default.or(later.default);
         self.has_not |= later.has_not;
+        self.inexpressible.extend(later.inexpressible);
     }
 }
 
-fn read_object<'a>(
-    v: &mut SchemaView<'a>,
-    properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &'a [String],
-    additional: Option<&'a AdditionalProperties>,
-    pointer: &str,
-) {
-    let base = pointer_push(pointer, "properties");
-    for (name, schema) in properties {
-        v.properties.entry(name.as_str()).or_default().push(Member {
-            pointer: pointer_push(&base, name),
-            schema: SchemaRef::of_boxed(schema),
-        });
-    }
-    for name in required {
-        if !v.required.contains(&name.as_str()) {
-            v.required.push(name);
-        }
-    }
-    v.additional = additional.map(|a| match a {
-        AdditionalProperties::Any(_) => Additional::Free,
-        AdditionalProperties::Schema(s) => Additional::Schema(Member {
-            pointer: pointer_push(pointer, "additionalProperties"),
-            schema: SchemaRef::of(s),
-        }),
-    });
-}
-
-fn kind_of_name(name: &str) -> Kind {
-    match name {
-        "string" => Kind::String,
-        "number" => Kind::Number,
-        "integer" => Kind::Integer,
-        "boolean" => Kind::Boolean,
-        "object" => Kind::Object,
-        "array" => Kind::Array,
-        _ => Kind::Unknown,
-    }
-}
-
-fn variant_format<T: serde::Serialize>(
-    f: &'_ openapiv3::VariantOrUnknownOrEmpty<T>,
-) -> Option<&'static str> {
-    // Known formats are enum variants; their wire names are what matter to the resolver.
-    match f {
-        openapiv3::VariantOrUnknownOrEmpty::Item(item) => match serde_json::to_value(item) {
-            Ok(Value::String(s)) => Some(intern_format(&s)),
-            _ => None,
-        },
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(intern_format(s)),
-        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-/// Maps a format name to a static string so views can borrow it; formats the resolver does
-/// not act on are all alike to it.
-fn intern_format(s: &str) -> &'static str {
-    match s {
-        "int32" => "int32",
-        "int64" => "int64",
-        "float" => "float",
-        "double" => "double",
-        "binary" => "binary",
-        "byte" => "byte",
-        "date" => "date",
-        "date-time" => "date-time",
-        "uuid" => "uuid",
-        "uri" => "uri",
-        "email" => "email",
-        "password" => "password",
-        _ => "other",
-    }
+/// Media types whose content a string holds as text.
+fn is_textual(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    essence.starts_with("text/")
+        || essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "application/xml"
+        || essence.ends_with("+xml")
 }

@@ -38,13 +38,31 @@ pub fn seed_spec() -> String {
         .expect("the spec reads")
 }
 
+/// Fails the test on any internal diagnostic: the generator's own failures count even
+/// when they are warnings or were caught.
+pub fn assert_no_internal(name: &str, diagnostics: &[generator::diagnostics::Diagnostic]) {
+    let internal: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.internal)
+        .map(|d| d.display(name).to_string())
+        .collect();
+    assert!(
+        internal.is_empty(),
+        "{name}: internal diagnostics:\n{}",
+        internal.join("\n")
+    );
+}
+
 pub fn generate(name: &str, text: &str) -> Vec<GeneratedFile> {
     let settings = Settings::new(
         format!("fixture-{}", name.replace('_', "-")),
         format!("{name}.yaml"),
     );
     match generator::generate(text, &settings) {
-        Ok(g) => g.files,
+        Ok(g) => {
+            assert_no_internal(name, &g.warnings);
+            g.files
+        }
         Err(d) => panic!(
             "{name} does not generate:\n{}",
             d.iter()
