@@ -35,9 +35,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = "/connect/v1/custom-connector-plugins";
@@ -127,9 +128,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::POST,
             path: "/connect/v1/custom-connector-plugins",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         crate::runtime::validate(body)?;
@@ -154,9 +156,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins/{id}/archive",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[
@@ -184,9 +187,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::PUT,
             path: "/connect/v1/custom-connector-plugins/{id}/archive",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[
@@ -216,9 +220,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins/{id}/readme",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[
@@ -246,9 +251,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::PUT,
             path: "/connect/v1/custom-connector-plugins/{id}/readme",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[
@@ -281,6 +287,7 @@ impl crate::runtime::Client {
                 basic: false,
                 bearer: false,
                 anonymous: true,
+                keys: &[],
             },
         };
         crate::runtime::validate(body)?;
@@ -304,9 +311,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::POST,
             path: "/uploads",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = "/uploads";
@@ -329,9 +337,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::DELETE,
             path: "/connect/v1/custom-connector-plugins/{id}",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[
@@ -358,9 +367,10 @@ impl crate::runtime::Client {
             method: ::reqwest::Method::PATCH,
             path: "/connect/v1/custom-connector-plugins/{id}",
             accepts: crate::runtime::Accepts {
-                basic: false,
+                basic: true,
                 bearer: false,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[

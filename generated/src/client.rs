@@ -44,6 +44,7 @@ impl crate::runtime::Client {
                 basic: true,
                 bearer: true,
                 anonymous: false,
+                keys: &[],
             },
         };
         let path = &[

@@ -30,6 +30,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "Open",
     "RateLimit",
     "RetryPolicy",
+    "SchemeKey",
     "Secret",
     "ValidationError",
 ];
@@ -118,6 +119,51 @@ fn strip_package(schema_name: &str) -> &str {
     rest
 }
 
+/// The Rust names of an operation's parameters, in the order given as (wire name,
+/// location). Two parameters whose names meet after case conversion (`id` in the path and
+/// `id` in the query) are told apart by the later one's location (`id_query`). `body` and
+/// `params` are the method's own arguments (the request body and the optional
+/// parameters), so a parameter of that name is told apart the same way.
+pub fn parameter_names(parameters: &[(&str, crate::model::ParameterLocation)]) -> Vec<String> {
+    let mut scope = Scope::with_reserved(&["body", "params"]);
+    parameters
+        .iter()
+        .map(|(wire, location)| {
+            let name = snake_ident(wire);
+            if !scope.is_taken(&name) {
+                return scope.claim(name);
+            }
+            scope.claim(format!("{name}_{}", location.as_str()))
+        })
+        .collect()
+}
+
+/// The locals of an operation's method, clear of its arguments.
+pub fn method_locals(arguments: &[&str]) -> crate::model::MethodLocals {
+    let mut scope = Scope::with_reserved(arguments);
+    let mut claim = |name: &str| scope.claim(name.to_string());
+    crate::model::MethodLocals {
+        request: claim("request"),
+        response: claim("response"),
+        path: claim("path"),
+        query: claim("query"),
+        cookies: claim("cookies"),
+        value: claim("value"),
+    }
+}
+
+/// The locals of a paging stream method, clear of its arguments.
+pub fn stream_locals(arguments: &[&str]) -> crate::model::StreamLocals {
+    let mut scope = Scope::with_reserved(arguments);
+    let mut claim = |name: &str| scope.claim(name.to_string());
+    crate::model::StreamLocals {
+        token: claim("token"),
+        page: claim("page"),
+        body: claim("body"),
+        next: claim("next"),
+    }
+}
+
 /// Hands out names unique within one scope (a struct's fields, an enum's variants, the
 /// crate's types): the first claimant gets the name, later ones get `2`, `3`, ... appended.
 /// Claims are made in spec order, so the outcome is deterministic.
@@ -136,6 +182,10 @@ impl Scope {
         Scope {
             taken: reserved.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
     }
 
     pub fn claim(&mut self, wanted: String) -> String {
@@ -202,6 +252,45 @@ mod tests {
         assert_eq!(type_ident("String", true), "StringType");
         assert_eq!(type_ident("Error", true), "ErrorType");
         assert_eq!(type_ident("v1", true), "V1");
+    }
+
+    #[test]
+    fn parameters_meeting_after_case_conversion_are_told_apart_by_location() {
+        use crate::model::ParameterLocation::*;
+        let names = parameter_names(&[
+            ("id", Path),
+            ("id", Query),
+            ("Id", Header),
+            ("body", Query),
+            ("page-size", Query),
+            ("page_size", Cookie),
+        ]);
+        assert_eq!(
+            names,
+            vec![
+                "id",
+                "id_query",
+                "id_header",
+                "body_query",
+                "page_size",
+                "page_size_cookie"
+            ]
+        );
+    }
+
+    #[test]
+    fn locals_step_aside_for_parameters() {
+        let locals = method_locals(&["request", "path", "query", "value", "self_"]);
+        assert_eq!(locals.request, "request2");
+        assert_eq!(locals.path, "path2");
+        assert_eq!(locals.query, "query2");
+        assert_eq!(locals.value, "value2");
+        assert_eq!(locals.response, "response");
+        let locals = stream_locals(&["token", "page", "params"]);
+        assert_eq!(
+            (locals.token.as_str(), locals.page.as_str()),
+            ("token2", "page2")
+        );
     }
 
     #[test]

@@ -139,7 +139,8 @@ fn seed_operation_is_modelled() {
         generator::model::Accepts {
             basic: true,
             bearer: true,
-            anonymous: false
+            anonymous: false,
+            keys: Vec::new(),
         }
     );
     assert_eq!(

@@ -51,16 +51,68 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The files of a spec, read from the folder of its root document. Paths come from the
+/// generator already normalized and checked against the folder; the check is repeated
+/// here on the real path, so that a symbolic link cannot lead outside either.
+pub struct FolderFiles {
+    folder: PathBuf,
+    allow_outside_folder: bool,
+}
+
+/// The largest file of a spec this reader accepts.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+impl FolderFiles {
+    pub fn new(folder: &Path, allow_outside_folder: bool) -> Self {
+        FolderFiles {
+            folder: folder.to_path_buf(),
+            allow_outside_folder,
+        }
+    }
+}
+
+impl generator::SpecFiles for FolderFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        use std::io::Read;
+        let full = self.folder.join(path);
+        let real = full
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", full.display()))?;
+        if !self.allow_outside_folder {
+            let folder = self
+                .folder
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", self.folder.display()))?;
+            if !real.starts_with(&folder) {
+                return Err(format!(
+                    "`{path}` leads outside the spec's folder through a symbolic link"
+                ));
+            }
+        }
+        let file = std::fs::File::open(&real).map_err(|e| e.to_string())?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "the file is larger than {} MiB",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
+    }
+}
+
 /// Runs the generator on one spec and shows its diagnostics the way rustc shows errors.
 /// Returns the files, or the report when the spec has errors (or warnings, when they are
 /// denied).
 fn run_generator(
-    label: &str,
-    text: &str,
-    overlays: &[generator::Overlay],
+    input: &generator::Input<'_>,
     settings: &Settings,
     deny_warnings: bool,
 ) -> Result<Vec<generator::GeneratedFile>, String> {
+    let (label, text, overlays) = (input.label, input.text, input.overlays);
     let report = |diagnostics: &[Diagnostic]| {
         let others: Vec<Source<'_>> = overlays
             .iter()
@@ -71,7 +123,7 @@ fn run_generator(
             .collect();
         render_report(diagnostics, Source { name: label, text }, &others)
     };
-    match generator::generate_with_overlays(text, overlays, settings) {
+    match generator::generate_input(input, settings) {
         Ok(generated) if generated.warnings.is_empty() => Ok(generated.files),
         Ok(generated) if deny_warnings => Err(format!(
             "{}warnings are denied (--deny-warnings); nothing was written",
@@ -104,9 +156,15 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         };
-        let overlays = overlays_beside(&root.join(t.spec)).map_err(|e| (e, true))?;
-        let files = run_generator(t.spec, &text, &overlays, &settings, deny_warnings)
-            .map_err(|r| (r, false))?;
+        let spec = root.join(t.spec);
+        let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;
+        let folder = FolderFiles::new(spec.parent().unwrap_or(root), false);
+        let input = generator::Input {
+            files: Some(&folder),
+            overlays: &overlays,
+            ..generator::Input::text(t.spec, &text)
+        };
+        let files = run_generator(&input, &settings, deny_warnings).map_err(|r| (r, false))?;
         out.push((root.join(t.out), files));
     }
     Ok(out)
@@ -201,13 +259,26 @@ fn read_overlay(path: &Path) -> Result<generator::Overlay, String> {
     Ok(generator::Overlay::new(label, text))
 }
 
-pub fn generate_standalone(
-    spec: &Path,
-    out: &Path,
-    name: Option<String>,
-    overlay_paths: &[PathBuf],
-    deny_warnings: bool,
-) -> Result<ExitCode, Failure> {
+/// What `cargo xtask generate` was asked to do.
+pub struct GenerateRequest {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub name: Option<String>,
+    pub overlays: Vec<PathBuf>,
+    pub deny_warnings: bool,
+    pub allow_outside_folder: bool,
+}
+
+pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failure> {
+    let GenerateRequest {
+        spec,
+        out,
+        name,
+        overlays: overlay_paths,
+        deny_warnings,
+        allow_outside_folder,
+    } = request;
+    let (spec, out, deny_warnings) = (spec.as_path(), out.as_path(), *deny_warnings);
     let overlays: Vec<generator::Overlay> = overlay_paths
         .iter()
         .map(|p| read_overlay(p))
@@ -226,7 +297,7 @@ pub fn generate_standalone(
             return Ok(ExitCode::from(1));
         }
     };
-    let crate_name = name.unwrap_or_else(|| {
+    let crate_name = name.clone().unwrap_or_else(|| {
         let stem = spec
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -258,7 +329,19 @@ pub fn generate_standalone(
         )));
     }
     let settings = Settings::new(crate_name, label.clone());
-    match run_generator(&label, &text, &overlays, &settings, deny_warnings) {
+    let folder = FolderFiles::new(
+        spec.parent().unwrap_or(Path::new(".")),
+        *allow_outside_folder,
+    );
+    let input = generator::Input {
+        files: Some(&folder),
+        overlays: &overlays,
+        references: generator::ReferencePolicy {
+            allow_outside_folder: *allow_outside_folder,
+        },
+        ..generator::Input::text(&label, &text)
+    };
+    match run_generator(&input, &settings, deny_warnings) {
         Ok(files) => {
             let written = write_crate(out, &files).map_err(Failure::Io)?;
             println!("wrote {} files to {}", written.len(), out.display());

@@ -1,8 +1,10 @@
 //! `cargo xtask`: the project's own commands.
 //!
 //! - `cargo xtask codegen [--check]`: regenerate (or check) the checked-in client crates.
-//! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...`: write a
-//!   client crate for any OpenAPI 3.0 document, with Overlay 1.0 documents applied first.
+//! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...
+//!   [--allow-outside-folder]`: write a client crate for any OpenAPI 3.0, 3.1 or 3.2
+//!   document (one file, or a root file with the files it refers to), with Overlay 1.0
+//!   documents applied first.
 //! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
@@ -20,6 +22,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
+                       [--allow-outside-folder]
   cargo xtask bench [--corpus DIR] [--runs N]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
 
@@ -70,10 +73,15 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut name = None;
             let mut overlays = Vec::new();
             let mut deny_warnings = false;
+            let mut allow_outside_folder = false;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
                 if flag == "--deny-warnings" {
                     deny_warnings = true;
+                    continue;
+                }
+                if flag == "--allow-outside-folder" {
+                    allow_outside_folder = true;
                     continue;
                 }
                 let mut value = || {
@@ -91,7 +99,14 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             }
             let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
             let out = out.ok_or_else(|| Failure::Usage("--out is required".into()))?;
-            codegen::generate_standalone(&spec, &out, name, &overlays, deny_warnings)
+            codegen::generate_standalone(&codegen::GenerateRequest {
+                spec,
+                out,
+                name,
+                overlays,
+                deny_warnings,
+                allow_outside_folder,
+            })
         }
         "bench" => {
             let mut corpus = codegen::workspace_root().join("../shared/corpus");

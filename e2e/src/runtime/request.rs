@@ -132,6 +132,64 @@ pub fn header_param<T: Serialize + ?Sized, E>(
     })
 }
 
+/// One cookie parameter as `name=value`: lists joined by commas (OpenAPI's `form` style),
+/// and the characters a cookie value cannot hold (RFC 6265: controls, space, `"`, `,`,
+/// `;`, `\`, non-ASCII) percent-encoded.
+#[doc(hidden)]
+pub fn cookie_pair<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+    let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(is_token) {
+        return Err(Error::InvalidRequest(format!(
+            "`{name}` cannot be a cookie name"
+        )));
+    }
+    let text = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| param_text(name, i))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(","),
+        _ => param_text(name, value)?,
+    };
+    Ok(format!(
+        "{name}={}",
+        percent_encoding::utf8_percent_encode(&text, COOKIE_VALUE)
+    ))
+}
+
+const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Adds a cookie parameter (see [`cookie_pair`]) to those a request sends.
+#[doc(hidden)]
+pub fn push_cookie<T: Serialize + ?Sized, E>(
+    cookies: &mut Vec<String>,
+    name: &str,
+    value: &T,
+) -> Result<(), Error<E>> {
+    cookies.push(cookie_pair(name, value)?);
+    Ok(())
+}
+
+/// Sends cookie parameters in one `Cookie` header.
+#[doc(hidden)]
+pub fn with_cookies<E>(
+    request: reqwest::RequestBuilder,
+    cookies: &[String],
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    if cookies.is_empty() {
+        return Ok(request);
+    }
+    let value = HeaderValue::from_str(&cookies.join("; "))
+        .map_err(|_| Error::InvalidRequest("a cookie is not a valid header value".into()))?;
+    Ok(request.header(reqwest::header::COOKIE, value))
+}
+
 /// Checks a request body against the spec's constraints before anything is sent.
 #[doc(hidden)]
 pub fn validate<T: garde::Validate<Context = ()> + ?Sized, E>(value: &T) -> Result<(), Error<E>> {

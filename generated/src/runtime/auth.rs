@@ -27,12 +27,24 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A key for an `apiKey` security scheme of the spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemeKey {
+    /// The scheme (its name in `components/securitySchemes`) the key is for; `None` for a
+    /// key that serves whichever one scheme an operation accepts.
+    pub scheme: Option<String>,
+    pub secret: Secret,
+}
+
 /// The credentials a client sends with requests that need authentication.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credentials {
     /// An API key, sent with HTTP basic authentication: the key id as the user name and
     /// the key secret as the password.
     ApiKey { id: String, secret: Secret },
+    /// Keys for the spec's `apiKey` security schemes, each sent in the header, query
+    /// parameter or cookie its scheme names.
+    SchemeKeys(Vec<SchemeKey>),
     /// A bearer token, sent in the `Authorization` header as it is.
     BearerToken(Secret),
     /// An OAuth2 client: the client fetches access tokens from the token URL with the
@@ -50,6 +62,28 @@ impl Credentials {
             id: id.into(),
             secret: Secret::new(secret),
         }
+    }
+
+    /// A key for the spec's `apiKey` security scheme: sent where the scheme an operation
+    /// accepts says (a header, a query parameter or a cookie).
+    pub fn key(value: impl Into<String>) -> Self {
+        Credentials::SchemeKeys(vec![SchemeKey {
+            scheme: None,
+            secret: Secret::new(value),
+        }])
+    }
+
+    /// Keys for several `apiKey` security schemes, by scheme name, for operations that
+    /// need more than one at once (an application key and a user key, say).
+    pub fn keys<N: Into<String>, V: Into<String>>(keys: impl IntoIterator<Item = (N, V)>) -> Self {
+        Credentials::SchemeKeys(
+            keys.into_iter()
+                .map(|(scheme, value)| SchemeKey {
+                    scheme: Some(scheme.into()),
+                    secret: Secret::new(value),
+                })
+                .collect(),
+        )
     }
 
     pub fn bearer_token(token: impl Into<String>) -> Self {
@@ -71,6 +105,7 @@ impl Credentials {
     pub(crate) fn fits(&self, accepts: &Accepts) -> bool {
         match self {
             Credentials::ApiKey { .. } => accepts.basic,
+            Credentials::SchemeKeys(keys) => key_placements(keys, accepts).is_some(),
             Credentials::BearerToken(_) | Credentials::ClientCredentials { .. } => accepts.bearer,
         }
     }
@@ -78,10 +113,53 @@ impl Credentials {
     pub(crate) fn describe(&self) -> &'static str {
         match self {
             Credentials::ApiKey { .. } => "an API key (HTTP basic)",
+            Credentials::SchemeKeys(_) => "keys for the spec's apiKey schemes",
             Credentials::BearerToken(_) => "a bearer token",
             Credentials::ClientCredentials { .. } => "OAuth2 client credentials (bearer tokens)",
         }
     }
+}
+
+/// The first alternative of an operation's `apiKey` requirements that the keys meet,
+/// with the key for each of its schemes. A key without a scheme name meets an
+/// alternative of one scheme; several schemes at once need keys by name.
+pub(crate) fn key_placements<'k>(
+    keys: &'k [SchemeKey],
+    accepts: &Accepts,
+) -> Option<Vec<(&'static KeyPlacement, &'k Secret)>> {
+    accepts.keys.iter().find_map(|alternative| {
+        alternative
+            .iter()
+            .map(|placement| {
+                let named = keys
+                    .iter()
+                    .find(|k| k.scheme.as_deref() == Some(placement.scheme));
+                let any = (alternative.len() == 1)
+                    .then(|| keys.iter().find(|k| k.scheme.is_none()))
+                    .flatten();
+                named.or(any).map(|k| (placement, &k.secret))
+            })
+            .collect::<Option<Vec<_>>>()
+    })
+}
+
+/// Where an `apiKey` scheme's key is sent.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyPlacement {
+    /// The scheme's name in `components/securitySchemes`.
+    pub scheme: &'static str,
+    pub location: KeyLocation,
+    /// The header, query parameter or cookie name.
+    pub name: &'static str,
+}
+
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// Which credentials an operation's `security` accepts.
@@ -94,6 +172,8 @@ pub struct Accepts {
     pub bearer: bool,
     /// No credentials at all (the spec lists an empty requirement, or none).
     pub anonymous: bool,
+    /// Alternatives made of `apiKey` schemes only: each needs a key for every scheme in it.
+    pub keys: &'static [&'static [KeyPlacement]],
 }
 
 /// An access token and when to stop using it.

@@ -6,7 +6,9 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use super::auth::{Accepts, Credentials, Secret, TokenSource};
+use super::auth::{
+    key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Secret, TokenSource,
+};
 use super::error::Error;
 use super::response::{header_seconds, header_string, REQUEST_ID_HEADER};
 use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
@@ -406,7 +408,9 @@ impl Client {
                             continue;
                         }
                     }
-                    return Err(Error::Transport(e));
+                    // The URL may carry identifiers or a key in its query; the error keeps
+                    // what went wrong, not where.
+                    return Err(Error::Transport(e.without_url()));
                 }
             }
         }
@@ -423,13 +427,14 @@ impl Client {
             return Ok((request, None));
         };
         if !credentials.fits(&operation.accepts) {
-            if operation.accepts.anonymous || !(operation.accepts.basic || operation.accepts.bearer)
-            {
+            let accepts = &operation.accepts;
+            if accepts.anonymous || !(accepts.basic || accepts.bearer || !accepts.keys.is_empty()) {
                 return Ok((request, None));
             }
-            let wanted = match (operation.accepts.basic, operation.accepts.bearer) {
+            let wanted = match (accepts.basic, accepts.bearer) {
                 (true, _) => "an API key (HTTP basic)",
-                _ => "a bearer token or OAuth2 client credentials",
+                (_, true) => "a bearer token or OAuth2 client credentials",
+                _ => "keys for its apiKey schemes (Credentials::key or Credentials::keys)",
             };
             return Err(AuthorizeFailure::Fatal(Error::InvalidRequest(format!(
                 "`{}` needs {wanted}, but the client has {}",
@@ -443,6 +448,12 @@ impl Client {
                 Ok((request.basic_auth(id, Some(secret.expose())), None))
             }
             Credentials::BearerToken(token) => Ok((request.bearer_auth(token.expose()), None)),
+            Credentials::SchemeKeys(keys) => {
+                let placements = key_placements(keys, &operation.accepts).unwrap_or_default();
+                place_keys(request, &placements)
+                    .map(|r| (r, None))
+                    .map_err(AuthorizeFailure::Fatal)
+            }
             Credentials::ClientCredentials { .. } => {
                 let Some(tokens) = &self.tokens else {
                     return Ok((request, None));
@@ -459,6 +470,54 @@ impl Client {
             }
         }
     }
+}
+
+/// Puts each key where its scheme says. Header values are marked sensitive; a cookie is
+/// added to the `Cookie` header the request may already carry (one header, as RFC 6265
+/// asks).
+fn place_keys<E>(
+    mut request: reqwest::RequestBuilder,
+    placements: &[(&KeyPlacement, &Secret)],
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    let mut cookies = Vec::new();
+    for (placement, secret) in placements {
+        match placement.location {
+            KeyLocation::Header => {
+                let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                    Error::InvalidRequest(format!(
+                        "the key for `{}` is not a valid header value",
+                        placement.scheme
+                    ))
+                })?;
+                value.set_sensitive(true);
+                request = request.header(placement.name, value);
+            }
+            KeyLocation::Query => request = request.query(&[(placement.name, secret.expose())]),
+            KeyLocation::Cookie => cookies.push(super::request::cookie_pair(
+                placement.name,
+                secret.expose(),
+            )?),
+        }
+    }
+    if cookies.is_empty() {
+        return Ok(request);
+    }
+    let (http, built) = request.build_split();
+    let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
+    let existing = built
+        .headers_mut()
+        .remove(reqwest::header::COOKIE)
+        .and_then(|v| v.to_str().ok().map(str::to_string));
+    let joined = existing
+        .into_iter()
+        .chain(cookies)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut value = HeaderValue::from_str(&joined)
+        .map_err(|_| Error::InvalidRequest("a cookie is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    built.headers_mut().insert(reqwest::header::COOKIE, value);
+    Ok(reqwest::RequestBuilder::from_parts(http, built))
 }
 
 enum AuthorizeFailure<E> {

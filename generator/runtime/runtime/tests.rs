@@ -148,6 +148,25 @@ fn examples_must_decode_and_encode_back_the_same() {
 }
 
 #[test]
+fn example_numbers_compare_by_value() {
+    #[derive(Serialize, Deserialize)]
+    struct Reading {
+        value: f64,
+        count: i64,
+    }
+    // `1` read into an `f64` encodes back as `1.0`: the same JSON number.
+    assert!(check_example::<Reading>("/x", r#"{"value": 1, "count": 2}"#).is_ok());
+    #[derive(Serialize, Deserialize)]
+    struct Rounded {
+        value: i64,
+    }
+    let err =
+        check_example::<Reading>("/x", r#"{"value": 1.5, "count": 2, "extra": 1}"#).unwrap_err();
+    assert!(err.contains("encodes back differently"), "{err}");
+    assert!(check_example::<Rounded>("/x", r#"{"value": 1.5}"#).is_err());
+}
+
+#[test]
 fn absent_and_null_stay_apart() {
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Patch {

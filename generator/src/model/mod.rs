@@ -72,17 +72,55 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Which credentials the operation's security requirements (or the document's) accept.
     pub accepts: Accepts,
+    /// The names of the method's own locals, clear of every parameter name.
+    pub locals: MethodLocals,
+}
+
+/// Names of the locals of an operation's method. They share a namespace with the
+/// method's arguments, so the naming pass picks them after the arguments: a parameter
+/// called `request` or `path` keeps its name, and the local takes another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodLocals {
+    pub request: String,
+    pub response: String,
+    pub path: String,
+    pub query: String,
+    pub cookies: String,
+    /// The value of an optional parameter, inside `if let Some(..)`.
+    pub value: String,
+}
+
+/// Names of the locals of a paging stream method, clear of its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamLocals {
+    pub token: String,
+    pub page: String,
+    pub body: String,
+    pub next: String,
 }
 
 /// Which credentials an operation accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Accepts {
     /// HTTP basic (API keys).
     pub basic: bool,
-    /// A bearer token: HTTP bearer, or an OAuth2 access token.
+    /// A bearer token: HTTP bearer, or an OAuth2 or OpenID Connect access token.
     pub bearer: bool,
     /// No credentials: there is no requirement, or an empty one.
     pub anonymous: bool,
+    /// Alternatives made of `apiKey` schemes only, each needing a key for every scheme in
+    /// it, in spec order.
+    pub keys: Vec<Vec<KeyUse>>,
+}
+
+/// An `apiKey` security scheme an operation accepts: where its key goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUse {
+    /// The scheme's name in `components/securitySchemes`.
+    pub scheme: String,
+    pub location: ParameterLocation,
+    /// The header, query parameter or cookie name.
+    pub key_name: String,
 }
 
 /// A list operation that pages with a `page_token` query parameter and says where the next
@@ -91,6 +129,8 @@ pub struct Accepts {
 pub struct Pagination {
     /// The name of the stream method.
     pub method_name: String,
+    /// The names of the stream method's locals.
+    pub locals: StreamLocals,
     /// The type of one item of the list.
     pub item: TypeRef,
     /// The Rust field of the optional-parameters struct that carries the page token.
@@ -138,6 +178,19 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+impl ParameterLocation {
+    /// The word OpenAPI's `in` uses for the location.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,7 +248,22 @@ pub struct SuccessResponse {
     pub status: Option<u16>,
     /// `None` when the response has no body (for example 204 No Content).
     pub body: Option<TypeRef>,
+    /// How the body is read.
+    pub encoding: ResponseEncoding,
     pub headers: Option<HeaderSetId>,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseEncoding {
+    /// JSON (also vendor `+json` types), decoded into the body's type; a schema of type
+    /// string is a JSON string, quotes and escapes included.
+    #[default]
+    Json,
+    /// `text/*`, read as a string.
+    Text,
+    /// Anything else, read as raw bytes.
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +312,8 @@ pub enum SecurityScheme {
         name: String,
         doc: Option<String>,
     },
+    /// A bearer token: HTTP bearer, or OAuth2 (flows other than client credentials) and
+    /// OpenID Connect, whose tokens the caller obtains.
     HttpBearer {
         name: String,
         doc: Option<String>,
@@ -253,10 +323,23 @@ pub enum SecurityScheme {
         token_url: String,
         doc: Option<String>,
     },
+    /// An `apiKey` scheme: a key in a header, query parameter or cookie.
     ApiKey {
         name: String,
         location: ParameterLocation,
         key_name: String,
         doc: Option<String>,
     },
+}
+
+impl SecurityScheme {
+    /// The scheme's name in `components/securitySchemes`.
+    pub fn name(&self) -> &str {
+        match self {
+            SecurityScheme::HttpBasic { name, .. }
+            | SecurityScheme::HttpBearer { name, .. }
+            | SecurityScheme::OAuth2ClientCredentials { name, .. }
+            | SecurityScheme::ApiKey { name, .. } => name,
+        }
+    }
 }

@@ -5,7 +5,7 @@ use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
     BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter,
-    ParameterLocation, QueryStyle, RequestBody, TypeKind, TypeRef,
+    ParameterLocation, QueryStyle, RequestBody, ResponseEncoding, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -108,6 +108,18 @@ fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
     argument_type_with(cx, t, None)
 }
 
+/// Whether an argument of this type is taken by value (small `Copy` values).
+fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
+    match strip_nullable(t) {
+        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+        TypeRef::Named(id) => cx
+            .api
+            .type_def(*id)
+            .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))),
+        _ => false,
+    }
+}
+
 /// [`argument_type`], with references given `lifetime` when there is one.
 fn argument_type_with(
     cx: &TypeContext<'_>,
@@ -115,17 +127,11 @@ fn argument_type_with(
     lifetime: Option<&TokenStream>,
 ) -> TokenStream {
     let lt = lifetime.map(|l| quote!(#l)).unwrap_or_default();
+    if by_value(cx, t) {
+        return cx.tokens(t, None);
+    }
     match strip_nullable(t) {
         TypeRef::String => quote!(&#lt str),
-        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => cx.tokens(t, None),
-        TypeRef::Named(id)
-            if cx
-                .api
-                .type_def(*id)
-                .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))) =>
-        {
-            cx.tokens(t, None)
-        }
         TypeRef::Array(inner) => {
             let inner = cx.tokens(inner, None);
             quote!(&#lt [#inner])
@@ -181,30 +187,46 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
         args.push(quote!(body: #ty));
     }
 
+    let l = &op.locals;
+    let (request, response, path_local) = (ident(&l.request), ident(&l.response), ident(&l.path));
     let path = render_path(op);
     let method = http_method(op.http_method);
     let operation_id = &op.operation_id;
     let template = &op.path;
     let (basic, bearer, anonymous) = (op.accepts.basic, op.accepts.bearer, op.accepts.anonymous);
+    let keys = op.accepts.keys.iter().map(|alternative| {
+        let placements = alternative.iter().map(|k| {
+            let (scheme, name) = (&k.scheme, &k.key_name);
+            let location = match k.location {
+                ParameterLocation::Header => quote!(crate::runtime::KeyLocation::Header),
+                ParameterLocation::Cookie => quote!(crate::runtime::KeyLocation::Cookie),
+                _ => quote!(crate::runtime::KeyLocation::Query),
+            };
+            quote!(crate::runtime::KeyPlacement { scheme: #scheme, location: #location, name: #name })
+        });
+        quote!(&[#(#placements),*])
+    });
     let query = render_query(op);
     let headers = render_header_params(op);
+    let cookies = render_cookie_params(op);
     let (validate, attach) = op
         .request_body
         .as_ref()
-        .map(|b| render_body(cx, b))
+        .map(|b| render_body(cx, op, b))
         .unwrap_or_default();
-    let changes_request = !query.is_empty() || !headers.is_empty() || !attach.is_empty();
+    let changes_request =
+        !query.is_empty() || !headers.is_empty() || !cookies.is_empty() || !attach.is_empty();
     let binding = if changes_request {
-        quote!(let mut request)
+        quote!(let mut #request)
     } else {
-        quote!(let request)
+        quote!(let #request)
     };
 
-    let (ok_ty, reader) = match &op.success.body {
-        None => (quote!(()), quote!(read_empty)),
-        Some(TypeRef::Bytes) => (quote!(Vec<u8>), quote!(read_bytes)),
-        Some(TypeRef::String) if !is_json_operation(op) => (quote!(String), quote!(read_text)),
-        Some(t) => (cx.tokens(t, None), quote!(read_json)),
+    let (ok_ty, reader) = match (&op.success.body, op.success.encoding) {
+        (None, _) => (quote!(()), quote!(read_empty)),
+        (Some(_), ResponseEncoding::Bytes) => (quote!(Vec<u8>), quote!(read_bytes)),
+        (Some(_), ResponseEncoding::Text) => (quote!(String), quote!(read_text)),
+        (Some(t), ResponseEncoding::Json) => (cx.tokens(t, None), quote!(read_json)),
     };
     let (headers_ty, headers_fn) = match op.success.headers {
         Some(set) => {
@@ -228,27 +250,24 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
                 id: #operation_id,
                 method: #method,
                 path: #template,
-                accepts: crate::runtime::Accepts { basic: #basic, bearer: #bearer, anonymous: #anonymous },
+                accepts: crate::runtime::Accepts {
+                    basic: #basic,
+                    bearer: #bearer,
+                    anonymous: #anonymous,
+                    keys: &[#(#keys),*],
+                },
             };
             #validate
             #path
-            #binding = self.request(&OPERATION, path);
+            #binding = self.request(&OPERATION, #path_local);
             #query
             #headers
+            #cookies
             #attach
-            let response = self.send(&OPERATION, request).await?;
-            crate::runtime::#reader(response, #headers_fn).await
+            let #response = self.send(&OPERATION, #request).await?;
+            crate::runtime::#reader(#response, #headers_fn).await
         }
     }
-}
-
-/// Success bodies that are text are read as text only when the spec says so; a schema of
-/// type string inside JSON is still JSON.
-fn is_json_operation(op: &Operation) -> bool {
-    op.success
-        .body
-        .as_ref()
-        .is_some_and(|t| !matches!(t, TypeRef::Bytes | TypeRef::String))
 }
 
 /// The method that streams every item of a paged list operation.
@@ -275,16 +294,17 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
     let item = cx.tokens(&p.item, None);
     let error = cx.tokens(&op.error_body, None);
     let data = ident(&p.data_field);
+    let body = ident(&p.locals.body);
     let items = match p.data_options {
-        0 => quote!(body.#data),
-        1 => quote!(body.#data.unwrap_or_default()),
-        _ => quote!(body.#data.flatten().unwrap_or_default()),
+        0 => quote!(#body.#data),
+        1 => quote!(#body.#data.unwrap_or_default()),
+        _ => quote!(#body.#data.flatten().unwrap_or_default()),
     };
     let metadata = ident(&p.metadata_field);
     let metadata_ref = match p.metadata_options {
-        0 => quote!(Some(&body.#metadata)),
-        1 => quote!(body.#metadata.as_ref()),
-        _ => quote!(body.#metadata.as_ref().and_then(|m| m.as_ref())),
+        0 => quote!(Some(&#body.#metadata)),
+        1 => quote!(#body.#metadata.as_ref()),
+        _ => quote!(#body.#metadata.as_ref().and_then(|m| m.as_ref())),
     };
     let next = ident(&p.next_field);
     let next_link = match p.next_options {
@@ -292,6 +312,13 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
         1 => quote!(m.#next.as_deref()),
         _ => quote!(m.#next.as_ref().and_then(|n| n.as_deref())),
     };
+    let l = &p.locals;
+    let (token_local, page, body, next_local) = (
+        ident(&l.token),
+        ident(&l.page),
+        ident(&l.body),
+        ident(&l.next),
+    );
     quote! {
         #[doc = #doc]
         pub fn #name<'a>(
@@ -299,14 +326,14 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
             #(#args,)*
             params: &'a crate::client::#params_ty,
         ) -> impl ::futures_util::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
-            crate::runtime::paginate(move |token: Option<String>| async move {
-                let mut page = params.clone();
-                if token.is_some() {
-                    page.#token = token;
+            crate::runtime::paginate(move |#token_local: Option<String>| async move {
+                let mut #page = params.clone();
+                if #token_local.is_some() {
+                    #page.#token = #token_local;
                 }
-                let body = self.#base(#(#call_args,)* &page).await?.body;
-                let next = crate::runtime::next_page_token(#metadata_ref.and_then(|m| #next_link));
-                Ok((#items, next))
+                let #body = self.#base(#(#call_args,)* &#page).await?.body;
+                let #next_local = crate::runtime::next_page_token(#metadata_ref.and_then(|m| #next_link));
+                Ok((#items, #next_local))
             })
         }
     }
@@ -364,17 +391,18 @@ fn render_path(op: &Operation) -> TokenStream {
     if !rest.is_empty() {
         pieces.push(quote!(#rest));
     }
+    let path = ident(&op.locals.path);
     match pieces.as_slice() {
-        [] => quote!(let path = "";),
+        [] => quote!(let #path = "";),
         [only]
             if op
                 .parameters
                 .iter()
                 .all(|p| p.location != ParameterLocation::Path) =>
         {
-            quote!(let path = #only;)
+            quote!(let #path = #only;)
         }
-        _ => quote!(let path = &[#(#pieces),*].concat();),
+        _ => quote!(let #path = &[#(#pieces),*].concat();),
     }
 }
 
@@ -387,6 +415,8 @@ fn render_query(op: &Operation) -> TokenStream {
     if query.is_empty() {
         return quote!();
     }
+    let l = &op.locals;
+    let (request, query_local, value) = (ident(&l.request), ident(&l.query), ident(&l.value));
     let pushes = query.iter().map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
@@ -398,32 +428,33 @@ fn render_query(op: &Operation) -> TokenStream {
             QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
         };
         if is_positional(p) {
-            quote!(crate::runtime::push_query(&mut query, #wire, &#arg, #style)?;)
+            quote!(crate::runtime::push_query(&mut #query_local, #wire, &#arg, #style)?;)
         } else {
             quote! {
-                if let Some(value) = &params.#arg {
-                    crate::runtime::push_query(&mut query, #wire, value, #style)?;
+                if let Some(#value) = &params.#arg {
+                    crate::runtime::push_query(&mut #query_local, #wire, #value, #style)?;
                 }
             }
         }
     });
     quote! {
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut #query_local: Vec<(String, String)> = Vec::new();
         #(#pushes)*
-        request = request.query(&query);
+        #request = #request.query(&#query_local);
     }
 }
 
 fn render_header_params(op: &Operation) -> TokenStream {
+    let (request, value) = (ident(&op.locals.request), ident(&op.locals.value));
     let sets = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         if is_positional(p) {
-            quote!(request = request.header(#wire, crate::runtime::header_param(#wire, &#arg)?);)
+            quote!(#request = #request.header(#wire, crate::runtime::header_param(#wire, &#arg)?);)
         } else {
             quote! {
-                if let Some(value) = &params.#arg {
-                    request = request.header(#wire, crate::runtime::header_param(#wire, value)?);
+                if let Some(#value) = &params.#arg {
+                    #request = #request.header(#wire, crate::runtime::header_param(#wire, #value)?);
                 }
             }
         }
@@ -431,24 +462,67 @@ fn render_header_params(op: &Operation) -> TokenStream {
     quote!(#(#sets)*)
 }
 
+/// Cookie parameters go out in one `Cookie` header, as `name=value` pairs.
+fn render_cookie_params(op: &Operation) -> TokenStream {
+    let cookies: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Cookie)
+        .collect();
+    if cookies.is_empty() {
+        return quote!();
+    }
+    let l = &op.locals;
+    let (request, cookies_local, value) = (ident(&l.request), ident(&l.cookies), ident(&l.value));
+    let pushes = cookies.iter().map(|p| {
+        let wire = &p.wire_name;
+        let arg = ident(&p.rust_name);
+        if is_positional(p) {
+            quote!(crate::runtime::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
+        } else {
+            quote! {
+                if let Some(#value) = &params.#arg {
+                    crate::runtime::push_cookie(&mut #cookies_local, #wire, #value)?;
+                }
+            }
+        }
+    });
+    quote! {
+        let mut #cookies_local: Vec<String> = Vec::new();
+        #(#pushes)*
+        #request = crate::runtime::with_cookies(#request, &#cookies_local)?;
+    }
+}
+
 /// The statement that validates the body (first, so that nothing is built or sent when
 /// it fails) and the one that attaches it to the request.
-fn render_body(cx: &TypeContext<'_>, body: &RequestBody) -> (TokenStream, TokenStream) {
+fn render_body(
+    cx: &TypeContext<'_>,
+    op: &Operation,
+    body: &RequestBody,
+) -> (TokenStream, TokenStream) {
+    let request = ident(&op.locals.request);
     let content_type = &body.content_type;
     let validate = match (&body.ty, body.encoding) {
         (_, BodyEncoding::Multipart) => quote!(),
         (TypeRef::Named(id), _) if cx.validatable(*id) => quote!(crate::runtime::validate(body)?;),
         _ => quote!(),
     };
+    // Serializers take the body by reference; small values are passed by value.
+    let body_ref = if by_value(cx, &body.ty) {
+        quote!(&body)
+    } else {
+        quote!(body)
+    };
     let attach = match body.encoding {
         BodyEncoding::Json => {
-            quote!(request = crate::runtime::json_body(request, #content_type, body)?;)
+            quote!(#request = crate::runtime::json_body(#request, #content_type, #body_ref)?;)
         }
         // reqwest writes the form and its content type.
-        BodyEncoding::Form => quote!(request = request.form(body);),
-        BodyEncoding::Multipart => quote!(request = request.multipart(body);),
+        BodyEncoding::Form => quote!(#request = #request.form(#body_ref);),
+        BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
         BodyEncoding::Text | BodyEncoding::Bytes => {
-            quote!(request = request.header(::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+            quote!(#request = #request.header(::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
         }
     };
     (validate, attach)

@@ -7,8 +7,8 @@ use crate::diagnostics::pointer_push;
 use crate::load::SpecVersion;
 use crate::model::{
     Accepts, Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId,
-    HttpMethod, Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseHeader,
-    SecurityScheme, SuccessResponse, TypeRef,
+    HttpMethod, Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseEncoding,
+    ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -147,111 +147,54 @@ fn resolve_operation<'a>(
         &operation_id,
     );
     let request_body = op.request_body.as_ref().and_then(|body| {
-        let body_pointer = pointer_push(&pointer, "requestBody");
-        let (body, at) = r.follow(body, &body_pointer, "requestBodies", |c| &c.request_bodies)?;
-        let (content_type, media) = pick_content(&body.content)?;
-        let at = pointer_push(
-            &pointer_push(&pointer_push(&at, "content"), content_type),
-            "schema",
-        );
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let encoding = if is_json(content_type) {
-            BodyEncoding::Json
-        } else if essence == "application/x-www-form-urlencoded" {
-            BodyEncoding::Form
-        } else if essence == "multipart/form-data" {
-            BodyEncoding::Multipart
-        } else if essence.starts_with("text/") {
-            BodyEncoding::Text
-        } else {
-            BodyEncoding::Bytes
-        };
-        let schema = media.schema.as_ref().and_then(|_| r.schema_at(at));
-        let ty = match (schema, encoding) {
-            (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
-                r.type_of(&s, Direction::Write, &format!("{operation_id} request"))
-            }
-            (None, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
-                TypeRef::Json
-            }
-            (_, BodyEncoding::Text) => TypeRef::String,
-            _ => TypeRef::Bytes,
-        };
-        Some(RequestBody {
-            content_type: content_type.to_string(),
-            required: body.required,
-            encoding,
-            ty,
-        })
+        let at = pointer_push(&pointer, "requestBody");
+        let hint = format!("{operation_id} request");
+        request_body(r, body, &at, &hint, Direction::Write)
     });
 
     let responses_pointer = pointer_push(&pointer, "responses");
     let mut success = SuccessResponse {
         status: None,
         body: None,
+        encoding: ResponseEncoding::Json,
         headers: None,
     };
     let mut errors = Vec::new();
-    let mut entries: Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
-    for (status, response) in &op.responses.responses {
-        let code = match status {
-            StatusCode::Code(c) => *c,
-            StatusCode::Range(n) => n * 100,
-        };
-        entries.push((Some(code), status.to_string(), response));
-    }
-    if let Some(default) = &op.responses.default {
-        entries.push((None, "default".to_string(), default));
-    }
-    for (code, key, response) in entries {
+    for (code, key, response) in response_entries(&op.responses) {
         let at = pointer_push(&responses_pointer, &key);
         let Some((response, at)) = r.follow(response, &at, "responses", |c| &c.responses) else {
             continue;
         };
-        let body = pick_content(&response.content).map(|(content_type, media)| {
-            let media_at = pointer_push(&pointer_push(&at, "content"), content_type);
-            let schema_at = pointer_push(&media_at, "schema");
-            let schema = media.schema.as_ref().and_then(|_| r.schema_at(schema_at));
-            let ty = match schema {
-                Some(s) if is_json(content_type) => {
-                    let hint = if code.is_some_and(|c| (200..300).contains(&c)) {
-                        format!("{operation_id} response")
-                    } else {
-                        format!("{operation_id} error")
-                    };
-                    r.type_of(&s, Direction::Read, &hint)
-                }
-                _ if content_type.starts_with("text/") => TypeRef::String,
-                _ => TypeRef::Bytes,
-            };
-            if is_json(content_type) {
-                collect_examples(r, api, media, &media_at, &ty);
-            }
-            ty
-        });
         let is_success = code.is_some_and(|c| (200..300).contains(&c));
+        let hint = if is_success {
+            format!("{operation_id} response")
+        } else {
+            format!("{operation_id} error")
+        };
+        let body = response_body(r, api, response, &at, &hint, Direction::Read);
         if is_success && success.status.is_none() {
             success.status = code;
-            success.body = body;
+            if let Some((ty, encoding)) = body {
+                success.body = Some(ty);
+                success.encoding = encoding;
+            }
             success.headers = header_set(r, api, &response.headers, &at, &operation_id);
         } else if !is_success {
             errors.push(ErrorResponse {
                 status: code,
                 description: response.description.clone(),
-                body,
+                body: body.map(|(ty, _)| ty),
             });
         }
     }
     let error_body = common_error_body(&errors);
-    let accepts = accepts(
-        api,
-        op.security.as_ref().or(r.loaded.document.security.as_ref()),
-    );
+    let locals = method_locals(&parameters, request_body.is_some());
+    let security = match (&op.security, &r.loaded.document.security) {
+        (Some(own), _) => Some((own, pointer_push(&pointer, "security"))),
+        (None, Some(document)) => Some((document, "/security".to_string())),
+        (None, None) => None,
+    };
+    let accepts = accepts(r, api, security);
     Some(Operation {
         origin: pointer,
         operation_id,
@@ -268,14 +211,167 @@ fn resolve_operation<'a>(
         params_type: String::new(),
         pagination: None,
         accepts,
+        locals,
     })
+}
+
+/// The method's locals, named clear of its arguments: the parameters it takes
+/// positionally, `params` for the optional ones, and `body`.
+fn method_locals(parameters: &[Parameter], has_body: bool) -> crate::model::MethodLocals {
+    let mut arguments: Vec<&str> = parameters
+        .iter()
+        .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .map(|p| p.rust_name.as_str())
+        .collect();
+    if parameters
+        .iter()
+        .any(|p| !(p.required || p.location == ParameterLocation::Path))
+    {
+        arguments.push("params");
+    }
+    if has_body {
+        arguments.push("body");
+    }
+    crate::naming::method_locals(&arguments)
+}
+
+/// An operation's responses in spec order, the `default` response last, each with its
+/// status (`None` for `default`; a range such as `4XX` as its first code) and key.
+fn response_entries(
+    responses: &openapiv3::Responses,
+) -> Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> {
+    let mut entries = Vec::new();
+    for (status, response) in &responses.responses {
+        let code = match status {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(n) => n * 100,
+        };
+        entries.push((Some(code), status.to_string(), response));
+    }
+    if let Some(default) = &responses.default {
+        entries.push((None, "default".to_string(), default));
+    }
+    entries
+}
+
+/// A request body (written at `at`, possibly by reference): the media type the client
+/// sends, how, and the type of the body. `dir` is the direction the body travels in
+/// (a webhook's request is read by the receiver).
+pub(super) fn request_body<'a>(
+    r: &mut Resolver<'a>,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    at: &str,
+    hint: &str,
+    dir: Direction,
+) -> Option<RequestBody> {
+    let (body, at) = r.follow(body, at, "requestBodies", |c| &c.request_bodies)?;
+    let (content_type, media) = pick_content(&body.content)?;
+    let at = pointer_push(
+        &pointer_push(&pointer_push(&at, "content"), content_type),
+        "schema",
+    );
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let encoding = if is_json(content_type) {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    };
+    let schema = media.schema.as_ref().and_then(|_| r.schema_at(at.clone()));
+    let ty = match (schema, encoding) {
+        (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
+            let hint = schema_hint(r, &at, hint);
+            r.type_of(&s, dir, &hint)
+        }
+        (None, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => TypeRef::Json,
+        (_, BodyEncoding::Text) => TypeRef::String,
+        _ => TypeRef::Bytes,
+    };
+    Some(RequestBody {
+        content_type: content_type.to_string(),
+        required: body.required,
+        encoding,
+        ty,
+    })
+}
+
+/// The body of a response (the media type a client prefers: JSON when offered), with how
+/// it is read, and the examples the spec gives for it.
+pub(super) fn response_body<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    response: &'a openapiv3::Response,
+    at: &str,
+    hint: &str,
+    dir: Direction,
+) -> Option<(TypeRef, ResponseEncoding)> {
+    let (content_type, media) = pick_content(&response.content)?;
+    let media_at = pointer_push(&pointer_push(at, "content"), content_type);
+    let schema_at = pointer_push(&media_at, "schema");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if is_json(content_type) {
+        // JSON without a schema is still JSON: any value.
+        let ty = match media
+            .schema
+            .as_ref()
+            .and_then(|_| r.schema_at(schema_at.clone()))
+        {
+            Some(s) => {
+                let hint = schema_hint(r, &schema_at, hint);
+                r.type_of(&s, dir, &hint)
+            }
+            None => TypeRef::Json,
+        };
+        if dir == Direction::Read {
+            collect_examples(r, api, media, &media_at, &ty);
+        }
+        Some((ty, ResponseEncoding::Json))
+    } else if essence.starts_with("text/") {
+        Some((TypeRef::String, ResponseEncoding::Text))
+    } else {
+        Some((TypeRef::Bytes, ResponseEncoding::Bytes))
+    }
+}
+
+/// The name for the type of a schema written at `pointer` for an operation: `default`
+/// (named after the operation), unless the schema is written in a place operations share
+/// (a component, another file), whose name it then takes, so that every operation using
+/// it gets one type.
+fn schema_hint(r: &Resolver<'_>, pointer: &str, default: &str) -> String {
+    let origin = r.loaded.origin_of(pointer);
+    if origin.starts_with("/paths/") || origin.starts_with("/webhooks/") {
+        default.to_string()
+    } else {
+        r.schema_base_name(&origin)
+    }
 }
 
 /// What credentials a list of security requirements accepts. Each requirement is an
 /// alternative; a requirement naming several schemes needs all of them, which a client
-/// holding one kind of credentials can meet only when they are all of that kind.
-fn accepts(api: &Api, security: Option<&Vec<openapiv3::SecurityRequirement>>) -> Accepts {
-    let Some(requirements) = security else {
+/// holding one kind of credentials can meet only when they are all of that kind (for
+/// `apiKey` schemes, one key each). A requirement naming a scheme the document does not
+/// declare, or one this client cannot send, gets a warning where it is written.
+fn accepts(
+    r: &mut Resolver<'_>,
+    api: &Api,
+    security: Option<(&Vec<openapiv3::SecurityRequirement>, String)>,
+) -> Accepts {
+    let Some((requirements, at)) = security else {
         return Accepts {
             anonymous: true,
             ..Accepts::default()
@@ -285,30 +381,59 @@ fn accepts(api: &Api, security: Option<&Vec<openapiv3::SecurityRequirement>>) ->
         anonymous: requirements.is_empty(),
         ..Accepts::default()
     };
-    for requirement in requirements {
+    for (i, requirement) in requirements.iter().enumerate() {
         if requirement.is_empty() {
             out.anonymous = true;
             continue;
         }
-        let kinds: Vec<Option<bool>> = requirement
-            .keys()
-            .map(|name| {
-                api.security_schemes.iter().find_map(|s| match s {
-                    SecurityScheme::HttpBasic { name: n, .. } if n == name => Some(true),
-                    SecurityScheme::HttpBearer { name: n, .. }
-                    | SecurityScheme::OAuth2ClientCredentials { name: n, .. }
-                        if n == name =>
-                    {
-                        Some(false)
-                    }
+        let mut schemes: Vec<Option<&SecurityScheme>> = Vec::new();
+        for name in requirement.keys() {
+            let found = api.security_schemes.iter().find(|s| s.name() == name);
+            if found.is_none() {
+                let declared = r
+                    .loaded
+                    .raw
+                    .pointer("/components/securitySchemes")
+                    .and_then(|s| s.get(name))
+                    .is_some();
+                let message = if declared {
+                    format!("the security scheme `{name}` is not one this client can send, so this requirement cannot be met")
+                } else {
+                    format!("the security requirement names `{name}`, which `components/securitySchemes` does not declare")
+                };
+                r.diags.warning(pointer_push(&at, &i.to_string()), message);
+            }
+            schemes.push(found);
+        }
+        let all = |f: &dyn Fn(&SecurityScheme) -> bool| schemes.iter().all(|s| s.is_some_and(f));
+        if all(&|s| matches!(s, SecurityScheme::HttpBasic { .. })) {
+            out.basic = true;
+        } else if all(&|s| {
+            matches!(
+                s,
+                SecurityScheme::HttpBearer { .. } | SecurityScheme::OAuth2ClientCredentials { .. }
+            )
+        }) {
+            out.bearer = true;
+        } else if all(&|s| matches!(s, SecurityScheme::ApiKey { .. })) {
+            let uses = schemes
+                .iter()
+                .flatten()
+                .filter_map(|s| match s {
+                    SecurityScheme::ApiKey {
+                        name,
+                        location,
+                        key_name,
+                        ..
+                    } => Some(crate::model::KeyUse {
+                        scheme: name.clone(),
+                        location: *location,
+                        key_name: key_name.clone(),
+                    }),
                     _ => None,
                 })
-            })
-            .collect();
-        if kinds.iter().all(|k| *k == Some(true)) {
-            out.basic = true;
-        } else if kinds.iter().all(|k| *k == Some(false)) {
-            out.bearer = true;
+                .collect();
+            out.keys.push(uses);
         }
     }
     out
@@ -405,7 +530,6 @@ fn parameters<'a>(
             found.push((p, at));
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "params"]);
     let mut out = Vec::new();
     for (p, at) in found {
         let data = p.parameter_data_ref();
@@ -413,22 +537,33 @@ fn parameters<'a>(
             openapiv3::Parameter::Path { .. } => ParameterLocation::Path,
             openapiv3::Parameter::Query { .. } => ParameterLocation::Query,
             openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
-            openapiv3::Parameter::Cookie { .. } => {
-                r.diags
-                    .warning(at, "cookie parameters are not sent by this client");
+            openapiv3::Parameter::Cookie { .. } => ParameterLocation::Cookie,
+        };
+        if location == ParameterLocation::Header {
+            // The specification says these header parameters SHALL be ignored: the client
+            // sets the content type and accepted types, and sends credentials itself.
+            let lower = data.name.to_ascii_lowercase();
+            if lower == "accept" || lower == "content-type" {
                 continue;
             }
-        };
+            if lower == "authorization" {
+                r.diags.warning(
+                    at,
+                    "an `Authorization` header parameter is ignored, as the OpenAPI specification says; \
+                     send credentials with `Credentials` (or a default header)",
+                );
+                continue;
+            }
+        }
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(_) => r.schema_at(pointer_push(&at, "schema")),
             ParameterSchemaOrContent::Content(_) => None,
         };
         let ty = match schema {
-            Some(s) => r.type_of(
-                &s,
-                Direction::Write,
-                &format!("{operation_id} {}", data.name),
-            ),
+            Some(s) => {
+                let hint = schema_hint(r, &s.pointer, &format!("{operation_id} {}", data.name));
+                r.type_of(&s, Direction::Write, &hint)
+            }
             None => TypeRef::String,
         };
         let style = match p {
@@ -444,12 +579,20 @@ fn parameters<'a>(
         out.push(Parameter {
             style,
             wire_name: data.name.clone(),
-            rust_name: scope.claim(snake_ident(&data.name)),
+            rust_name: String::new(),
             location,
             required: data.required || location == ParameterLocation::Path,
             ty,
             doc: data.description.clone(),
         });
+    }
+    let wanted: Vec<(&str, ParameterLocation)> = out
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.location))
+        .collect();
+    let names = crate::naming::parameter_names(&wanted);
+    for (p, name) in out.iter_mut().zip(names) {
+        p.rust_name = name;
     }
     // Every `{name}` in the path template needs a path parameter to fill it.
     for name in template_names(path) {
@@ -587,9 +730,12 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
                     token_url: cc.token_url.clone(),
                     doc: description.clone(),
                 }),
-                None => r
-                    .diags
-                    .warning(at, "only the OAuth2 client credentials flow is supported"),
+                // Other flows involve a person (authorization code, implicit, password):
+                // the caller obtains the token, which the client sends as a bearer token.
+                None => out.push(SecurityScheme::HttpBearer {
+                    name,
+                    doc: description.clone(),
+                }),
             },
             openapiv3::SecurityScheme::APIKey {
                 location,
@@ -600,10 +746,7 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
                 let location = match location {
                     openapiv3::APIKeyLocation::Query => ParameterLocation::Query,
                     openapiv3::APIKeyLocation::Header => ParameterLocation::Header,
-                    openapiv3::APIKeyLocation::Cookie => {
-                        r.diags.warning(at, "API keys in cookies are not supported");
-                        continue;
-                    }
+                    openapiv3::APIKeyLocation::Cookie => ParameterLocation::Cookie,
                 };
                 out.push(SecurityScheme::ApiKey {
                     name,
@@ -612,9 +755,13 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
                     doc: description.clone(),
                 });
             }
-            openapiv3::SecurityScheme::OpenIDConnect { .. } => {
-                r.diags
-                    .warning(at, "OpenID Connect security schemes are not supported");
+            // The caller obtains the token from the provider; the client sends it as a
+            // bearer token.
+            openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                out.push(SecurityScheme::HttpBearer {
+                    name,
+                    doc: description.clone(),
+                })
             }
         }
     }

@@ -54,8 +54,16 @@ fn pagination_of(api: &Api, index: usize) -> Option<Pagination> {
     if !matches!(next_ty, TypeRef::String) {
         return None;
     }
+    let mut arguments: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .map(|p| p.rust_name.as_str())
+        .collect();
+    arguments.push("params");
     Some(Pagination {
         method_name: String::new(),
+        locals: crate::naming::stream_locals(&arguments),
         item: (**item).clone(),
         token_field: token.rust_name.clone(),
         data_field: data.rust_name.clone(),
