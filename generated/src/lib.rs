@@ -20,6 +20,6 @@ pub mod types;
 pub use client::*;
 pub use runtime::{
     ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error,
-    Open, RateLimit, RetryPolicy, SchemeKey, Secret, ValidationError,
+    Open, RateLimit, RetryPolicy, SchemeKey, Secret, ValidationError, WebhookError,
 };
 pub use types::*;

@@ -33,6 +33,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "SchemeKey",
     "Secret",
     "ValidationError",
+    "WebhookError",
 ];
 
 /// Prelude names a generated type must not take. Together with [`RUNTIME_EXPORTS`] they

@@ -14,6 +14,7 @@ mod retry;
 mod serde_support;
 #[cfg(test)]
 mod tests;
+mod webhook;
 
 pub use auth::*;
 pub use client::*;
@@ -23,3 +24,4 @@ pub use request::*;
 pub use response::*;
 pub use retry::*;
 pub use serde_support::*;
+pub use webhook::*;

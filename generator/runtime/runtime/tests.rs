@@ -252,3 +252,25 @@ fn excerpts_are_bounded_in_characters() {
     assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
     assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
 }
+
+#[test]
+fn webhook_bodies_decode_or_name_the_field() {
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Event {
+        id: String,
+        amount: i64,
+    }
+    let event: Event = decode_webhook(br#"{"id": "e1", "amount": 5}"#).expect("decodes");
+    assert_eq!(
+        event,
+        Event {
+            id: "e1".into(),
+            amount: 5
+        }
+    );
+    let err = decode_webhook::<Event>(br#"{"id": "e1", "amount": "five"}"#).unwrap_err();
+    assert_eq!(err.path, "amount");
+    assert!(err.to_string().contains("at `amount`"), "{err}");
+    let err = decode_webhook::<Event>(br#"{"id": "e1", "amount": 5} trailing"#).unwrap_err();
+    assert_eq!(err.path, ".");
+}

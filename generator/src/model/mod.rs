@@ -14,12 +14,16 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// A short summary of the API (OpenAPI 3.1 `info.summary`).
+    pub summary: Option<String>,
     /// The first server URL of the document, used as the client's default base URL.
     pub default_server: Option<String>,
     pub types: Vec<TypeDef>,
     /// Response header sets, shared by every response that documents the same headers.
     pub header_sets: Vec<HeaderSet>,
     pub operations: Vec<Operation>,
+    /// The requests the API sends to its users' endpoints (OpenAPI 3.1 `webhooks`).
+    pub webhooks: Vec<Webhook>,
     pub security_schemes: Vec<SecurityScheme>,
     /// Examples the spec gives for response bodies and component schemas, with the type
     /// they should decode into.
@@ -97,6 +101,25 @@ pub struct StreamLocals {
     pub page: String,
     pub body: String,
     pub next: String,
+}
+
+/// A webhook: a request the API sends to an endpoint of its user's. The receiver decodes
+/// its body and answers with the response the spec describes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The webhook's name in the spec.
+    pub name: String,
+    /// Where it sits in the spec, as a JSON pointer.
+    pub origin: String,
+    pub http_method: HttpMethod,
+    /// The Rust name of the function that decodes its body.
+    pub function_name: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// The request the API sends; `None` when it has no body.
+    pub body: Option<RequestBody>,
+    /// The type of the body the receiver answers with on success, if the spec gives one.
+    pub response: Option<TypeRef>,
 }
 
 /// Which credentials an operation accepts.

@@ -85,10 +85,16 @@ fn toml_string(s: &str) -> String {
 }
 
 pub fn lib_rs(api: &Api, settings: &Settings) -> String {
-    let mut doc = format!(
-        "{} (API version {}): a typed, validated async client.",
-        api.title, api.version
-    );
+    let what = match (api.operations.is_empty(), api.webhooks.is_empty()) {
+        (false, _) => "a typed, validated async client",
+        (true, false) => "the types of its webhooks, and functions that decode them",
+        (true, true) => "its types",
+    };
+    let mut doc = format!("{} (API version {}): {what}.", api.title, api.version);
+    if let Some(summary) = &api.summary {
+        doc.push_str("\n\n");
+        doc.push_str(&sanitize(summary));
+    }
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(&sanitize(description));
@@ -105,12 +111,28 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
         .collect();
     // Written the way rustfmt lays it out, so that `cargo fmt` leaves the file alone.
     let exports = wrap_list(RUNTIME_EXPORTS, 100 - 5);
+    let has_client = !api.operations.is_empty();
+    let mut modules = String::new();
+    if has_client {
+        modules.push_str("#[rustfmt::skip]\npub mod client;\n");
+    }
+    modules.push_str("pub mod runtime;\n#[rustfmt::skip]\npub mod types;\n");
+    if !api.webhooks.is_empty() {
+        modules.push_str("#[rustfmt::skip]\npub mod webhooks;\n");
+    }
+    let mut uses = String::new();
+    if has_client {
+        uses.push_str("pub use client::*;\n");
+    }
+    uses.push_str(&format!("pub use runtime::{{\n{exports}}};\n"));
+    if !api.types.is_empty() {
+        uses.push_str("pub use types::*;\n");
+    }
     format!(
         "{header}{doc}\n\
          // Names of types and variants come from the spec, so naming lints are not this crate's to fix.\n\
          #![allow(\n    clippy::enum_variant_names,\n    clippy::large_enum_variant,\n    clippy::too_many_arguments\n)]\n\n\
-         #[rustfmt::skip]\npub mod client;\npub mod runtime;\n#[rustfmt::skip]\npub mod types;\n\n\
-         pub use client::*;\npub use runtime::{{\n{exports}}};\npub use types::*;\n",
+         {modules}\n{uses}",
         header = generated_header(settings),
     )
 }

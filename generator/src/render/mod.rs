@@ -12,6 +12,7 @@ mod format;
 mod manifest;
 mod types;
 mod validate;
+mod webhooks;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Api, TypeId, TypeKind};
@@ -61,6 +62,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "src/runtime/tests.rs",
         include_str!("../../runtime/runtime/tests.rs"),
     ),
+    (
+        "src/runtime/webhook.rs",
+        include_str!("../../runtime/runtime/webhook.rs"),
+    ),
 ];
 
 /// A file of the generated crate, by its path relative to the crate root.
@@ -86,14 +91,19 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
             )
         });
         let others = scope.spawn(|| {
-            let client = format::format_file(
-                client::render_client(&TypeContext::new(api)),
-                "client module",
-            );
+            let cx = TypeContext::new(api);
+            // A document without operations (only webhooks, or only schemas) gives a crate
+            // of types: there is nothing to call.
+            let client = (!api.operations.is_empty())
+                .then(|| format::format_file(client::render_client(&cx), "client module"))
+                .transpose();
+            let hooks = (!api.webhooks.is_empty())
+                .then(|| format::format_file(webhooks::render_webhooks(&cx), "webhooks module"))
+                .transpose();
             let tests = examples::render_example_tests(api, &crate_ident)
                 .map(|tokens| format::format_file(tokens, "example tests"))
                 .transpose();
-            (client, tests)
+            (client.and_then(|c| hooks.map(|h| (c, h))), tests)
         });
         let second = format::format_file(
             render_types(&TypeContext::new(api), half..api.types.len()),
@@ -109,17 +119,20 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         (false, false) => format!("{first_types}\n{second_types}"),
         _ => format!("{first_types}{second_types}"),
     };
-    let (client, tests) = (client?, tests?);
+    let ((client, hooks), tests) = (client?, tests?);
     let file = |path: &str, contents: String| GeneratedFile {
         path: path.into(),
         contents,
     };
-    let mut files = vec![
-        file("Cargo.toml", manifest::cargo_toml(api, settings)),
-        file("src/client.rs", format!("{header}{client}")),
-        file("src/lib.rs", manifest::lib_rs(api, settings)),
-        file("src/types.rs", format!("{header}{types}")),
-    ];
+    let mut files = vec![file("Cargo.toml", manifest::cargo_toml(api, settings))];
+    if let Some(client) = client {
+        files.push(file("src/client.rs", format!("{header}{client}")));
+    }
+    files.push(file("src/lib.rs", manifest::lib_rs(api, settings)));
+    files.push(file("src/types.rs", format!("{header}{types}")));
+    if let Some(hooks) = hooks {
+        files.push(file("src/webhooks.rs", format!("{header}{hooks}")));
+    }
     files.extend(
         RUNTIME_FILES
             .iter()

@@ -73,6 +73,14 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         }
         rewrite(&mut op.error_body);
     }
+    for hook in &mut api.webhooks {
+        if let Some(b) = &mut hook.body {
+            rewrite(&mut b.ty);
+        }
+        if let Some(t) = &mut hook.response {
+            rewrite(t);
+        }
+    }
     for example in &mut api.examples {
         rewrite(&mut example.ty);
     }

@@ -6,6 +6,7 @@
 //! 1. `operations` walks every operation and converts the schemas it uses, on demand,
 //!    through `schema` (which follows `$ref`s, merges `allOf` with `view`, and builds
 //!    tagged enums for discriminated `oneOf` in `one_of`).
+//!    `webhooks` does the same for the requests the API sends to its users.
 //! 2. `finish` folds duplicate types together, decides every type name, and compacts the
 //!    type arena into the model.
 //! 3. `pagination` finds list operations whose pages can be followed.
@@ -22,6 +23,7 @@ mod pagination;
 mod refs;
 mod schema;
 mod view;
+mod webhooks;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;

@@ -64,11 +64,26 @@ impl<'a> Resolver<'a> {
         }
         if let Some(discriminator) = view.discriminator {
             if !view.one_of.is_empty() {
-                if let Some(t) =
-                    self.tagged_type(&view, discriminator, &members, dir, hint, target.clone())
-                {
+                if let Some(t) = self.tagged_type(
+                    &view,
+                    discriminator.property_name,
+                    Some(discriminator),
+                    &members,
+                    dir,
+                    hint,
+                    target.clone(),
+                ) {
                     return t;
                 }
+            }
+        } else if let Some(tag) = self.inferred_tag(&members) {
+            // Every variant names itself with a literal value of one property (`const`,
+            // or an enum of one value): that property is the tag, even without a
+            // discriminator. Trying variants in turn would not tell them apart, since
+            // unknown enum values are kept when reading.
+            if let Some(t) = self.tagged_type(&view, tag, None, &members, dir, hint, target.clone())
+            {
+                return t;
             }
         }
         let mut scope = Scope::new();
@@ -107,22 +122,24 @@ impl<'a> Resolver<'a> {
 
     /// Builds the tagged enum, or returns `None` (after a diagnostic) when the variants
     /// cannot be told apart by the tag, so that the caller falls back to an untagged enum.
+    /// The value naming each variant is, in order of preference: the discriminator's
+    /// explicit mapping; the literal value the variant itself gives the tag property; its
+    /// schema name (the implicit mapping of OpenAPI).
+    #[allow(clippy::too_many_arguments)]
     fn tagged_type(
         &mut self,
         view: &SchemaView<'a>,
-        discriminator: Discriminator<'a>,
+        tag: &'a str,
+        discriminator: Option<Discriminator<'a>>,
         members: &[Member<'a>],
         dir: Direction,
         hint: &str,
         target: Target,
     ) -> Option<TypeRef> {
-        let tag = discriminator.property_name;
         let mapping_pointer =
             pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
-        // Explicit mapping entries first, in spec order; then every oneOf reference the
-        // mapping does not name, under its schema name (the implicit mapping).
-        let mut entries: Vec<(String, String, String)> = Vec::new();
-        for (value, target_ref) in discriminator.entries() {
+        let mut entries: Vec<(String, Variant<'a>, String)> = Vec::new();
+        for (value, target_ref) in discriminator.iter().flat_map(|d| d.entries()) {
             let reference = if target_ref.starts_with('#') {
                 target_ref.to_string()
             } else {
@@ -130,45 +147,70 @@ impl<'a> Resolver<'a> {
             };
             entries.push((
                 value.to_string(),
-                reference,
+                Variant::Reference(reference),
                 pointer_push(&mapping_pointer, value),
             ));
         }
-        for m in members {
+        for (i, m) in members.iter().enumerate() {
             match m.schema {
                 SchemaRef::Ref(r) => {
-                    if entries.iter().any(|(_, reference, _)| reference == r) {
+                    if entries
+                        .iter()
+                        .any(|(_, v, _)| matches!(v, Variant::Reference(known) if known == r))
+                    {
                         continue;
                     }
-                    // The implicit value is the schema's name.
-                    if let Some(target) = super::refs::local_pointer(r) {
-                        let name = self.schema_base_name(target);
-                        entries.push((name, r.to_string(), m.pointer.clone()));
-                    }
+                    let Some(target) = super::refs::local_pointer(r) else {
+                        continue;
+                    };
+                    let value = match self.tag_value(m, tag) {
+                        Some(value) => value,
+                        None => self.schema_base_name(target),
+                    };
+                    entries.push((value, Variant::Reference(r.to_string()), m.pointer.clone()));
                 }
-                SchemaRef::Inline(_) => {
-                    self.diags.warning(
+                SchemaRef::Inline(_) => match self.tag_value(m, tag) {
+                    Some(value) => entries.push((
+                        value,
+                        Variant::Inline(m.clone(), format!("{hint} {}", i + 1)),
                         m.pointer.clone(),
-                        "an inline oneOf member cannot be named by a discriminator; the enum is decoded by trying each variant",
-                    );
-                    return None;
-                }
+                    )),
+                    None => {
+                        self.diags.warning(
+                            m.pointer.clone(),
+                            "an inline oneOf member that gives its discriminator property no single value cannot be named by the discriminator; the enum is decoded by trying each variant",
+                        );
+                        return None;
+                    }
+                },
             }
         }
         let mut scope = Scope::new();
         let mut variants = Vec::new();
-        for (value, reference, at) in entries {
-            if !self.schema_exists(&reference) {
-                self.diags.push(
-                    crate::diagnostics::Diagnostic::error(
-                        at,
-                        format!("the discriminator value `{value}` maps to `{reference}`, which is not a schema of this document"),
-                    )
-                    .with_help("map it to an entry of `components/schemas`, or remove the mapping"),
-                );
-                return None;
-            }
-            let ty = self.component_type(&reference, &at, dir, Some(tag));
+        for (value, variant, at) in entries {
+            let ty = match variant {
+                Variant::Reference(reference) => {
+                    if !self.schema_exists(&reference) {
+                        self.diags.push(
+                            crate::diagnostics::Diagnostic::error(
+                                at,
+                                format!("the discriminator value `{value}` maps to `{reference}`, which is not a schema of this document"),
+                            )
+                            .with_help("map it to an entry of `components/schemas`, or remove the mapping"),
+                        );
+                        return None;
+                    }
+                    self.component_type(&reference, &at, dir, Some(tag))
+                }
+                Variant::Inline(member, variant_hint) => {
+                    let view = self.flat_view(&member)?;
+                    let target = Target {
+                        slot: None,
+                        omit: Some(tag.to_string()),
+                    };
+                    self.type_of_view(view, dir, &variant_hint, target)
+                }
+            };
             let TypeRef::Named(id) = ty else {
                 if ty != TypeRef::Json {
                     self.diags.warning(
@@ -197,6 +239,61 @@ impl<'a> Resolver<'a> {
         };
         Some(TypeRef::Named(self.place(def, hint, dir, target)))
     }
+
+    /// The one value a variant gives the tag property (`const: x`, or `enum: [x]`).
+    fn tag_value(&mut self, member: &Member<'a>, tag: &str) -> Option<String> {
+        let view = self.flat_view(member)?;
+        let contributions = view.properties.get(tag)?.clone();
+        let mut value = None;
+        for c in &contributions {
+            let property = self.flat_view(c)?;
+            if let [serde_json::Value::String(v)] = property.enumeration {
+                value = Some(v.clone());
+            }
+        }
+        value
+    }
+
+    /// A property every member has and gives a single literal value, different in each
+    /// member: the tag of a oneOf without a discriminator.
+    fn inferred_tag(&mut self, members: &[Member<'a>]) -> Option<&'a str> {
+        if members.len() < 2 {
+            return None;
+        }
+        let views: Vec<SchemaView<'a>> = members
+            .iter()
+            .map(|m| self.flat_view(m))
+            .collect::<Option<_>>()?;
+        // A variant that does not require its tag property still names itself by it
+        // whenever it is present; an object without it reads as an unknown variant.
+        let candidates: Vec<&'a str> = views[0]
+            .properties
+            .keys()
+            .copied()
+            .filter(|name| views.iter().all(|v| v.properties.contains_key(name)))
+            .collect();
+        'candidates: for candidate in candidates {
+            let mut seen = std::collections::BTreeSet::new();
+            for m in members {
+                let fresh = self
+                    .tag_value(m, candidate)
+                    .is_some_and(|value| seen.insert(value));
+                if !fresh {
+                    continue 'candidates;
+                }
+            }
+            return Some(candidate);
+        }
+        None
+    }
+}
+
+/// Where a tagged enum's variant comes from.
+enum Variant<'a> {
+    /// A referenced schema.
+    Reference(String),
+    /// A schema written in the oneOf, with the name hint for its struct.
+    Inline(Member<'a>, String),
 }
 
 impl<'a> Resolver<'a> {

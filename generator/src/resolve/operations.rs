@@ -21,6 +21,12 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
+        summary: r
+            .loaded
+            .raw
+            .pointer("/info/summary")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         default_server: doc.servers.first().map(|s| s.url.clone()),
         ..Api::default()
     };
@@ -70,6 +76,7 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
             }
         }
     }
+    super::webhooks::resolve_webhooks(r, &mut api);
     schema_examples(r, &mut api);
     api
 }
@@ -128,16 +135,7 @@ fn resolve_operation<'a>(
     operation_id: String,
     method_name: String,
 ) -> Option<Operation> {
-    let http_method = match method {
-        "get" => HttpMethod::Get,
-        "put" => HttpMethod::Put,
-        "post" => HttpMethod::Post,
-        "delete" => HttpMethod::Delete,
-        "options" => HttpMethod::Options,
-        "head" => HttpMethod::Head,
-        "patch" => HttpMethod::Patch,
-        _ => HttpMethod::Trace,
-    };
+    let http_method = http_method(method);
     let parameters = parameters(
         r,
         path,
@@ -149,7 +147,7 @@ fn resolve_operation<'a>(
     let request_body = op.request_body.as_ref().and_then(|body| {
         let at = pointer_push(&pointer, "requestBody");
         let hint = format!("{operation_id} request");
-        request_body(r, body, &at, &hint, Direction::Write)
+        request_body(r, api, body, &at, &hint, Direction::Write)
     });
 
     let responses_pointer = pointer_push(&pointer, "responses");
@@ -235,9 +233,22 @@ fn method_locals(parameters: &[Parameter], has_body: bool) -> crate::model::Meth
     crate::naming::method_locals(&arguments)
 }
 
+pub(super) fn http_method(method: &str) -> HttpMethod {
+    match method {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        _ => HttpMethod::Trace,
+    }
+}
+
 /// An operation's responses in spec order, the `default` response last, each with its
 /// status (`None` for `default`; a range such as `4XX` as its first code) and key.
-fn response_entries(
+pub(super) fn response_entries(
     responses: &openapiv3::Responses,
 ) -> Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> {
     let mut entries = Vec::new();
@@ -259,6 +270,7 @@ fn response_entries(
 /// (a webhook's request is read by the receiver).
 pub(super) fn request_body<'a>(
     r: &mut Resolver<'a>,
+    api: &mut Api,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     at: &str,
     hint: &str,
@@ -293,10 +305,18 @@ pub(super) fn request_body<'a>(
             let hint = schema_hint(r, &at, hint);
             r.type_of(&s, dir, &hint)
         }
+        // A webhook's JSON body without a schema is still JSON: any value.
+        (None, BodyEncoding::Json) if dir == Direction::Read => TypeRef::Json,
         (None, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => TypeRef::Json,
         (_, BodyEncoding::Text) => TypeRef::String,
         _ => TypeRef::Bytes,
     };
+    if dir == Direction::Read && encoding == BodyEncoding::Json {
+        // A body the client reads (a webhook's) comes with examples to check, as a
+        // response's do.
+        let media_at = at.strip_suffix("/schema").unwrap_or(&at).to_string();
+        collect_examples(r, api, media, &media_at, &ty);
+    }
     Some(RequestBody {
         content_type: content_type.to_string(),
         required: body.required,
@@ -441,7 +461,7 @@ fn accepts(
 
 /// Records the media type's `example` and `examples` (inline or by reference). A
 /// component response shared by many operations is recorded once.
-fn collect_examples<'a>(
+pub(super) fn collect_examples<'a>(
     r: &mut Resolver<'a>,
     api: &mut Api,
     media: &'a openapiv3::MediaType,
