@@ -24,6 +24,7 @@ pub mod source;
 mod structure;
 mod tree;
 
+pub use grammar::HTTP_METHODS;
 pub use positions::Positions;
 pub use source::{ReferencePolicy, SourceFile, SourceMap, SpecFiles};
 
@@ -177,6 +178,7 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
     let unreadable = problems.len();
     let mut source_map = SourceMap::default();
     inline::inline_references(&mut raw, version, &mut source_map, &mut problems);
+    excuse_unused_references(&raw, &source_map, &bundled.unfollowed, &mut problems);
     let fail = |problems: Vec<Diagnostic>, source_map: &SourceMap| {
         Err(place(problems, &files, source_map))
     };
@@ -214,6 +216,39 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
         alias_names: targets.alias_names,
         warnings: problems,
     })
+}
+
+/// A reference that could not be followed is only a warning where the generator would
+/// not use what it names: in documentation (a description kept in a Markdown file) or in
+/// an extension's data. It is left as written.
+fn excuse_unused_references(
+    raw: &Value,
+    source_map: &SourceMap,
+    unfollowed: &[usize],
+    problems: &mut [Diagnostic],
+) {
+    if unfollowed.is_empty() {
+        return;
+    }
+    let mut unused = BTreeSet::new();
+    walk(raw, Node::Document, &mut |kind, node, path| {
+        if matches!(kind, Node::Data | Node::Other) && node.get("$ref").is_some() {
+            let at = path.pointer();
+            unused.insert(source_map.origin_of(&at));
+            unused.insert(at);
+        }
+        Flow::Descend
+    });
+    for &i in unfollowed {
+        let Some(d) = problems.get_mut(i) else {
+            continue;
+        };
+        let holder = d.pointer.rsplit_once('/').map_or("", |(h, _)| h);
+        if unused.contains(holder) {
+            d.severity = Severity::Warning;
+            d.message.push_str("; it is documentation or extension data the generator does not use, so it is left as written");
+        }
+    }
 }
 
 fn has_errors(problems: &[Diagnostic]) -> bool {

@@ -27,6 +27,8 @@ pub struct Bundle {
     /// References that could not be followed (left as written) and files that could not
     /// be read or parsed. Loading goes on, so that one run reports every problem.
     pub problems: Vec<Diagnostic>,
+    /// Which of `problems` are references left as written, by index.
+    pub unfollowed: Vec<usize>,
 }
 
 /// Where the files come from and how far references may reach.
@@ -46,6 +48,7 @@ struct State<'a> {
     ids: Vec<BTreeMap<String, String>>,
     total_bytes: usize,
     problems: Vec<Diagnostic>,
+    unfollowed: Vec<usize>,
 }
 
 /// Combines the root document (already parsed) with every file it refers to.
@@ -65,6 +68,7 @@ pub fn bundle(
         trees: vec![root],
         repeated_keys: vec![repeated_keys],
         problems: Vec::new(),
+        unfollowed: Vec::new(),
     };
     let mut next = 0;
     while next < state.trees.len() {
@@ -117,6 +121,7 @@ pub fn bundle(
         files: state.files,
         repeated_keys: state.repeated_keys,
         problems: state.problems,
+        unfollowed: state.unfollowed,
     })
 }
 
@@ -271,6 +276,7 @@ fn rewritten(occurrence: &Occurrence, file: usize, state: &mut State<'_>) -> Opt
         if let Some(help) = help {
             d = d.with_help(help);
         }
+        state.unfollowed.push(state.problems.len());
         state.problems.push(d);
     };
     let fragment = percent_decode(fragment);

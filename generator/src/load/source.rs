@@ -213,6 +213,9 @@ impl SourceMap {
     /// when it is not inside a copy.
     pub fn origin_of(&self, pointer: &str) -> String {
         let mut current = pointer.to_string();
+        if self.copies.is_empty() {
+            return current;
+        }
         // Each step moves to an earlier copy; the bound guards against a malformed map.
         for _ in 0..=self.copies.len() {
             match self.copy_containing(&current) {

@@ -16,8 +16,12 @@ pub struct Api {
     pub description: Option<String>,
     /// A short summary of the API (OpenAPI 3.1 `info.summary`).
     pub summary: Option<String>,
-    /// The first server URL of the document, used as the client's default base URL.
+    /// The first server URL of the document (server variables set to their defaults),
+    /// used as the client's default base URL.
     pub default_server: Option<String>,
+    /// The first server URL when it is relative (`/api/v3`): relative to wherever the
+    /// document is served, so it cannot be a default, but the base URL must end with it.
+    pub relative_server: Option<String>,
     pub types: Vec<TypeDef>,
     /// Response header sets, shared by every response that documents the same headers.
     pub header_sets: Vec<HeaderSet>,

@@ -33,10 +33,12 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         Some(url) => (quote!(Some(#url)), " The OAuth2 token endpoint the spec names; [`ClientBuilder::token_url`](crate::ClientBuilder::token_url) overrides it."),
         None => (quote!(None), " The spec names no OAuth2 token endpoint."),
     };
-    let url_doc = if default_url.is_empty() {
-        " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)."
-    } else {
-        " The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it."
+    let url_doc = match (&api.default_server, &api.relative_server) {
+        (Some(_), _) => " The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.".to_string(),
+        (None, Some(relative)) => format!(
+            " The spec names its server relative to where the spec is served (`{relative}`), so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url): the server's address followed by that path."
+        ),
+        (None, None) => " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).".to_string(),
     };
     quote! {
         #[doc = #url_doc]

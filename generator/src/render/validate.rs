@@ -38,23 +38,52 @@ fn value_rules(
         }
         TypeRef::Integer(kind) => {
             let lit = |v: f64| integer_literal(v, *kind);
-            let min = c.minimum.and_then(lit).map(|v| quote!(min = #v));
-            let max = c.maximum.and_then(lit).map(|v| quote!(max = #v));
+            // Between integers, an exclusive bound is the inclusive one next to it.
+            let min = c
+                .minimum
+                .map(|v| {
+                    if c.exclusive_minimum {
+                        v.floor() + 1.0
+                    } else {
+                        v.ceil()
+                    }
+                })
+                .and_then(lit)
+                .map(|v| quote!(min = #v));
+            let max = c
+                .maximum
+                .map(|v| {
+                    if c.exclusive_maximum {
+                        v.ceil() - 1.0
+                    } else {
+                        v.floor()
+                    }
+                })
+                .and_then(lit)
+                .map(|v| quote!(max = #v));
             let parts: Vec<_> = min.into_iter().chain(max).collect();
             if !parts.is_empty() {
                 rules.push(quote!(range(#(#parts),*)));
             }
         }
         TypeRef::Number => {
-            let min = c.minimum.filter(|v| v.is_finite()).map(|v| {
-                let v = Literal::f64_suffixed(v);
-                quote!(min = #v)
-            });
-            let max = c.maximum.filter(|v| v.is_finite()).map(|v| {
-                let v = Literal::f64_suffixed(v);
-                quote!(max = #v)
-            });
-            let parts: Vec<_> = min.into_iter().chain(max).collect();
+            let finite = |v: Option<f64>| v.filter(|v| v.is_finite()).map(Literal::f64_suffixed);
+            let (min, max) = (finite(c.minimum), finite(c.maximum));
+            let mut parts = Vec::new();
+            match min {
+                Some(v) if c.exclusive_minimum => {
+                    rules.push(quote!(custom(crate::runtime::exclusive_minimum(#v))))
+                }
+                Some(v) => parts.push(quote!(min = #v)),
+                None => {}
+            }
+            match max {
+                Some(v) if c.exclusive_maximum => {
+                    rules.push(quote!(custom(crate::runtime::exclusive_maximum(#v))))
+                }
+                Some(v) => parts.push(quote!(max = #v)),
+                None => {}
+            }
             if !parts.is_empty() {
                 rules.push(quote!(range(#(#parts),*)));
             }
@@ -73,9 +102,14 @@ fn value_rules(
             if dives_into(cx, item) {
                 rules.push(quote!(dive));
             }
+            // `custom` rules apply to a field, not inside `inner`, so an item's exclusive
+            // number bound is not checked.
             let item_rules: Vec<TokenStream> = value_rules(cx, item, item_constraints, 0)
                 .into_iter()
-                .filter(|r| r.to_string() != "dive")
+                .filter(|r| {
+                    let text = r.to_string();
+                    text != "dive" && !text.starts_with("custom")
+                })
                 .collect();
             if !item_rules.is_empty() {
                 let items = quote!(inner(#(#item_rules),*));

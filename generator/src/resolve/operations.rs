@@ -27,7 +27,16 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
             .pointer("/info/summary")
             .and_then(Value::as_str)
             .map(str::to_string),
-        default_server: doc.servers.first().map(|s| s.url.clone()),
+        default_server: doc
+            .servers
+            .first()
+            .map(server_url)
+            .filter(|url| url.contains("://")),
+        relative_server: doc
+            .servers
+            .first()
+            .map(server_url)
+            .filter(|url| !url.contains("://") && !url.is_empty()),
         ..Api::default()
     };
     api.security_schemes = security_schemes(r);
@@ -79,6 +88,15 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
     super::webhooks::resolve_webhooks(r, &mut api);
     schema_examples(r, &mut api);
     api
+}
+
+/// A server's URL with each `{variable}` replaced by the variable's default value.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
 }
 
 /// Examples of component schemas that responses use, checked against the response-side

@@ -198,6 +198,20 @@ impl<'a> Resolver<'a> {
                     words.push(name.to_string());
                     take(2, &mut at, &mut i);
                 }
+                (method, _)
+                    if crate::load::HTTP_METHODS.contains(&method)
+                        && raw
+                            .pointer(&pointer_push(&pointer_push(&at, method), "operationId"))
+                            .is_some() =>
+                {
+                    // An operation in a file of its own: named by its operationId.
+                    let id = raw
+                        .pointer(&pointer_push(&pointer_push(&at, method), "operationId"))
+                        .and_then(Value::as_str)
+                        .unwrap_or(method);
+                    words.push(id.to_string());
+                    take(1, &mut at, &mut i);
+                }
                 ("requestBody", _) => {
                     words.push("request".into());
                     take(1, &mut at, &mut i);
@@ -234,10 +248,10 @@ impl<'a> Resolver<'a> {
                 }
                 ("prefixItems" | "allOf" | "oneOf" | "anyOf", Some(index)) => {
                     let n = index.parse::<usize>().map_or(0, |n| n + 1);
-                    words.push(if t == "prefixItems" {
-                        format!("item {n}")
-                    } else {
-                        format!("variant {n}")
+                    words.push(match t {
+                        "prefixItems" => format!("item {n}"),
+                        "allOf" => format!("part {n}"),
+                        _ => format!("variant {n}"),
                     });
                     take(2, &mut at, &mut i);
                 }

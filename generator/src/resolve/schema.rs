@@ -33,6 +33,14 @@ impl<'a> Resolver<'a> {
                 if self.loaded.ref_targets.contains(&member.pointer) {
                     return self.pointed_type(member.pointer.clone(), node, dir, None);
                 }
+                // The same for a schema inside a copy made in place of a reference: the
+                // reference may name the original.
+                if !self.loaded.ref_targets.is_empty() {
+                    let origin = self.loaded.origin_of(&member.pointer);
+                    if origin != member.pointer && self.loaded.ref_targets.contains(&origin) {
+                        return self.pointed_type(origin, node, dir, None);
+                    }
+                }
                 let view = SchemaView::of(node, &member.pointer, self.loaded.version);
                 self.type_of_view(view, dir, hint, Target::default())
             }

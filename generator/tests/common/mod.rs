@@ -19,7 +19,7 @@ pub fn fixtures() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("the fixture folder exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .map(|p| {
             let name = p
                 .file_stem()
@@ -77,7 +77,9 @@ pub fn generate(name: &str, text: &str) -> Vec<GeneratedFile> {
 pub fn spec_dependent_code(files: &[GeneratedFile]) -> String {
     files
         .iter()
-        .filter(|f| f.path == "src/types.rs" || f.path == "src/client.rs")
+        .filter(|f| {
+            f.path == "src/types.rs" || f.path == "src/client.rs" || f.path == "src/webhooks.rs"
+        })
         .map(|f| format!("==> {}\n{}", f.path, f.contents))
         .collect::<Vec<_>>()
         .join("\n")
