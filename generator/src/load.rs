@@ -503,7 +503,19 @@ pub fn place(
         .into_iter()
         .map(|mut d| {
             if d.file.is_none() {
-                let origin = source_map.origin_of(&d.pointer);
+                // A reference that was replaced by a copy of its target is placed where it
+                // was written: by its holder's parent, since the holder's own record leads
+                // to the target.
+                let origin = match d
+                    .pointer
+                    .strip_suffix("/$ref")
+                    .and_then(|h| h.rsplit_once('/'))
+                {
+                    Some((parent, key)) => {
+                        format!("{}/{key}/$ref", source_map.origin_of(parent))
+                    }
+                    None => source_map.origin_of(&d.pointer),
+                };
                 let (index, local) = source::split_file(&origin);
                 let local = local.to_string();
                 if let Some(file) = files.get(index) {

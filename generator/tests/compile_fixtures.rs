@@ -27,6 +27,12 @@ fn fixture_crates_compile_clean() {
         common::write_crate(&root.join("crates").join(&name), &files);
         members.push(format!("crates/{name}"));
     }
+    // The multi-file fixture, read from its folder.
+    let multi = common::generate_multi_file("multi", generator::ReferencePolicy::default())
+        .expect("the multi-file fixture generates");
+    common::assert_no_internal("multi", &multi.warnings);
+    common::write_crate(&root.join("crates/multi"), &multi.files);
+    members.push("crates/multi".to_string());
     common::write_workspace(&root, members);
     common::check_workspace(&root);
     common::cargo(&root, &["test", "--workspace", "--quiet"], &[]);

@@ -11,25 +11,42 @@ use std::collections::BTreeMap;
 
 struct Row {
     operations: usize,
+    webhooks: usize,
     streams: usize,
     types: usize,
     lines: usize,
     fallbacks: usize,
 }
 
-#[test]
-fn corpus_specs_generate_compile_and_round_trip_their_examples() {
-    let corpus = common::repo_root().join("../shared/corpus");
-    if !corpus.is_dir() {
-        println!("skipped: {} is not present", corpus.display());
-        return;
+/// The specs of a shared folder with one of the given extensions, sorted; none when the
+/// folder is absent (it is said so).
+fn specs_in(folder: &str, extensions: &[&str]) -> Vec<std::path::PathBuf> {
+    let dir = common::repo_root().join(folder);
+    if !dir.is_dir() {
+        println!("skipped: {} is not present", dir.display());
+        return Vec::new();
     }
-    let mut specs: Vec<_> = std::fs::read_dir(&corpus)
-        .expect("the corpus folder reads")
+    let mut specs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the folder reads")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
         .collect();
     specs.sort();
+    specs
+}
+
+/// The Confluent Cloud corpus (OpenAPI 3.0, YAML) and the public OpenAPI 3.1 documents of
+/// another vendor (JSON), one of them with only webhooks.
+#[test]
+fn corpus_specs_generate_compile_and_round_trip_their_examples() {
+    let mut specs = specs_in("../shared/corpus", &["yaml"]);
+    specs.extend(specs_in("../shared/world", &["json", "yaml"]));
+    if specs.is_empty() {
+        return;
+    }
 
     let root = common::repo_root().join("target/corpus-crates");
     let _ = std::fs::remove_dir_all(root.join("crates"));
@@ -41,8 +58,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(spec).expect("the spec reads");
-        let mut settings =
-            generator::Settings::new(format!("corpus-{name}"), format!("{name}.yaml"));
+        let mut settings = generator::Settings::new(format!("corpus-{name}"), spec_label(spec));
         settings.standalone = false;
         let generated = match generator::generate(&text, &settings) {
             Ok(g) => {
@@ -66,12 +82,13 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             .map(|f| common::code_lines(&f.contents))
             .sum();
         for w in &generated.warnings {
-            println!("{}", w.display(&format!("{name}.yaml")));
+            println!("{}", w.display(&spec_label(spec)));
         }
         rows.insert(
             name.clone(),
             Row {
                 operations: api.operations.len(),
+                webhooks: api.webhooks.len(),
                 streams: api
                     .operations
                     .iter()
@@ -103,8 +120,8 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
     let examples = example_counts(&tests);
 
     let mut summary = vec![format!(
-        "{:<30} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
-        "spec", "ops", "types", "lines", "lines/op", "examples", "skipped"
+        "{:<30} {:>5} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
+        "spec", "ops", "hooks", "types", "lines", "lines/op", "examples", "skipped"
     )];
     let (mut ops, mut lines, mut checked, mut skipped, mut fallbacks, mut streams) =
         (0, 0, 0, 0, 0, 0);
@@ -118,11 +135,12 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             failures.push(format!("{name}: {} of {total} examples failed", total - ok));
         }
         summary.push(format!(
-            "{name:<30} {:>5} {:>6} {:>7} {:>8.0} {:>9} {:>8}  {result}",
+            "{name:<30} {:>5} {:>5} {:>6} {:>7} {:>8.0} {:>9} {:>8}  {result}",
             row.operations,
+            row.webhooks,
             row.types,
             row.lines,
-            row.lines as f64 / row.operations.max(1) as f64,
+            row.lines as f64 / (row.operations + row.webhooks).max(1) as f64,
             total,
             skip
         ));
@@ -173,6 +191,12 @@ fn example_counts(output: &str) -> BTreeMap<String, (usize, usize, usize)> {
             (name, (ok, total, skip))
         })
         .collect()
+}
+
+fn spec_label(spec: &std::path::Path) -> String {
+    spec.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn parse_counts(rest: &str) -> Option<(usize, usize)> {

@@ -246,3 +246,41 @@ pub fn json_body<T: Serialize + ?Sized, E>(
         .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(bytes))
 }
+
+/// A number, possibly inside `Option`s, for the exclusive bound rules.
+#[doc(hidden)]
+pub trait NumberValue {
+    fn number(&self) -> Option<f64>;
+}
+
+impl NumberValue for f64 {
+    fn number(&self) -> Option<f64> {
+        Some(*self)
+    }
+}
+
+impl<N: NumberValue> NumberValue for Option<N> {
+    fn number(&self) -> Option<f64> {
+        self.as_ref().and_then(NumberValue::number)
+    }
+}
+
+/// `exclusiveMinimum`, for garde's `custom`: the value must be greater than `bound`.
+#[doc(hidden)]
+pub fn exclusive_minimum<N: NumberValue>(bound: f64) -> impl FnOnce(&N, &()) -> garde::Result {
+    move |value, _| match value.number() {
+        Some(v) if v <= bound => Err(garde::Error::new(format!(
+            "{v} is not greater than {bound}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `exclusiveMaximum`, for garde's `custom`: the value must be less than `bound`.
+#[doc(hidden)]
+pub fn exclusive_maximum<N: NumberValue>(bound: f64) -> impl FnOnce(&N, &()) -> garde::Result {
+    move |value, _| match value.number() {
+        Some(v) if v >= bound => Err(garde::Error::new(format!("{v} is not less than {bound}"))),
+        _ => Ok(()),
+    }
+}

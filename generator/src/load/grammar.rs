@@ -219,6 +219,11 @@ fn walk_node<'v>(
                 if !(child.is_object() || child.is_array()) {
                     continue;
                 }
+                // The other files of a multi-file spec are reached through references,
+                // where their kind is known; walked from here, they would be data.
+                if kind == Node::Document && key == super::source::FILES_KEY {
+                    continue;
+                }
                 let slot = match kind {
                     Node::Data => Slot::One(Node::Data),
                     _ => field(kind, key),

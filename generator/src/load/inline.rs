@@ -50,10 +50,11 @@ pub fn inline_references(
             return;
         }
         for site in sites {
+            let written = pointer_push(&site.at, "$ref");
             let Some((origin, value)) = follow(tree, &site.target) else {
                 if site.kind != Node::Data {
                     out.push(Diagnostic::error(
-                        pointer_push(&site.at, "$ref"),
+                        written.clone(),
                         format!(
                             "the reference `#{}` does not point to a node of this document",
                             site.target
@@ -92,7 +93,7 @@ pub fn inline_references(
             copied = copied.saturating_add(count_nodes(&copy));
             if copied > MAX_COPIED_NODES {
                 out.push(Diagnostic::error(
-                    pointer_push(&site.at, "$ref"),
+                    written.clone(),
                     format!("references expand the document beyond {MAX_COPIED_NODES} nodes; they probably refer to each other many times over"),
                 ));
                 return;
@@ -112,7 +113,7 @@ pub fn inline_references(
             }
             if !site.allowed {
                 out.push(Diagnostic::warning(
-                    pointer_push(&site.at, "$ref"),
+                    written.clone(),
                     "the OpenAPI specification allows no reference here; it is resolved as bundlers do, with the referenced value in its place",
                 ));
             }

@@ -11,6 +11,7 @@ use std::cell::Cell;
 
 /// A parsed file: its tree, and how many keys repeated within a mapping (the last value
 /// is kept; the loader says where, from the text).
+#[derive(Debug)]
 pub struct Parsed {
     pub tree: Value,
     pub repeated_keys: u32,
@@ -101,9 +102,7 @@ mod tests {
     fn flow_yaml_and_broken_json_are_told_apart() {
         let parsed = parse_tree("{openapi: 3.1.0, info: {title: t}}", "x").expect("reads");
         assert_eq!(parsed.tree["openapi"], json!("3.1.0"));
-        let e = parse_tree("{\n  \"a\": [1,\n}", "x")
-            .err()
-            .expect("refused");
+        let e = parse_tree("{\n  \"a\": [1,\n}", "x").expect_err("refused");
         assert!(e.message.contains("not valid JSON"), "{}", e.message);
         assert_eq!(e.position.map(|p| p.line), Some(3));
     }

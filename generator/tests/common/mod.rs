@@ -159,3 +159,55 @@ pub fn check_workspace(root: &Path) {
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
 }
+
+/// The files of a multi-file spec, read from a folder, with every path asked for kept so
+/// that tests can check each file is read once.
+pub struct FolderFiles {
+    pub dir: PathBuf,
+    pub reads: std::sync::Mutex<Vec<String>>,
+}
+
+impl FolderFiles {
+    pub fn new(dir: PathBuf) -> Self {
+        FolderFiles {
+            dir,
+            reads: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl generator::SpecFiles for FolderFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(path.to_string());
+        }
+        std::fs::read_to_string(self.dir.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+/// The multi-file fixtures under `tests/fixtures/<name>/openapi.yaml`.
+pub fn multi_file_fixture(name: &str) -> (PathBuf, String) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let text = std::fs::read_to_string(dir.join("openapi.yaml")).expect("the fixture reads");
+    (dir, text)
+}
+
+/// Generates a multi-file fixture; the warnings come with the files.
+pub fn generate_multi_file(
+    name: &str,
+    policy: generator::ReferencePolicy,
+) -> Result<generator::Generated, Vec<generator::diagnostics::Diagnostic>> {
+    let (dir, text) = multi_file_fixture(name);
+    let files = FolderFiles::new(dir);
+    let label = format!("{name}/openapi.yaml");
+    let input = generator::Input {
+        files: Some(&files),
+        references: policy,
+        ..generator::Input::text(&label, &text)
+    };
+    let mut settings = Settings::new(format!("fixture-{}", name.replace('_', "-")), label.clone());
+    settings.standalone = false;
+    generator::generate_input(&input, &settings)
+}
