@@ -70,6 +70,36 @@ const SNIPPETS: &[&str] = &[
     "swagger: '2.0'",
     "paths: {}",
     "components: {schemas: {A: {$ref: '#/components/schemas/A'}}}",
+    "openapi: 3.2.0",
+    "type: [string, integer, 'null']",
+    "type: 'null'",
+    "const: x",
+    "examples: [1, 'a']",
+    "prefixItems: [{type: string}, {type: integer}]",
+    "items: false",
+    "exclusiveMinimum: 1",
+    "exclusiveMaximum: true",
+    "if: {type: string}",
+    "unevaluatedProperties: false",
+    "patternProperties: {'^x': {type: integer}}",
+    "$defs: {D: {type: string}}",
+    "$ref: '#/$defs/D'",
+    "$ref: '#/components/schemas/A/properties/a'",
+    "$ref: '#/paths/~1a/get/responses/200'",
+    "$ref: '#anchor'",
+    "$anchor: anchor",
+    "$ref: 'https://example.com/schema.json'",
+    "$ref: '../outside.yaml'",
+    "description: {$ref: '#/info'}",
+    "oneOf: [{properties: {kind: {const: a}}}, {properties: {kind: {const: b}}}]",
+    "anyOf: [{$ref: '#/components/schemas/A'}, {type: 'null'}]",
+    "webhooks: {w: {post: {requestBody: {content: {application/json: {schema: {type: object}}}}}}}",
+    "- {name: k, in: cookie, schema: {type: string}}",
+    "- {name: path, in: query, required: true, schema: {type: string}}",
+    "- {name: q, in: querystring, content: {}}",
+    "security: [{key: []}]",
+    "key: {type: apiKey, in: cookie, name: session}",
+    "tls: {type: mutualTLS}",
 ];
 
 const TOKENS: &[&str] = &[
@@ -235,16 +265,17 @@ fn read_seeds(root: &Path) -> Result<Vec<(String, String, bool)>, Failure> {
         root.join("generator/tests/fixtures/e2e"),
         root.join("generator/tests/fixtures/diagnostics"),
         root.join("../shared/corpus"),
+        root.join("../shared/world"),
     ];
     let mut seeds = Vec::new();
     for dir in dirs {
-        let from_corpus = dir.ends_with("corpus");
+        let from_corpus = dir.ends_with("corpus") || dir.ends_with("world");
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
             .collect();
         paths.sort();
         for p in paths {

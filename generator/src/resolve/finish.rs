@@ -19,12 +19,15 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         .enumerate()
         .map(|(i, d)| {
             d.unwrap_or_else(|| {
-                // A slot is only left empty if its conversion stopped on an error, which
-                // was reported where it happened.
-                diags.internal_warning(
-                    "",
-                    format!("type {i} was never defined; it is rendered as a JSON value"),
-                );
+                // A slot is left empty when the schema turned out to be another type
+                // (redirected, and dropped below), or when its conversion stopped on an
+                // error, which was reported where it happened. Anything else is a bug.
+                if !redirects.contains_key(&TypeId(i)) {
+                    diags.internal_warning(
+                        "",
+                        format!("type {i} was never defined; it is rendered as a JSON value"),
+                    );
+                }
                 TypeDef {
                     name: String::new(),
                     origin: String::new(),

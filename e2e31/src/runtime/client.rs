@@ -1,0 +1,526 @@
+//! The HTTP client every operation method runs on, and its settings.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use tracing::Instrument;
+
+use super::auth::{
+    key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Secret, TokenSource,
+};
+use super::error::Error;
+use super::response::{header_seconds, header_string, REQUEST_ID_HEADER};
+use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
+
+/// A successful response: the decoded body with the status and headers it came with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiResponse<T, H = ()> {
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// The response headers the spec documents for this operation, typed.
+    pub headers: H,
+    pub body: T,
+}
+
+impl<T, H> ApiResponse<T, H> {
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// What the runtime needs to know about an operation to send it.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The spec's operationId.
+    pub id: &'static str,
+    pub method: reqwest::Method,
+    /// The path template as the spec writes it (never the filled-in path, which may hold
+    /// identifiers that do not belong in traces).
+    pub path: &'static str,
+    pub accepts: Accepts,
+}
+
+/// A response received, with the number of attempts it took.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Sent {
+    pub response: reqwest::Response,
+    pub attempts: u32,
+}
+
+/// The HTTP client every operation method runs on.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Option<Credentials>,
+    tokens: Option<TokenSource>,
+    retry: RetryPolicy,
+    default_headers: HeaderMap,
+}
+
+/// Settings for a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    token_url: Option<String>,
+    credentials: Option<Credentials>,
+    http: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    allow_insecure_http: bool,
+    retry: RetryPolicy,
+    default_headers: Vec<(String, String)>,
+}
+
+impl ClientBuilder {
+    #[doc(hidden)]
+    pub fn new(default_base_url: &str, default_token_url: Option<&str>) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_string(),
+            token_url: default_token_url.map(str::to_string),
+            credentials: None,
+            http: None,
+            user_agent: None,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            allow_insecure_http: false,
+            retry: RetryPolicy::default(),
+            default_headers: Vec::new(),
+        }
+    }
+
+    /// The server to talk to, e.g. `https://api.example.com`; a path prefix is kept.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Where OAuth2 client credentials are exchanged for tokens (default: the spec's).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// Uses this `reqwest` client (its own timeouts and settings apply; the builder's
+    /// timeouts are then not used).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The longest one attempt may take (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The longest connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried; [`RetryPolicy::disabled`] sends each once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Allows a plain `http://` base URL on a host other than this machine. Credentials
+    /// would then cross the network unencrypted; only for test setups.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = checked_url(&self.base_url, "base URL", self.allow_insecure_http)?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| BuildError(format!("`{name}` is not a valid header name")))?;
+            // HeaderValue refuses CR and LF, so a value cannot smuggle in more headers.
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                BuildError(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            })?;
+            // A default header may well carry a credential: keep it out of Debug output.
+            value.set_sensitive(true);
+            default_headers.append(header, value);
+        }
+        if let Some(agent) = &self.user_agent {
+            // Sent as a header on each request, so it applies to a client passed in too.
+            let value = HeaderValue::from_str(agent)
+                .map_err(|_| BuildError("the user agent is not a valid header value".into()))?;
+            default_headers.insert(reqwest::header::USER_AGENT, value);
+        }
+        let tokens = match &self.credentials {
+            Some(Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                scopes,
+            }) => {
+                let url = self.token_url.as_deref().ok_or_else(|| {
+                    BuildError(
+                        "OAuth2 client credentials need a token URL; set one with `token_url`"
+                            .into(),
+                    )
+                })?;
+                let url = checked_url(url, "token URL", self.allow_insecure_http)?;
+                Some(TokenSource::new(
+                    url,
+                    client_id.clone(),
+                    client_secret.clone(),
+                    scopes.clone(),
+                ))
+            }
+            _ => None,
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let agent = self.user_agent.unwrap_or_else(|| {
+                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
+                });
+                reqwest::Client::builder()
+                    .user_agent(agent)
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|e| BuildError(format!("the HTTP client could not be built: {e}")))?
+            }
+        };
+        Ok(Client {
+            http,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            credentials: self.credentials,
+            tokens,
+            retry: self.retry,
+            default_headers,
+        })
+    }
+}
+
+/// Checks a URL the client will send credentials to: https, or http on this machine (or
+/// when allowed), with no query or fragment.
+fn checked_url(url: &str, what: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    if url.is_empty() {
+        return Err(BuildError(format!(
+            "no {what} is set, and the spec names none"
+        )));
+    }
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| BuildError(format!("the {what} `{url}` is not a URL: {e}")))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&parsed) => {}
+        "http" => {
+            return Err(BuildError(format!(
+                "the {what} `{url}` is not https; use https, or allow_insecure_http(true) for a test server"
+            )))
+        }
+        other => return Err(BuildError(format!("the {what} scheme `{other}` is not http or https"))),
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(BuildError(format!(
+            "the {what} `{url}` must not have a query or fragment"
+        )));
+    }
+    Ok(parsed.as_str().to_string())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Why a [`ClientBuilder`] could not build a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(pub String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Client {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Starts a request to `path` (already filled in and encoded).
+    #[doc(hidden)]
+    pub fn request(&self, operation: &Operation, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(
+                operation.method.clone(),
+                format!("{}{}", self.base_url, path),
+            )
+            .headers(self.default_headers.clone())
+    }
+
+    /// Sends a request with the credentials the operation accepts, retrying as the retry
+    /// policy allows, inside a tracing span for the operation.
+    #[doc(hidden)]
+    pub async fn send<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Sent, Error<E>> {
+        let span = tracing::info_span!(
+            "http_request",
+            operation_id = operation.id,
+            method = %operation.method,
+            path = operation.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.send_with_retries(operation, request)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_retries<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Sent, Error<E>> {
+        let started = tokio::time::Instant::now();
+        let mut original = Some(request);
+        let mut attempt = 0;
+        let mut refreshed_after_401 = false;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            // A body that cannot be copied (a streamed multipart form) can be sent once only.
+            let (this, last_chance) = match original
+                .as_ref()
+                .and_then(reqwest::RequestBuilder::try_clone)
+            {
+                Some(copy) => (copy, false),
+                None => match original.take() {
+                    Some(only) => (only, true),
+                    None => {
+                        return Err(Error::InvalidRequest(
+                            "the request body can only be sent once".into(),
+                        ))
+                    }
+                },
+            };
+            let (this, token) = match self.authorize(operation, this).await {
+                Ok(authorized) => authorized,
+                Err(AuthorizeFailure::Fatal(e)) => return Err(e),
+                Err(AuthorizeFailure::Transient(message)) => {
+                    match self
+                        .retry
+                        .delay(attempt, started.elapsed(), None)
+                        .filter(|_| !last_chance)
+                    {
+                        Some(wait) => {
+                            tracing::debug!(
+                                wait_ms = wait.as_millis() as u64,
+                                "token endpoint failed; retrying"
+                            );
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => return Err(Error::Authentication(message)),
+                    }
+                }
+            };
+            match this.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let span = tracing::Span::current();
+                    span.record("status", status);
+                    if let Some(id) = header_string(response.headers(), REQUEST_ID_HEADER) {
+                        span.record("request_id", id.as_str());
+                    }
+                    if status == 401 && !refreshed_after_401 && !last_chance {
+                        if let (Some(tokens), Some(token)) = (&self.tokens, &token) {
+                            // The token may have been revoked or expired early: fetch a new
+                            // one, once, and try again straight away.
+                            tokens.invalidate(token).await;
+                            refreshed_after_401 = true;
+                            tracing::debug!("401 with a cached token; refreshing it");
+                            continue;
+                        }
+                    }
+                    if status_is_retryable(status, &operation.method) && !last_chance {
+                        let headers = response.headers();
+                        let hint = header_seconds(headers, "retry-after").or_else(|| {
+                            (status == 429)
+                                .then(|| header_seconds(headers, "x-ratelimit-reset"))
+                                .flatten()
+                        });
+                        if let Some(wait) = self.retry.delay(attempt, started.elapsed(), hint) {
+                            tracing::debug!(status, wait_ms = wait.as_millis() as u64, "retrying");
+                            drop(response);
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+                    return Ok(Sent {
+                        response,
+                        attempts: attempt,
+                    });
+                }
+                Err(e) => {
+                    // A connection that was never made means the server never saw the
+                    // request, so even POST may be sent again.
+                    let retryable = e.is_connect() || is_idempotent(&operation.method);
+                    if retryable && !last_chance {
+                        if let Some(wait) = self.retry.delay(attempt, started.elapsed(), None) {
+                            tracing::debug!(error = %e, wait_ms = wait.as_millis() as u64, "retrying");
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                    }
+                    // The URL may carry identifiers or a key in its query; the error keeps
+                    // what went wrong, not where.
+                    return Err(Error::Transport(e.without_url()));
+                }
+            }
+        }
+    }
+
+    /// Adds the credentials the operation accepts. Returns the bearer token used, if any,
+    /// so that a 401 can retire it.
+    async fn authorize<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::RequestBuilder, Option<Secret>), AuthorizeFailure<E>> {
+        let Some(credentials) = &self.credentials else {
+            return Ok((request, None));
+        };
+        if !credentials.fits(&operation.accepts) {
+            let accepts = &operation.accepts;
+            if accepts.anonymous || !(accepts.basic || accepts.bearer || !accepts.keys.is_empty()) {
+                return Ok((request, None));
+            }
+            let wanted = match (accepts.basic, accepts.bearer) {
+                (true, _) => "an API key (HTTP basic)",
+                (_, true) => "a bearer token or OAuth2 client credentials",
+                _ => "keys for its apiKey schemes (Credentials::key or Credentials::keys)",
+            };
+            return Err(AuthorizeFailure::Fatal(Error::InvalidRequest(format!(
+                "`{}` needs {wanted}, but the client has {}",
+                operation.id,
+                credentials.describe()
+            ))));
+        }
+        // Both helpers mark the `Authorization` header as sensitive.
+        match credentials {
+            Credentials::ApiKey { id, secret } => {
+                Ok((request.basic_auth(id, Some(secret.expose())), None))
+            }
+            Credentials::BearerToken(token) => Ok((request.bearer_auth(token.expose()), None)),
+            Credentials::SchemeKeys(keys) => {
+                let placements = key_placements(keys, &operation.accepts).unwrap_or_default();
+                place_keys(request, &placements)
+                    .map(|r| (r, None))
+                    .map_err(AuthorizeFailure::Fatal)
+            }
+            Credentials::ClientCredentials { .. } => {
+                let Some(tokens) = &self.tokens else {
+                    return Ok((request, None));
+                };
+                match tokens.token(&self.http).await {
+                    Ok(token) => Ok((request.bearer_auth(token.expose()), Some(token))),
+                    Err(failure) if failure.transient => {
+                        Err(AuthorizeFailure::Transient(failure.message))
+                    }
+                    Err(failure) => Err(AuthorizeFailure::Fatal(Error::Authentication(
+                        failure.message,
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// Puts each key where its scheme says. Header values are marked sensitive; a cookie is
+/// added to the `Cookie` header the request may already carry (one header, as RFC 6265
+/// asks).
+fn place_keys<E>(
+    mut request: reqwest::RequestBuilder,
+    placements: &[(&KeyPlacement, &Secret)],
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    let mut cookies = Vec::new();
+    for (placement, secret) in placements {
+        match placement.location {
+            KeyLocation::Header => {
+                let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                    Error::InvalidRequest(format!(
+                        "the key for `{}` is not a valid header value",
+                        placement.scheme
+                    ))
+                })?;
+                value.set_sensitive(true);
+                request = request.header(placement.name, value);
+            }
+            KeyLocation::Query => request = request.query(&[(placement.name, secret.expose())]),
+            KeyLocation::Cookie => cookies.push(super::request::cookie_pair(
+                placement.name,
+                secret.expose(),
+            )?),
+        }
+    }
+    if cookies.is_empty() {
+        return Ok(request);
+    }
+    let (http, built) = request.build_split();
+    let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
+    let existing = built
+        .headers_mut()
+        .remove(reqwest::header::COOKIE)
+        .and_then(|v| v.to_str().ok().map(str::to_string));
+    let joined = existing
+        .into_iter()
+        .chain(cookies)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut value = HeaderValue::from_str(&joined)
+        .map_err(|_| Error::InvalidRequest("a cookie is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    built.headers_mut().insert(reqwest::header::COOKIE, value);
+    Ok(reqwest::RequestBuilder::from_parts(http, built))
+}
+
+enum AuthorizeFailure<E> {
+    Transient(String),
+    Fatal(Error<E>),
+}

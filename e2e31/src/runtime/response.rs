@@ -1,0 +1,215 @@
+//! Reading responses: bodies, errors and headers.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::client::{ApiResponse, Sent};
+use super::error::{ApiError, DecodeError, Error, RateLimit};
+
+/// How much of an unreadable body an error keeps, in characters.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// The response header that carries the server's request id.
+pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
+
+struct Received {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn request_id(&self) -> Option<String> {
+        header_string(&self.headers, REQUEST_ID_HEADER)
+    }
+
+    fn decode_error(&self, path: String, message: String) -> Box<DecodeError> {
+        Box::new(DecodeError {
+            status: self.status,
+            request_id: self.request_id(),
+            path,
+            message,
+            excerpt: excerpt(&self.body),
+        })
+    }
+
+    fn respond<T, H>(self, headers: fn(&HeaderMap) -> H, body: T) -> ApiResponse<T, H> {
+        ApiResponse {
+            status: self.status,
+            request_id: self.request_id(),
+            headers: headers(&self.headers),
+            body,
+        }
+    }
+}
+
+/// Reads the whole response. Error statuses become [`Error::Api`] or
+/// [`Error::RateLimited`], with the body parsed as `E` when it parses.
+async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> {
+    let Sent { response, attempts } = sent;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+    if (200..300).contains(&status) {
+        return Ok(Received {
+            status,
+            headers,
+            body,
+        });
+    }
+    let parsed = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice::<E>(&body).ok()
+    };
+    let error = ApiError {
+        status,
+        request_id: header_string(&headers, REQUEST_ID_HEADER),
+        rate_limit: RateLimit::from_headers(&headers),
+        excerpt: if parsed.is_some() {
+            String::new()
+        } else {
+            excerpt(&body)
+        },
+        body: parsed,
+        headers,
+        attempts,
+    };
+    let error = Box::new(error);
+    Err(if status == 429 {
+        Error::RateLimited(error)
+    } else {
+        Error::Api(error)
+    })
+}
+
+/// A success response with a JSON body of type `T`.
+#[doc(hidden)]
+pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
+    response: Sent,
+    headers: fn(&HeaderMap) -> H,
+) -> Result<ApiResponse<T, H>, Error<E>> {
+    let received = receive::<E>(response).await?;
+    if received.body.is_empty() {
+        let e = received.decode_error(
+            String::new(),
+            "the body is empty, but a JSON body was expected".into(),
+        );
+        return Err(Error::Decode(e));
+    }
+    if let Some(content_type) = header_string(&received.headers, "content-type") {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            let e = received.decode_error(
+                String::new(),
+                format!("expected a JSON body, got content type `{content_type}`"),
+            );
+            return Err(Error::Decode(e));
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&received.body);
+    let body = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(body) => body,
+        Err(e) => {
+            let path = e.path().to_string();
+            return Err(Error::Decode(
+                received.decode_error(path, e.into_inner().to_string()),
+            ));
+        }
+    };
+    if let Err(e) = deserializer.end() {
+        return Err(Error::Decode(
+            received.decode_error(String::new(), e.to_string()),
+        ));
+    }
+    Ok(received.respond(headers, body))
+}
+
+/// A success response whose body, if any, is not used (e.g. 204 No Content).
+#[doc(hidden)]
+pub async fn read_empty<H, E: DeserializeOwned>(
+    response: Sent,
+    headers: fn(&HeaderMap) -> H,
+) -> Result<ApiResponse<(), H>, Error<E>> {
+    Ok(receive::<E>(response).await?.respond(headers, ()))
+}
+
+#[doc(hidden)]
+pub async fn read_text<H, E: DeserializeOwned>(
+    response: Sent,
+    headers: fn(&HeaderMap) -> H,
+) -> Result<ApiResponse<String, H>, Error<E>> {
+    let received = receive::<E>(response).await?;
+    match String::from_utf8(received.body.clone()) {
+        Ok(text) => Ok(received.respond(headers, text)),
+        Err(e) => Err(Error::Decode(
+            received.decode_error(String::new(), format!("the body is not UTF-8: {e}")),
+        )),
+    }
+}
+
+#[doc(hidden)]
+pub async fn read_bytes<H, E: DeserializeOwned>(
+    response: Sent,
+    headers: fn(&HeaderMap) -> H,
+) -> Result<ApiResponse<Vec<u8>, H>, Error<E>> {
+    let mut received = receive::<E>(response).await?;
+    let body = std::mem::take(&mut received.body);
+    Ok(received.respond(headers, body))
+}
+
+/// For operations that document no response headers.
+#[doc(hidden)]
+pub fn no_headers(_: &HeaderMap) {}
+
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+// Typed header readers. A header that is absent or does not parse is `None`: a response is
+// never rejected because of a header.
+
+#[doc(hidden)]
+pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+#[doc(hidden)]
+pub fn header_integer(headers: &HeaderMap, name: &str) -> Option<i64> {
+    header_string(headers, name)?.trim().parse().ok()
+}
+
+#[doc(hidden)]
+pub fn header_number(headers: &HeaderMap, name: &str) -> Option<f64> {
+    header_string(headers, name)?.trim().parse().ok()
+}
+
+#[doc(hidden)]
+pub fn header_boolean(headers: &HeaderMap, name: &str) -> Option<bool> {
+    header_string(headers, name)?.trim().parse().ok()
+}
+
+/// A header holding a count of seconds from now.
+#[doc(hidden)]
+pub fn header_seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
+    header_string(headers, name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}

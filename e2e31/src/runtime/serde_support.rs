@@ -1,0 +1,171 @@
+//! (De)serialization support for generated types: enum values read from a server,
+//! optional nullable properties, tagged enums, and the checks example tests run.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A value of a closed enum as read from a server. Servers add enum values over time; a
+/// value this client does not know is kept as `Unknown` instead of failing the response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Open<T> {
+    Known(T),
+    Unknown(String),
+}
+
+impl<T> Open<T> {
+    /// The known value, if it is one.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Open::Known(value) => Some(value),
+            Open::Unknown(_) => None,
+        }
+    }
+}
+
+impl<T> From<T> for Open<T> {
+    fn from(value: T) -> Self {
+        Open::Known(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Open<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Open::Known(value) => value.serialize(serializer),
+            Open::Unknown(raw) => serializer.serialize_str(raw),
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Open<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        let as_known =
+            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&raw));
+        Ok(match as_known {
+            Ok(value) => Open::Known(value),
+            Err(_) => Open::Unknown(raw),
+        })
+    }
+}
+
+/// (De)serializes `Option<Option<T>>` so that an absent property (`None`, with
+/// `#[serde(default)]`) and an explicit `null` (`Some(None)`) stay apart.
+#[doc(hidden)]
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// Serializes `inner` as a JSON object with the discriminator property added.
+#[doc(hidden)]
+pub fn serialize_tagged<S, T>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    T: Serialize,
+{
+    use serde::ser::Error as _;
+    let mut object = match serde_json::to_value(inner).map_err(S::Error::custom)? {
+        serde_json::Value::Object(map) => map,
+        _ => {
+            return Err(S::Error::custom(
+                "a tagged enum variant must serialize as an object",
+            ))
+        }
+    };
+    object.insert(
+        tag.to_string(),
+        serde_json::Value::String(value.to_string()),
+    );
+    object.serialize(serializer)
+}
+
+/// The discriminator value of an object, if it has one that is a string.
+#[doc(hidden)]
+pub fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
+    value.get(tag).and_then(serde_json::Value::as_str)
+}
+
+#[doc(hidden)]
+pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+#[doc(hidden)]
+pub fn unknown_tag<E: serde::de::Error>(tag: &str, value: &serde_json::Value, expected: &str) -> E {
+    match value.get(tag) {
+        Some(found) => E::custom(format_args!(
+            "unknown `{tag}` value {found}; expected one of {expected}"
+        )),
+        None => E::custom(format_args!("missing discriminator property `{tag}`")),
+    }
+}
+
+/// Whether two JSON values are the same, numbers compared by value: a `number` field
+/// holding `1` encodes back as `1.0`, which is the same JSON number.
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y || (x.is_f64() || y.is_f64()) && x.as_f64() == y.as_f64()
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Checks that a spec example decodes as `T` and encodes back to the same JSON (property
+/// order aside). Used by the example tests the generator writes.
+#[doc(hidden)]
+pub fn check_example<T: DeserializeOwned + Serialize>(
+    pointer: &str,
+    json: &str,
+) -> Result<(), String> {
+    let original: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| format!("{pointer}: the example is not JSON: {e}"))?;
+    let decoded: T = serde_path_to_error::deserialize(&original).map_err(|e| {
+        format!(
+            "{pointer}: does not decode at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })?;
+    let back =
+        serde_json::to_value(&decoded).map_err(|e| format!("{pointer}: does not encode: {e}"))?;
+    if same_json(&back, &original) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{pointer}: encodes back differently\n  spec:    {original}\n  encoded: {back}"
+        ))
+    }
+}

@@ -1,0 +1,276 @@
+//! Tests of the runtime.
+
+use super::*;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+enum Color {
+    #[serde(rename = "RED")]
+    Red,
+}
+
+#[test]
+fn open_keeps_unknown_values_and_round_trips() {
+    let known: Open<Color> = serde_json::from_str("\"RED\"").unwrap();
+    assert_eq!(known, Open::Known(Color::Red));
+    let unknown: Open<Color> = serde_json::from_str("\"MAUVE\"").unwrap();
+    assert_eq!(unknown, Open::Unknown("MAUVE".into()));
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"MAUVE\"");
+    assert!(serde_json::from_str::<Open<Color>>("5").is_err());
+}
+
+#[test]
+fn secrets_never_show_in_debug() {
+    let c = Credentials::api_key("KEYID", "hunter2");
+    let text = format!("{c:?}");
+    assert!(text.contains("KEYID"));
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(!format!("{:?}", Credentials::bearer_token("tok3n")).contains("tok3n"));
+}
+
+#[test]
+fn path_segments_cannot_change_the_path() {
+    let seg = |v: &str| path_segment::<()>("id", v);
+    assert_eq!(seg("../x").unwrap(), "..%2Fx");
+    assert_eq!(seg("a/b?c#d").unwrap(), "a%2Fb%3Fc%23d");
+    assert_eq!(seg("dlz-f3a90de").unwrap(), "dlz-f3a90de");
+    assert_eq!(seg("é %").unwrap(), "%C3%A9%20%25");
+    for bad in ["", ".", ".."] {
+        assert!(matches!(seg(bad), Err(Error::InvalidRequest(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn header_params_refuse_line_breaks() {
+    assert!(matches!(
+        header_param::<_, ()>("X-A", "a\r\nX-B: c"),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert_eq!(header_param::<_, ()>("X-A", &[1, 2]).unwrap(), "1,2");
+}
+
+#[test]
+fn query_lists_explode() {
+    let mut pairs = Vec::new();
+    push_query::<_, ()>(&mut pairs, "id", &["a", "b"], QueryStyle::Form).unwrap();
+    push_query::<_, ()>(&mut pairs, "n", &5, QueryStyle::Form).unwrap();
+    assert_eq!(
+        pairs,
+        vec![
+            ("id".into(), "a".into()),
+            ("id".into(), "b".into()),
+            ("n".into(), "5".into())
+        ]
+    );
+}
+
+#[test]
+fn query_styles_write_lists_and_objects_as_the_spec_says() {
+    let run = |value: serde_json::Value, style| {
+        let mut pairs = Vec::new();
+        push_query::<_, ()>(&mut pairs, "p", &value, style).unwrap();
+        pairs
+    };
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let list = serde_json::json!(["a", "b"]);
+    assert_eq!(
+        run(list.clone(), QueryStyle::FormUnexploded),
+        vec![pair("p", "a,b")]
+    );
+    assert_eq!(
+        run(list.clone(), QueryStyle::SpaceDelimited),
+        vec![pair("p", "a b")]
+    );
+    assert_eq!(run(list, QueryStyle::PipeDelimited), vec![pair("p", "a|b")]);
+    let object = serde_json::json!({"x": 1, "y": "z"});
+    assert_eq!(
+        run(object.clone(), QueryStyle::Form),
+        vec![pair("x", "1"), pair("y", "z")]
+    );
+    assert_eq!(
+        run(object.clone(), QueryStyle::FormUnexploded),
+        vec![pair("p", "x,1,y,z")]
+    );
+    assert_eq!(
+        run(object, QueryStyle::DeepObject),
+        vec![pair("p[x]", "1"), pair("p[y]", "z")]
+    );
+    assert!(run(serde_json::Value::Null, QueryStyle::Form).is_empty());
+}
+
+#[test]
+fn base_urls_must_be_https_unless_loopback_or_allowed() {
+    let build = |url: &str| ClientBuilder::new(url, None).build();
+    assert!(build("https://api.example.com/").is_ok());
+    assert!(build("http://127.0.0.1:8080").is_ok());
+    assert!(build("http://localhost:1").is_ok());
+    assert!(build("http://[::1]:1").is_ok());
+    assert!(build("http://api.example.com").is_err());
+    assert!(ClientBuilder::new("http://api.example.com", None)
+        .allow_insecure_http(true)
+        .build()
+        .is_ok());
+    assert!(build("ftp://x").is_err());
+    assert!(build("not a url").is_err());
+    let c = build("https://api.example.com/prefix/").unwrap();
+    assert_eq!(c.base_url(), "https://api.example.com/prefix");
+}
+
+#[test]
+fn rate_limit_headers_are_relative_seconds() {
+    let mut h = HeaderMap::new();
+    h.insert("X-RateLimit-Reset", HeaderValue::from_static("30"));
+    h.insert("Retry-After", HeaderValue::from_static("7"));
+    h.insert(
+        "X-RateLimit-Limit",
+        HeaderValue::from_static("not a number"),
+    );
+    let r = RateLimit::from_headers(&h);
+    assert_eq!(r.reset, Some(Duration::from_secs(30)));
+    assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
+    assert_eq!(r.limit, None);
+}
+
+#[test]
+fn examples_must_decode_and_encode_back_the_same() {
+    #[derive(Serialize, Deserialize)]
+    struct Thing {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        a: Option<u8>,
+    }
+    assert!(check_example::<Thing>("/x", r#"{"a": 1}"#).is_ok());
+    let err = check_example::<Thing>("/x", r#"{"a": "one"}"#).unwrap_err();
+    assert!(err.starts_with("/x: does not decode at `a`"), "{err}");
+    let err = check_example::<Thing>("/x", r#"{"a": null}"#).unwrap_err();
+    assert!(err.contains("encodes back differently"), "{err}");
+}
+
+#[test]
+fn example_numbers_compare_by_value() {
+    #[derive(Serialize, Deserialize)]
+    struct Reading {
+        value: f64,
+        count: i64,
+    }
+    // `1` read into an `f64` encodes back as `1.0`: the same JSON number.
+    assert!(check_example::<Reading>("/x", r#"{"value": 1, "count": 2}"#).is_ok());
+    #[derive(Serialize, Deserialize)]
+    struct Rounded {
+        value: i64,
+    }
+    let err =
+        check_example::<Reading>("/x", r#"{"value": 1.5, "count": 2, "extra": 1}"#).unwrap_err();
+    assert!(err.contains("encodes back differently"), "{err}");
+    assert!(check_example::<Rounded>("/x", r#"{"value": 1.5}"#).is_err());
+}
+
+#[test]
+fn absent_and_null_stay_apart() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Patch {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "double_option"
+        )]
+        name: Option<Option<String>>,
+    }
+    let absent: Patch = serde_json::from_str("{}").unwrap();
+    let null: Patch = serde_json::from_str(r#"{"name": null}"#).unwrap();
+    let set: Patch = serde_json::from_str(r#"{"name": "x"}"#).unwrap();
+    assert_eq!(absent.name, None);
+    assert_eq!(null.name, Some(None));
+    assert_eq!(set.name, Some(Some("x".into())));
+    assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
+    assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"name":null}"#);
+}
+
+#[test]
+fn next_page_tokens_come_from_the_next_link() {
+    let token = |s| next_page_token(Some(s));
+    assert_eq!(
+        token("https://api.example.com/v2/keys?page_size=10&page_token=abc%2Bd").as_deref(),
+        Some("abc+d")
+    );
+    assert_eq!(token("/v2/keys?page_token=xyz").as_deref(), Some("xyz"));
+    assert_eq!(token("https://api.example.com/v2/keys"), None);
+    assert_eq!(token(""), None);
+    assert_eq!(next_page_token(None), None);
+}
+
+#[test]
+fn pagination_follows_tokens_and_stops_on_a_repeated_one() {
+    use futures_util::StreamExt;
+    let pages = std::cell::RefCell::new(Vec::new());
+    let stream = paginate(|token: Option<String>| {
+        pages.borrow_mut().push(token.clone());
+        let page = match token.as_deref() {
+            None => (vec![1, 2], Some("b".to_string())),
+            Some("b") => (vec![3], Some("c".to_string())),
+            // A server that points back at an earlier page.
+            _ => (vec![4], Some("b".to_string())),
+        };
+        std::future::ready(Ok::<_, Error<()>>(page))
+    });
+    let items: Vec<i32> = futures_executor_lite(stream.map(|r| r.unwrap_or(-1)).collect());
+    assert_eq!(items, vec![1, 2, 3, 4]);
+    assert_eq!(
+        *pages.borrow(),
+        vec![None, Some("b".into()), Some("c".into())]
+    );
+}
+
+/// Polls a future that never waits on I/O to completion.
+fn futures_executor_lite<F: std::future::Future>(future: F) -> F::Output {
+    let waker = std::task::Waker::noop();
+    let mut context = std::task::Context::from_waker(waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut context) {
+            return out;
+        }
+    }
+}
+
+#[test]
+fn unique_items_finds_the_first_repeat() {
+    assert!(unique_items(&vec![1, 2, 3], &()).is_ok());
+    assert!(unique_items(&None::<Vec<u8>>, &()).is_ok());
+    let err = unique_items(&Some(vec!["a", "b", "a"]), &()).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "items 0 and 2 are equal, but items must be unique"
+    );
+}
+
+#[test]
+fn excerpts_are_bounded_in_characters() {
+    let long = "é".repeat(500);
+    let e = excerpt(long.as_bytes());
+    assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
+    assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
+}
+
+#[test]
+fn webhook_bodies_decode_or_name_the_field() {
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Event {
+        id: String,
+        amount: i64,
+    }
+    let event: Event = decode_webhook(br#"{"id": "e1", "amount": 5}"#).expect("decodes");
+    assert_eq!(
+        event,
+        Event {
+            id: "e1".into(),
+            amount: 5
+        }
+    );
+    let err = decode_webhook::<Event>(br#"{"id": "e1", "amount": "five"}"#).unwrap_err();
+    assert_eq!(err.path, "amount");
+    assert!(err.to_string().contains("at `amount`"), "{err}");
+    let err = decode_webhook::<Event>(br#"{"id": "e1", "amount": 5} trailing"#).unwrap_err();
+    assert_eq!(err.path, ".");
+}

@@ -1,0 +1,231 @@
+//! The client for `spec/shop-3.1/` (an OpenAPI 3.1 document in several files) against a
+//! real HTTP server on loopback: API keys in a header, a query parameter and a cookie;
+//! cookie parameters; parameters named like the method's own locals; an enum body; a
+//! JSON string response; a oneOf told apart by `const`; a tuple; a webhook.
+
+use e2e31_shop_client::{
+    webhooks, Card, Client, Credentials, Error, GetOrderParams, GetSessionParams, Invoice, Open,
+    OrderRequest, Payment, PaymentRequest, RetryPolicy, Status,
+};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn client(server: &MockServer, credentials: Credentials) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .credentials(credentials)
+        .build()
+        .expect("the client builds")
+}
+
+fn order_json() -> serde_json::Value {
+    json!({
+        "id": "o-1",
+        "status": "placed",
+        "payment": {"method": "invoice", "due_days": 30},
+        "location": [52.5, 13.4],
+        "note": null,
+        "total": 12.5
+    })
+}
+
+#[tokio::test]
+async fn parameters_named_like_locals_keep_their_values_and_the_key_goes_in_its_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders/o%2F1"))
+        .and(query_param("path", "/etc/passwd"))
+        .and(query_param("id", "7"))
+        .and(header("request", "r-9"))
+        .and(header("x-api-key", "k-1"))
+        .and(header("cookie", "tracking=t%3B1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = GetOrderParams {
+        id_query: Some(7),
+        request: Some("r-9".into()),
+        tracking: Some("t;1".into()),
+    };
+    let order = client(&server, Credentials::key("k-1"))
+        .get_order("o/1", "/etc/passwd", &params)
+        .await
+        .expect("the order comes back")
+        .body;
+    assert_eq!(order.id, "o-1");
+    assert_eq!(order.status, Open::Known(Status::Placed));
+    assert_eq!(
+        order.payment,
+        Payment::Invoice(Invoice { due_days: 30 }),
+        "`method: invoice` names the variant"
+    );
+    assert_eq!(order.location, Some((52.5, 13.4)));
+    assert_eq!(order.note, Some(None), "null is kept apart from absent");
+}
+
+#[tokio::test]
+async fn an_enum_body_is_sent_as_a_json_string_and_a_string_response_is_read_as_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/orders/o-1/status"))
+        .and(body_json(json!("shipped")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("now \"shipped\"")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let message = client(&server, Credentials::key("k-1"))
+        .set_order_status("o-1", Status::Shipped)
+        .await
+        .expect("the status is set")
+        .body;
+    assert_eq!(message, "now \"shipped\"", "quotes and escapes are JSON's");
+}
+
+#[tokio::test]
+async fn a_tagged_request_is_written_with_its_tag_and_validated_first() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/orders"))
+        .and(body_json(json!({
+            "status": "placed",
+            "payment": {"method": "card", "last4": "4242"},
+            "location": [1.0, 2.0],
+            "total": 3.0
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "o-2", "status": "placed", "payment": {"method": "card", "last4": "4242"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server, Credentials::key("k-1"));
+    let mut order = OrderRequest {
+        status: Status::Placed,
+        payment: PaymentRequest::Card(Card {
+            last4: "4242".into(),
+        }),
+        location: Some((1.0, 2.0)),
+        note: None,
+        total: Some(3.0),
+    };
+    let created = client.create_order(&order).await.expect("created").body;
+    assert_eq!(
+        created.payment,
+        Payment::Card(Card {
+            last4: "4242".into()
+        })
+    );
+    // `total` has `exclusiveMinimum: 0`: zero is refused before anything is sent.
+    order.total = Some(0.0);
+    match client.create_order(&order).await {
+        Err(Error::Validation(e)) => assert!(e.to_string().contains("total"), "{e}"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_query_key_goes_in_the_query_and_stays_out_of_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .and(query_param("q", "shoes"))
+        .and(query_param("api_key", "secret-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(["o-1"])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let found = client(&server, Credentials::key("secret-key"))
+        .search_orders("shoes")
+        .await
+        .expect("found")
+        .body;
+    assert_eq!(found, vec!["o-1".to_string()]);
+    // A server that is gone: the transport error does not carry the URL with the key.
+    let gone = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .retry_policy(RetryPolicy::disabled())
+        .credentials(Credentials::key("secret-key"))
+        .build()
+        .expect("builds");
+    let err = gone
+        .search_orders("shoes")
+        .await
+        .expect_err("nobody listens");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(!err.to_string().contains("secret-key"), "{err}");
+    assert!(!format!("{err:?}").contains("secret-key"), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_cookie_key_joins_the_cookie_parameters_in_one_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/session"))
+        .respond_with(|request: &Request| {
+            let cookies: Vec<&str> = request
+                .headers
+                .get_all("cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            if cookies == ["theme=dark; session=s-1"] {
+                ResponseTemplate::new(204)
+            } else {
+                ResponseTemplate::new(400).set_body_string(format!("{cookies:?}"))
+            }
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = GetSessionParams {
+        theme: Some("dark".into()),
+    };
+    client(&server, Credentials::key("s-1"))
+        .get_session(&params)
+        .await
+        .expect("one Cookie header with both cookies");
+}
+
+#[tokio::test]
+async fn keys_by_scheme_name_and_the_wrong_credentials_are_told_apart() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .and(query_param("api_key", "for-query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let keys = Credentials::keys([("key_header", "for-header"), ("key_query", "for-query")]);
+    client(&server, keys)
+        .search_orders("x")
+        .await
+        .expect("the query key is chosen by scheme");
+    // A bearer token is not what these operations accept: nothing is sent.
+    match client(&server, Credentials::bearer_token("t"))
+        .search_orders("x")
+        .await
+    {
+        Err(Error::InvalidRequest(message)) => {
+            assert!(message.contains("apiKey"), "{message}")
+        }
+        other => panic!("expected the credentials to be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_webhook_body_decodes_or_names_the_field() {
+    let event = webhooks::order_shipped(
+        br#"{"order": {"id": "o-1", "status": "shipped", "payment": {"method": "card", "last4": "4242"}},
+             "shipped_at": "2026-11-29T10:00:00Z", "carrier": null}"#,
+    )
+    .expect("decodes");
+    assert_eq!(event.order.status, Open::Known(Status::Shipped));
+    assert_eq!(event.carrier, Some(None));
+    let err = webhooks::order_shipped(br#"{"order": {"id": 5}, "shipped_at": "x"}"#)
+        .expect_err("the id is a number");
+    assert_eq!(err.path, "order.id");
+}
