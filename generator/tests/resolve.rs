@@ -311,3 +311,22 @@ fn untagged_variants_put_specific_shapes_first() {
     let names: Vec<&str> = u.variants.iter().map(|v| v.rust_name.as_str()).collect();
     assert_eq!(names, vec!["Array", "Pair"]);
 }
+
+/// A chain of references longer than the nesting bound of one schema: each schema's
+/// property is the next schema. References cannot loop, so the chain may be as long as
+/// the document has schemas.
+#[test]
+fn long_chains_of_references_resolve() {
+    let mut text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/S0'}}\ncomponents:\n  schemas:\n"
+    );
+    for i in 0..300 {
+        text.push_str(&format!(
+            "    S{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/S{}'}}}}}}\n",
+            i + 1
+        ));
+    }
+    text.push_str("    S300: {type: string}\n");
+    let api = model(&text);
+    assert_eq!(api.types.len(), 301);
+}

@@ -103,7 +103,12 @@ impl<'a> Resolver<'a> {
             slot: Some(slot),
             omit: omit.map(str::to_string),
         };
+        // Nesting is bounded within one schema; a chain of references (A's property is a
+        // B, whose property is a C, ...) may be as long as the document has schemas, and
+        // cannot loop, since a schema being converted is not converted again.
+        let depth = std::mem::replace(&mut self.depth, 0);
         let result = self.type_of_view(view, dir, &name, target);
+        self.depth = depth;
         self.in_progress.remove(&key);
         let result = match result {
             // The schema filled its slot (possibly wrapped, e.g. `Open` or `Nullable`).
