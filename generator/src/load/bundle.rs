@@ -16,6 +16,7 @@ use super::source::{
 };
 use crate::diagnostics::{pointer_push, Diagnostic};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The combined tree and the files it was made from (the root first).
@@ -75,6 +76,7 @@ pub fn bundle(
         let mut found = Vec::new();
         find_references(
             &state.trees[next],
+            next == 0,
             &mut Vec::new(),
             &mut Vec::new(),
             &mut found,
@@ -181,42 +183,53 @@ struct Occurrence {
     resources: Vec<String>,
 }
 
-/// Finds every reference in `node`: `$ref` values anywhere, and discriminator mapping
-/// values that name files or pointers. `resources` holds the pointers of enclosing
-/// objects with an `$id`, against which JSON Schema resolves fragment-only references.
-fn find_references(
-    node: &Value,
-    path: &mut Vec<String>,
+/// Finds every reference in `node` that needs rewriting: `$ref` values anywhere, and
+/// discriminator mapping values that name files or pointers. `resources` holds the
+/// pointers of enclosing objects with an `$id`, against which JSON Schema resolves
+/// fragment-only references. A local pointer outside any such object is already in its
+/// final form and is passed over, which keeps single-file documents cheap.
+fn find_references<'v>(
+    node: &'v Value,
+    root: bool,
+    path: &mut Vec<Cow<'v, str>>,
     resources: &mut Vec<String>,
     out: &mut Vec<Occurrence>,
 ) {
     if path.len() > 1024 {
         return;
     }
+    let owned = |path: &[Cow<'v, str>]| path.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    // Local pointers of the root document keep their form; other files' are moved under
+    // the key where the file is placed.
+    let settled = |reference: &str, resources: &[String]| {
+        root && resources.is_empty() && reference.starts_with("#/") && !reference.contains('%')
+    };
     match node {
         Value::Object(map) => {
             let resource = matches!(map.get("$id"), Some(Value::String(_)));
             if resource {
-                resources.push(pointer_of(path));
+                resources.push(path.iter().fold(String::new(), |p, t| pointer_push(&p, t)));
             }
             if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push(Occurrence {
-                    path: path.clone(),
-                    key: "$ref".into(),
-                    reference: reference.clone(),
-                    resources: resources.clone(),
-                });
+                if !settled(reference, resources) {
+                    out.push(Occurrence {
+                        path: owned(path),
+                        key: "$ref".into(),
+                        reference: reference.clone(),
+                        resources: resources.clone(),
+                    });
+                }
             }
             if path.last().is_some_and(|k| k == "discriminator") {
                 if let Some(Value::Object(mapping)) = map.get("mapping") {
-                    let mut at = path.clone();
-                    at.push("mapping".into());
                     for (value, target) in mapping {
                         // A bare schema name is not a reference to follow here.
                         if let Value::String(reference) = target {
-                            if looks_like_reference(reference) {
+                            if looks_like_reference(reference) && !settled(reference, resources) {
+                                let mut at = owned(path);
+                                at.push("mapping".into());
                                 out.push(Occurrence {
-                                    path: at.clone(),
+                                    path: at,
                                     key: value.clone(),
                                     reference: reference.clone(),
                                     resources: resources.clone(),
@@ -228,8 +241,8 @@ fn find_references(
             }
             for (key, child) in map {
                 if child.is_object() || child.is_array() {
-                    path.push(key.clone());
-                    find_references(child, path, resources, out);
+                    path.push(Cow::Borrowed(key.as_str()));
+                    find_references(child, root, path, resources, out);
                     path.pop();
                 }
             }
@@ -240,8 +253,8 @@ fn find_references(
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 if child.is_object() || child.is_array() {
-                    path.push(i.to_string());
-                    find_references(child, path, resources, out);
+                    path.push(Cow::Owned(i.to_string()));
+                    find_references(child, root, path, resources, out);
                     path.pop();
                 }
             }

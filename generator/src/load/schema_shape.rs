@@ -15,11 +15,12 @@ use serde_json::Value;
 /// Checks every node of the document's own structure.
 pub(super) fn check_document(raw: &Value, version: SpecVersion, out: &mut Vec<Diagnostic>) {
     walk(raw, Node::Document, &mut |kind, node, path| {
+        let at = || path.pointer();
         match kind {
-            Node::Schema => check_schema(node, &path.pointer(), version, out),
-            Node::Parameter => check_parameter(node, &path.pointer(), out),
-            Node::Responses => check_responses(node, &path.pointer(), out),
-            Node::Discriminator => check_mapping(node, &path.pointer(), out),
+            Node::Schema => check_schema(node, &at, version, out),
+            Node::Parameter => check_parameter(node, &at, out),
+            Node::Responses => check_responses(node, &at, out),
+            Node::Discriminator => check_mapping(node, &at, out),
             _ => {}
         }
         Flow::Descend
@@ -35,7 +36,7 @@ pub(super) fn check_schema_tree(
     out: &mut Vec<Diagnostic>,
 ) {
     walk(schema, Node::Schema, &mut |kind, node, path| {
-        let here = format!("{at}{}", path.pointer());
+        let here = || format!("{at}{}", path.pointer());
         match kind {
             Node::Schema => check_schema(node, &here, version, out),
             Node::Discriminator => check_mapping(node, &here, out),
@@ -45,8 +46,12 @@ pub(super) fn check_schema_tree(
     });
 }
 
+/// Where a checked node is: its pointer, built only when there is a problem to report
+/// (building one for every node would cost more than the checks).
+type At<'a> = &'a dyn Fn() -> String;
+
 /// The keywords of one schema (its subschemas are visited on their own).
-fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Diagnostic>) {
+fn check_schema(schema: &Value, at: At<'_>, version: SpecVersion, out: &mut Vec<Diagnostic>) {
     let v31 = version != SpecVersion::V3_0;
     let s = match schema {
         Value::Object(s) => s,
@@ -60,7 +65,7 @@ fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Di
             };
             out.push(
                 Diagnostic::error(
-                    at,
+                    at(),
                     format!("a schema must be a mapping, but this is {}", kind(other)),
                 )
                 .with_help(help),
@@ -71,7 +76,7 @@ fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Di
     if let Some(reference) = s.get("$ref") {
         if !reference.is_string() {
             out.push(Diagnostic::error(
-                pointer_push(at, "$ref"),
+                pointer_push(&at(), "$ref"),
                 "`$ref` must be a string",
             ));
         }
@@ -82,7 +87,7 @@ fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Di
     }
     let mut wrong = |key: &str, expected: &str| {
         out.push(Diagnostic::error(
-            pointer_push(at, key),
+            pointer_push(&at(), key),
             format!("`{key}` must be {expected}"),
         ));
     };
@@ -156,7 +161,7 @@ fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Di
             && !dialect.contains("spec.openapis.org/oas/3.")
         {
             out.push(Diagnostic::warning(
-                pointer_push(at, "$schema"),
+                pointer_push(&at(), "$schema"),
                 format!("the schema says it is written in the dialect `{dialect}`; it is read as OpenAPI's JSON Schema dialect"),
             ));
         }
@@ -165,7 +170,7 @@ fn check_schema(schema: &Value, at: &str, version: SpecVersion, out: &mut Vec<Di
 
 /// A parameter with neither `schema` nor `content` has no type; `openapiv3` would reject
 /// it with a message naming no field.
-fn check_parameter(p: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+fn check_parameter(p: &Value, at: At<'_>, out: &mut Vec<Diagnostic>) {
     let Some(object) = p.as_object() else { return };
     if object.contains_key("$ref")
         || object.contains_key("schema")
@@ -176,7 +181,7 @@ fn check_parameter(p: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     let name = object.get("name").and_then(Value::as_str).unwrap_or("?");
     out.push(
         Diagnostic::error(
-            at,
+            at(),
             format!(
                 "the parameter `{name}` has neither `schema` nor `content`, so its type is unknown"
             ),
@@ -186,7 +191,7 @@ fn check_parameter(p: &Value, at: &str, out: &mut Vec<Diagnostic>) {
 }
 
 /// Response keys that are not statuses, which `openapiv3` drops silently.
-fn check_responses(responses: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+fn check_responses(responses: &Value, at: At<'_>, out: &mut Vec<Diagnostic>) {
     let Some(object) = responses.as_object() else {
         return;
     };
@@ -194,7 +199,7 @@ fn check_responses(responses: &Value, at: &str, out: &mut Vec<Diagnostic>) {
         if !is_status_key(key) && !key.starts_with("x-") {
             out.push(
                 Diagnostic::error(
-                    pointer_push(at, key),
+                    pointer_push(&at(), key),
                     format!("`{key}` is not a response status"),
                 )
                 .with_help("use a status code such as `200`, a range such as `4XX`, or `default`"),
@@ -216,7 +221,7 @@ fn is_status_key(key: &str) -> bool {
 /// Discriminator mapping values must be schema names or references. Documentation pages
 /// sometimes print the target schema inline; that is the most common way a copied spec
 /// breaks, so it gets a message that says exactly what to change.
-fn check_mapping(discriminator: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+fn check_mapping(discriminator: &Value, at: At<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Value::Object(mapping)) = discriminator.get("mapping") else {
         return;
     };
@@ -224,7 +229,7 @@ fn check_mapping(discriminator: &Value, at: &str, out: &mut Vec<Diagnostic>) {
         if target.is_string() {
             continue;
         }
-        let here = pointer_push(&pointer_push(at, "mapping"), value);
+        let here = pointer_push(&pointer_push(&at(), "mapping"), value);
         let name = target
             .get("title")
             .and_then(Value::as_str)

@@ -36,11 +36,21 @@ pub fn structure(tree: &Value, out: &mut Vec<Diagnostic>) -> Value {
             "`$self` (OpenAPI 3.2) is not used: references are resolved against the location of the files as given",
         ));
     }
-    copy(tree, Node::Document, "", out, 0)
+    copy(tree, Node::Document, &mut Vec::new(), out)
 }
 
-fn copy(node: &Value, kind: Node, at: &str, out: &mut Vec<Diagnostic>, depth: usize) -> Value {
-    if depth > 512 {
+/// The pointer of a path of keys, built only for a warning.
+fn pointer_of(path: &[std::borrow::Cow<'_, str>]) -> String {
+    path.iter().fold(String::new(), |p, t| pointer_push(&p, t))
+}
+
+fn copy<'v>(
+    node: &'v Value,
+    kind: Node,
+    path: &mut Vec<std::borrow::Cow<'v, str>>,
+    out: &mut Vec<Diagnostic>,
+) -> Value {
+    if path.len() > 512 {
         return Value::Null;
     }
     let Value::Object(object) = node else {
@@ -66,35 +76,39 @@ fn copy(node: &Value, kind: Node, at: &str, out: &mut Vec<Diagnostic>, depth: us
         if kind == Node::Document && key == FILES_KEY {
             continue;
         }
-        let here = pointer_push(at, key);
+        path.push(std::borrow::Cow::Borrowed(key.as_str()));
         if let Some(message) = unused_addition(kind, key) {
-            out.push(Diagnostic::warning(here.clone(), message));
+            out.push(Diagnostic::warning(pointer_of(path), message));
         }
         let value = match (field(kind, key), child) {
-            (Slot::One(k), _) => copy(child, k, &here, out, depth + 1),
+            (Slot::One(k), _) => copy(child, k, path, out),
             (Slot::Map(k), Value::Object(entries)) => {
                 let mut copied = Map::new();
                 for (name, entry) in entries {
-                    if keep_entry(kind, key, name, entry, &here, out) {
-                        let value = copy(entry, k, &pointer_push(&here, name), out, depth + 1);
+                    path.push(std::borrow::Cow::Borrowed(name.as_str()));
+                    if keep_entry(kind, key, entry, path, out) {
+                        let value = copy(entry, k, path, out);
                         copied.insert(name.clone(), value);
                     }
+                    path.pop();
                 }
                 Value::Object(copied)
             }
             (Slot::List(k), Value::Array(items)) => {
                 let mut copied = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let item_at = pointer_push(&here, &i.to_string());
-                    if keep_item(k, item, &item_at, out) {
-                        copied.push(copy(item, k, &item_at, out, depth + 1));
+                    path.push(std::borrow::Cow::Owned(i.to_string()));
+                    if keep_item(k, item, path, out) {
+                        copied.push(copy(item, k, path, out));
                     }
+                    path.pop();
                 }
                 Value::Array(copied)
             }
             (Slot::SchemaOrList, _) => Value::Object(Map::new()),
             _ => child.clone(),
         };
+        path.pop();
         result.insert(key.clone(), value);
     }
     fill_required(kind, &mut result);
@@ -136,9 +150,8 @@ fn fill_required(kind: Node, object: &mut Map<String, Value>) {
 fn keep_entry(
     parent: Node,
     key: &str,
-    name: &str,
     entry: &Value,
-    at: &str,
+    path: &[std::borrow::Cow<'_, str>],
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     if parent == Node::Components && key == "securitySchemes" {
@@ -148,7 +161,7 @@ fn keep_entry(
                 "apiKey" | "http" | "oauth2" | "openIdConnect"
             ) {
                 out.push(Diagnostic::warning(
-                    pointer_push(at, name),
+                    pointer_of(path),
                     format!("the `{kind}` security scheme is not supported; operations that require it are sent without it (for client certificates, pass your own `reqwest::Client` to `ClientBuilder::http_client`)"),
                 ));
                 return false;
@@ -160,12 +173,17 @@ fn keep_entry(
 
 /// List items left out with a warning: parameters in places the client cannot send them
 /// (`in: querystring`, OpenAPI 3.2).
-fn keep_item(kind: Node, item: &Value, at: &str, out: &mut Vec<Diagnostic>) -> bool {
+fn keep_item(
+    kind: Node,
+    item: &Value,
+    path: &[std::borrow::Cow<'_, str>],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     if kind == Node::Parameter {
         if let Some(Value::String(place)) = item.get("in") {
             if !matches!(place.as_str(), "path" | "query" | "header" | "cookie") {
                 out.push(Diagnostic::warning(
-                    at.to_string(),
+                    pointer_of(path),
                     format!("parameters `in: {place}` are not supported; the operation is generated without this parameter"),
                 ));
                 return false;

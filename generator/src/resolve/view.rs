@@ -169,6 +169,8 @@ pub struct SchemaView<'a> {
 }
 
 impl<'a> SchemaView<'a> {
+    /// Reads a schema in one pass over its keywords (looking each keyword up in turn would
+    /// hash every name once per keyword, for every schema, many times over).
     pub fn of(schema: &'a Value, pointer: &str, version: SpecVersion) -> Self {
         let mut v = SchemaView {
             pointer: pointer.to_string(),
@@ -183,73 +185,141 @@ impl<'a> SchemaView<'a> {
             }
             _ => return v,
         };
-        let text = |key: &str| s.get(key).and_then(Value::as_str);
-        let flag = |key: &str| s.get(key).and_then(Value::as_bool).unwrap_or(false);
-        let count = |key: &str| s.get(key).and_then(Value::as_u64);
-        let number = |key: &str| s.get(key).and_then(Value::as_f64);
-        v.title = text("title");
-        v.description = text("description");
-        v.format = text("format");
-        v.nullable = flag("nullable");
-        v.read_only = flag("readOnly");
-        v.write_only = flag("writeOnly");
-        v.default = s.get("default");
-        match s.get("type") {
-            Some(Value::String(name)) => {
-                v.type_name = Some(name);
-                v.kind = Some(Kind::of_name(name));
+        let v31 = version != SpecVersion::V3_0;
+        let member =
+            |key: &str, node: &'a Value| Member::at(pointer_push(pointer, key), node, version);
+        let list = |key: &str, items: &'a [Value]| -> Vec<Member<'a>> {
+            let base = pointer_push(pointer, key);
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, node)| Member::at(pointer_push(&base, &i.to_string()), node, version))
+                .collect()
+        };
+        let additional = |key: &str, node: &'a Value| -> Option<Additional<'a>> {
+            match node {
+                Value::Bool(_) => Some(Additional::Free),
+                Value::Object(o) if o.is_empty() => Some(Additional::Free),
+                Value::Object(_) => Some(Additional::Schema(member(key, node))),
+                _ => None,
             }
-            Some(Value::Array(names)) => {
-                for name in names.iter().filter_map(Value::as_str) {
-                    match Kind::of_name(name) {
-                        Kind::Null => v.nullable = true,
-                        kind if v.kind.is_none() => {
-                            v.type_name = Some(name);
-                            v.kind = Some(kind);
+        };
+        let mut reference = None;
+        let mut constant = None;
+        let mut exclusive_minimum = None;
+        let mut exclusive_maximum = None;
+        let mut content = (None, None);
+        let mut unevaluated = None;
+        let mut patterns = None;
+        let mut items = None;
+        let mut additional_items_closed = false;
+        for (key, value) in s {
+            match (key.as_str(), value) {
+                ("title", Value::String(t)) => v.title = Some(t),
+                ("description", Value::String(t)) => v.description = Some(t),
+                ("format", Value::String(t)) => v.format = Some(t),
+                ("nullable", Value::Bool(b)) => v.nullable |= *b,
+                ("readOnly", Value::Bool(b)) => v.read_only = *b,
+                ("writeOnly", Value::Bool(b)) => v.write_only = *b,
+                ("default", value) => v.default = Some(value),
+                ("type", Value::String(name)) => {
+                    v.type_name = Some(name);
+                    v.kind = Some(Kind::of_name(name));
+                }
+                ("type", Value::Array(names)) => {
+                    for name in names.iter().filter_map(Value::as_str) {
+                        match Kind::of_name(name) {
+                            Kind::Null => v.nullable = true,
+                            kind if v.kind.is_none() => {
+                                v.type_name = Some(name);
+                                v.kind = Some(kind);
+                            }
+                            kind if v.kind != Some(kind) && !v.more_kinds.contains(&kind) => {
+                                v.more_kinds.push(kind)
+                            }
+                            _ => {}
                         }
-                        kind if v.kind != Some(kind) && !v.more_kinds.contains(&kind) => {
-                            v.more_kinds.push(kind)
-                        }
-                        _ => {}
                     }
                 }
-                if v.kind.is_none() && v.nullable {
-                    v.kind = Some(Kind::Null);
+                ("contentEncoding", Value::String(e)) if v31 => content.0 = Some(e.as_str()),
+                ("contentMediaType", Value::String(m)) if v31 => content.1 = Some(m.as_str()),
+                ("x-extensible-enum", Value::Array(values)) => v.extensible_enum = values,
+                ("enum", Value::Array(values)) => v.enumeration = values,
+                ("const", value) => constant = Some(value),
+                ("minLength", n) => v.constraints.min_length = n.as_u64(),
+                ("maxLength", n) => v.constraints.max_length = n.as_u64(),
+                ("pattern", Value::String(p)) => v.constraints.pattern = Some(p.clone()),
+                ("minimum", n) => v.constraints.minimum = n.as_f64(),
+                ("maximum", n) => v.constraints.maximum = n.as_f64(),
+                ("exclusiveMinimum", value) => exclusive_minimum = Some(value),
+                ("exclusiveMaximum", value) => exclusive_maximum = Some(value),
+                ("minItems", n) => v.constraints.min_items = n.as_u64(),
+                ("maxItems", n) => v.constraints.max_items = n.as_u64(),
+                ("uniqueItems", Value::Bool(b)) => v.constraints.unique_items = *b,
+                ("oneOf", Value::Array(members)) => v.one_of = list("oneOf", members),
+                ("anyOf", Value::Array(members)) => v.any_of = list("anyOf", members),
+                ("allOf", Value::Array(members)) => v.all_of = list("allOf", members),
+                ("$ref", Value::String(r)) => reference = Some(r.as_str()),
+                ("not", _) => v.has_not = true,
+                ("discriminator", Value::Object(d)) => {
+                    if let Some(Value::String(name)) = d.get("propertyName") {
+                        v.discriminator = Some(Discriminator {
+                            property_name: name,
+                            mapping: d.get("mapping").and_then(Value::as_object),
+                        });
+                    }
+                }
+                ("properties", Value::Object(properties)) => {
+                    let base = pointer_push(pointer, "properties");
+                    for (name, node) in properties {
+                        v.properties
+                            .entry(name.as_str())
+                            .or_default()
+                            .push(Member::at(pointer_push(&base, name), node, version));
+                    }
+                }
+                ("required", Value::Array(required)) => {
+                    for name in required.iter().filter_map(Value::as_str) {
+                        if !v.required.contains(&name) {
+                            v.required.push(name);
+                        }
+                    }
+                }
+                ("additionalProperties", node) => v.additional = additional(key, node),
+                ("unevaluatedProperties", node) if v31 => unevaluated = additional(key, node),
+                ("patternProperties", Value::Object(p)) => patterns = Some(p),
+                ("prefixItems", Value::Array(prefix)) => {
+                    v.prefix_items = list("prefixItems", prefix)
+                }
+                ("items", node) => items = Some(node),
+                ("additionalItems", Value::Bool(false)) => additional_items_closed = true,
+                (keyword, _) => {
+                    if let Some(k) = INEXPRESSIBLE.iter().find(|k| **k == keyword) {
+                        v.inexpressible.push((k, pointer_push(pointer, keyword)));
+                    }
                 }
             }
-            _ => {}
         }
-        if version != SpecVersion::V3_0 && v.format.is_none() {
+        if v.kind.is_none() && v.nullable && s.get("type").is_some_and(Value::is_array) {
+            v.kind = Some(Kind::Null);
+        }
+        if v31 && v.format.is_none() {
             // A string that carries a document of another type is bytes to a client,
             // however it is encoded; base64 text is `format: byte` in 3.0 terms.
-            v.format = match (text("contentEncoding"), text("contentMediaType")) {
+            v.format = match content {
                 (Some(e), _) if e.eq_ignore_ascii_case("base64") => Some("byte"),
                 (_, Some(media)) if !is_textual(media) => Some("binary"),
                 _ => None,
             };
         }
-        if let Some(Value::Array(values)) = s.get("x-extensible-enum") {
-            v.extensible_enum = values;
+        if v.enumeration.is_empty() {
+            if let Some(value) = constant {
+                v.enumeration = std::slice::from_ref(value);
+            }
         }
-        if let Some(Value::Array(values)) = s.get("enum") {
-            v.enumeration = values;
-        } else if let Some(value) = s.get("const") {
-            v.enumeration = std::slice::from_ref(value);
-        }
-        v.constraints = Constraints {
-            min_length: count("minLength"),
-            max_length: count("maxLength"),
-            pattern: text("pattern").map(str::to_string),
-            minimum: number("minimum"),
-            maximum: number("maximum"),
-            min_items: count("minItems"),
-            max_items: count("maxItems"),
-            unique_items: flag("uniqueItems"),
-            ..Constraints::default()
-        };
         // OpenAPI 3.0 (JSON Schema draft 4) makes the bounds exclusive with a flag; 3.1
         // gives the exclusive bound as a number, which wins when it is the stricter one.
-        match s.get("exclusiveMinimum") {
+        match exclusive_minimum {
             Some(Value::Bool(b)) => v.constraints.exclusive_minimum = *b,
             Some(Value::Number(n)) => {
                 if let Some(n) = n.as_f64() {
@@ -261,7 +331,7 @@ impl<'a> SchemaView<'a> {
             }
             _ => {}
         }
-        match s.get("exclusiveMaximum") {
+        match exclusive_maximum {
             Some(Value::Bool(b)) => v.constraints.exclusive_maximum = *b,
             Some(Value::Number(n)) => {
                 if let Some(n) = n.as_f64() {
@@ -273,21 +343,7 @@ impl<'a> SchemaView<'a> {
             }
             _ => {}
         }
-        let list = |key: &str| -> Vec<Member<'a>> {
-            let Some(Value::Array(items)) = s.get(key) else {
-                return Vec::new();
-            };
-            let base = pointer_push(pointer, key);
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, node)| Member::at(pointer_push(&base, &i.to_string()), node, version))
-                .collect()
-        };
-        v.one_of = list("oneOf");
-        v.any_of = list("anyOf");
-        v.all_of = list("allOf");
-        if let Some(Value::String(reference)) = s.get("$ref") {
+        if let Some(reference) = reference {
             // Only a 3.1 reference with siblings is read as a schema of its own (see
             // `SchemaRef::of`): the reference is one more allOf member, taken first.
             v.all_of.insert(
@@ -298,22 +354,33 @@ impl<'a> SchemaView<'a> {
                 },
             );
         }
-        v.has_not = s.contains_key("not");
-        if let Some(d) = s.get("discriminator").and_then(Value::as_object) {
-            if let Some(Value::String(name)) = d.get("propertyName") {
-                v.discriminator = Some(Discriminator {
-                    property_name: name,
-                    mapping: d.get("mapping").and_then(Value::as_object),
-                });
-            }
+        if v.additional.is_none() {
+            // `unevaluatedProperties` says the same of properties no other keyword (allOf
+            // members included, which the merge folds in) describes.
+            v.additional = unevaluated;
         }
-        v.read_object(s, pointer, version);
-        v.read_items(s, pointer, version);
-        for keyword in INEXPRESSIBLE {
-            if s.contains_key(*keyword) {
-                v.inexpressible
-                    .push((keyword, pointer_push(pointer, keyword)));
+        if let (None, Some(patterns)) = (&v.additional, patterns) {
+            // Keys are strings whatever their pattern: one pattern gives the type of the
+            // other properties; several give any value.
+            let base = pointer_push(pointer, "patternProperties");
+            let mut entries = patterns.iter();
+            v.additional = match (entries.next(), entries.next()) {
+                (Some((name, node)), None) if node.is_object() => Some(Additional::Schema(
+                    Member::at(pointer_push(&base, name), node, version),
+                )),
+                (None, _) => None,
+                _ => Some(Additional::Free),
+            };
+        }
+        match items {
+            // An `items` list is the tuple form of earlier JSON Schema drafts.
+            Some(Value::Array(prefix)) if v.prefix_items.is_empty() => {
+                v.prefix_items = list("items", prefix);
+                v.closed_tuple = additional_items_closed;
             }
+            Some(Value::Bool(false)) => v.closed_tuple = true,
+            Some(node @ Value::Object(_)) => v.items = Some(member("items", node)),
+            _ => {}
         }
         if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
             v.kind = Some(Kind::Object);
@@ -322,85 +389,6 @@ impl<'a> SchemaView<'a> {
             v.kind = Some(Kind::Array);
         }
         v
-    }
-
-    fn read_object(&mut self, s: &'a Map<String, Value>, pointer: &str, version: SpecVersion) {
-        if let Some(Value::Object(properties)) = s.get("properties") {
-            let base = pointer_push(pointer, "properties");
-            for (name, node) in properties {
-                self.properties
-                    .entry(name.as_str())
-                    .or_default()
-                    .push(Member::at(pointer_push(&base, name), node, version));
-            }
-        }
-        if let Some(Value::Array(required)) = s.get("required") {
-            for name in required.iter().filter_map(Value::as_str) {
-                if !self.required.contains(&name) {
-                    self.required.push(name);
-                }
-            }
-        }
-        let additional = |key: &str| -> Option<Additional<'a>> {
-            match s.get(key)? {
-                Value::Bool(_) => Some(Additional::Free),
-                Value::Object(o) if o.is_empty() => Some(Additional::Free),
-                node @ Value::Object(_) => Some(Additional::Schema(Member::at(
-                    pointer_push(pointer, key),
-                    node,
-                    version,
-                ))),
-                _ => None,
-            }
-        };
-        self.additional = additional("additionalProperties");
-        if self.additional.is_none() && version != SpecVersion::V3_0 {
-            // `unevaluatedProperties` says the same of properties no other keyword (allOf
-            // members included, which the merge folds in) describes.
-            self.additional = additional("unevaluatedProperties");
-        }
-        if self.additional.is_none() {
-            if let Some(Value::Object(patterns)) = s.get("patternProperties") {
-                // Keys are strings whatever their pattern: one pattern gives the type of
-                // the other properties; several give any value.
-                let base = pointer_push(pointer, "patternProperties");
-                self.additional = match patterns.iter().collect::<Vec<_>>().as_slice() {
-                    [(name, node)] if node.is_object() => Some(Additional::Schema(Member::at(
-                        pointer_push(&base, name),
-                        node,
-                        version,
-                    ))),
-                    [] => None,
-                    _ => Some(Additional::Free),
-                };
-            }
-        }
-    }
-
-    fn read_items(&mut self, s: &'a Map<String, Value>, pointer: &str, version: SpecVersion) {
-        let members = |key: &str, list: &'a [Value]| -> Vec<Member<'a>> {
-            let base = pointer_push(pointer, key);
-            list.iter()
-                .enumerate()
-                .map(|(i, node)| Member::at(pointer_push(&base, &i.to_string()), node, version))
-                .collect()
-        };
-        if let Some(Value::Array(prefix)) = s.get("prefixItems") {
-            self.prefix_items = members("prefixItems", prefix);
-        }
-        match s.get("items") {
-            // An `items` list is the tuple form of earlier JSON Schema drafts.
-            Some(Value::Array(prefix)) if self.prefix_items.is_empty() => {
-                self.prefix_items = members("items", prefix);
-                self.closed_tuple = s.get("additionalItems") == Some(&Value::Bool(false));
-            }
-            Some(Value::Bool(false)) => self.closed_tuple = true,
-            Some(Value::Bool(true)) | None => {}
-            Some(node @ Value::Object(_)) => {
-                self.items = Some(Member::at(pointer_push(pointer, "items"), node, version))
-            }
-            Some(_) => {}
-        }
     }
 
     /// True when the view only annotates (description, example, readOnly, required, ...)
