@@ -239,13 +239,13 @@ fn broken_references_are_reported_with_their_pointer() {
 }
 
 #[test]
-fn duplicate_operation_ids_and_undeclared_path_parameters_are_errors() {
+fn repeated_operation_ids_and_undeclared_path_parameters_warn_and_still_generate() {
     let text = format!(
         "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: same\n      responses: {{'200': {{description: x}}}}\n  /b:\n    get:\n      operationId: same\n      responses: {{'200': {{description: x}}}}\n"
     );
-    let errors = errors(&text);
-    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
-    assert_eq!(errors.len(), 2, "{messages:?}");
+    let (api, warnings) = generator::resolve_model(&text).expect("generates");
+    let messages: Vec<&str> = warnings.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(warnings.len(), 2, "{messages:?}");
     assert!(
         messages
             .iter()
@@ -257,6 +257,17 @@ fn duplicate_operation_ids_and_undeclared_path_parameters_are_errors() {
             .iter()
             .any(|m| m.contains("operationId `same` is already used")),
         "{messages:?}"
+    );
+    let methods: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(methods, vec!["same", "same2"]);
+    let id = &api.operations[0].parameters[0];
+    assert_eq!(
+        (id.wire_name.as_str(), id.ty.clone()),
+        ("id", TypeRef::String)
     );
 }
 

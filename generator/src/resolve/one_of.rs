@@ -23,7 +23,9 @@ impl<'a> Resolver<'a> {
         } else {
             view.one_of.clone()
         };
-        if !view.properties.is_empty() {
+        // With a discriminator, properties beside the oneOf are by convention the base's
+        // own, which each variant includes with allOf.
+        if !view.properties.is_empty() && view.discriminator.is_none() {
             self.diags.warning(
                 pointer_push(&view.pointer, "properties"),
                 "properties beside oneOf/anyOf are not merged into the variants; describe them in each variant",
@@ -185,7 +187,22 @@ impl<'a> Resolver<'a> {
                 },
             }
         }
-        let mut scope = Scope::new();
+        self.build_tagged(view, tag, entries, dir, hint, target)
+    }
+
+    /// The tagged enum of `entries` (tag value, where the variant comes from, where the
+    /// entry is written), or `None` after a diagnostic when a variant cannot be one.
+    fn build_tagged(
+        &mut self,
+        view: &SchemaView<'a>,
+        tag: &'a str,
+        entries: Vec<(String, Variant<'a>, String)>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> Option<TypeRef> {
+        // `Unknown` is the variant that keeps objects with a tag the client does not know.
+        let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (value, variant, at) in entries {
             let ty = match variant {
@@ -238,6 +255,71 @@ impl<'a> Resolver<'a> {
             }),
         };
         Some(TypeRef::Named(self.place(def, hint, dir, target)))
+    }
+
+    /// A schema with a discriminator and no oneOf: the base of the schemas that include
+    /// it with allOf (and those its mapping names), each told apart by the tag. `None`
+    /// when there are none, so that the base is an ordinary struct.
+    pub(super) fn subtype_union(
+        &mut self,
+        view: &SchemaView<'a>,
+        discriminator: Discriminator<'a>,
+        dir: Direction,
+        hint: &str,
+        target: Target,
+    ) -> Option<TypeRef> {
+        let tag = discriminator.property_name;
+        let mapping_pointer =
+            pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
+        let mut entries: Vec<(String, Variant<'a>, String)> = Vec::new();
+        for (value, target_ref) in discriminator.entries() {
+            let reference = if target_ref.starts_with('#') {
+                target_ref.to_string()
+            } else {
+                format!("#/components/schemas/{target_ref}")
+            };
+            if reference == format!("#{}", view.pointer) {
+                // The base itself: an object whose tag names it reads as an unknown one.
+                continue;
+            }
+            entries.push((
+                value.to_string(),
+                Variant::Reference(reference),
+                pointer_push(&mapping_pointer, value),
+            ));
+        }
+        let base_ref = format!("#{}", view.pointer);
+        let schemas = self
+            .loaded
+            .raw
+            .pointer("/components/schemas")
+            .and_then(serde_json::Value::as_object);
+        for (name, schema) in schemas.into_iter().flatten() {
+            let includes_base = schema
+                .get("allOf")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|members| {
+                    members.iter().any(|m| {
+                        m.get("$ref").and_then(serde_json::Value::as_str) == Some(&base_ref)
+                    })
+                });
+            let reference = format!("#{}", pointer_push("/components/schemas", name));
+            if !includes_base
+                || entries
+                    .iter()
+                    .any(|(_, v, _)| matches!(v, Variant::Reference(r) if *r == reference))
+            {
+                continue;
+            }
+            let at = pointer_push("/components/schemas", name);
+            let member = Member::at(at.clone(), schema, self.loaded.version);
+            let value = self.tag_value(&member, tag).unwrap_or_else(|| name.clone());
+            entries.push((value, Variant::Reference(reference), at));
+        }
+        if entries.is_empty() {
+            return None;
+        }
+        self.build_tagged(view, tag, entries, dir, hint, target)
     }
 
     /// The one value a variant gives the tag property (`const: x`, or `enum: [x]`).

@@ -59,16 +59,18 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
                 .clone()
                 .unwrap_or_else(|| format!("{method} {path}"));
             if let Some(first) = seen_ids.get(&operation_id) {
+                // Invalid, but common in published documents: the operation is still
+                // generated, its method named apart from the first one's.
                 r.diags.push(
-                    crate::diagnostics::Diagnostic::error(
+                    crate::diagnostics::Diagnostic::warning(
                         pointer_push(&pointer, "operationId"),
-                        format!("the operationId `{operation_id}` is already used by the operation at {first}"),
+                        format!("the operationId `{operation_id}` is already used by the operation at {first}; this operation's method is named apart"),
                     )
                     .with_help("operationIds must be unique within a document"),
                 );
-                continue;
+            } else {
+                seen_ids.insert(operation_id.clone(), pointer.clone());
             }
-            seen_ids.insert(operation_id.clone(), pointer.clone());
             let method_name = method_names.claim(snake_ident(&operation_id));
             if let Some(operation) = resolve_operation(
                 r,
@@ -362,8 +364,16 @@ pub(super) fn response_body<'a>(
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    if is_json(content_type) {
-        // JSON without a schema is still JSON: any value.
+    let schema_node = media
+        .schema
+        .as_ref()
+        .and_then(|_| r.loaded.raw.pointer(&schema_at));
+    if is_json(content_type)
+        || (is_wildcard(&essence) && schema_node.is_some_and(|s| !is_binary(s)))
+    {
+        // JSON without a schema is still JSON: any value. A wildcard media type with a
+        // schema (as some frameworks write for JSON) is read as JSON too, unless the
+        // schema says binary.
         let ty = match media
             .schema
             .as_ref()
@@ -522,6 +532,17 @@ fn common_error_body(errors: &[ErrorResponse]) -> TypeRef {
     }
 }
 
+/// `*/*` or `application/*`: any type of that family.
+fn is_wildcard(essence: &str) -> bool {
+    essence == "*/*" || essence == "application/*"
+}
+
+/// A schema of binary data: `type: string` with `format: binary`, or a media type.
+fn is_binary(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        || schema.get("contentMediaType").is_some()
+}
+
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json" || essence.ends_with("+json")
@@ -624,6 +645,50 @@ fn parameters<'a>(
             doc: data.description.clone(),
         });
     }
+    let names = template_names(path);
+    // A path parameter the template does not name has nowhere to go.
+    out.retain(|p| {
+        let unused = p.location == ParameterLocation::Path && !names.contains(&p.wire_name.as_str());
+        if unused {
+            r.diags.warning(
+                pointer.to_string(),
+                format!(
+                    "the path parameter `{}` does not appear in the path template `{path}`, so it is left out",
+                    p.wire_name
+                ),
+            );
+        }
+        !unused
+    });
+    // Every `{name}` in the path template needs a path parameter to fill it; one the
+    // operation does not declare is taken to be a string.
+    for name in names {
+        if !out
+            .iter()
+            .any(|p| p.location == ParameterLocation::Path && p.wire_name == name)
+        {
+            r.diags.push(
+                crate::diagnostics::Diagnostic::warning(
+                    pointer.to_string(),
+                    format!(
+                        "the path template names `{{{name}}}`, but the operation declares no path parameter `{name}`; it is taken as a string"
+                    ),
+                )
+                .with_help(format!(
+                    "add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the parameters"
+                )),
+            );
+            out.push(Parameter {
+                style: QueryStyle::Form,
+                wire_name: name.to_string(),
+                rust_name: String::new(),
+                location: ParameterLocation::Path,
+                required: true,
+                ty: TypeRef::String,
+                doc: None,
+            });
+        }
+    }
     let wanted: Vec<(&str, ParameterLocation)> = out
         .iter()
         .map(|p| (p.wire_name.as_str(), p.location))
@@ -631,25 +696,6 @@ fn parameters<'a>(
     let names = crate::naming::parameter_names(&wanted);
     for (p, name) in out.iter_mut().zip(names) {
         p.rust_name = name;
-    }
-    // Every `{name}` in the path template needs a path parameter to fill it.
-    for name in template_names(path) {
-        if !out
-            .iter()
-            .any(|p| p.location == ParameterLocation::Path && p.wire_name == name)
-        {
-            r.diags.push(
-                crate::diagnostics::Diagnostic::error(
-                    pointer.to_string(),
-                    format!(
-                        "the path template names `{{{name}}}`, but the operation declares no path parameter `{name}`"
-                    ),
-                )
-                .with_help(format!(
-                    "add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the parameters"
-                )),
-            );
-        }
     }
     out
 }

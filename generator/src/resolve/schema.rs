@@ -217,6 +217,15 @@ impl<'a> Resolver<'a> {
         if !view.more_kinds.is_empty() {
             return self.type_list_choice(view, dir, &hint, target);
         }
+        // A named base schema with a discriminator: the schemas that extend it. (As a
+        // variant of its own union, with the tag left out, it is a plain struct.)
+        if let (Some(discriminator), Some(_), None) =
+            (view.discriminator, target.slot, &target.omit)
+        {
+            if let Some(t) = self.subtype_union(&view, discriminator, dir, &hint, target.clone()) {
+                return t;
+            }
+        }
         if let Some(t) = self.enum_type(&view, dir, &hint, &target) {
             return t;
         }
@@ -371,7 +380,14 @@ impl<'a> Resolver<'a> {
         // The first member (or the schema itself) that said what type the value is.
         let mut typed_by: Option<(Kind, String)> = view.kind.map(|k| (k, view.pointer.clone()));
         for m in members {
-            if let Some(v) = self.flat_view(&m) {
+            if let Some(mut v) = self.flat_view(&m) {
+                if matches!(m.schema, SchemaRef::Ref(_)) && v.discriminator.is_some() {
+                    // Including a base with a discriminator makes this schema one of the
+                    // base's subtypes: its properties apply, not its choice of subtypes.
+                    v.discriminator = None;
+                    v.one_of.clear();
+                    v.any_of.clear();
+                }
                 match (&typed_by, v.kind) {
                     (Some((first, at)), Some(kind))
                         if *first != kind && kind != Kind::Unknown && *first != Kind::Unknown =>
