@@ -101,6 +101,16 @@ pub fn inline_references(
             if let (Some(Value::Object(reference)), Value::Object(object)) =
                 (tree.pointer(&site.at), &mut copy)
             {
+                if site.kind == Node::PathItem {
+                    // A path item's fields beside its `$ref` (operations, parameters) are
+                    // kept; the specification leaves a clash undefined, and the fields
+                    // written here win.
+                    for (key, value) in reference {
+                        if key != "$ref" {
+                            object.insert(key.clone(), value.clone());
+                        }
+                    }
+                }
                 if version != SpecVersion::V3_0 && site.allowed {
                     // OpenAPI 3.1: a reference's summary and description override the
                     // target's.

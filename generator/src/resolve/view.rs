@@ -26,7 +26,10 @@ impl<'a> SchemaRef<'a> {
     pub fn of(node: &'a Value, version: SpecVersion) -> Self {
         if let Some(object) = node.as_object() {
             if let Some(Value::String(reference)) = object.get("$ref") {
-                if version == SpecVersion::V3_0 || object.len() == 1 {
+                // One sibling is honoured in 3.0 too, because documents rely on it:
+                // `nullable: true` beside a reference, which a server then sends as null.
+                let nullable = object.get("nullable") == Some(&Value::Bool(true));
+                if (version == SpecVersion::V3_0 && !nullable) || object.len() == 1 {
                     return SchemaRef::Ref(reference);
                 }
             }
@@ -186,6 +189,16 @@ impl<'a> SchemaView<'a> {
             _ => return v,
         };
         let v31 = version != SpecVersion::V3_0;
+        if let (false, Some(Value::String(reference))) = (v31, s.get("$ref")) {
+            // A 3.0 reference read as a schema only for a `nullable` beside it; its other
+            // siblings are ignored, as the specification says.
+            v.nullable = s.get("nullable") == Some(&Value::Bool(true));
+            v.all_of.push(Member {
+                pointer: pointer.to_string(),
+                schema: SchemaRef::Ref(reference),
+            });
+            return v;
+        }
         let member =
             |key: &str, node: &'a Value| Member::at(pointer_push(pointer, key), node, version);
         let list = |key: &str, items: &'a [Value]| -> Vec<Member<'a>> {
