@@ -62,7 +62,11 @@ impl<'d> Checker<'d> {
                 || (s.get("type").is_none() && !s.contains_key("allOf"))
                 || s.get("enum")
                     .and_then(Value::as_array)
-                    .is_some_and(|e| e.contains(&Value::Null));
+                    .is_some_and(|e| e.contains(&Value::Null))
+                || s.get("type")
+                    .and_then(Value::as_array)
+                    .is_some_and(|t| t.contains(&Value::String("null".into())))
+                || s.get("const") == Some(&Value::Null);
             return if allowed {
                 Ok(())
             } else {
@@ -93,27 +97,24 @@ impl<'d> Checker<'d> {
                 ));
             }
         }
-        if let Some(t) = s.get("type").and_then(Value::as_str) {
-            let fits = match t {
-                "string" => value.is_string(),
-                "boolean" => value.is_boolean(),
-                "integer" => {
-                    value.is_i64()
-                        || value.is_u64()
-                        || value.as_f64().is_some_and(|f| f.fract() == 0.0)
-                }
-                "number" => value.is_number(),
-                "array" => value.is_array(),
-                "object" => value.is_object(),
-                _ => true,
-            };
-            if !fits {
-                return Err(format!(
-                    "{}: {} where the schema says {t}",
-                    here(at),
-                    kind(value)
-                ));
+        if let Some(constant) = s.get("const") {
+            if constant != value {
+                return Err(format!("{}: {value} is not the value {constant}", here(at)));
             }
+        }
+        // One type name, or (OpenAPI 3.1) a list of them, any of which fits.
+        let types: Vec<&str> = match s.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !types.is_empty() && !types.iter().any(|t| fits_type(t, value)) {
+            return Err(format!(
+                "{}: {} where the schema says {}",
+                here(at),
+                kind(value),
+                types.join(" or ")
+            ));
         }
         if let (Some(items), Some(array)) = (s.get("items"), value.as_array()) {
             for (i, item) in array.iter().enumerate() {
@@ -304,5 +305,57 @@ mod tests {
             check("Free", json!({"a": "b"})).as_deref(),
             Some("`a`: a string where the schema says integer")
         );
+    }
+}
+
+/// Whether a (non-null) value is of the JSON Schema type `t`.
+fn fits_type(t: &str, value: &Value) -> bool {
+    match t {
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        "number" => value.is_number(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "null" => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod json_schema_2020_tests {
+    use super::problem;
+    use serde_json::json;
+
+    #[test]
+    fn type_lists_null_and_const_are_understood() {
+        let doc = json!({"S": {
+            "type": "object",
+            "properties": {
+                "note": {"type": ["string", "null"]},
+                "size": {"type": ["integer", "string"]},
+                "kind": {"const": "circle"}
+            }
+        }});
+        assert_eq!(
+            problem(
+                &doc,
+                "/S",
+                &json!({"note": null, "size": "xl", "kind": "circle"})
+            ),
+            None
+        );
+        assert_eq!(problem(&doc, "/S", &json!({"size": 3})), None);
+        assert_eq!(
+            problem(&doc, "/S", &json!({"size": true})).as_deref(),
+            Some("`size`: a boolean where the schema says integer or string")
+        );
+        assert_eq!(
+            problem(&doc, "/S", &json!({"kind": "square"})).as_deref(),
+            Some("`kind`: \"square\" is not the value \"circle\"")
+        );
+        assert!(problem(&doc, "/S", &json!({"size": null})).is_some());
     }
 }

@@ -153,7 +153,7 @@ impl<'a> Resolver<'a> {
                 pointer_push(&mapping_pointer, value),
             ));
         }
-        for (i, m) in members.iter().enumerate() {
+        for m in members {
             match m.schema {
                 SchemaRef::Ref(r) => {
                     if entries
@@ -172,9 +172,10 @@ impl<'a> Resolver<'a> {
                     entries.push((value, Variant::Reference(r.to_string()), m.pointer.clone()));
                 }
                 SchemaRef::Inline(_) => match self.tag_value(m, tag) {
+                    // The variant's struct is named for the value that names it.
                     Some(value) => entries.push((
-                        value,
-                        Variant::Inline(m.clone(), format!("{hint} {}", i + 1)),
+                        value.clone(),
+                        Variant::Inline(m.clone(), format!("{hint} {value}")),
                         m.pointer.clone(),
                     )),
                     None => {
