@@ -177,7 +177,13 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
     problems.extend(repeated_key_warnings(&files, &bundled.repeated_keys));
     let unreadable = problems.len();
     let mut source_map = SourceMap::default();
-    inline::inline_references(&mut raw, version, &mut source_map, &mut problems);
+    inline::inline_references(
+        &mut raw,
+        version,
+        &[(String::new(), grammar::Node::Document)],
+        &mut source_map,
+        &mut problems,
+    );
     excuse_unused_references(&raw, &source_map, &bundled.unfollowed, &mut problems);
     let fail = |problems: Vec<Diagnostic>, source_map: &SourceMap| {
         Err(place(problems, &files, source_map))
@@ -186,6 +192,24 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
         return fail(problems, &source_map);
     }
     let targets = schema_targets(&raw);
+    // Schemas kept in other files are reached only through references: references where
+    // none is allowed (a description in a Markdown file, an example in a file of its own)
+    // are resolved there too.
+    let schema_roots: Vec<(String, Node)> = targets
+        .walked
+        .iter()
+        .map(|t| (t.clone(), Node::Schema))
+        .collect();
+    inline::inline_references(
+        &mut raw,
+        version,
+        &schema_roots,
+        &mut source_map,
+        &mut problems,
+    );
+    if has_errors(&problems[unreadable..]) {
+        return fail(problems, &source_map);
+    }
     check_shape(&raw, version, &targets.walked, &mut problems);
     if has_errors(&problems[unreadable..]) {
         return fail(problems, &source_map);

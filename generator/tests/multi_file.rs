@@ -30,6 +30,8 @@ fn a_multi_file_spec_generates_reading_each_file_once() {
         reads,
         vec![
             "docs/about.md",
+            "docs/vaccination.md",
+            "docs/vaccine-example.json",
             "paths/pet.yaml",
             "paths/pets.yaml",
             "responses.yaml",
@@ -38,7 +40,8 @@ fn a_multi_file_spec_generates_reading_each_file_once() {
             "schemas/pet.yaml",
         ]
     );
-    // The description given by reference is resolved, with a warning where it is written.
+    // Descriptions and an example given by reference are resolved, with a warning where
+    // each is written: in the root document, and in a schema file only references reach.
     let warnings: Vec<(Option<&str>, Option<u32>, &str)> = generated
         .warnings
         .iter()
@@ -50,11 +53,14 @@ fn a_multi_file_spec_generates_reading_each_file_once() {
             )
         })
         .collect();
+    let schema_file = Some("multi/schemas/common/vaccination.json");
     assert_eq!(
         warnings,
         vec![
             (None, Some(9), "/info/description/$ref"),
-            (None, Some(15), "/tags/0/description/$ref")
+            (None, Some(15), "/tags/0/description/$ref"),
+            (schema_file, Some(3), "/description/$ref"),
+            (schema_file, Some(5), "/properties/vaccine/example/$ref"),
         ]
     );
     let code = common::spec_dependent_code(&generated.files);
@@ -69,6 +75,7 @@ fn a_multi_file_spec_generates_reading_each_file_once() {
         "{}",
         lib.contents
     );
+    assert!(code.contains("/// A vaccine given to a pet.\n"), "{code}");
 }
 
 #[test]

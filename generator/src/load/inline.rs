@@ -13,7 +13,7 @@ use super::source::SourceMap;
 use super::SpecVersion;
 use crate::diagnostics::{pointer_push, Diagnostic};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Rounds of copying: a copy may bring references of its own, which the next round
 /// replaces. Deeper nesting than this is a cycle.
@@ -32,11 +32,14 @@ struct Site {
     allowed: bool,
 }
 
-/// Replaces references as described above. Problems (a reference that names nothing, a
-/// cycle) are errors; references resolved where none is allowed are warnings.
+/// Replaces references as described above, in the nodes under `roots` (pointers, with
+/// the kind of node each is: the document itself, or schemas kept in other files, which
+/// the document's own structure does not reach). Problems (a reference that names
+/// nothing, a cycle) are errors; references resolved where none is allowed are warnings.
 pub fn inline_references(
     tree: &mut Value,
     version: SpecVersion,
+    roots: &[(String, Node)],
     map: &mut SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -44,8 +47,14 @@ pub fn inline_references(
     // For each copy made: the pointers it (and the copies enclosing it) came from. A
     // reference inside a copy that names one of these would copy itself without end.
     let mut chains: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // References left as written, which later rounds pass over.
+    let mut left: BTreeSet<String> = BTreeSet::new();
     for _ in 0..MAX_ROUNDS {
-        let sites = find_sites(tree, version);
+        let sites: Vec<Site> = roots
+            .iter()
+            .flat_map(|(root, kind)| find_sites(tree, root, *kind, version))
+            .filter(|site| !left.contains(&site.at))
+            .collect();
         if sites.is_empty() {
             return;
         }
@@ -62,7 +71,7 @@ pub fn inline_references(
                     ));
                 }
                 // Data that only looks like a reference stays as written.
-                remove_reference(tree, &site.at);
+                left.insert(site.at);
                 continue;
             };
             let (mut chain, written_at) = match enclosing_copy(&chains, &site.at) {
@@ -86,7 +95,7 @@ pub fn inline_references(
                         site.target
                     ),
                 ));
-                remove_reference(tree, &site.at);
+                left.insert(site.at.clone());
                 continue;
             }
             let mut copy = value.clone();
@@ -156,10 +165,14 @@ fn enclosing_copy<'c>(
     }
 }
 
-/// The references to replace, in document order.
-fn find_sites(tree: &Value, version: SpecVersion) -> Vec<Site> {
+/// The references to replace under `root` (a node of kind `root_kind`), in document
+/// order.
+fn find_sites(tree: &Value, root: &str, root_kind: Node, version: SpecVersion) -> Vec<Site> {
     let mut sites = Vec::new();
-    walk(tree, Node::Document, &mut |kind, node, path| {
+    let Some(start) = tree.pointer(root) else {
+        return sites;
+    };
+    walk(start, root_kind, &mut |kind, node, path| {
         let Some(Value::String(reference)) = node.get("$ref") else {
             return Flow::Descend;
         };
@@ -179,7 +192,7 @@ fn find_sites(tree: &Value, version: SpecVersion) -> Vec<Site> {
             return Flow::Skip;
         }
         sites.push(Site {
-            at: path.pointer(),
+            at: format!("{root}{}", path.pointer()),
             target: target.to_string(),
             kind,
             allowed,
@@ -232,14 +245,6 @@ fn follow<'t>(tree: &'t Value, target: &str) -> Option<(String, &'t Value)> {
     None
 }
 
-/// Takes the `$ref` out of an object that could not be replaced, so that the next round
-/// does not find it again.
-fn remove_reference(tree: &mut Value, at: &str) {
-    if let Some(Value::Object(object)) = tree.pointer_mut(at) {
-        object.shift_remove("$ref");
-    }
-}
-
 fn count_nodes(value: &Value) -> usize {
     match value {
         Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
@@ -256,7 +261,13 @@ mod tests {
     fn run(mut tree: Value, version: SpecVersion) -> (Value, SourceMap, Vec<Diagnostic>) {
         let mut map = SourceMap::default();
         let mut out = Vec::new();
-        inline_references(&mut tree, version, &mut map, &mut out);
+        inline_references(
+            &mut tree,
+            version,
+            &[(String::new(), Node::Document)],
+            &mut map,
+            &mut out,
+        );
         (tree, map, out)
     }
 
