@@ -104,6 +104,28 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         self == &Constraints::default()
     }
+
+    /// Takes the keywords this leaves unset from `other` (as allOf combines schemas; a
+    /// bound comes with its exclusiveness), and adds `other`'s uniqueness. Item
+    /// constraints are not combined.
+    pub fn fill_from(&mut self, other: &Constraints) {
+        self.min_length = self.min_length.or(other.min_length);
+        self.max_length = self.max_length.or(other.max_length);
+        if self.pattern.is_none() {
+            self.pattern = other.pattern.clone();
+        }
+        if self.minimum.is_none() {
+            self.minimum = other.minimum;
+            self.exclusive_minimum = other.exclusive_minimum;
+        }
+        if self.maximum.is_none() {
+            self.maximum = other.maximum;
+            self.exclusive_maximum = other.exclusive_maximum;
+        }
+        self.min_items = self.min_items.or(other.min_items);
+        self.max_items = self.max_items.or(other.max_items);
+        self.unique_items |= other.unique_items;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

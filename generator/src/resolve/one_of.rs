@@ -138,21 +138,7 @@ impl<'a> Resolver<'a> {
         hint: &str,
         target: Target,
     ) -> Option<TypeRef> {
-        let mapping_pointer =
-            pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
-        let mut entries: Vec<(String, Variant<'a>, String)> = Vec::new();
-        for (value, target_ref) in discriminator.iter().flat_map(|d| d.entries()) {
-            let reference = if target_ref.starts_with('#') {
-                target_ref.to_string()
-            } else {
-                format!("#/components/schemas/{target_ref}")
-            };
-            entries.push((
-                value.to_string(),
-                Variant::Reference(reference),
-                pointer_push(&mapping_pointer, value),
-            ));
-        }
+        let mut entries = mapping_entries(view, discriminator);
         for m in members {
             match m.schema {
                 SchemaRef::Ref(r) => {
@@ -270,26 +256,14 @@ impl<'a> Resolver<'a> {
         target: Target,
     ) -> Option<TypeRef> {
         let tag = discriminator.property_name;
-        let mapping_pointer =
-            pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
-        let mut entries: Vec<(String, Variant<'a>, String)> = Vec::new();
-        for (value, target_ref) in discriminator.entries() {
-            let reference = if target_ref.starts_with('#') {
-                target_ref.to_string()
-            } else {
-                format!("#/components/schemas/{target_ref}")
-            };
-            if reference == format!("#{}", view.pointer) {
-                // The base itself: an object whose tag names it reads as an unknown one.
-                continue;
-            }
-            entries.push((
-                value.to_string(),
-                Variant::Reference(reference),
-                pointer_push(&mapping_pointer, value),
-            ));
-        }
         let base_ref = format!("#{}", view.pointer);
+        // The base itself, when mapped: an object whose tag names it reads as an unknown
+        // one.
+        let mut entries: Vec<(String, Variant<'a>, String)> =
+            mapping_entries(view, Some(discriminator))
+                .into_iter()
+                .filter(|(_, v, _)| !matches!(v, Variant::Reference(r) if *r == base_ref))
+                .collect();
         let schemas = self
             .loaded
             .raw
@@ -369,6 +343,32 @@ impl<'a> Resolver<'a> {
         }
         None
     }
+}
+
+/// The entries of a discriminator's explicit mapping, in spec order: the tag value, the
+/// referenced schema (a bare name is one of `components/schemas`), and where the entry is
+/// written.
+fn mapping_entries<'a>(
+    view: &SchemaView<'a>,
+    discriminator: Option<Discriminator<'a>>,
+) -> Vec<(String, Variant<'a>, String)> {
+    let mapping_pointer = pointer_push(&pointer_push(&view.pointer, "discriminator"), "mapping");
+    discriminator
+        .iter()
+        .flat_map(|d| d.entries())
+        .map(|(value, target_ref)| {
+            let reference = if target_ref.starts_with('#') {
+                target_ref.to_string()
+            } else {
+                format!("#/components/schemas/{target_ref}")
+            };
+            (
+                value.to_string(),
+                Variant::Reference(reference),
+                pointer_push(&mapping_pointer, value),
+            )
+        })
+        .collect()
 }
 
 /// Where a tagged enum's variant comes from.

@@ -302,12 +302,7 @@ pub(super) fn request_body<'a>(
         &pointer_push(&pointer_push(&at, "content"), content_type),
         "schema",
     );
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(content_type);
     let encoding = if is_json(content_type) {
         BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
@@ -358,12 +353,7 @@ pub(super) fn response_body<'a>(
     let (content_type, media) = pick_content(&response.content)?;
     let media_at = pointer_push(&pointer_push(at, "content"), content_type);
     let schema_at = pointer_push(&media_at, "schema");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(content_type);
     let schema_node = media
         .schema
         .as_ref()
@@ -543,8 +533,19 @@ fn is_binary(schema: &Value) -> bool {
         || schema.get("contentMediaType").is_some()
 }
 
+/// A media type without its parameters, in lower case: `application/json; charset=utf-8`
+/// is `application/json`.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let essence = essence(content_type);
     essence == "application/json" || essence.ends_with("+json")
 }
 

@@ -515,7 +515,7 @@ impl<'a> Resolver<'a> {
             if flags.default.is_none() {
                 flags.default = summary.default;
             }
-            merge_constraints(&mut flags.constraints, &summary.constraints);
+            flags.constraints.fill_from(&summary.constraints);
             if summary.constraints.items.is_some() {
                 flags.constraints.items = summary.constraints.items;
             }
@@ -705,23 +705,4 @@ pub(super) struct PropertyFlags {
     description: Option<String>,
     default: Option<Value>,
     constraints: Constraints,
-}
-
-fn merge_constraints(into: &mut Constraints, from: &Constraints) {
-    into.min_length = into.min_length.or(from.min_length);
-    into.max_length = into.max_length.or(from.max_length);
-    if into.pattern.is_none() {
-        into.pattern = from.pattern.clone();
-    }
-    if into.minimum.is_none() {
-        into.minimum = from.minimum;
-        into.exclusive_minimum = from.exclusive_minimum;
-    }
-    if into.maximum.is_none() {
-        into.maximum = from.maximum;
-        into.exclusive_maximum = from.exclusive_maximum;
-    }
-    into.min_items = into.min_items.or(from.min_items);
-    into.max_items = into.max_items.or(from.max_items);
-    into.unique_items |= from.unique_items;
 }

@@ -468,22 +468,7 @@ impl<'a> SchemaView<'a> {
         if self.extensible_enum.is_empty() {
             self.extensible_enum = later.extensible_enum;
         }
-        let c = &mut self.constraints;
-        let l = later.constraints;
-        c.min_length = c.min_length.or(l.min_length);
-        c.max_length = c.max_length.or(l.max_length);
-        c.pattern = c.pattern.take().or(l.pattern);
-        if c.minimum.is_none() {
-            c.minimum = l.minimum;
-            c.exclusive_minimum = l.exclusive_minimum;
-        }
-        if c.maximum.is_none() {
-            c.maximum = l.maximum;
-            c.exclusive_maximum = l.exclusive_maximum;
-        }
-        c.min_items = c.min_items.or(l.min_items);
-        c.max_items = c.max_items.or(l.max_items);
-        c.unique_items |= l.unique_items;
+        self.constraints.fill_from(&later.constraints);
         if self.one_of.is_empty() {
             self.one_of = later.one_of;
         }
