@@ -157,6 +157,58 @@ async fn a_query_key_goes_in_the_query_and_stays_out_of_errors() {
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.to_string().contains("secret-key"), "{err}");
     assert!(!format!("{err:?}").contains("secret-key"), "{err:?}");
+    // Nor do the traces of the retries on the way.
+    let trace = Trace::default();
+    let _guard = tracing_into(&trace);
+    let retrying = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
+        .credentials(Credentials::key("secret-key"))
+        .build()
+        .expect("builds");
+    let _ = retrying.search_orders("shoes").await;
+    let text = trace.text();
+    assert!(text.contains("retrying"), "{text}");
+    assert!(!text.contains("secret-key"), "{text}");
+}
+
+/// Collects what the client traces, as text.
+#[derive(Clone, Default)]
+struct Trace(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Trace {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl std::io::Write for Trace {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn tracing_into(trace: &Trace) -> tracing::subscriber::DefaultGuard {
+    let writer = trace.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_default(subscriber)
 }
 
 #[tokio::test]
@@ -228,4 +280,47 @@ fn a_webhook_body_decodes_or_names_the_field() {
     let err = webhooks::order_shipped(br#"{"order": {"id": 5}, "shipped_at": "x"}"#)
         .expect_err("the id is a number");
     assert_eq!(err.path, "order.id");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_not_followed_and_the_key_stays_home() {
+    let home = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders/o-1"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/orders/o-1?path=x", elsewhere.uri())),
+        )
+        .expect(1)
+        .mount(&home)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order_json()))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    // Within the origin, a redirect is followed.
+    Mock::given(method("GET"))
+        .and(path("/orders/o-2"))
+        .respond_with(ResponseTemplate::new(308).insert_header("location", "/orders/o-3?path=x"))
+        .mount(&home)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/orders/o-3"))
+        .and(header("x-api-key", "k-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order_json()))
+        .expect(1)
+        .mount(&home)
+        .await;
+    let client = client(&home, Credentials::key("k-1"));
+    let params = GetOrderParams::default();
+    match client.get_order("o-1", "x", &params).await {
+        Err(Error::Api(e)) => assert_eq!(e.status, 307),
+        other => panic!("expected the 307 as an error, got {other:?}"),
+    }
+    client
+        .get_order("o-2", "x", &params)
+        .await
+        .expect("followed within the origin");
 }

@@ -87,6 +87,28 @@ impl Loaded {
         self.source_map.origin_of(pointer)
     }
 
+    /// The node a schema at `pointer` stands for: following schemas that are only a
+    /// reference (a component kept in a file of its own), to the one that is not.
+    pub fn alias_target(&self, pointer: &str) -> String {
+        let mut current = pointer.to_string();
+        // A chain longer than this loops; the resolver reports that.
+        for _ in 0..64 {
+            let next = self
+                .raw
+                .pointer(&current)
+                .and_then(Value::as_object)
+                .filter(|o| o.len() == 1)
+                .and_then(|o| o.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'));
+            match next {
+                Some(next) if next != current => current = next.to_string(),
+                _ => break,
+            }
+        }
+        current
+    }
+
     /// Gives each diagnostic its file, its pointer within that file, its position and the
     /// line of text there.
     pub fn place(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -184,7 +206,6 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
         &mut source_map,
         &mut problems,
     );
-    excuse_unused_references(&raw, &source_map, &bundled.unfollowed, &mut problems);
     let fail = |problems: Vec<Diagnostic>, source_map: &SourceMap| {
         Err(place(problems, &files, source_map))
     };
@@ -205,6 +226,15 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
         version,
         &schema_roots,
         &mut source_map,
+        &mut problems,
+    );
+    let mut roots = vec![(String::new(), Node::Document)];
+    roots.extend(schema_roots);
+    excuse_unused_references(
+        &raw,
+        &roots,
+        &source_map,
+        &bundled.unfollowed,
         &mut problems,
     );
     if has_errors(&problems[unreadable..]) {
@@ -247,6 +277,7 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
 /// an extension's data. It is left as written.
 fn excuse_unused_references(
     raw: &Value,
+    roots: &[(String, Node)],
     source_map: &SourceMap,
     unfollowed: &[usize],
     problems: &mut [Diagnostic],
@@ -255,14 +286,19 @@ fn excuse_unused_references(
         return;
     }
     let mut unused = BTreeSet::new();
-    walk(raw, Node::Document, &mut |kind, node, path| {
-        if matches!(kind, Node::Data | Node::Other) && node.get("$ref").is_some() {
-            let at = path.pointer();
-            unused.insert(source_map.origin_of(&at));
-            unused.insert(at);
-        }
-        Flow::Descend
-    });
+    for (root, kind) in roots {
+        let Some(start) = raw.pointer(root) else {
+            continue;
+        };
+        walk(start, *kind, &mut |kind, node, path| {
+            if matches!(kind, Node::Data | Node::Other) && node.get("$ref").is_some() {
+                let at = format!("{root}{}", path.pointer());
+                unused.insert(source_map.origin_of(&at));
+                unused.insert(at);
+            }
+            Flow::Descend
+        });
+    }
     for &i in unfollowed {
         let Some(d) = problems.get_mut(i) else {
             continue;

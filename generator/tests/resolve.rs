@@ -341,3 +341,24 @@ fn long_chains_of_references_resolve() {
     let api = model(&text);
     assert_eq!(api.types.len(), 301);
 }
+
+/// A schema that is only a reference to itself, directly or through another, defines
+/// nothing: an error, not endless recursion.
+#[test]
+fn schemas_that_are_only_references_to_themselves_are_errors() {
+    for schemas in [
+        "    A: {$ref: '#/components/schemas/A'}\n",
+        "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ] {
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/A'}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let errors = errors(&text);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("defined only in terms of itself")),
+            "{errors:#?}"
+        );
+    }
+}

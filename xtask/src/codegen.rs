@@ -338,8 +338,11 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         )));
     }
     let settings = Settings::new(crate_name, label.clone());
+    // A bare file name has an empty parent, which is the current folder.
     let folder = FolderFiles::new(
-        spec.parent().unwrap_or(Path::new(".")),
+        spec.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
         *allow_outside_folder,
     );
     let input = generator::Input {

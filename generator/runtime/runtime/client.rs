@@ -111,7 +111,8 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest` client (its own timeouts and settings apply; the builder's
-    /// timeouts are then not used).
+    /// timeouts are then not used, nor its redirect rule: the client built otherwise
+    /// follows redirects only within the request's origin).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -207,6 +208,7 @@ impl ClientBuilder {
                     .user_agent(agent)
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
+                    .redirect(same_origin_redirects())
                     .build()
                     .map_err(|e| BuildError(format!("the HTTP client could not be built: {e}")))?
             }
@@ -220,6 +222,27 @@ impl ClientBuilder {
             default_headers,
         })
     }
+}
+
+/// Redirects are followed only within the origin (scheme, host and port) of the request,
+/// at most ten times. Credentials travel in headers and query parameters of the client's
+/// own naming (API keys, default headers), which `reqwest` cannot know to drop: a redirect
+/// to another origin, or from https to http, is not followed, and its 3xx answer is
+/// returned as an error, so nothing is sent where the caller did not send it.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// Checks a URL the client will send credentials to: https, or http on this machine (or
@@ -398,6 +421,9 @@ impl Client {
                     });
                 }
                 Err(e) => {
+                    // The URL may carry identifiers or a key in its query; the error (and
+                    // the trace of a retry) keeps what went wrong, not where.
+                    let e = e.without_url();
                     // A connection that was never made means the server never saw the
                     // request, so even POST may be sent again.
                     let retryable = e.is_connect() || is_idempotent(&operation.method);
@@ -408,9 +434,7 @@ impl Client {
                             continue;
                         }
                     }
-                    // The URL may carry identifiers or a key in its query; the error keeps
-                    // what went wrong, not where.
-                    return Err(Error::Transport(e.without_url()));
+                    return Err(Error::Transport(e));
                 }
             }
         }

@@ -48,6 +48,8 @@ struct State<'a> {
     anchors: Vec<BTreeMap<String, String>>,
     ids: Vec<BTreeMap<String, String>>,
     total_bytes: usize,
+    /// Files that could not be read, with why.
+    unreadable: BTreeMap<String, String>,
     problems: Vec<Diagnostic>,
     unfollowed: Vec<usize>,
 }
@@ -68,6 +70,7 @@ pub fn bundle(
         ids: vec![names_in(&root, "$id")],
         trees: vec![root],
         repeated_keys: vec![repeated_keys],
+        unreadable: BTreeMap::new(),
         problems: Vec::new(),
         unfollowed: Vec::new(),
     };
@@ -101,21 +104,17 @@ pub fn bundle(
         .enumerate()
         .map(|(i, t)| ((i + 1).to_string(), t))
         .collect();
-    if !others.is_empty() {
-        match tree.as_object_mut() {
-            Some(root) if !root.contains_key(FILES_KEY) => {
-                root.insert(FILES_KEY.to_string(), Value::Object(others));
-            }
-            Some(_) => {
-                return Err(vec![Diagnostic::error(
-                    pointer_push("", FILES_KEY),
-                    format!(
+    if let Some(root) = tree.as_object_mut() {
+        if root.contains_key(FILES_KEY) {
+            return Err(vec![Diagnostic::error(
+                pointer_push("", FILES_KEY),
+                format!(
                     "`{FILES_KEY}` is reserved by the generator for the files of a multi-file spec"
                 ),
-                )])
-            }
-            // Not a mapping: the version check reports it.
-            None => {}
+            )]);
+        }
+        if !others.is_empty() {
+            root.insert(FILES_KEY.to_string(), Value::Object(others));
         }
     }
     Ok(Bundle {
@@ -327,11 +326,17 @@ fn rewritten(occurrence: &Occurrence, file: usize, state: &mut State<'_>) -> Opt
                 return None;
             }
         };
+        if let Some(message) = state.unreadable.get(&resolved).cloned() {
+            report(state, message, None);
+            return None;
+        }
         let index = match state.by_path.get(&resolved) {
             Some(i) => *i,
             None => match load_file(reader, &resolved, state) {
                 Ok(i) => i,
                 Err(message) => {
+                    // Remembered, so that a file named by many references is tried once.
+                    state.unreadable.insert(resolved, message.clone());
                     report(state, message, None);
                     return None;
                 }
@@ -376,6 +381,12 @@ fn load_file(reader: &dyn SpecFiles, path: &str, state: &mut State<'_>) -> Resul
             "the spec refers to more than {MAX_FILES} files; `{path}` is not read"
         ));
     }
+    if state.total_bytes >= MAX_TOTAL_BYTES {
+        return Err(format!(
+            "the spec's files already hold {} MiB; `{path}` is not read",
+            MAX_TOTAL_BYTES / (1024 * 1024)
+        ));
+    }
     let text = reader
         .read(path)
         .map_err(|e| format!("the file `{path}` cannot be read: {e}"))?;
@@ -399,9 +410,9 @@ fn load_file(reader: &dyn SpecFiles, path: &str, state: &mut State<'_>) -> Resul
         match parse_tree(&text, "a YAML or JSON document") {
             Ok(parsed) => (parsed.tree, parsed.repeated_keys),
             Err(mut d) => {
-                // Reported in the file itself; the reference's own position is not needed.
+                // Reported in the file itself, at the position the parser gives.
                 d.file = Some(label.clone());
-                d.pointer = file_base(index);
+                d.pointer = String::new();
                 state.problems.push(d);
                 (Value::Null, 0)
             }

@@ -50,10 +50,12 @@ pub fn inline_references(
     // References left as written, which later rounds pass over.
     let mut left: BTreeSet<String> = BTreeSet::new();
     for _ in 0..MAX_ROUNDS {
+        // Roots may overlap (a file's schema and a node inside it): each site once.
+        let mut seen = BTreeSet::new();
         let sites: Vec<Site> = roots
             .iter()
             .flat_map(|(root, kind)| find_sites(tree, root, *kind, version))
-            .filter(|site| !left.contains(&site.at))
+            .filter(|site| !left.contains(&site.at) && seen.insert(site.at.clone()))
             .collect();
         if sites.is_empty() {
             return;

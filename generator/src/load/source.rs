@@ -110,40 +110,60 @@ pub fn resolve_path(
     target: &str,
     policy: ReferencePolicy,
 ) -> Result<String, PathRefusal> {
-    if let Some(scheme) = uri_scheme(target) {
-        let lower = scheme.to_ascii_lowercase();
-        return Err(if lower == "http" || lower == "https" {
-            PathRefusal::Url(target.to_string())
-        } else if scheme.len() == 1 {
-            // A Windows drive letter: an absolute path.
-            if policy.allow_outside_folder {
-                return Ok(percent_decode(target));
-            }
-            PathRefusal::OutsideFolder(target.to_string())
-        } else {
-            PathRefusal::Unsupported(format!("`{scheme}:` references are not supported"))
-        });
+    // Escapes are decoded first, so that an encoded `:` or `..` is judged like a plain one.
+    let decoded = percent_decode(target).replace('\\', "/");
+    let drive = drive_root(&decoded);
+    if drive.is_none() {
+        if let Some(scheme) = uri_scheme(&decoded) {
+            let lower = scheme.to_ascii_lowercase();
+            return Err(if lower == "http" || lower == "https" {
+                PathRefusal::Url(target.to_string())
+            } else {
+                PathRefusal::Unsupported(format!("`{scheme}:` references are not supported"))
+            });
+        }
     }
-    let target = percent_decode(target);
-    let target = target.replace('\\', "/");
-    if target.starts_with('/') {
-        return if policy.allow_outside_folder {
-            Ok(target)
-        } else {
-            Err(PathRefusal::OutsideFolder(target))
-        };
+    // An absolute target starts from its own root; a relative one from the referring
+    // file's folder (which is itself absolute when reading outside the folder is allowed
+    // and the referring file was reached by an absolute path).
+    let (root, start) = match drive {
+        Some(drive) => (Some(drive), &decoded[drive.len()..]),
+        None if decoded.starts_with('/') => (Some("/"), &decoded[1..]),
+        None => (None, decoded.as_str()),
+    };
+    if root.is_some() && !policy.allow_outside_folder {
+        return Err(PathRefusal::OutsideFolder(decoded.clone()));
     }
-    let mut parts: Vec<&str> = Vec::new();
-    // `..` segments that climbed above the root document's folder.
-    let mut above = 0usize;
+    let referrer = referrer.replace('\\', "/");
     let folder = referrer.rsplit_once('/').map_or("", |(dir, _)| dir);
-    for segment in folder.split('/').chain(target.split('/')) {
+    let (root, segments): (Option<&str>, Vec<&str>) = match root {
+        Some(root) => (Some(root), start.split('/').collect()),
+        None => match drive_root(folder) {
+            Some(drive) => (
+                Some(drive),
+                folder[drive.len()..]
+                    .split('/')
+                    .chain(start.split('/'))
+                    .collect(),
+            ),
+            None if folder.starts_with('/') => (
+                Some("/"),
+                folder[1..].split('/').chain(start.split('/')).collect(),
+            ),
+            None => (None, folder.split('/').chain(start.split('/')).collect()),
+        },
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    // `..` segments that climbed above the root document's folder (an absolute path
+    // cannot climb above its root).
+    let mut above = 0usize;
+    for segment in segments {
         match segment {
             "" | "." => {}
             ".." => {
                 if parts.last().is_some_and(|p| *p != "..") {
                     parts.pop();
-                } else if parts.is_empty() {
+                } else if parts.is_empty() && root.is_none() {
                     above += 1;
                 }
             }
@@ -155,12 +175,19 @@ pub fn resolve_path(
             "it names a folder, not a file".into(),
         ));
     }
-    let mut path = "../".repeat(above);
+    let mut path = root.map_or_else(|| "../".repeat(above), str::to_string);
     path.push_str(&parts.join("/"));
-    if above > 0 && !policy.allow_outside_folder {
+    if (above > 0 || root.is_some()) && !policy.allow_outside_folder {
         return Err(PathRefusal::OutsideFolder(path));
     }
     Ok(path)
+}
+
+/// The root of a Windows path with a drive letter (`C:/`), if the path has one.
+fn drive_root(path: &str) -> Option<&str> {
+    let bytes = path.as_bytes();
+    (bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/')
+        .then(|| &path[..3])
 }
 
 /// The scheme of a URI reference such as `https://...` or `file:...`, if it has one.
@@ -284,9 +311,10 @@ mod tests {
             resolve_path("a/b/c.yaml", "../../d%20e.json", INSIDE),
             Ok("d e.json".into())
         );
+        // Backslashes separate folders, as on Windows.
         assert_eq!(
             resolve_path("a\\b.yaml", "c.yaml", INSIDE),
-            Ok("c.yaml".into())
+            Ok("a/c.yaml".into())
         );
     }
 
@@ -320,6 +348,40 @@ mod tests {
             resolve_path("openapi.yaml", "sub/..", INSIDE),
             Err(PathRefusal::Unsupported(_))
         ));
+        // Escapes are judged decoded: an encoded drive or climb is refused the same way.
+        assert!(matches!(
+            resolve_path("openapi.yaml", "C%3A/Windows/x.yaml", INSIDE),
+            Err(PathRefusal::OutsideFolder(_))
+        ));
+        assert!(matches!(
+            resolve_path("openapi.yaml", "%2e%2e/x.yaml", INSIDE),
+            Err(PathRefusal::OutsideFolder(_))
+        ));
+        assert!(matches!(
+            resolve_path("openapi.yaml", "mailto%3Ax", INSIDE),
+            Err(PathRefusal::Unsupported(_))
+        ));
+    }
+
+    #[test]
+    fn absolute_paths_are_normalized_when_allowed() {
+        assert_eq!(
+            resolve_path("openapi.yaml", "/shared/./a/../b.yaml", ANYWHERE),
+            Ok("/shared/b.yaml".into())
+        );
+        // A file reached by an absolute path refers relative to its own folder.
+        assert_eq!(
+            resolve_path("/shared/a.yaml", "c.yaml", ANYWHERE),
+            Ok("/shared/c.yaml".into())
+        );
+        assert_eq!(
+            resolve_path("C:/specs/a.yaml", "..\\common\\b.yaml", ANYWHERE),
+            Ok("C:/common/b.yaml".into())
+        );
+        assert_eq!(
+            resolve_path("openapi.yaml", "/../../etc/x.yaml", ANYWHERE),
+            Ok("/etc/x.yaml".into())
+        );
     }
 
     #[test]

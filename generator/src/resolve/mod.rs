@@ -96,6 +96,8 @@ pub struct Resolver<'a> {
     arena: Arena,
     components: BTreeMap<ComponentKey, TypeRef>,
     in_progress: BTreeMap<ComponentKey, TypeId>,
+    /// Schemas that are only a reference, being followed, to detect a chain that loops.
+    aliasing: Vec<ComponentKey>,
     /// Pointers of referenced schemas whose allOf is being expanded, to detect allOf
     /// cycles.
     expanding: Vec<String>,
@@ -130,6 +132,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         },
         components: BTreeMap::new(),
         in_progress: BTreeMap::new(),
+        aliasing: Vec::new(),
         expanding: Vec::new(),
         depth: 0,
         summaries: BTreeMap::new(),

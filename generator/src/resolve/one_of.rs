@@ -188,6 +188,15 @@ impl<'a> Resolver<'a> {
         hint: &str,
         target: Target,
     ) -> Option<TypeRef> {
+        // Two variants named by one value cannot be told apart by it.
+        let mut values = std::collections::BTreeSet::new();
+        if let Some((value, _, at)) = entries.iter().find(|(v, _, _)| !values.insert(v.clone())) {
+            self.diags.warning(
+                at.clone(),
+                format!("two variants are named by the value `{value}` of `{tag}`, so the enum is decoded by trying each variant"),
+            );
+            return None;
+        }
         // `Unknown` is the variant that keeps objects with a tag the client does not know.
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
@@ -264,32 +273,40 @@ impl<'a> Resolver<'a> {
                 .into_iter()
                 .filter(|(_, v, _)| !matches!(v, Variant::Reference(r) if *r == base_ref))
                 .collect();
-        let schemas = self
-            .loaded
+        let loaded = self.loaded;
+        let base = loaded.alias_target(&view.pointer);
+        let schemas = loaded
             .raw
             .pointer("/components/schemas")
             .and_then(serde_json::Value::as_object);
-        for (name, schema) in schemas.into_iter().flatten() {
+        for (name, entry) in schemas.into_iter().flatten() {
+            // A component may be only a reference to the schema (kept in a file of its
+            // own), and a subtype may name the base by any of its aliases.
+            let at = pointer_push("/components/schemas", name);
+            let resolved = loaded.alias_target(&at);
+            let schema = loaded.raw.pointer(&resolved).unwrap_or(entry);
             let includes_base = schema
                 .get("allOf")
                 .and_then(serde_json::Value::as_array)
                 .is_some_and(|members| {
                     members.iter().any(|m| {
-                        m.get("$ref").and_then(serde_json::Value::as_str) == Some(&base_ref)
+                        m.get("$ref")
+                            .and_then(serde_json::Value::as_str)
+                            .and_then(super::refs::local_pointer)
+                            .is_some_and(|p| loaded.alias_target(p) == base)
                     })
                 });
-            let reference = format!("#{}", pointer_push("/components/schemas", name));
-            if !includes_base
-                || entries
-                    .iter()
-                    .any(|(_, v, _)| matches!(v, Variant::Reference(r) if *r == reference))
-            {
+            let listed = entries.iter().any(|(_, v, _)| match v {
+                Variant::Reference(r) => super::refs::local_pointer(r)
+                    .is_some_and(|p| loaded.alias_target(p) == resolved),
+                Variant::Inline(..) => false,
+            });
+            if !includes_base || listed {
                 continue;
             }
-            let at = pointer_push("/components/schemas", name);
-            let member = Member::at(at.clone(), schema, self.loaded.version);
+            let member = Member::at(at.clone(), schema, loaded.version);
             let value = self.tag_value(&member, tag).unwrap_or_else(|| name.clone());
-            entries.push((value, Variant::Reference(reference), at));
+            entries.push((value, Variant::Reference(format!("#{at}")), at));
         }
         if entries.is_empty() {
             return None;

@@ -86,8 +86,21 @@ impl<'a> Resolver<'a> {
             return TypeRef::Named(*id);
         }
         if let SchemaRef::Ref(reference) = SchemaRef::of(schema, self.loaded.version) {
-            // A schema that is itself only a reference is the same type.
+            // A schema that is itself only a reference is the same type. A chain of such
+            // schemas that comes back to one already in it defines nothing.
+            if self.aliasing.contains(&key) {
+                self.diags.error(
+                    def_pointer.clone(),
+                    format!(
+                        "the schema `{}` is defined only in terms of itself, so it has no shape",
+                        self.schema_base_name(&def_pointer)
+                    ),
+                );
+                return TypeRef::Json;
+            }
+            self.aliasing.push(key.clone());
             let t = self.component_type(reference, &def_pointer, dir, omit);
+            self.aliasing.pop();
             self.components.insert(key, t.clone());
             return t;
         }
