@@ -235,11 +235,15 @@ async fn a_server_slower_than_the_timeout_is_a_transport_error() {
     );
 }
 
+/// Time is paused in these tests and jumps ahead whenever the runtime waits for the
+/// server, so the token fetch timeout is left to the test (`a_hanging_token_endpoint…`
+/// runs in real time to check it).
 fn token_client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .token_url(format!("{}/sts/v1/oauth2/token", server.uri()))
         .http_client(reqwest::Client::new())
+        .token_fetch_timeout(None)
         .credentials(Credentials::client_credentials(
             "client-id",
             "client-secret",

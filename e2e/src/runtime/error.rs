@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::response::{header_seconds, header_string};
+use super::response::{header_seconds, header_string, retry_after};
 
 /// Everything that can go wrong with a call. `E` is the operation's error body type.
 ///
@@ -132,7 +132,7 @@ impl RateLimit {
             limit: count("x-ratelimit-limit"),
             remaining: count("x-ratelimit-remaining"),
             reset: header_seconds(headers, "x-ratelimit-reset"),
-            retry_after: header_seconds(headers, "retry-after"),
+            retry_after: retry_after(headers),
         }
     }
 }

@@ -48,10 +48,12 @@ impl Received {
 /// Reads the whole response. Error statuses become [`Error::Api`] or
 /// [`Error::RateLimited`], with the body parsed as `E` when it parses.
 async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> {
-    let Sent { response, attempts } = sent;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+    let Sent {
+        status,
+        headers,
+        body,
+        attempts,
+    } = sent;
     if (200..300).contains(&status) {
         return Ok(Received {
             status,
@@ -146,12 +148,15 @@ pub async fn read_text<H, E: DeserializeOwned>(
     response: Sent,
     headers: fn(&HeaderMap) -> H,
 ) -> Result<ApiResponse<String, H>, Error<E>> {
-    let received = receive::<E>(response).await?;
-    match String::from_utf8(received.body.clone()) {
+    let mut received = receive::<E>(response).await?;
+    // The body becomes the string in place; it is copied only to describe an error.
+    match String::from_utf8(std::mem::take(&mut received.body)) {
         Ok(text) => Ok(received.respond(headers, text)),
-        Err(e) => Err(Error::Decode(
-            received.decode_error(String::new(), format!("the body is not UTF-8: {e}")),
-        )),
+        Err(e) => {
+            let message = format!("the body is not UTF-8: {}", e.utf8_error());
+            received.body = e.into_bytes();
+            Err(Error::Decode(received.decode_error(String::new(), message)))
+        }
     }
 }
 
@@ -202,6 +207,22 @@ pub fn header_number(headers: &HeaderMap, name: &str) -> Option<f64> {
 #[doc(hidden)]
 pub fn header_boolean(headers: &HeaderMap, name: &str) -> Option<bool> {
     header_string(headers, name)?.trim().parse().ok()
+}
+
+/// `Retry-After` (RFC 9110): a count of seconds, or an HTTP date, as a wait from now (none
+/// for a date already past).
+#[doc(hidden)]
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = header_string(headers, "retry-after")?;
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A header holding a count of seconds from now.

@@ -183,25 +183,77 @@ struct CachedToken {
     /// When the token should be replaced: a little before it expires, so that a request
     /// never leaves with a token that expires on the way.
     refresh_at: tokio::time::Instant,
+    /// When it expires: until then it is still used if a refresh fails.
+    expires_at: tokio::time::Instant,
 }
 
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Value>,
+}
+
+/// The shortest and longest lifetime a token is given, whatever the endpoint says: zero
+/// would mean a fetch for every request, and a very long one a token kept past any
+/// rotation.
+pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(10);
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// The longest a token fetch may take (and never longer than what is left of the
+/// request's retry budget).
+pub const TOKEN_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most of a token endpoint's answer that is read.
+const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// The lifetime a token response's `expires_in` gives (seconds, as a number or as
+/// digits), clamped to [`MIN_TOKEN_LIFETIME`]..=[`MAX_TOKEN_LIFETIME`]; the longest when it
+/// says nothing usable.
+#[doc(hidden)]
+pub fn token_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
+    let seconds = match expires_in {
+        Some(serde_json::Value::Number(n)) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Some(u),
+            (None, Some(_), _) => Some(0),
+            (None, None, Some(f)) if f.is_finite() => Some(if f <= 0.0 {
+                0
+            } else if f >= u64::MAX as f64 {
+                u64::MAX
+            } else {
+                f as u64
+            }),
+            _ => None,
+        },
+        Some(serde_json::Value::String(s)) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    };
+    seconds
+        .map(Duration::from_secs)
+        .unwrap_or(MAX_TOKEN_LIFETIME)
+        .clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME)
+}
+
+/// The cache of a token source: the token, and the last fetch's failure with the number
+/// of that fetch.
+#[derive(Default)]
+struct TokenState {
+    cached: Option<CachedToken>,
+    failure: Option<(u64, TokenFailure)>,
 }
 
 /// Fetches and caches OAuth2 access tokens (client credentials grant). The cache sits
 /// behind an async mutex held while a token is fetched, so concurrent requests wait for
-/// one refresh instead of starting their own.
+/// one refresh instead of starting their own; a fetch that fails fails for every request
+/// that waited for it, rather than each making its own failing fetch in turn.
 #[derive(Clone)]
 pub(crate) struct TokenSource {
     token_url: String,
     client_id: String,
     client_secret: Secret,
     scopes: Vec<String>,
-    cache: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
+    timeout: Option<Duration>,
+    cache: Arc<tokio::sync::Mutex<TokenState>>,
+    /// How many fetches have started.
+    fetches: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl fmt::Debug for TokenSource {
@@ -227,36 +279,92 @@ impl TokenSource {
         client_id: String,
         client_secret: Secret,
         scopes: Vec<String>,
+        timeout: Option<Duration>,
     ) -> Self {
         TokenSource {
             token_url,
             client_id,
             client_secret,
             scopes,
-            cache: Arc::new(tokio::sync::Mutex::new(None)),
+            timeout,
+            cache: Arc::new(tokio::sync::Mutex::new(TokenState::default())),
+            fetches: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
     /// A valid token: the cached one, or a new one when it is missing or due for refresh.
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Secret, TokenFailure> {
-        let mut cache = self.cache.lock().await;
-        if let Some(cached) = cache.as_ref() {
-            if tokio::time::Instant::now() < cached.refresh_at {
-                return Ok(cached.token.clone());
+    /// The fetch takes at most the source's timeout, and never more than `budget`. When an early
+    /// refresh fails, the cached token is used until it expires.
+    pub(crate) async fn token(
+        &self,
+        http: &reqwest::Client,
+        budget: Duration,
+    ) -> Result<Secret, TokenFailure> {
+        use std::sync::atomic::Ordering;
+        // Fetches started before this request waited for the cache.
+        let before = self.fetches.load(Ordering::SeqCst);
+        let mut state = self.cache.lock().await;
+        let now = tokio::time::Instant::now();
+        let still_valid = |state: &TokenState, now| {
+            state
+                .cached
+                .as_ref()
+                .filter(|c| now < c.expires_at)
+                .map(|c| c.token.clone())
+        };
+        if let Some(cached) = state.cached.as_ref().filter(|c| now < c.refresh_at) {
+            return Ok(cached.token.clone());
+        }
+        if let Some((fetch, failure)) = &state.failure {
+            // A fetch that started while this request waited has failed: so does this.
+            if *fetch > before {
+                let failure = failure.clone();
+                return still_valid(&state, now).ok_or(failure);
             }
         }
-        let fresh = self.fetch(http).await?;
-        let token = fresh.token.clone();
-        *cache = Some(fresh);
-        Ok(token)
+        let this_fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        let fetched = match self.timeout.map(|t| t.min(budget)) {
+            Some(limit) => match tokio::time::timeout(limit, self.fetch(http)).await {
+                Ok(result) => result,
+                Err(_) => Err(TokenFailure {
+                    message: format!(
+                        "the token endpoint did not answer within {} ms",
+                        limit.as_millis()
+                    ),
+                    transient: true,
+                }),
+            },
+            None => self.fetch(http).await,
+        };
+        let now = tokio::time::Instant::now();
+        match fetched {
+            Ok(fresh) => {
+                let token = fresh.token.clone();
+                *state = TokenState {
+                    cached: Some(fresh),
+                    failure: None,
+                };
+                Ok(token)
+            }
+            Err(failure) => {
+                state.failure = Some((this_fetch, failure.clone()));
+                match still_valid(&state, now) {
+                    Some(token) => {
+                        tracing::debug!("token refresh failed; the current token is still valid");
+                        Ok(token)
+                    }
+                    None => Err(failure),
+                }
+            }
+        }
     }
 
     /// Drops `rejected` from the cache (after a 401), unless another request has already
     /// replaced it.
     pub(crate) async fn invalidate(&self, rejected: &Secret) {
-        let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|c| &c.token == rejected) {
-            *cache = None;
+        let mut state = self.cache.lock().await;
+        if state.cached.as_ref().is_some_and(|c| &c.token == rejected) {
+            state.cached = None;
         }
     }
 
@@ -265,44 +373,75 @@ impl TokenSource {
         if !self.scopes.is_empty() {
             form.push(("scope", self.scopes.join(" ")));
         }
-        let sent = http
+        // RFC 6749 §2.3.1: the client id and secret are form-encoded before they are put
+        // in the basic credentials, so `%`, `+` and `:` reach the server as written.
+        let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let mut sent = http
             .post(&self.token_url)
-            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .basic_auth(
+                encode(&self.client_id),
+                Some(encode(self.client_secret.expose())),
+            )
             .form(&form)
             .send()
             .await
             .map_err(|e| TokenFailure {
-                message: format!("the token endpoint could not be reached: {e}"),
+                message: format!(
+                    "the token endpoint could not be reached: {}",
+                    e.without_url()
+                ),
                 transient: true,
             })?;
         let status = sent.status();
-        let body = sent.bytes().await.map_err(|e| TokenFailure {
-            message: format!("the token endpoint's answer could not be read: {e}"),
+        // The answer may hold a token: it is read within a bound and never quoted in an
+        // error.
+        let mut body = Vec::new();
+        while let Some(chunk) = sent.chunk().await.map_err(|e| TokenFailure {
+            message: format!(
+                "the token endpoint's answer could not be read: {}",
+                e.without_url()
+            ),
             transient: true,
-        })?;
+        })? {
+            if body.len() + chunk.len() > MAX_TOKEN_BODY {
+                return Err(TokenFailure {
+                    message: format!(
+                        "the token endpoint's answer is larger than {MAX_TOKEN_BODY} bytes"
+                    ),
+                    transient: false,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
         if !status.is_success() {
+            // RFC 6749 §5.2: the `error` code says what went wrong and is not secret.
+            let code = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+                .filter(|c| c.len() <= 64 && c.chars().all(|c| c.is_ascii_graphic()));
+            let mut message = format!("the token endpoint answered {status}");
+            if let Some(code) = code {
+                message.push_str(&format!(" ({code})"));
+            }
             return Err(TokenFailure {
-                message: format!(
-                    "the token endpoint answered {status}: {}",
-                    super::response::excerpt(&body)
-                ),
+                message,
                 transient: status.is_server_error() || status.as_u16() == 429,
             });
         }
-        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| TokenFailure {
-            message: format!("the token endpoint's answer is not a token: {e}"),
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| TokenFailure {
+            message: "the token endpoint's answer is not a token response with an `access_token`"
+                .into(),
             transient: false,
         })?;
-        // Refresh after four fifths of the lifetime, at most a minute before expiry. A token
-        // without a stated lifetime is used until the server rejects it.
-        let lifetime = parsed
-            .expires_in
-            .map(Duration::from_secs)
-            .unwrap_or(Duration::from_secs(365 * 24 * 3600));
+        // Refresh after four fifths of the lifetime, at most a minute before expiry.
+        let lifetime = token_lifetime(parsed.expires_in.as_ref());
         let early = (lifetime / 5).min(Duration::from_secs(60));
+        let now = tokio::time::Instant::now();
+        let at = |d: Duration| now.checked_add(d).unwrap_or(now);
         Ok(CachedToken {
             token: Secret::new(parsed.access_token),
-            refresh_at: tokio::time::Instant::now() + lifetime - early,
+            refresh_at: at(lifetime.saturating_sub(early)),
+            expires_at: at(lifetime),
         })
     }
 }

@@ -8,9 +8,11 @@ use tracing::Instrument;
 
 use super::auth::{
     key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Secret, TokenSource,
+    TOKEN_FETCH_TIMEOUT,
 };
+use super::error::DecodeError;
 use super::error::Error;
-use super::response::{header_seconds, header_string, REQUEST_ID_HEADER};
+use super::response::{header_seconds, header_string, retry_after, REQUEST_ID_HEADER};
 use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
 
 /// A successful response: the decoded body with the status and headers it came with.
@@ -42,12 +44,79 @@ pub struct Operation {
     pub accepts: Accepts,
 }
 
-/// A response received, with the number of attempts it took.
+/// A response received whole (its body read within the client's limits), with the
+/// number of attempts it took.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Sent {
-    pub response: reqwest::Response,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
     pub attempts: u32,
+}
+
+/// How much of a response body the client reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Limits {
+    /// A success body larger than this is an error, and is not read past it.
+    body: usize,
+    /// Of an error body, only this much is read: enough to parse the documented error.
+    error_body: usize,
+}
+
+/// Why a body was not read whole.
+enum BodyFailure {
+    TooLarge(usize),
+    Transport(reqwest::Error),
+}
+
+/// Reads a body chunk by chunk, never holding more than the limit for its status. A
+/// success body over the limit is an error (a `Content-Length` over it is refused before
+/// reading); an error body is cut at its limit, and the rest is not read.
+async fn read_body(
+    mut response: reqwest::Response,
+    status: u16,
+    limits: &Limits,
+) -> Result<Vec<u8>, BodyFailure> {
+    let success = (200..300).contains(&status);
+    let limit = if success {
+        limits.body
+    } else {
+        limits.error_body
+    };
+    let declared = response.content_length().unwrap_or(0);
+    if success && declared > limit as u64 {
+        return Err(BodyFailure::TooLarge(limit));
+    }
+    // Capacity is taken from the declared length only up to a small bound: the header
+    // is the server's word, not a measurement.
+    let mut body = Vec::with_capacity((declared as usize).min(limit).min(1 << 20));
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Transport)? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            if success {
+                return Err(BodyFailure::TooLarge(limit));
+            }
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// How long the server asked to wait before trying again: `Retry-After`, or for 429
+/// `X-RateLimit-Reset`.
+fn server_wait(status: u16, headers: &HeaderMap) -> Option<Duration> {
+    retry_after(headers).or_else(|| {
+        (status == 429)
+            .then(|| header_seconds(headers, "x-ratelimit-reset"))
+            .flatten()
+    })
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The HTTP client every operation method runs on.
@@ -59,6 +128,7 @@ pub struct Client {
     tokens: Option<TokenSource>,
     retry: RetryPolicy,
     default_headers: HeaderMap,
+    limits: Limits,
 }
 
 /// Settings for a [`Client`].
@@ -74,7 +144,14 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: RetryPolicy,
     default_headers: Vec<(String, String)>,
+    limits: Limits,
+    token_timeout: Option<Duration>,
 }
+
+/// The largest success body a client reads unless told otherwise: 128 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
+/// The most of an error body a client reads unless told otherwise: 64 KiB.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 impl ClientBuilder {
     #[doc(hidden)]
@@ -90,7 +167,34 @@ impl ClientBuilder {
             allow_insecure_http: false,
             retry: RetryPolicy::default(),
             default_headers: Vec::new(),
+            limits: Limits {
+                body: DEFAULT_MAX_BODY_BYTES,
+                error_body: DEFAULT_MAX_ERROR_BODY_BYTES,
+            },
+            token_timeout: Some(TOKEN_FETCH_TIMEOUT),
         }
+    }
+
+    /// The longest an OAuth2 token fetch may take ([`TOKEN_FETCH_TIMEOUT`] unless set; never
+    /// longer than what is left of the request's retry budget). `None` leaves fetches to
+    /// the HTTP client's own timeout, if it has one.
+    pub fn token_fetch_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.token_timeout = timeout;
+        self
+    }
+
+    /// The largest success body the client reads ([`DEFAULT_MAX_BODY_BYTES`] unless set):
+    /// a larger one is an [`Error::Decode`] saying so, and is not read past the limit.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.limits.body = limit;
+        self
+    }
+
+    /// How much of an error body the client reads ([`DEFAULT_MAX_ERROR_BODY_BYTES`] unless
+    /// set): enough to parse the documented error; the rest is not read.
+    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+        self.limits.error_body = limit;
+        self
     }
 
     /// The server to talk to, e.g. `https://api.example.com`; a path prefix is kept.
@@ -194,6 +298,7 @@ impl ClientBuilder {
                     client_id.clone(),
                     client_secret.clone(),
                     scopes.clone(),
+                    self.token_timeout,
                 ))
             }
             _ => None,
@@ -220,6 +325,7 @@ impl ClientBuilder {
             tokens,
             retry: self.retry,
             default_headers,
+            limits: self.limits,
         })
     }
 }
@@ -362,28 +468,26 @@ impl Client {
                     }
                 },
             };
-            let (this, token) = match self.authorize(operation, this).await {
+            // A retry waits only while the policy allows another attempt in its budget.
+            let retry_after = |hint: Option<Duration>| {
+                self.retry
+                    .delay(attempt, started.elapsed(), hint)
+                    .filter(|_| !last_chance)
+            };
+            let budget = self.retry.max_elapsed.saturating_sub(started.elapsed());
+            let (this, token) = match self.authorize(operation, this, budget).await {
                 Ok(authorized) => authorized,
                 Err(AuthorizeFailure::Fatal(e)) => return Err(e),
-                Err(AuthorizeFailure::Transient(message)) => {
-                    match self
-                        .retry
-                        .delay(attempt, started.elapsed(), None)
-                        .filter(|_| !last_chance)
-                    {
-                        Some(wait) => {
-                            tracing::debug!(
-                                wait_ms = wait.as_millis() as u64,
-                                "token endpoint failed; retrying"
-                            );
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
-                        None => return Err(Error::Authentication(message)),
+                Err(AuthorizeFailure::Transient(message)) => match retry_after(None) {
+                    Some(wait) => {
+                        tracing::debug!(wait_ms = millis(wait), "token endpoint failed; retrying");
+                        tokio::time::sleep(wait).await;
+                        continue;
                     }
-                }
+                    None => return Err(Error::Authentication(message)),
+                },
             };
-            match this.send().await {
+            let failure = match this.send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let span = tracing::Span::current();
@@ -391,52 +495,72 @@ impl Client {
                     if let Some(id) = header_string(response.headers(), REQUEST_ID_HEADER) {
                         span.record("request_id", id.as_str());
                     }
-                    if status == 401 && !refreshed_after_401 && !last_chance {
+                    if status == 401 && !refreshed_after_401 {
                         if let (Some(tokens), Some(token)) = (&self.tokens, &token) {
                             // The token may have been revoked or expired early: fetch a new
-                            // one, once, and try again straight away.
-                            tokens.invalidate(token).await;
-                            refreshed_after_401 = true;
-                            tracing::debug!("401 with a cached token; refreshing it");
-                            continue;
+                            // one, once, and try again straight away, as one more attempt.
+                            if retry_after(Some(Duration::ZERO)).is_some() {
+                                tokens.invalidate(token).await;
+                                refreshed_after_401 = true;
+                                tracing::debug!("401 with a cached token; refreshing it");
+                                continue;
+                            }
                         }
                     }
-                    if status_is_retryable(status, &operation.method) && !last_chance {
-                        let headers = response.headers();
-                        let hint = header_seconds(headers, "retry-after").or_else(|| {
-                            (status == 429)
-                                .then(|| header_seconds(headers, "x-ratelimit-reset"))
-                                .flatten()
-                        });
-                        if let Some(wait) = self.retry.delay(attempt, started.elapsed(), hint) {
-                            tracing::debug!(status, wait_ms = wait.as_millis() as u64, "retrying");
+                    if status_is_retryable(status, &operation.method) {
+                        let hint = server_wait(status, response.headers());
+                        if let Some(wait) = retry_after(hint) {
+                            tracing::debug!(status, wait_ms = millis(wait), "retrying");
                             drop(response);
                             tokio::time::sleep(wait).await;
                             continue;
                         }
                     }
-                    return Ok(Sent {
-                        response,
-                        attempts: attempt,
-                    });
-                }
-                Err(e) => {
-                    // The URL may carry identifiers or a key in its query; the error (and
-                    // the trace of a retry) keeps what went wrong, not where.
-                    let e = e.without_url();
-                    // A connection that was never made means the server never saw the
-                    // request, so even POST may be sent again.
-                    let retryable = e.is_connect() || is_idempotent(&operation.method);
-                    if retryable && !last_chance {
-                        if let Some(wait) = self.retry.delay(attempt, started.elapsed(), None) {
-                            tracing::debug!(error = %e, wait_ms = wait.as_millis() as u64, "retrying");
-                            tokio::time::sleep(wait).await;
-                            continue;
+                    let headers = response.headers().clone();
+                    match read_body(response, status, &self.limits).await {
+                        Ok(body) => {
+                            return Ok(Sent {
+                                status,
+                                headers,
+                                body,
+                                attempts: attempt,
+                            })
                         }
+                        Err(BodyFailure::TooLarge(limit)) => {
+                            return Err(Error::Decode(Box::new(DecodeError {
+                                status,
+                                request_id: header_string(&headers, REQUEST_ID_HEADER),
+                                path: String::new(),
+                                message: format!(
+                                    "the body is larger than {limit} bytes, the most this client reads (ClientBuilder::max_body_bytes)"
+                                ),
+                                excerpt: String::new(),
+                            })))
+                        }
+                        // A body cut off on the way: for methods that may be repeated,
+                        // like any other failure on the way.
+                        Err(BodyFailure::Transport(e)) => e,
                     }
-                    return Err(Error::Transport(e));
+                }
+                Err(e) => e,
+            };
+            // The URL may carry identifiers or a key in its query; the error (and the
+            // trace of a retry) keeps what went wrong, not where.
+            let e = failure.without_url();
+            // A connection that was never made means the server never saw the request, so
+            // even POST may be sent again. A request that could not be built, or that
+            // redirected too often, will not do better a second time.
+            let retryable = (e.is_connect() || is_idempotent(&operation.method))
+                && !e.is_builder()
+                && !e.is_redirect();
+            if retryable {
+                if let Some(wait) = retry_after(None) {
+                    tracing::debug!(error = %e, wait_ms = millis(wait), "retrying");
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
             }
+            return Err(Error::Transport(e));
         }
     }
 
@@ -446,6 +570,7 @@ impl Client {
         &self,
         operation: &Operation,
         request: reqwest::RequestBuilder,
+        budget: Duration,
     ) -> Result<(reqwest::RequestBuilder, Option<Secret>), AuthorizeFailure<E>> {
         let Some(credentials) = &self.credentials else {
             return Ok((request, None));
@@ -482,7 +607,7 @@ impl Client {
                 let Some(tokens) = &self.tokens else {
                     return Ok((request, None));
                 };
-                match tokens.token(&self.http).await {
+                match tokens.token(&self.http, budget).await {
                     Ok(token) => Ok((request.bearer_auth(token.expose()), Some(token))),
                     Err(failure) if failure.transient => {
                         Err(AuthorizeFailure::Transient(failure.message))

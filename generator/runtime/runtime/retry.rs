@@ -55,7 +55,9 @@ impl RetryPolicy {
             return None;
         }
         let wait = hint.unwrap_or_else(|| self.backoff(attempt));
-        (elapsed + wait <= self.max_elapsed).then_some(wait)
+        // A wait from the server may be any number: one that overflows is past any budget.
+        let done = elapsed.checked_add(wait)?;
+        (done <= self.max_elapsed).then_some(wait)
     }
 
     /// Full jitter: a random wait up to `base_delay * 2^(attempt - 1)`, capped.

@@ -19,8 +19,10 @@ pub fn generated_header(settings: &Settings) -> String {
 /// for that copy too.
 const DEPENDENCIES: &str = r#"[dependencies]
 fastrand = "2"
+form_urlencoded = "1"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
 garde = { version = "0.23", default-features = false, features = ["derive", "regex"] }
+httpdate = "1"
 percent-encoding = "2"
 regex = "1"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
