@@ -86,7 +86,7 @@ impl crate::runtime::Client {
             .await
     }
 
-    /// Every item of [`Client::list_connect_v1_custom_connector_plugins`](crate::Client::list_connect_v1_custom_connector_plugins), page after page: the stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, and ends after yielding an error.
+    /// Every item of [`Client::list_connect_v1_custom_connector_plugins`](crate::Client::list_connect_v1_custom_connector_plugins), page after page: the stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, and ends after yielding an error (`Error::Paging` when it stops before the last page).
     pub fn list_connect_v1_custom_connector_plugins_stream<'a>(
         &'a self,
         params: &'a crate::client::ListConnectV1CustomConnectorPluginsParams,
@@ -96,20 +96,26 @@ impl crate::runtime::Client {
             crate::runtime::Error<crate::types::Failure>,
         >,
     > + 'a {
-        crate::runtime::paginate(move |token: Option<String>| async move {
-            let mut page = params.clone();
-            if token.is_some() {
-                page.page_token = token;
-            }
-            let body = self.list_connect_v1_custom_connector_plugins(&page).await?.body;
-            let next = crate::runtime::next_page_token(
-                body
-                    .metadata
-                    .as_ref()
-                    .and_then(|m| m.next.as_ref().and_then(|n| n.as_deref())),
-            );
-            Ok((body.data, next))
-        })
+        crate::runtime::paginate(
+            self.page_limit(),
+            move |token: Option<String>| async move {
+                let mut page = params.clone();
+                if token.is_some() {
+                    page.page_token = token;
+                }
+                let body = self
+                    .list_connect_v1_custom_connector_plugins(&page)
+                    .await?
+                    .body;
+                let next = crate::runtime::next_page_token(
+                    body
+                        .metadata
+                        .as_ref()
+                        .and_then(|m| m.next.as_ref().and_then(|n| n.as_deref())),
+                );
+                Ok((body.data, next))
+            },
+        )
     }
 
     /// `POST /connect/v1/custom-connector-plugins` (operation `createConnectV1CustomConnectorPlugin`).

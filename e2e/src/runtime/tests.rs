@@ -201,10 +201,11 @@ fn next_page_tokens_come_from_the_next_link() {
 }
 
 #[test]
-fn pagination_follows_tokens_and_stops_on_a_repeated_one() {
+fn pagination_follows_tokens_and_reports_a_repeated_one() {
     use futures_util::StreamExt;
     let pages = std::cell::RefCell::new(Vec::new());
-    let stream = paginate(|token: Option<String>| {
+    let limit = PageLimit { max_pages: 100 };
+    let stream = paginate(limit, |token: Option<String>| {
         pages.borrow_mut().push(token.clone());
         let page = match token.as_deref() {
             None => (vec![1, 2], Some("b".to_string())),
@@ -214,11 +215,63 @@ fn pagination_follows_tokens_and_stops_on_a_repeated_one() {
         };
         std::future::ready(Ok::<_, Error<()>>(page))
     });
-    let items: Vec<i32> = futures_executor_lite(stream.map(|r| r.unwrap_or(-1)).collect());
-    assert_eq!(items, vec![1, 2, 3, 4]);
+    let items: Vec<Result<i32, Error<()>>> = futures_executor_lite(stream.collect());
+    let (ok, err): (Vec<_>, Vec<_>) = items.into_iter().partition(|r| r.is_ok());
+    let ok: Vec<i32> = ok.into_iter().filter_map(Result::ok).collect();
+    assert_eq!(ok, vec![1, 2, 3, 4]);
+    assert_eq!(err.len(), 1);
+    assert!(
+        matches!(&err[0], Err(Error::Paging(why)) if why.contains("already given")),
+        "{err:?}"
+    );
     assert_eq!(
         *pages.borrow(),
         vec![None, Some("b".into()), Some("c".into())]
+    );
+}
+
+/// One page as a test server returns it: its items and the next page's token.
+type Page = std::future::Ready<Result<(Vec<u32>, Option<String>), Error<()>>>;
+
+/// A server that always names a fresh next page.
+fn endless(items_per_page: usize) -> impl FnMut(Option<String>) -> Page {
+    let mut n = 0u32;
+    move |_token| {
+        n += 1;
+        let items = vec![n; items_per_page];
+        std::future::ready(Ok((items, Some(format!("t{n}")))))
+    }
+}
+
+#[test]
+fn pagination_stops_at_the_page_limit_and_says_so() {
+    use futures_util::StreamExt;
+    let stream = paginate(PageLimit { max_pages: 5 }, endless(2));
+    let items: Vec<Result<u32, Error<()>>> = futures_executor_lite(stream.collect());
+    assert_eq!(items.len(), 11, "five pages of two, then the error");
+    assert!(items[..10].iter().all(Result::is_ok));
+    assert!(
+        matches!(&items[10], Err(Error::Paging(why)) if why.contains("more than 5 pages")),
+        "{:?}",
+        items[10]
+    );
+}
+
+#[test]
+fn pagination_stops_after_too_many_empty_pages() {
+    use futures_util::StreamExt;
+    let stream = paginate(
+        PageLimit {
+            max_pages: u64::MAX,
+        },
+        endless(0),
+    );
+    let items: Vec<Result<u32, Error<()>>> = futures_executor_lite(stream.collect());
+    assert_eq!(items.len(), 1);
+    assert!(
+        matches!(&items[0], Err(Error::Paging(why)) if why.contains("empty pages")),
+        "{:?}",
+        items[0]
     );
 }
 

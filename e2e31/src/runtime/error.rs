@@ -26,6 +26,9 @@ pub enum Error<E> {
     InvalidRequest(String),
     /// No access token could be had from the OAuth2 token endpoint; nothing was sent.
     Authentication(String),
+    /// A paging stream stopped before the last page (a page limit, or pages that never
+    /// end); the items yielded before it are not the whole list.
+    Paging(String),
 }
 
 impl<E> Error<E> {
@@ -64,6 +67,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Validation(e) => write!(f, "{e}"),
             Error::InvalidRequest(message) => write!(f, "the request cannot be sent: {message}"),
             Error::Authentication(message) => write!(f, "authentication failed: {message}"),
+            Error::Paging(message) => write!(f, "the list is incomplete: {message}"),
         }
     }
 }

@@ -129,6 +129,7 @@ pub struct Client {
     retry: RetryPolicy,
     default_headers: HeaderMap,
     limits: Limits,
+    max_pages: u64,
 }
 
 /// Settings for a [`Client`].
@@ -146,7 +147,11 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     limits: Limits,
     token_timeout: Option<Duration>,
+    max_pages: u64,
 }
+
+/// The most pages a paging stream reads unless told otherwise.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// The largest success body a client reads unless told otherwise: 128 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
@@ -172,7 +177,15 @@ impl ClientBuilder {
                 error_body: DEFAULT_MAX_ERROR_BODY_BYTES,
             },
             token_timeout: Some(TOKEN_FETCH_TIMEOUT),
+            max_pages: DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// The most pages a `*_stream` method reads ([`DEFAULT_MAX_PAGES`] unless set); past
+    /// it, the stream ends with [`Error::Paging`].
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
+        self
     }
 
     /// The longest an OAuth2 token fetch may take ([`TOKEN_FETCH_TIMEOUT`] unless set; never
@@ -326,6 +339,7 @@ impl ClientBuilder {
             retry: self.retry,
             default_headers,
             limits: self.limits,
+            max_pages: self.max_pages,
         })
     }
 }
@@ -351,15 +365,30 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
+/// A URL as error messages show it: without the user name and password it may carry.
+fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 /// Checks a URL the client will send credentials to: https, or http on this machine (or
 /// when allowed), with no query or fragment.
 fn checked_url(url: &str, what: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    let shown_url = shown(url);
+    let url_text = url;
+    let url = shown_url.as_str();
     if url.is_empty() {
         return Err(BuildError(format!(
             "no {what} is set, and the spec names none"
         )));
     }
-    let parsed = reqwest::Url::parse(url)
+    let parsed = reqwest::Url::parse(url_text)
         .map_err(|e| BuildError(format!("the {what} `{url}` is not a URL: {e}")))?;
     match parsed.scheme() {
         "https" => {}
@@ -406,6 +435,14 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// How far the client's paging streams go.
+    #[doc(hidden)]
+    pub fn page_limit(&self) -> super::paging::PageLimit {
+        super::paging::PageLimit {
+            max_pages: self.max_pages,
+        }
     }
 
     /// Starts a request to `path` (already filled in and encoded).

@@ -22,12 +22,26 @@ pub fn next_page_token(next: Option<&str>) -> Option<String> {
     token.filter(|t| !t.is_empty())
 }
 
+/// How far a paging stream goes: at most `max_pages` pages, and at most
+/// [`MAX_EMPTY_PAGES`] empty pages in a row that still point to a next one.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct PageLimit {
+    pub max_pages: u64,
+}
+
+/// Empty pages in a row, each naming a next page, after which a stream stops: a server
+/// that hands out fresh tokens with nothing in them would otherwise be followed forever.
+pub const MAX_EMPTY_PAGES: u32 = 100;
+
 /// Streams the items of every page: `fetch` gets the token of the page to read (`None` for
 /// the first) and returns its items and the next page's token. The stream ends after the
-/// last page, after an error (which it yields), or when a server hands back a token it
-/// already gave (which would otherwise loop forever).
+/// last page, or after an error, which it yields; when it stops early (the page limit,
+/// a token it was already given, too many empty pages) it yields [`Error::Paging`] saying
+/// why, so that a cut list never looks whole.
 #[doc(hidden)]
 pub fn paginate<'a, T, E, F, Fut>(
+    limit: PageLimit,
     fetch: F,
 ) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
 where
@@ -39,19 +53,50 @@ where
     use futures_util::StreamExt;
     struct State<F> {
         fetch: F,
-        next: Option<Option<String>>,
-        seen: std::collections::HashSet<String>,
+        /// The token of the next page to read (`Some(None)`: the first), or why the stream
+        /// stops (`Err`), or `None` once it has stopped.
+        next: Option<Result<Option<String>, String>>,
+        seen: std::collections::BTreeSet<String>,
+        pages: u64,
+        empty_in_a_row: u32,
     }
     let start = State {
         fetch,
-        next: Some(None),
-        seen: std::collections::HashSet::new(),
+        next: Some(Ok(None)),
+        seen: std::collections::BTreeSet::new(),
+        pages: 0,
+        empty_in_a_row: 0,
     };
-    futures_util::stream::unfold(start, |mut state| async move {
-        let token = state.next.take()?;
+    futures_util::stream::unfold(start, move |mut state| async move {
+        let token = match state.next.take()? {
+            Ok(token) => token,
+            Err(why) => return Some((Err(Error::Paging(why)), state)),
+        };
+        if state.pages >= limit.max_pages {
+            let why = format!(
+                "it has more than {} pages, the most a stream reads (ClientBuilder::max_pages)",
+                limit.max_pages
+            );
+            return Some((Err(Error::Paging(why)), state));
+        }
+        state.pages += 1;
         match (state.fetch)(token).await {
             Ok((items, next)) => {
-                state.next = next.filter(|t| state.seen.insert(t.clone())).map(Some);
+                state.empty_in_a_row = if items.is_empty() {
+                    state.empty_in_a_row.saturating_add(1)
+                } else {
+                    0
+                };
+                state.next = match next {
+                    None => None,
+                    Some(t) if !state.seen.insert(t.clone()) => Some(Err(
+                        "the server named a page it had already given, so the pages loop".into(),
+                    )),
+                    Some(_) if state.empty_in_a_row >= MAX_EMPTY_PAGES => Some(Err(format!(
+                        "the server gave {MAX_EMPTY_PAGES} empty pages in a row, each naming another"
+                    ))),
+                    Some(t) => Some(Ok(Some(t))),
+                };
                 Some((Ok(items), state))
             }
             Err(e) => Some((Err(e), state)),

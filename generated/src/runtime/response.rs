@@ -50,10 +50,16 @@ impl Received {
 async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> {
     let Sent {
         status,
-        headers,
+        mut headers,
         body,
         attempts,
     } = sent;
+    // Cookies and credentials a server sends back stay out of Debug output.
+    for (name, value) in headers.iter_mut() {
+        if is_sensitive_header(name.as_str()) {
+            value.set_sensitive(true);
+        }
+    }
     if (200..300).contains(&status) {
         return Ok(Received {
             status,
@@ -85,6 +91,19 @@ async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> 
     } else {
         Error::Api(error)
     })
+}
+
+/// Headers whose values may be secrets: cookies, credentials, and names that say so.
+fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "set-cookie" | "cookie" | "authorization" | "proxy-authorization"
+    ) || [
+        "token", "secret", "key", "session", "auth", "cookie", "password",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 /// A success response with a JSON body of type `T`.

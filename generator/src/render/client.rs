@@ -280,7 +280,7 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
     let doc = format!(
         " Every item of [`Client::{base_name}`](crate::Client::{base_name}), page after page: the \
          stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, \
-         and ends after yielding an error."
+         and ends after yielding an error (`Error::Paging` when it stops before the last page)."
     );
     let lifetime = quote!('a);
     let mut args = Vec::new();
@@ -328,7 +328,7 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
             #(#args,)*
             params: &'a crate::client::#params_ty,
         ) -> impl ::futures_util::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
-            crate::runtime::paginate(move |#token_local: Option<String>| async move {
+            crate::runtime::paginate(self.page_limit(), move |#token_local: Option<String>| async move {
                 let mut #page = params.clone();
                 if #token_local.is_some() {
                     #page.#token = #token_local;
