@@ -305,6 +305,54 @@ async fn the_stream_follows_every_page_and_stops_after_the_last() {
     assert!(matches!(&results[1], Err(Error::Api(e)) if e.status == 500));
 }
 
+/// Answers every page with one item and a link to a page it has never named before.
+struct FreshTokens(std::sync::atomic::AtomicU64, String);
+
+impl wiremock::Respond for FreshTokens {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let next = format!(
+            "{}/connect/v1/custom-connector-plugins?page_token=t{n}",
+            self.1
+        );
+        let item = json!({"id": format!("p{n}"), "display_name": "x", "connector_class": "c", "connector_type": "SINK"});
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"metadata": {"next": next}, "data": [item]}))
+    }
+}
+
+#[tokio::test]
+async fn a_stream_of_endless_fresh_tokens_ends_at_the_page_limit_with_an_error() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(FreshTokens(Default::default(), server.uri()))
+        .mount(&server)
+        .await;
+    let c = Client::builder()
+        .base_url(server.uri())
+        .credentials(Credentials::api_key("id", "secret"))
+        .max_pages(5)
+        .build()
+        .expect("builds");
+    let results: Vec<_> = c
+        .list_connect_v1_custom_connector_plugins_stream(&Default::default())
+        .collect()
+        .await;
+    assert_eq!(results.len(), 6, "five pages of one item, then the error");
+    assert!(results[..5].iter().all(Result::is_ok));
+    match &results[5] {
+        Err(e @ Error::Paging(_)) => {
+            assert!(e.to_string().contains("the list is incomplete"), "{e}")
+        }
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        5
+    );
+}
+
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused() {
     let server = MockServer::start().await;

@@ -6,6 +6,10 @@
 //! ```
 //!
 //! `CONFLUENT_CLOUD_ENDPOINT` overrides the base URL (default: the spec's server).
+//!
+//! With `CONFLUENT_CLOUD_OAUTH_CLIENT_ID` and `CONFLUENT_CLOUD_OAUTH_CLIENT_SECRET` set, it
+//! uses OAuth2 client credentials instead of the API key: it fetches bearer tokens from
+//! the spec's token endpoint, or from `CONFLUENT_CLOUD_TOKEN_URL` when that is set.
 
 use confluent_custom_plugin_client::{Client, Credentials, DEFAULT_BASE_URL};
 use std::process::ExitCode;
@@ -27,15 +31,29 @@ async fn run() -> Result<(), String> {
         .ok_or("usage: get_custom_connector_plugin PLUGIN_ID")?;
     let endpoint =
         std::env::var("CONFLUENT_CLOUD_ENDPOINT").unwrap_or_else(|_| DEFAULT_BASE_URL.to_string());
-    let key = std::env::var("CONFLUENT_CLOUD_API_KEY")
-        .map_err(|_| "CONFLUENT_CLOUD_API_KEY is not set")?;
-    let secret = std::env::var("CONFLUENT_CLOUD_API_SECRET")
-        .map_err(|_| "CONFLUENT_CLOUD_API_SECRET is not set")?;
-    let client = Client::builder()
-        .base_url(endpoint)
-        .credentials(Credentials::api_key(key, secret))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let mut builder = Client::builder().base_url(endpoint);
+    let oauth = (
+        std::env::var("CONFLUENT_CLOUD_OAUTH_CLIENT_ID"),
+        std::env::var("CONFLUENT_CLOUD_OAUTH_CLIENT_SECRET"),
+    );
+    builder = match oauth {
+        (Ok(client_id), Ok(client_secret)) => {
+            if let Ok(token_url) = std::env::var("CONFLUENT_CLOUD_TOKEN_URL") {
+                builder = builder.token_url(token_url);
+            }
+            builder.credentials(Credentials::client_credentials(client_id, client_secret))
+        }
+        _ => {
+            let key = std::env::var("CONFLUENT_CLOUD_API_KEY").map_err(|_| {
+                "set CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET, or \
+                 CONFLUENT_CLOUD_OAUTH_CLIENT_ID and CONFLUENT_CLOUD_OAUTH_CLIENT_SECRET"
+            })?;
+            let secret = std::env::var("CONFLUENT_CLOUD_API_SECRET")
+                .map_err(|_| "CONFLUENT_CLOUD_API_SECRET is not set")?;
+            builder.credentials(Credentials::api_key(key, secret))
+        }
+    };
+    let client = builder.build().map_err(|e| e.to_string())?;
     let response = client
         .get_connect_v1_custom_connector_plugin(&id)
         .await

@@ -235,9 +235,9 @@ async fn a_server_slower_than_the_timeout_is_a_transport_error() {
     );
 }
 
-/// Time is paused in these tests and jumps ahead whenever the runtime waits for the
-/// server, so the token fetch timeout is left to the test (`a_hanging_token_endpoint…`
-/// runs in real time to check it).
+/// The token tests run in real time: a token fetch is bounded by the retry budget, and
+/// paused time would jump to that deadline whenever the client waits for the server.
+/// They move the clock with [`skip`] instead of sleeping.
 fn token_client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
@@ -252,13 +252,20 @@ fn token_client(server: &MockServer) -> Client {
         .expect("builds")
 }
 
+/// Moves tokio's clock ahead without sleeping.
+async fn skip(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
 fn token(value: &str, expires_in: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(
         json!({"access_token": value, "token_type": "Bearer", "expires_in": expires_in}),
     )
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn a_token_endpoint_that_fails_then_succeeds() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -311,7 +318,7 @@ async fn a_token_endpoint_that_fails_then_succeeds() {
     );
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn a_401_triggers_one_token_refresh() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -361,7 +368,7 @@ async fn a_401_triggers_one_token_refresh() {
     assert_eq!(err.status(), Some(401));
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn concurrent_requests_share_one_token_refresh_and_tokens_are_refreshed_before_expiry() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -398,7 +405,7 @@ async fn concurrent_requests_share_one_token_refresh_and_tokens_are_refreshed_be
         1
     );
     // The token lives 120 s and is replaced a little before that.
-    tokio::time::advance(Duration::from_secs(100)).await;
+    skip(Duration::from_secs(100)).await;
     client
         .get_connect_v1_custom_connector_plugin("ccp-1")
         .await

@@ -50,6 +50,11 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
         "tracing-subscriber",
         r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
     ),
+    ("libc", r#""0.2""#),
+    (
+        "proptest",
+        r#"{ version = "1", default-features = false, features = ["std"] }"#,
+    ),
     ("wiremock", r#""0.6""#),
 ];
 

@@ -45,7 +45,8 @@ impl RetryPolicy {
     /// How long to wait before attempt `attempt + 1`, or `None` to stop. `hint` is what
     /// the server asked for, if anything; it is honoured even when longer than the backoff,
     /// but never past `max_elapsed`.
-    pub(crate) fn delay(
+    #[doc(hidden)]
+    pub fn delay(
         &self,
         attempt: u32,
         elapsed: Duration,

@@ -188,9 +188,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest an OAuth2 token fetch may take ([`TOKEN_FETCH_TIMEOUT`] unless set; never
-    /// longer than what is left of the request's retry budget). `None` leaves fetches to
-    /// the HTTP client's own timeout, if it has one.
+    /// The longest an OAuth2 token fetch may take ([`TOKEN_FETCH_TIMEOUT`] unless set). A
+    /// fetch never takes longer than what is left of the request's retry budget
+    /// ([`RetryPolicy::max_elapsed`]), with or without this timeout.
     pub fn token_fetch_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.token_timeout = timeout;
         self
@@ -227,9 +227,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its own timeouts and settings apply; the builder's
-    /// timeouts are then not used, nor its redirect rule: the client built otherwise
-    /// follows redirects only within the request's origin).
+    /// Uses this `reqwest` client. Its own timeouts and settings apply, and the builder's
+    /// timeouts are not used; nor is the builder's redirect rule, which a client given
+    /// here should take too: `.redirect(same_origin_redirects())` on its builder, so that
+    /// credentials never follow a redirect to another origin.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -349,7 +350,7 @@ impl ClientBuilder {
 /// own naming (API keys, default headers), which `reqwest` cannot know to drop: a redirect
 /// to another origin, or from https to http, is not followed, and its 3xx answer is
 /// returned as an error, so nothing is sent where the caller did not send it.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
@@ -515,7 +516,7 @@ impl Client {
             let (this, token) = match self.authorize(operation, this, budget).await {
                 Ok(authorized) => authorized,
                 Err(AuthorizeFailure::Fatal(e)) => return Err(e),
-                Err(AuthorizeFailure::Transient(message)) => match retry_after(None) {
+                Err(AuthorizeFailure::Transient(message, wait)) => match retry_after(wait) {
                     Some(wait) => {
                         tracing::debug!(wait_ms = millis(wait), "token endpoint failed; retrying");
                         tokio::time::sleep(wait).await;
@@ -646,9 +647,10 @@ impl Client {
                 };
                 match tokens.token(&self.http, budget).await {
                     Ok(token) => Ok((request.bearer_auth(token.expose()), Some(token))),
-                    Err(failure) if failure.transient => {
-                        Err(AuthorizeFailure::Transient(failure.message))
-                    }
+                    Err(failure) if failure.transient => Err(AuthorizeFailure::Transient(
+                        failure.message,
+                        failure.retry_in,
+                    )),
                     Err(failure) => Err(AuthorizeFailure::Fatal(Error::Authentication(
                         failure.message,
                     ))),
@@ -707,6 +709,7 @@ fn place_keys<E>(
 }
 
 enum AuthorizeFailure<E> {
-    Transient(String),
+    /// A failure that may pass, with how long to wait before trying again when known.
+    Transient(String, Option<Duration>),
     Fatal(Error<E>),
 }

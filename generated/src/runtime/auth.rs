@@ -232,12 +232,24 @@ pub fn token_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
         .clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME)
 }
 
-/// The cache of a token source: the token, and the last fetch's failure with the number
-/// of that fetch.
+/// How long a failed token fetch is remembered: requests (and their retries) in that
+/// time get the failure instead of starting fetches of their own.
+pub const TOKEN_FAILURE_MEMORY: Duration = Duration::from_secs(1);
+
+/// The last failed fetch of a token source.
+struct FetchFailure {
+    /// Which fetch it was (they are counted from 1).
+    fetch: u64,
+    /// When it failed.
+    at: tokio::time::Instant,
+    failure: TokenFailure,
+}
+
+/// The cache of a token source: the token, and the last fetch's failure.
 #[derive(Default)]
 struct TokenState {
     cached: Option<CachedToken>,
-    failure: Option<(u64, TokenFailure)>,
+    failure: Option<FetchFailure>,
 }
 
 /// Fetches and caches OAuth2 access tokens (client credentials grant). The cache sits
@@ -271,6 +283,8 @@ pub(crate) struct TokenFailure {
     pub message: String,
     /// Whether trying again may help (the endpoint was unreachable or answered 5xx or 429).
     pub transient: bool,
+    /// For a failure remembered from an earlier fetch: how long until a new fetch may start.
+    pub retry_in: Option<Duration>,
 }
 
 impl TokenSource {
@@ -315,26 +329,31 @@ impl TokenSource {
         if let Some(cached) = state.cached.as_ref().filter(|c| now < c.refresh_at) {
             return Ok(cached.token.clone());
         }
-        if let Some((fetch, failure)) = &state.failure {
-            // A fetch that started while this request waited has failed: so does this.
-            if *fetch > before {
-                let failure = failure.clone();
+        if let Some(last) = &state.failure {
+            // A fetch that started while this request waited has failed, or one failed a
+            // moment ago: so does this request, without a fetch of its own.
+            let forgotten_at = last.at.checked_add(TOKEN_FAILURE_MEMORY).unwrap_or(last.at);
+            if last.fetch > before || now < forgotten_at {
+                let failure = TokenFailure {
+                    retry_in: Some(forgotten_at.saturating_duration_since(now)),
+                    ..last.failure.clone()
+                };
                 return still_valid(&state, now).ok_or(failure);
             }
         }
         let this_fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
-        let fetched = match self.timeout.map(|t| t.min(budget)) {
-            Some(limit) => match tokio::time::timeout(limit, self.fetch(http)).await {
-                Ok(result) => result,
-                Err(_) => Err(TokenFailure {
-                    message: format!(
-                        "the token endpoint did not answer within {} ms",
-                        limit.as_millis()
-                    ),
-                    transient: true,
-                }),
-            },
-            None => self.fetch(http).await,
+        // The fetch never outlasts the caller's budget, whatever the timeout setting.
+        let limit = self.timeout.map_or(budget, |t| t.min(budget));
+        let fetched = match tokio::time::timeout(limit, self.fetch(http)).await {
+            Ok(result) => result,
+            Err(_) => Err(TokenFailure {
+                message: format!(
+                    "the token endpoint did not answer within {} ms",
+                    limit.as_millis()
+                ),
+                transient: true,
+                retry_in: None,
+            }),
         };
         let now = tokio::time::Instant::now();
         match fetched {
@@ -347,7 +366,11 @@ impl TokenSource {
                 Ok(token)
             }
             Err(failure) => {
-                state.failure = Some((this_fetch, failure.clone()));
+                state.failure = Some(FetchFailure {
+                    fetch: this_fetch,
+                    at: now,
+                    failure: failure.clone(),
+                });
                 match still_valid(&state, now) {
                     Some(token) => {
                         tracing::debug!("token refresh failed; the current token is still valid");
@@ -391,6 +414,7 @@ impl TokenSource {
                     e.without_url()
                 ),
                 transient: true,
+                retry_in: None,
             })?;
         let status = sent.status();
         // The answer may hold a token: it is read within a bound and never quoted in an
@@ -402,6 +426,7 @@ impl TokenSource {
                 e.without_url()
             ),
             transient: true,
+            retry_in: None,
         })? {
             if body.len() + chunk.len() > MAX_TOKEN_BODY {
                 return Err(TokenFailure {
@@ -409,6 +434,7 @@ impl TokenSource {
                         "the token endpoint's answer is larger than {MAX_TOKEN_BODY} bytes"
                     ),
                     transient: false,
+                    retry_in: None,
                 });
             }
             body.extend_from_slice(&chunk);
@@ -426,12 +452,14 @@ impl TokenSource {
             return Err(TokenFailure {
                 message,
                 transient: status.is_server_error() || status.as_u16() == 429,
+                retry_in: None,
             });
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| TokenFailure {
             message: "the token endpoint's answer is not a token response with an `access_token`"
                 .into(),
             transient: false,
+            retry_in: None,
         })?;
         // Refresh after four fifths of the lifetime, at most a minute before expiry.
         let lifetime = token_lifetime(parsed.expires_in.as_ref());

@@ -1,0 +1,64 @@
+//! A raw HTTP/1.1 server on loopback for the tests whose server must misbehave in ways
+//! a mock server cannot: endless bodies, connections cut mid-body.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// What a raw loopback server writes on one connection: `head` (status line, headers and
+/// the start of a body), then `filler` bytes of `x` in 64 KiB writes until the client
+/// hangs up, then it closes the connection.
+#[derive(Clone)]
+pub struct RawAnswer {
+    pub head: Vec<u8>,
+    pub filler: u64,
+}
+
+/// A loopback HTTP/1.1 server that answers its n-th connection with `answers[n]` (the
+/// last one for any further connection). Returns its base URL, the bytes it wrote and
+/// the connections it took.
+pub async fn raw_server(answers: Vec<RawAnswer>) -> (String, Arc<AtomicU64>, Arc<AtomicU64>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("address");
+    let written = Arc::new(AtomicU64::new(0));
+    let connections = Arc::new(AtomicU64::new(0));
+    let (w, c) = (written.clone(), connections.clone());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let n = c.fetch_add(1, Ordering::SeqCst) as usize;
+            let Some(answer) = answers.get(n).or(answers.last()).cloned() else {
+                return;
+            };
+            let w = w.clone();
+            tokio::spawn(async move {
+                // Reads the request head (these requests have no body).
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|x| x == b"\r\n\r\n") && request.len() < 65536 {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => request.extend_from_slice(&buf[..k]),
+                    }
+                }
+                if socket.write_all(&answer.head).await.is_err() {
+                    return;
+                }
+                w.fetch_add(answer.head.len() as u64, Ordering::SeqCst);
+                let chunk = vec![b'x'; 64 * 1024];
+                let mut left = answer.filler;
+                while left > 0 {
+                    let k = left.min(chunk.len() as u64) as usize;
+                    if socket.write_all(&chunk[..k]).await.is_err() {
+                        return;
+                    }
+                    w.fetch_add(k as u64, Ordering::SeqCst);
+                    left -= k as u64;
+                }
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (format!("http://{address}"), written, connections)
+}
