@@ -503,7 +503,7 @@ async fn a_body_cut_off_on_the_way_is_retried_for_get() {
 
 // ---- the refresh after a 401 ----
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn the_refresh_after_a_401_counts_against_max_attempts() {
     let server = MockServer::start().await;
     Mock::given(path(TOKEN_PATH))
