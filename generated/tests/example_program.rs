@@ -10,7 +10,7 @@ use wiremock::matchers::{header, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
-use support::{raw_server, RawAnswer};
+use support::{plugin, raw_server, RawAnswer};
 
 const PEAK_MEMORY_LIMIT_KIB: i64 = 256 * 1024;
 
@@ -135,11 +135,7 @@ async fn the_example_program_against_hostile_servers() {
         .await;
     Mock::given(path("/connect/v1/custom-connector-plugins/ccp-1"))
         .and(header("authorization", "Bearer tok-123"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "api_version": "connect/v1", "kind": "CustomConnectorPlugin", "id": "ccp-1",
-            "display_name": "Datagen", "connector_class": "io.confluent.Datagen",
-            "connector_type": "SOURCE"
-        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(plugin()))
         .mount(&server)
         .await;
     let token_url = format!("{}/oauth/token", server.uri());

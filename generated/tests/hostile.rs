@@ -15,17 +15,10 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
-use support::{raw_server, RawAnswer};
+use support::{plugin, raw_server, skip, RawAnswer};
 
 const PLUGIN_PATH: &str = "/connect/v1/custom-connector-plugins/ccp-1";
 const TOKEN_PATH: &str = "/sts/v1/oauth2/token";
-
-fn plugin() -> Value {
-    json!({
-        "api_version": "connect/v1", "kind": "CustomConnectorPlugin", "id": "ccp-1",
-        "display_name": "Datagen", "connector_class": "io.confluent.Datagen", "connector_type": "SOURCE"
-    })
-}
 
 /// A client without timers of its own: no request timeout or token fetch timeout, which
 /// under paused time tokio would fire while the server answers, and no idle-connection
@@ -158,14 +151,6 @@ async fn a_retry_after_http_date_is_waited_for() {
 }
 
 // ---- token lifetimes ----
-
-/// Moves tokio's clock ahead without sleeping. Tests that talk to a server run in real
-/// time: paused time would jump to the fetch's deadline whenever the client waits.
-async fn skip(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
-}
 
 #[tokio::test]
 async fn absurd_and_zero_token_lifetimes_are_clamped() {

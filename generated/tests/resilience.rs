@@ -3,20 +3,16 @@
 //! wait run on paused tokio time, so they do not sleep.
 
 use confluent_custom_plugin_client::{Client, Credentials, Error, RetryPolicy};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const PLUGIN_PATH: &str = "/connect/v1/custom-connector-plugins/ccp-1";
+mod support;
+use support::{plugin, skip};
 
-fn plugin() -> Value {
-    json!({
-        "api_version": "connect/v1", "kind": "CustomConnectorPlugin", "id": "ccp-1",
-        "display_name": "Datagen", "connector_class": "io.confluent.Datagen", "connector_type": "SOURCE"
-    })
-}
+const PLUGIN_PATH: &str = "/connect/v1/custom-connector-plugins/ccp-1";
 
 /// A client without a request timeout: under paused time, tokio would otherwise fire the
 /// timeout while the server answers.
@@ -250,13 +246,6 @@ fn token_client(server: &MockServer) -> Client {
         ))
         .build()
         .expect("builds")
-}
-
-/// Moves tokio's clock ahead without sleeping.
-async fn skip(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
 }
 
 fn token(value: &str, expires_in: u64) -> ResponseTemplate {

@@ -1,9 +1,32 @@
-//! A raw HTTP/1.1 server on loopback for the tests whose server must misbehave in ways
-//! a mock server cannot: endless bodies, connections cut mid-body.
+//! What several test files share: the plugin the servers answer with, a clock skip for
+//! tests in real time, and a raw HTTP/1.1 server on loopback for servers that must
+//! misbehave in ways a mock server cannot (endless bodies, connections cut mid-body).
 
+// Each test file is its own crate and uses only part of this module.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The plugin `ccp-1`, as the servers in these tests answer with it.
+pub fn plugin() -> Value {
+    json!({
+        "api_version": "connect/v1", "kind": "CustomConnectorPlugin", "id": "ccp-1",
+        "display_name": "Datagen", "connector_class": "io.confluent.Datagen", "connector_type": "SOURCE"
+    })
+}
+
+/// Moves tokio's clock ahead without sleeping. Tests that fetch tokens run in real time:
+/// a fetch is bounded by the retry budget, and paused time would jump to that deadline
+/// whenever the client waits for the server.
+pub async fn skip(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
 
 /// What a raw loopback server writes on one connection: `head` (status line, headers and
 /// the start of a body), then `filler` bytes of `x` in 64 KiB writes until the client
