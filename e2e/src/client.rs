@@ -6,10 +6,31 @@ pub const DEFAULT_BASE_URL: &str = "https://api.confluent.cloud";
 /// The spec names no OAuth2 token endpoint.
 pub const DEFAULT_TOKEN_URL: Option<&str> = None;
 
-impl crate::runtime::Client {
+/// The builder of a [`Client`].
+pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+/// A client of this API: one async method per operation. Cloning is cheap, and
+/// clones share their connections and tokens.
+///
+/// Clients of several APIs can share one [`runtime::Client`](crate::runtime::Client)
+/// (its credentials and their OAuth2 tokens, its `reqwest` client, its retry policy)
+/// through `From`, or be built from clones of one [`Credentials`](crate::runtime::Credentials)
+/// value, which share its tokens.
+#[derive(Clone, Debug)]
+pub struct Client {
+    runtime: crate::runtime::Client,
+}
+
+impl From<crate::runtime::Client> for Client {
+    fn from(runtime: crate::runtime::Client) -> Self {
+        Client { runtime }
+    }
+}
+
+impl Client {
     /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
-    pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -17,6 +38,16 @@ impl crate::runtime::Client {
         credentials: crate::runtime::Credentials,
     ) -> Result<Self, crate::runtime::BuildError> {
         Self::builder().credentials(credentials).build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.runtime.base_url()
+    }
+
+    /// The runtime client underneath, to share with clients of other APIs.
+    pub fn runtime(&self) -> &crate::runtime::Client {
+        &self.runtime
     }
 
     /// `GET /connect/v1/custom-connector-plugins` (operation `listConnectV1CustomConnectorPlugins`).
@@ -30,11 +61,11 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "listConnectV1CustomConnectorPlugins",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -42,47 +73,62 @@ impl crate::runtime::Client {
             },
         };
         let path = "/connect/v1/custom-connector-plugins";
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         let mut query: Vec<(String, String)> = Vec::new();
         if let Some(value) = &params.page_size {
-            crate::runtime::push_query(
+            crate::runtime::__private::push_query(
                 &mut query,
                 "page_size",
                 value,
-                crate::runtime::QueryStyle::Form,
+                crate::runtime::__private::QueryStyle::Form,
             )?;
         }
         if let Some(value) = &params.page_token {
-            crate::runtime::push_query(
+            crate::runtime::__private::push_query(
                 &mut query,
                 "page_token",
                 value,
-                crate::runtime::QueryStyle::Form,
+                crate::runtime::__private::QueryStyle::Form,
             )?;
         }
         if let Some(value) = &params.cloud {
-            crate::runtime::push_query(
+            crate::runtime::__private::push_query(
                 &mut query,
                 "cloud",
                 value,
-                crate::runtime::QueryStyle::Form,
+                crate::runtime::__private::QueryStyle::Form,
             )?;
         }
         if let Some(value) = &params.ids {
-            crate::runtime::push_query(
+            crate::runtime::__private::push_query(
                 &mut query,
                 "ids",
                 value,
-                crate::runtime::QueryStyle::FormUnexploded,
+                crate::runtime::__private::QueryStyle::FormUnexploded,
             )?;
         }
         request = request.query(&query);
         if let Some(value) = &params.x_trace {
             request = request
-                .header("X-Trace", crate::runtime::header_param("X-Trace", value)?);
+                .header(
+                    "X-Trace",
+                    crate::runtime::__private::header_param("X-Trace", value)?,
+                );
         }
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::client::ResponseHeaders::from_headers)
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::client::ResponseHeaders::from_headers,
+            )
             .await
     }
 
@@ -90,14 +136,14 @@ impl crate::runtime::Client {
     pub fn list_connect_v1_custom_connector_plugins_stream<'a>(
         &'a self,
         params: &'a crate::client::ListConnectV1CustomConnectorPluginsParams,
-    ) -> impl ::futures_util::Stream<
+    ) -> impl crate::runtime::__private::Stream<
         Item = Result<
             crate::types::CustomConnectorPlugin,
             crate::runtime::Error<crate::types::Failure>,
         >,
     > + 'a {
-        crate::runtime::paginate(
-            self.page_limit(),
+        crate::runtime::__private::paginate(
+            crate::runtime::__private::page_limit(&self.runtime),
             move |token: Option<String>| async move {
                 let mut page = params.clone();
                 if token.is_some() {
@@ -107,7 +153,7 @@ impl crate::runtime::Client {
                     .list_connect_v1_custom_connector_plugins(&page)
                     .await?
                     .body;
-                let next = crate::runtime::next_page_token(
+                let next = crate::runtime::__private::next_page_token(
                     body
                         .metadata
                         .as_ref()
@@ -129,23 +175,39 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "createConnectV1CustomConnectorPlugin",
-            method: ::reqwest::Method::POST,
+            method: crate::runtime::reqwest::Method::POST,
             path: "/connect/v1/custom-connector-plugins",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
                 keys: &[],
             },
         };
-        crate::runtime::validate(body)?;
+        crate::runtime::__private::validate(body)?;
         let path = "/connect/v1/custom-connector-plugins";
-        let mut request = self.request(&OPERATION, path);
-        request = crate::runtime::json_body(request, "application/json", body)?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::client::ResponseHeaders::from_headers)
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        request = crate::runtime::__private::json_body(
+            request,
+            "application/json",
+            body,
+        )?;
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::client::ResponseHeaders::from_headers,
+            )
             .await
     }
 
@@ -157,11 +219,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<Vec<u8>, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "downloadPluginArchive",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins/{id}/archive",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -170,13 +232,26 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
             "/archive",
         ]
             .concat();
-        let request = self.request(&OPERATION, path);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_bytes(response, crate::runtime::no_headers).await
+        let request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_bytes(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `PUT /connect/v1/custom-connector-plugins/{id}/archive` (operation `uploadPluginArchive`).
@@ -188,11 +263,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "uploadPluginArchive",
-            method: ::reqwest::Method::PUT,
+            method: crate::runtime::reqwest::Method::PUT,
             path: "/connect/v1/custom-connector-plugins/{id}/archive",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -201,16 +276,32 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
             "/archive",
         ]
             .concat();
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .header(
+                crate::runtime::reqwest::header::CONTENT_TYPE,
+                "application/octet-stream",
+            )
             .body(body);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_empty(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `GET /connect/v1/custom-connector-plugins/{id}/readme` (operation `getPluginReadme`).
@@ -221,11 +312,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<String, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "getPluginReadme",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins/{id}/readme",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -234,13 +325,26 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
             "/readme",
         ]
             .concat();
-        let request = self.request(&OPERATION, path);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_text(response, crate::runtime::no_headers).await
+        let request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_text(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `PUT /connect/v1/custom-connector-plugins/{id}/readme` (operation `putPluginReadme`).
@@ -252,11 +356,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "putPluginReadme",
-            method: ::reqwest::Method::PUT,
+            method: crate::runtime::reqwest::Method::PUT,
             path: "/connect/v1/custom-connector-plugins/{id}/readme",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -265,16 +369,29 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
             "/readme",
         ]
             .concat();
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         request = request
-            .header(::reqwest::header::CONTENT_TYPE, "text/plain")
+            .header(crate::runtime::reqwest::header::CONTENT_TYPE, "text/plain")
             .body(body);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_empty(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `POST /tokens` (operation `requestToken`).
@@ -285,38 +402,51 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::RequestTokenResponse, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "requestToken",
-            method: ::reqwest::Method::POST,
+            method: crate::runtime::reqwest::Method::POST,
             path: "/tokens",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: true,
                 keys: &[],
             },
         };
-        crate::runtime::validate(body)?;
+        crate::runtime::__private::validate(body)?;
         let path = "/tokens";
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         request = request.form(body);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `POST /uploads` (operation `uploadFiles`).
     pub async fn upload_files(
         &self,
-        body: ::reqwest::multipart::Form,
+        body: crate::runtime::reqwest::multipart::Form,
     ) -> Result<
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "uploadFiles",
-            method: ::reqwest::Method::POST,
+            method: crate::runtime::reqwest::Method::POST,
             path: "/uploads",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -324,10 +454,23 @@ impl crate::runtime::Client {
             },
         };
         let path = "/uploads";
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         request = request.multipart(body);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_empty(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `DELETE /connect/v1/custom-connector-plugins/{id}` (operation `deleteConnectV1CustomConnectorPlugin`).
@@ -338,11 +481,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<crate::types::Failure>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "deleteConnectV1CustomConnectorPlugin",
-            method: ::reqwest::Method::DELETE,
+            method: crate::runtime::reqwest::Method::DELETE,
             path: "/connect/v1/custom-connector-plugins/{id}",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -351,12 +494,25 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
         ]
             .concat();
-        let request = self.request(&OPERATION, path);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+        let request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_empty(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `PATCH /connect/v1/custom-connector-plugins/{id}` (operation `patchConnectV1CustomConnectorPlugin`).
@@ -368,11 +524,11 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::CustomConnectorPlugin, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "patchConnectV1CustomConnectorPlugin",
-            method: ::reqwest::Method::PATCH,
+            method: crate::runtime::reqwest::Method::PATCH,
             path: "/connect/v1/custom-connector-plugins/{id}",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: false,
                 anonymous: false,
@@ -381,17 +537,30 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
         ]
             .concat();
-        let mut request = self.request(&OPERATION, path);
-        request = crate::runtime::json_body(
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        request = crate::runtime::__private::json_body(
             request,
             "application/json-patch+json",
             body,
         )?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 }
 
@@ -413,9 +582,12 @@ pub struct ResponseHeaders {
 
 impl ResponseHeaders {
     #[doc(hidden)]
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+    pub fn from_headers(headers: &crate::runtime::reqwest::header::HeaderMap) -> Self {
         Self {
-            x_request_id: crate::runtime::header_string(headers, "x-request-id"),
+            x_request_id: crate::runtime::__private::header_string(
+                headers,
+                "x-request-id",
+            ),
         }
     }
 }

@@ -6,7 +6,7 @@ pub struct ListMeta {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        with = "crate::runtime::__private::double_option"
     )]
     pub next: Option<Option<String>>,
 }
@@ -132,7 +132,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::serialize_tagged(
+                crate::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -151,9 +151,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::tag_of(&value, "location") {
+        match crate::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
+                crate::runtime::__private::from_value(value)
+                    .map(Self::PresignedUrlLocation)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -200,7 +201,7 @@ pub struct CustomConnectorPluginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(
         length(max = 3),
-        custom(crate::runtime::unique_items),
+        custom(crate::runtime::__private::unique_items),
         inner(inner(length(chars, max = 150), pattern("^[\\w\\+\\.-]+$")))
     )]
     pub sensitive_config_properties: Option<Vec<String>>,
@@ -223,7 +224,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::serialize_tagged(
+                crate::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -241,13 +242,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSourceRequest
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::tag_of(&value, "location") {
+        match crate::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
+                crate::runtime::__private::from_value(value)
+                    .map(Self::PresignedUrlLocation)
             }
             _ => {
                 Err(
-                    crate::runtime::unknown_tag(
+                    crate::runtime::__private::unknown_tag(
                         "location",
                         &value,
                         "PRESIGNED_URL_LOCATION",

@@ -6,10 +6,31 @@ pub const DEFAULT_BASE_URL: &str = "https://shop.example.com/v1";
 /// The spec names no OAuth2 token endpoint.
 pub const DEFAULT_TOKEN_URL: Option<&str> = None;
 
-impl crate::runtime::Client {
+/// The builder of a [`Client`].
+pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+/// A client of this API: one async method per operation. Cloning is cheap, and
+/// clones share their connections and tokens.
+///
+/// Clients of several APIs can share one [`runtime::Client`](crate::runtime::Client)
+/// (its credentials and their OAuth2 tokens, its `reqwest` client, its retry policy)
+/// through `From`, or be built from clones of one [`Credentials`](crate::runtime::Credentials)
+/// value, which share its tokens.
+#[derive(Clone, Debug)]
+pub struct Client {
+    runtime: crate::runtime::Client,
+}
+
+impl From<crate::runtime::Client> for Client {
+    fn from(runtime: crate::runtime::Client) -> Self {
+        Client { runtime }
+    }
+}
+
+impl Client {
     /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
-    pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -17,6 +38,16 @@ impl crate::runtime::Client {
         credentials: crate::runtime::Credentials,
     ) -> Result<Self, crate::runtime::BuildError> {
         Self::builder().credentials(credentials).build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.runtime.base_url()
+    }
+
+    /// The runtime client underneath, to share with clients of other APIs.
+    pub fn runtime(&self) -> &crate::runtime::Client {
+        &self.runtime
     }
 
     /// `POST /orders` (operation `createOrder`).
@@ -27,31 +58,48 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::Order, ()>,
         crate::runtime::Error<crate::types::Problem>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "createOrder",
-            method: ::reqwest::Method::POST,
+            method: crate::runtime::reqwest::Method::POST,
             path: "/orders",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: false,
                 keys: &[
                     &[
-                        crate::runtime::KeyPlacement {
+                        crate::runtime::__private::KeyPlacement {
                             scheme: "key_header",
-                            location: crate::runtime::KeyLocation::Header,
+                            location: crate::runtime::__private::KeyLocation::Header,
                             name: "X-API-Key",
                         },
                     ],
                 ],
             },
         };
-        crate::runtime::validate(body)?;
+        crate::runtime::__private::validate(body)?;
         let path = "/orders";
-        let mut request = self.request(&OPERATION, path);
-        request = crate::runtime::json_body(request, "application/json", body)?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        request = crate::runtime::__private::json_body(
+            request,
+            "application/json",
+            body,
+        )?;
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// Reads an order. Its parameters are named like locals of the generated method.
@@ -66,54 +114,71 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<crate::types::Order, ()>,
         crate::runtime::Error<crate::types::Problem>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "getOrder",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/orders/{id}",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: false,
                 keys: &[
                     &[
-                        crate::runtime::KeyPlacement {
+                        crate::runtime::__private::KeyPlacement {
                             scheme: "key_header",
-                            location: crate::runtime::KeyLocation::Header,
+                            location: crate::runtime::__private::KeyLocation::Header,
                             name: "X-API-Key",
                         },
                     ],
                 ],
             },
         };
-        let path2 = &["/orders/", &crate::runtime::path_segment("id", id)?].concat();
-        let mut request = self.request(&OPERATION, path2);
+        let path2 = &["/orders/", &crate::runtime::__private::path_segment("id", id)?]
+            .concat();
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path2,
+        );
         let mut query: Vec<(String, String)> = Vec::new();
-        crate::runtime::push_query(
+        crate::runtime::__private::push_query(
             &mut query,
             "path",
             &path,
-            crate::runtime::QueryStyle::Form,
+            crate::runtime::__private::QueryStyle::Form,
         )?;
         if let Some(value) = &params.id_query {
-            crate::runtime::push_query(
+            crate::runtime::__private::push_query(
                 &mut query,
                 "id",
                 value,
-                crate::runtime::QueryStyle::Form,
+                crate::runtime::__private::QueryStyle::Form,
             )?;
         }
         request = request.query(&query);
         if let Some(value) = &params.request {
             request = request
-                .header("request", crate::runtime::header_param("request", value)?);
+                .header(
+                    "request",
+                    crate::runtime::__private::header_param("request", value)?,
+                );
         }
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.tracking {
-            crate::runtime::push_cookie(&mut cookies, "tracking", value)?;
+            crate::runtime::__private::push_cookie(&mut cookies, "tracking", value)?;
         }
-        request = crate::runtime::with_cookies(request, &cookies)?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        request = crate::runtime::__private::with_cookies(request, &cookies)?;
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `PUT /orders/{id}/status` (operation `setOrderStatus`).
@@ -125,31 +190,52 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<String, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "setOrderStatus",
-            method: ::reqwest::Method::PUT,
+            method: crate::runtime::reqwest::Method::PUT,
             path: "/orders/{id}/status",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: false,
                 keys: &[
                     &[
-                        crate::runtime::KeyPlacement {
+                        crate::runtime::__private::KeyPlacement {
                             scheme: "key_header",
-                            location: crate::runtime::KeyLocation::Header,
+                            location: crate::runtime::__private::KeyLocation::Header,
                             name: "X-API-Key",
                         },
                     ],
                 ],
             },
         };
-        let path = &["/orders/", &crate::runtime::path_segment("id", id)?, "/status"]
+        let path = &[
+            "/orders/",
+            &crate::runtime::__private::path_segment("id", id)?,
+            "/status",
+        ]
             .concat();
-        let mut request = self.request(&OPERATION, path);
-        request = crate::runtime::json_body(request, "application/json", &body)?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        request = crate::runtime::__private::json_body(
+            request,
+            "application/json",
+            &body,
+        )?;
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `GET /search` (operation `searchOrders`).
@@ -160,19 +246,19 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<Vec<String>, ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "searchOrders",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/search",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: false,
                 keys: &[
                     &[
-                        crate::runtime::KeyPlacement {
+                        crate::runtime::__private::KeyPlacement {
                             scheme: "key_query",
-                            location: crate::runtime::KeyLocation::Query,
+                            location: crate::runtime::__private::KeyLocation::Query,
                             name: "api_key",
                         },
                     ],
@@ -180,17 +266,30 @@ impl crate::runtime::Client {
             },
         };
         let path = "/search";
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         let mut query: Vec<(String, String)> = Vec::new();
-        crate::runtime::push_query(
+        crate::runtime::__private::push_query(
             &mut query,
             "q",
             &q,
-            crate::runtime::QueryStyle::Form,
+            crate::runtime::__private::QueryStyle::Form,
         )?;
         request = request.query(&query);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(response, crate::runtime::no_headers).await
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 
     /// `GET /session` (operation `getSession`).
@@ -201,19 +300,19 @@ impl crate::runtime::Client {
         crate::runtime::ApiResponse<(), ()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "getSession",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/session",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: false,
                 bearer: false,
                 anonymous: false,
                 keys: &[
                     &[
-                        crate::runtime::KeyPlacement {
+                        crate::runtime::__private::KeyPlacement {
                             scheme: "key_cookie",
-                            location: crate::runtime::KeyLocation::Cookie,
+                            location: crate::runtime::__private::KeyLocation::Cookie,
                             name: "session",
                         },
                     ],
@@ -221,14 +320,27 @@ impl crate::runtime::Client {
             },
         };
         let path = "/session";
-        let mut request = self.request(&OPERATION, path);
+        let mut request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.theme {
-            crate::runtime::push_cookie(&mut cookies, "theme", value)?;
+            crate::runtime::__private::push_cookie(&mut cookies, "theme", value)?;
         }
-        request = crate::runtime::with_cookies(request, &cookies)?;
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_empty(response, crate::runtime::no_headers).await
+        request = crate::runtime::__private::with_cookies(request, &cookies)?;
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_empty(
+                response,
+                crate::runtime::__private::no_headers,
+            )
+            .await
     }
 }
 

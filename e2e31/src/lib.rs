@@ -13,15 +13,23 @@
 
 #[rustfmt::skip]
 pub mod client;
-pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
 
+pub use openapi_rust_gen_runtime as runtime;
+
+// The runtime's contract with generated code: a runtime of another version stops the
+// build here, with what to do, rather than with errors inside generated code.
+const _: () = assert!(
+    runtime::__private::API == 1,
+    "this crate was generated for openapi-rust-gen-runtime 0.1 (runtime API 1): depend on that version of the runtime, or regenerate this crate with the generator of the runtime you use"
+);
+
 pub use client::*;
 pub use runtime::{
-    ApiError, ApiResponse, BuildError, Client, ClientBuilder, Credentials, DecodeError, Error,
-    Open, RateLimit, RetryPolicy, SchemeKey, Secret, ValidationError, WebhookError,
+    ApiError, ApiResponse, BuildError, Credentials, DecodeError, Error, Open, RateLimit,
+    RetryPolicy, SchemeKey, Secret, ValidationError, WebhookError,
 };
 pub use types::*;

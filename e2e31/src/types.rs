@@ -14,11 +14,11 @@ pub struct OrderRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        with = "crate::runtime::__private::double_option"
     )]
     pub note: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(custom(crate::runtime::exclusive_minimum(0f64)))]
+    #[garde(custom(crate::runtime::__private::exclusive_minimum(0f64)))]
     pub total: Option<f64>,
 }
 
@@ -39,10 +39,20 @@ impl ::serde::Serialize for PaymentRequest {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Card(inner) => {
-                crate::runtime::serialize_tagged(serializer, "method", "card", inner)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "method",
+                    "card",
+                    inner,
+                )
             }
             Self::Invoice(inner) => {
-                crate::runtime::serialize_tagged(serializer, "method", "invoice", inner)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "method",
+                    "invoice",
+                    inner,
+                )
             }
         }
     }
@@ -55,10 +65,20 @@ impl<'de> ::serde::Deserialize<'de> for PaymentRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::tag_of(&value, "method") {
-            Some("card") => crate::runtime::from_value(value).map(Self::Card),
-            Some("invoice") => crate::runtime::from_value(value).map(Self::Invoice),
-            _ => Err(crate::runtime::unknown_tag("method", &value, "card, invoice")),
+        match crate::runtime::__private::tag_of(&value, "method") {
+            Some("card") => crate::runtime::__private::from_value(value).map(Self::Card),
+            Some("invoice") => {
+                crate::runtime::__private::from_value(value).map(Self::Invoice)
+            }
+            _ => {
+                Err(
+                    crate::runtime::__private::unknown_tag(
+                        "method",
+                        &value,
+                        "card, invoice",
+                    ),
+                )
+            }
         }
     }
 }
@@ -75,7 +95,7 @@ pub struct Order {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        with = "crate::runtime::__private::double_option"
     )]
     pub note: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,10 +161,20 @@ impl ::serde::Serialize for Payment {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Card(inner) => {
-                crate::runtime::serialize_tagged(serializer, "method", "card", inner)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "method",
+                    "card",
+                    inner,
+                )
             }
             Self::Invoice(inner) => {
-                crate::runtime::serialize_tagged(serializer, "method", "invoice", inner)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "method",
+                    "invoice",
+                    inner,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -158,9 +188,11 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::tag_of(&value, "method") {
-            Some("card") => crate::runtime::from_value(value).map(Self::Card),
-            Some("invoice") => crate::runtime::from_value(value).map(Self::Invoice),
+        match crate::runtime::__private::tag_of(&value, "method") {
+            Some("card") => crate::runtime::__private::from_value(value).map(Self::Card),
+            Some("invoice") => {
+                crate::runtime::__private::from_value(value).map(Self::Invoice)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -197,7 +229,7 @@ pub struct OrderEvent {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        with = "crate::runtime::__private::double_option"
     )]
     pub carrier: Option<Option<String>>,
 }

@@ -6,5 +6,5 @@
 pub fn order_shipped(
     body: &[u8],
 ) -> Result<crate::types::OrderEvent, crate::runtime::WebhookError> {
-    crate::runtime::decode_webhook(body)
+    crate::runtime::__private::decode_webhook(body)
 }

@@ -8,10 +8,31 @@ pub const DEFAULT_TOKEN_URL: Option<&str> = Some(
     "https://api.confluent.cloud/sts/v1/oauth2/token",
 );
 
-impl crate::runtime::Client {
+/// The builder of a [`Client`].
+pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+/// A client of this API: one async method per operation. Cloning is cheap, and
+/// clones share their connections and tokens.
+///
+/// Clients of several APIs can share one [`runtime::Client`](crate::runtime::Client)
+/// (its credentials and their OAuth2 tokens, its `reqwest` client, its retry policy)
+/// through `From`, or be built from clones of one [`Credentials`](crate::runtime::Credentials)
+/// value, which share its tokens.
+#[derive(Clone, Debug)]
+pub struct Client {
+    runtime: crate::runtime::Client,
+}
+
+impl From<crate::runtime::Client> for Client {
+    fn from(runtime: crate::runtime::Client) -> Self {
+        Client { runtime }
+    }
+}
+
+impl Client {
     /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
-    pub fn builder() -> crate::runtime::ClientBuilder {
-        crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
     }
 
     /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
@@ -19,6 +40,16 @@ impl crate::runtime::Client {
         credentials: crate::runtime::Credentials,
     ) -> Result<Self, crate::runtime::BuildError> {
         Self::builder().credentials(credentials).build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.runtime.base_url()
+    }
+
+    /// The runtime client underneath, to share with clients of other APIs.
+    pub fn runtime(&self) -> &crate::runtime::Client {
+        &self.runtime
     }
 
     /// \[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)\](#section/Versioning/API-Lifecycle-Policy)
@@ -36,11 +67,11 @@ impl crate::runtime::Client {
         >,
         crate::runtime::Error<crate::types::Failure>,
     > {
-        const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+        const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
             id: "getConnectV1CustomConnectorPlugin",
-            method: ::reqwest::Method::GET,
+            method: crate::runtime::reqwest::Method::GET,
             path: "/connect/v1/custom-connector-plugins/{id}",
-            accepts: crate::runtime::Accepts {
+            accepts: crate::runtime::__private::Accepts {
                 basic: true,
                 bearer: true,
                 anonymous: false,
@@ -49,12 +80,21 @@ impl crate::runtime::Client {
         };
         let path = &[
             "/connect/v1/custom-connector-plugins/",
-            &crate::runtime::path_segment("id", id)?,
+            &crate::runtime::__private::path_segment("id", id)?,
         ]
             .concat();
-        let request = self.request(&OPERATION, path);
-        let response = self.send(&OPERATION, request).await?;
-        crate::runtime::read_json(
+        let request = crate::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let response = crate::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        crate::runtime::__private::read_json(
                 response,
                 crate::client::GetConnectV1CustomConnectorPluginHeaders::from_headers,
             )
@@ -79,18 +119,21 @@ pub struct GetConnectV1CustomConnectorPluginHeaders {
 
 impl GetConnectV1CustomConnectorPluginHeaders {
     #[doc(hidden)]
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+    pub fn from_headers(headers: &crate::runtime::reqwest::header::HeaderMap) -> Self {
         Self {
-            x_request_id: crate::runtime::header_string(headers, "x-request-id"),
-            x_rate_limit_limit: crate::runtime::header_integer(
+            x_request_id: crate::runtime::__private::header_string(
+                headers,
+                "x-request-id",
+            ),
+            x_rate_limit_limit: crate::runtime::__private::header_integer(
                 headers,
                 "x-ratelimit-limit",
             ),
-            x_rate_limit_remaining: crate::runtime::header_integer(
+            x_rate_limit_remaining: crate::runtime::__private::header_integer(
                 headers,
                 "x-ratelimit-remaining",
             ),
-            x_rate_limit_reset: crate::runtime::header_seconds(
+            x_rate_limit_reset: crate::runtime::__private::header_seconds(
                 headers,
                 "x-ratelimit-reset",
             ),

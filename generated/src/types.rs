@@ -229,7 +229,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::serialize_tagged(
+                crate::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -248,9 +248,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::tag_of(&value, "location") {
+        match crate::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::from_value(value).map(Self::PresignedUrlLocation)
+                crate::runtime::__private::from_value(value)
+                    .map(Self::PresignedUrlLocation)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -391,7 +392,7 @@ pub struct ErrorType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        with = "crate::runtime::__private::double_option"
     )]
     pub message: Option<Option<String>>,
 }

@@ -3,9 +3,13 @@
 //! the way, and answers carrying secrets. Every server here is a real one on loopback;
 //! tests that would wait run on paused tokio time unless they check a real timeout.
 
+use confluent_custom_plugin_client::runtime::reqwest;
+// The wire-value readers are the runtime's own helpers, tested here with hostile input.
+use confluent_custom_plugin_client::runtime::__private::{
+    header_seconds, retry_after, token_lifetime,
+};
 use confluent_custom_plugin_client::runtime::{
-    header_seconds, retry_after, same_origin_redirects, token_lifetime, MAX_TOKEN_LIFETIME,
-    MIN_TOKEN_LIFETIME,
+    same_origin_redirects, MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME,
 };
 use confluent_custom_plugin_client::{Client, Credentials, Error, RetryPolicy};
 use serde_json::{json, Value};

@@ -2,6 +2,7 @@
 //! server errors, slow servers, and OAuth2 tokens that fail or expire. Tests that would
 //! wait run on paused tokio time, so they do not sleep.
 
+use confluent_custom_plugin_client::runtime::reqwest;
 use confluent_custom_plugin_client::{Client, Credentials, Error, RetryPolicy};
 use serde_json::json;
 use std::sync::{Arc, Mutex};

@@ -27,10 +27,27 @@ pub struct Settings {
     /// How the spec is named in generated headers and diagnostics, e.g. `spec/api.yaml`.
     /// Never an absolute path, so output does not depend on the machine.
     pub spec_label: String,
-    /// Whether the crate is its own workspace (written outside this repository's).
+    /// Whether the crate is its own workspace (an empty `[workspace]` table), rather than
+    /// a member of an enclosing one.
     pub standalone: bool,
     /// Extra `[dev-dependencies]` entries: (name, TOML value).
     pub dev_dependencies: Vec<(String, String)>,
+    /// Where the crate's runtime comes from.
+    pub runtime: RuntimeSource,
+    /// Only the types (with their validation, serde and webhook decoders): no client, and
+    /// none of reqwest, tokio or tracing among the dependencies.
+    pub types_only: bool,
+}
+
+/// Where a generated crate's runtime comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A path dependency on the runtime crate, e.g. `../runtime`.
+    Path(String),
+    /// A version requirement on the runtime crate, e.g. `0.1`.
+    Version(String),
+    /// A copy of the runtime's files inside the crate, as `src/runtime/`.
+    Vendored,
 }
 
 impl Settings {
@@ -40,6 +57,8 @@ impl Settings {
             spec_label: spec_label.into(),
             standalone: true,
             dev_dependencies: Vec::new(),
+            runtime: RuntimeSource::Version(render::runtime::RUNTIME_VERSION.to_string()),
+            types_only: false,
         }
     }
 }

@@ -17,13 +17,11 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// The names the runtime exports at the root of every generated crate.
+/// The names the runtime exports at the root of every generated crate with a client.
 pub const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
     "ApiResponse",
     "BuildError",
-    "Client",
-    "ClientBuilder",
     "Credentials",
     "DecodeError",
     "Error",
@@ -36,6 +34,17 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "WebhookError",
 ];
 
+/// The names of [`RUNTIME_EXPORTS`] a types-only crate exports (it has no client).
+pub const TYPES_RUNTIME_EXPORTS: &[&str] = &["Open", "WebhookError"];
+
+/// The types the client module of every generated crate defines.
+pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
+
+/// Methods of every generated `Client` besides the operations (`from` and `clone` of its
+/// `From` and `Clone` impls, which an inherent method of the same name would shadow), so
+/// no operation method may take their names.
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "runtime", "from", "clone"];
+
 /// Prelude names a generated type must not take. Together with [`RUNTIME_EXPORTS`] they
 /// are reserved: because no generated type can take one of these names, generated code may
 /// name the prelude's `Option`, `String`, `Vec`, `Box` and `Result` without a path
@@ -45,7 +54,7 @@ const PRELUDE_NAMES: &[&str] = &[
 ];
 
 fn is_reserved_type_name(name: &str) -> bool {
-    PRELUDE_NAMES.contains(&name) || RUNTIME_EXPORTS.contains(&name)
+    PRELUDE_NAMES.contains(&name) || RUNTIME_EXPORTS.contains(&name) || CLIENT_TYPES.contains(&name)
 }
 
 /// Keeps only characters that are valid in an ASCII identifier; others become separators.

@@ -58,8 +58,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(spec).expect("the spec reads");
-        let mut settings = generator::Settings::new(format!("corpus-{name}"), spec_label(spec));
-        settings.standalone = false;
+        let settings = common::scratch_settings(format!("corpus-{name}"), spec_label(spec));
         let generated = match generator::generate(&text, &settings) {
             Ok(g) => {
                 common::assert_no_internal(&name, &g.warnings);

@@ -50,7 +50,13 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
         "tracing-subscriber",
         r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
     ),
+    (
+        "futures-util",
+        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
+    ),
+    ("httpdate", r#""1""#),
     ("libc", r#""0.2""#),
+    ("tracing", r#""0.1""#),
     (
         "proptest",
         r#"{ version = "1", default-features = false, features = ["std"] }"#,
@@ -169,6 +175,9 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
+            // Every checked-in crate sits beside the runtime crate in this workspace.
+            runtime: generator::RuntimeSource::Path("../runtime".into()),
+            types_only: false,
         };
         let spec = root.join(t.spec);
         let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;

@@ -12,31 +12,31 @@ pub fn run() {
     }
 
     let results: [Result<(), String>; 5usize] = [
-        ::confluent_custom_plugin_client::runtime::check_example::<
+        ::confluent_custom_plugin_client::runtime::__private::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
             "/paths/~1connect~1v1~1custom-connector-plugins~1{id}/get/responses/400/content/application~1json/example",
             "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"400\",\"code\":\"invalid_filter\",\"title\":\"Invalid Filter\",\"detail\":\"The 'delorean' resource can't be filtered by 'num_doors'\",\"source\":{\"parameter\":\"num_doors\"}}]}",
         ),
-        ::confluent_custom_plugin_client::runtime::check_example::<
+        ::confluent_custom_plugin_client::runtime::__private::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
             "/paths/~1connect~1v1~1custom-connector-plugins~1{id}/get/responses/401/content/application~1json/example",
             "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"401\",\"code\":\"user_unauthenticated\",\"title\":\"Authentication Required\",\"detail\":\"Valid authentication credentials must be provided\"}]}",
         ),
-        ::confluent_custom_plugin_client::runtime::check_example::<
+        ::confluent_custom_plugin_client::runtime::__private::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
             "/paths/~1connect~1v1~1custom-connector-plugins~1{id}/get/responses/403/content/application~1json/example",
             "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"403\",\"code\":\"user_unauthorized\",\"title\":\"User Access Unauthorized\",\"detail\":\"The user 'mcfly' is not allowed to access the 'delorean' resource without the 'plutonium' role.\"}]}",
         ),
-        ::confluent_custom_plugin_client::runtime::check_example::<
+        ::confluent_custom_plugin_client::runtime::__private::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
             "/paths/~1connect~1v1~1custom-connector-plugins~1{id}/get/responses/404/content/application~1json/example",
             "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"404\",\"title\":\"Not Found\"}]}",
         ),
-        ::confluent_custom_plugin_client::runtime::check_example::<
+        ::confluent_custom_plugin_client::runtime::__private::check_example::<
             ::confluent_custom_plugin_client::types::Failure,
         >(
             "/paths/~1connect~1v1~1custom-connector-plugins~1{id}/get/responses/500/content/application~1json/example",

@@ -47,15 +47,46 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         #[doc = #token_url_doc]
         pub const DEFAULT_TOKEN_URL: Option<&str> = #token_url_value;
 
-        impl crate::runtime::Client {
+        /// The builder of a [`Client`].
+        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
+        /// A client of this API: one async method per operation. Cloning is cheap, and
+        /// clones share their connections and tokens.
+        ///
+        /// Clients of several APIs can share one [`runtime::Client`](crate::runtime::Client)
+        /// (its credentials and their OAuth2 tokens, its `reqwest` client, its retry policy)
+        /// through `From`, or be built from clones of one [`Credentials`](crate::runtime::Credentials)
+        /// value, which share its tokens.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            runtime: crate::runtime::Client,
+        }
+
+        impl From<crate::runtime::Client> for Client {
+            fn from(runtime: crate::runtime::Client) -> Self {
+                Client { runtime }
+            }
+        }
+
+        impl Client {
             /// A builder for a client of this API, starting from [`DEFAULT_BASE_URL`].
-            pub fn builder() -> crate::runtime::ClientBuilder {
-                crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(DEFAULT_BASE_URL, DEFAULT_TOKEN_URL)
             }
 
             /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
             pub fn new(credentials: crate::runtime::Credentials) -> Result<Self, crate::runtime::BuildError> {
                 Self::builder().credentials(credentials).build()
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.runtime.base_url()
+            }
+
+            /// The runtime client underneath, to share with clients of other APIs.
+            pub fn runtime(&self) -> &crate::runtime::Client {
+                &self.runtime
             }
 
             #(#methods)*
@@ -147,7 +178,7 @@ fn argument_type_with(
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     match (body.encoding, &body.ty) {
-        (BodyEncoding::Multipart, _) => quote!(::reqwest::multipart::Form),
+        (BodyEncoding::Multipart, _) => quote!(crate::runtime::reqwest::multipart::Form),
         (BodyEncoding::Bytes, _) => quote!(Vec<u8>),
         (BodyEncoding::Text, _) => quote!(String),
         (_, other) => argument_type(cx, other),
@@ -200,11 +231,11 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
         let placements = alternative.iter().map(|k| {
             let (scheme, name) = (&k.scheme, &k.key_name);
             let location = match k.location {
-                ParameterLocation::Header => quote!(crate::runtime::KeyLocation::Header),
-                ParameterLocation::Cookie => quote!(crate::runtime::KeyLocation::Cookie),
-                _ => quote!(crate::runtime::KeyLocation::Query),
+                ParameterLocation::Header => quote!(crate::runtime::__private::KeyLocation::Header),
+                ParameterLocation::Cookie => quote!(crate::runtime::__private::KeyLocation::Cookie),
+                _ => quote!(crate::runtime::__private::KeyLocation::Query),
             };
-            quote!(crate::runtime::KeyPlacement { scheme: #scheme, location: #location, name: #name })
+            quote!(crate::runtime::__private::KeyPlacement { scheme: #scheme, location: #location, name: #name })
         });
         quote!(&[#(#placements),*])
     });
@@ -238,7 +269,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
                 quote!(crate::client::#set_name::from_headers),
             )
         }
-        None => (quote!(()), quote!(crate::runtime::no_headers)),
+        None => (quote!(()), quote!(crate::runtime::__private::no_headers)),
     };
     let error_ty = cx.tokens(&op.error_body, None);
     quote! {
@@ -248,11 +279,11 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             crate::runtime::ApiResponse<#ok_ty, #headers_ty>,
             crate::runtime::Error<#error_ty>,
         > {
-            const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
                 id: #operation_id,
                 method: #method,
                 path: #template,
-                accepts: crate::runtime::Accepts {
+                accepts: crate::runtime::__private::Accepts {
                     basic: #basic,
                     bearer: #bearer,
                     anonymous: #anonymous,
@@ -261,13 +292,13 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             };
             #validate
             #path
-            #binding = self.request(&OPERATION, #path_local);
+            #binding = crate::runtime::__private::request(&self.runtime, &OPERATION, #path_local);
             #query
             #headers
             #cookies
             #attach
-            let #response = self.send(&OPERATION, #request).await?;
-            crate::runtime::#reader(#response, #headers_fn).await
+            let #response = crate::runtime::__private::send(&self.runtime, &OPERATION, #request).await?;
+            crate::runtime::__private::#reader(#response, #headers_fn).await
         }
     }
 }
@@ -327,14 +358,14 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
             &'a self,
             #(#args,)*
             params: &'a crate::client::#params_ty,
-        ) -> impl ::futures_util::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
-            crate::runtime::paginate(self.page_limit(), move |#token_local: Option<String>| async move {
+        ) -> impl crate::runtime::__private::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
+            crate::runtime::__private::paginate(crate::runtime::__private::page_limit(&self.runtime), move |#token_local: Option<String>| async move {
                 let mut #page = params.clone();
                 if #token_local.is_some() {
                     #page.#token = #token_local;
                 }
                 let #body = self.#base(#(#call_args,)* &#page).await?.body;
-                let #next_local = crate::runtime::next_page_token(#metadata_ref.and_then(|m| #next_link));
+                let #next_local = crate::runtime::__private::next_page_token(#metadata_ref.and_then(|m| #next_link));
                 Ok((#items, #next_local))
             })
         }
@@ -343,14 +374,14 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
 
 fn http_method(m: HttpMethod) -> TokenStream {
     match m {
-        HttpMethod::Get => quote!(::reqwest::Method::GET),
-        HttpMethod::Put => quote!(::reqwest::Method::PUT),
-        HttpMethod::Post => quote!(::reqwest::Method::POST),
-        HttpMethod::Delete => quote!(::reqwest::Method::DELETE),
-        HttpMethod::Options => quote!(::reqwest::Method::OPTIONS),
-        HttpMethod::Head => quote!(::reqwest::Method::HEAD),
-        HttpMethod::Patch => quote!(::reqwest::Method::PATCH),
-        HttpMethod::Trace => quote!(::reqwest::Method::TRACE),
+        HttpMethod::Get => quote!(crate::runtime::reqwest::Method::GET),
+        HttpMethod::Put => quote!(crate::runtime::reqwest::Method::PUT),
+        HttpMethod::Post => quote!(crate::runtime::reqwest::Method::POST),
+        HttpMethod::Delete => quote!(crate::runtime::reqwest::Method::DELETE),
+        HttpMethod::Options => quote!(crate::runtime::reqwest::Method::OPTIONS),
+        HttpMethod::Head => quote!(crate::runtime::reqwest::Method::HEAD),
+        HttpMethod::Patch => quote!(crate::runtime::reqwest::Method::PATCH),
+        HttpMethod::Trace => quote!(crate::runtime::reqwest::Method::TRACE),
     }
 }
 
@@ -377,9 +408,9 @@ fn render_path(op: &Operation) -> TokenStream {
                 let arg = ident(&p.rust_name);
                 let text = match strip_nullable(&p.ty) {
                     TypeRef::String => quote!(#arg),
-                    _ => quote!(&crate::runtime::param_text(#wire, &#arg)?),
+                    _ => quote!(&crate::runtime::__private::param_text(#wire, &#arg)?),
                 };
-                pieces.push(quote!(&crate::runtime::path_segment(#wire, #text)?));
+                pieces.push(quote!(&crate::runtime::__private::path_segment(#wire, #text)?));
             }
             // The resolver reports undeclared template names as errors, so this is not
             // reached for a document that generated.
@@ -423,18 +454,18 @@ fn render_query(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         let style = match p.style {
-            QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
-            QueryStyle::FormUnexploded => quote!(crate::runtime::QueryStyle::FormUnexploded),
-            QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-            QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-            QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+            QueryStyle::Form => quote!(crate::runtime::__private::QueryStyle::Form),
+            QueryStyle::FormUnexploded => quote!(crate::runtime::__private::QueryStyle::FormUnexploded),
+            QueryStyle::SpaceDelimited => quote!(crate::runtime::__private::QueryStyle::SpaceDelimited),
+            QueryStyle::PipeDelimited => quote!(crate::runtime::__private::QueryStyle::PipeDelimited),
+            QueryStyle::DeepObject => quote!(crate::runtime::__private::QueryStyle::DeepObject),
         };
         if is_positional(p) {
-            quote!(crate::runtime::push_query(&mut #query_local, #wire, &#arg, #style)?;)
+            quote!(crate::runtime::__private::push_query(&mut #query_local, #wire, &#arg, #style)?;)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    crate::runtime::push_query(&mut #query_local, #wire, #value, #style)?;
+                    crate::runtime::__private::push_query(&mut #query_local, #wire, #value, #style)?;
                 }
             }
         }
@@ -452,11 +483,11 @@ fn render_header_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         if is_positional(p) {
-            quote!(#request = #request.header(#wire, crate::runtime::header_param(#wire, &#arg)?);)
+            quote!(#request = #request.header(#wire, crate::runtime::__private::header_param(#wire, &#arg)?);)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    #request = #request.header(#wire, crate::runtime::header_param(#wire, #value)?);
+                    #request = #request.header(#wire, crate::runtime::__private::header_param(#wire, #value)?);
                 }
             }
         }
@@ -480,11 +511,11 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         if is_positional(p) {
-            quote!(crate::runtime::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
+            quote!(crate::runtime::__private::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    crate::runtime::push_cookie(&mut #cookies_local, #wire, #value)?;
+                    crate::runtime::__private::push_cookie(&mut #cookies_local, #wire, #value)?;
                 }
             }
         }
@@ -492,7 +523,7 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
     quote! {
         let mut #cookies_local: Vec<String> = Vec::new();
         #(#pushes)*
-        #request = crate::runtime::with_cookies(#request, &#cookies_local)?;
+        #request = crate::runtime::__private::with_cookies(#request, &#cookies_local)?;
     }
 }
 
@@ -507,7 +538,9 @@ fn render_body(
     let content_type = &body.content_type;
     let validate = match (&body.ty, body.encoding) {
         (_, BodyEncoding::Multipart) => quote!(),
-        (TypeRef::Named(id), _) if cx.validatable(*id) => quote!(crate::runtime::validate(body)?;),
+        (TypeRef::Named(id), _) if cx.validatable(*id) => {
+            quote!(crate::runtime::__private::validate(body)?;)
+        }
         _ => quote!(),
     };
     // Serializers take the body by reference; small values are passed by value.
@@ -518,13 +551,13 @@ fn render_body(
     };
     let attach = match body.encoding {
         BodyEncoding::Json => {
-            quote!(#request = crate::runtime::json_body(#request, #content_type, #body_ref)?;)
+            quote!(#request = crate::runtime::__private::json_body(#request, #content_type, #body_ref)?;)
         }
         // reqwest writes the form and its content type.
         BodyEncoding::Form => quote!(#request = #request.form(#body_ref);),
         BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
         BodyEncoding::Text | BodyEncoding::Bytes => {
-            quote!(#request = #request.header(::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+            quote!(#request = #request.header(crate::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
         }
     };
     (validate, attach)
@@ -557,7 +590,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
             HeaderKind::Boolean => quote!(header_boolean),
             HeaderKind::Seconds => quote!(header_seconds),
         };
-        quote!(#field: crate::runtime::#reader(headers, #wire),)
+        quote!(#field: crate::runtime::__private::#reader(headers, #wire),)
     });
     quote! {
         /// Response headers the spec documents. A header that is absent or malformed is `None`.
@@ -568,7 +601,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
 
         impl #name {
             #[doc(hidden)]
-            pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+            pub fn from_headers(headers: &crate::runtime::reqwest::header::HeaderMap) -> Self {
                 Self { #(#reads)* }
             }
         }

@@ -20,7 +20,7 @@ pub fn render_example_tests(api: &Api, crate_ident: &str) -> Option<TokenStream>
             let pointer = &e.pointer;
             let json = e.value.to_string();
             let root = ident(crate_ident);
-            quote!(::#root::runtime::check_example::<#ty>(#pointer, #json))
+            quote!(::#root::runtime::__private::check_example::<#ty>(#pointer, #json))
         })
         .collect();
     let skipped: Vec<String> = api

@@ -10,6 +10,7 @@ mod enums;
 mod examples;
 mod format;
 mod manifest;
+pub mod runtime;
 mod types;
 mod validate;
 mod webhooks;
@@ -19,54 +20,6 @@ use crate::model::{Api, TypeId, TypeKind};
 use crate::Settings;
 use proc_macro2::TokenStream;
 use types::TypeContext;
-
-/// The runtime shipped verbatim in every generated crate, as (path in the crate, text).
-pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "src/runtime/auth.rs",
-        include_str!("../../runtime/runtime/auth.rs"),
-    ),
-    (
-        "src/runtime/client.rs",
-        include_str!("../../runtime/runtime/client.rs"),
-    ),
-    (
-        "src/runtime/error.rs",
-        include_str!("../../runtime/runtime/error.rs"),
-    ),
-    (
-        "src/runtime/mod.rs",
-        include_str!("../../runtime/runtime/mod.rs"),
-    ),
-    (
-        "src/runtime/paging.rs",
-        include_str!("../../runtime/runtime/paging.rs"),
-    ),
-    (
-        "src/runtime/request.rs",
-        include_str!("../../runtime/runtime/request.rs"),
-    ),
-    (
-        "src/runtime/response.rs",
-        include_str!("../../runtime/runtime/response.rs"),
-    ),
-    (
-        "src/runtime/retry.rs",
-        include_str!("../../runtime/runtime/retry.rs"),
-    ),
-    (
-        "src/runtime/serde_support.rs",
-        include_str!("../../runtime/runtime/serde_support.rs"),
-    ),
-    (
-        "src/runtime/tests.rs",
-        include_str!("../../runtime/runtime/tests.rs"),
-    ),
-    (
-        "src/runtime/webhook.rs",
-        include_str!("../../runtime/runtime/webhook.rs"),
-    ),
-];
 
 /// A file of the generated crate, by its path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +47,7 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
             let cx = TypeContext::new(api);
             // A document without operations (only webhooks, or only schemas) gives a crate
             // of types: there is nothing to call.
-            let client = (!api.operations.is_empty())
+            let client = (!api.operations.is_empty() && !settings.types_only)
                 .then(|| format::format_file(client::render_client(&cx), "client module"))
                 .transpose();
             let hooks = (!api.webhooks.is_empty())
@@ -133,11 +86,13 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
     if let Some(hooks) = hooks {
         files.push(file("src/webhooks.rs", format!("{header}{hooks}")));
     }
-    files.extend(
-        RUNTIME_FILES
-            .iter()
-            .map(|(path, text)| file(path, text.to_string())),
-    );
+    if settings.runtime == crate::RuntimeSource::Vendored {
+        files.extend(
+            runtime::vendored_files(settings.types_only)
+                .into_iter()
+                .map(|(path, text)| file(&path, text)),
+        );
+    }
     if let Some(tests) = tests {
         files.push(file("tests/examples/cases.rs", format!("{header}{tests}")));
         files.push(file(
@@ -176,26 +131,4 @@ fn render_types(cx: &TypeContext<'_>, range: std::ops::Range<usize>) -> TokenStr
             }
         });
     quote::quote! { #(#items)* }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RUNTIME_FILES;
-
-    /// Every file of the runtime folder is shipped, so a new runtime module cannot be
-    /// forgotten.
-    #[test]
-    fn every_runtime_file_is_shipped() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/runtime");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .expect("the runtime folder exists")
-            .filter_map(|e| {
-                e.ok()
-                    .map(|e| format!("src/runtime/{}", e.file_name().to_string_lossy()))
-            })
-            .collect();
-        on_disk.sort();
-        let shipped: Vec<String> = RUNTIME_FILES.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(shipped, on_disk);
-    }
 }

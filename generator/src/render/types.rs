@@ -233,7 +233,7 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if options == 2 {
-        serde_args.push(quote!(with = "crate::runtime::double_option"));
+        serde_args.push(quote!(with = "crate::runtime::__private::double_option"));
     }
     let serde_attr = if serde_args.is_empty() {
         quote!()

@@ -56,7 +56,7 @@ fn render_webhook(cx: &TypeContext<'_>, hook: &Webhook) -> Option<TokenStream> {
                 #doc
                 #deprecated
                 pub fn #name(body: &[u8]) -> Result<#ty, crate::runtime::WebhookError> {
-                    crate::runtime::decode_webhook(body)
+                    crate::runtime::__private::decode_webhook(body)
                 }
             }
         }
@@ -64,10 +64,7 @@ fn render_webhook(cx: &TypeContext<'_>, hook: &Webhook) -> Option<TokenStream> {
             #doc
             #deprecated
             pub fn #name(body: &[u8]) -> Result<String, crate::runtime::WebhookError> {
-                String::from_utf8(body.to_vec()).map_err(|e| crate::runtime::WebhookError {
-                    path: ".".into(),
-                    message: e.to_string(),
-                })
+                crate::runtime::__private::webhook_text(body)
             }
         },
         // Bytes are what the receiver already holds; forms and multipart bodies are read

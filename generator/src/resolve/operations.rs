@@ -40,7 +40,7 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
         ..Api::default()
     };
     api.security_schemes = security_schemes(r);
-    let mut method_names = Scope::with_reserved(&["new", "builder", "base_url"]);
+    let mut method_names = Scope::with_reserved(crate::naming::CLIENT_METHODS);
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in &doc.paths.paths {
         let item_pointer = pointer_push("/paths", path);

@@ -53,6 +53,16 @@ pub fn assert_no_internal(name: &str, diagnostics: &[generator::diagnostics::Dia
     );
 }
 
+/// Settings for a crate written into a scratch workspace under `target/`: a member of that
+/// workspace, depending on this repository's runtime crate by path.
+pub fn scratch_settings(crate_name: impl Into<String>, label: impl Into<String>) -> Settings {
+    let mut settings = Settings::new(crate_name, label);
+    settings.standalone = false;
+    settings.runtime =
+        generator::RuntimeSource::Path(repo_root().join("runtime").to_string_lossy().into_owned());
+    settings
+}
+
 pub fn generate(name: &str, text: &str) -> Vec<GeneratedFile> {
     let settings = Settings::new(
         format!("fixture-{}", name.replace('_', "-")),
@@ -207,7 +217,6 @@ pub fn generate_multi_file(
         references: policy,
         ..generator::Input::text(&label, &text)
     };
-    let mut settings = Settings::new(format!("fixture-{}", name.replace('_', "-")), label.clone());
-    settings.standalone = false;
+    let settings = scratch_settings(format!("fixture-{}", name.replace('_', "-")), label.clone());
     generator::generate_input(&input, &settings)
 }

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 /// A webhook body that is not what the spec describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WebhookError {
     /// Where in the body decoding failed (`.` for the top level).
     pub path: String,
@@ -38,4 +39,13 @@ pub fn decode_webhook<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookErro
         message: e.to_string(),
     })?;
     Ok(value)
+}
+
+/// Reads a webhook's text body.
+#[doc(hidden)]
+pub fn webhook_text(body: &[u8]) -> Result<String, WebhookError> {
+    String::from_utf8(body.to_vec()).map_err(|e| WebhookError {
+        path: ".".into(),
+        message: e.to_string(),
+    })
 }

@@ -1,5 +1,7 @@
 //! Tests of the runtime.
 
+use super::__private::*;
+use super::response::{excerpt, EXCERPT_CHARS};
 use super::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -102,13 +104,13 @@ fn query_styles_write_lists_and_objects_as_the_spec_says() {
 
 #[test]
 fn base_urls_must_be_https_unless_loopback_or_allowed() {
-    let build = |url: &str| ClientBuilder::new(url, None).build();
+    let build = |url: &str| Client::builder(url).build();
     assert!(build("https://api.example.com/").is_ok());
     assert!(build("http://127.0.0.1:8080").is_ok());
     assert!(build("http://localhost:1").is_ok());
     assert!(build("http://[::1]:1").is_ok());
     assert!(build("http://api.example.com").is_err());
-    assert!(ClientBuilder::new("http://api.example.com", None)
+    assert!(Client::builder("http://api.example.com")
         .allow_insecure_http(true)
         .build()
         .is_ok());
@@ -275,16 +277,12 @@ fn pagination_stops_after_too_many_empty_pages() {
     );
 }
 
-/// Polls a future that never waits on I/O to completion.
+/// Runs a future that never waits on I/O to completion.
 fn futures_executor_lite<F: std::future::Future>(future: F) -> F::Output {
-    let waker = std::task::Waker::noop();
-    let mut context = std::task::Context::from_waker(waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut context) {
-            return out;
-        }
-    }
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime starts")
+        .block_on(future)
 }
 
 #[test]

@@ -37,7 +37,12 @@ pub struct SchemeKey {
 }
 
 /// The credentials a client sends with requests that need authentication.
+///
+/// One value may serve clients of several APIs: clients built with clones of one
+/// `ClientCredentials` value share its OAuth2 tokens, so each token endpoint is asked
+/// once for all of them (and once again per refresh), not once per client.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Credentials {
     /// An API key, sent with HTTP basic authentication: the key id as the user name and
     /// the key secret as the password.
@@ -48,11 +53,15 @@ pub enum Credentials {
     /// A bearer token, sent in the `Authorization` header as it is.
     BearerToken(Secret),
     /// An OAuth2 client: the client fetches access tokens from the token URL with the
-    /// client credentials grant, caches them, and sends them as bearer tokens.
+    /// client credentials grant, caches them, and sends them as bearer tokens. Made by
+    /// [`Credentials::client_credentials`].
+    #[non_exhaustive]
     ClientCredentials {
         client_id: String,
         client_secret: Secret,
         scopes: Vec<String>,
+        /// The token caches of this value and its clones, one per token URL.
+        tokens: SharedTokens,
     },
 }
 
@@ -98,6 +107,26 @@ impl Credentials {
             client_id: client_id.into(),
             client_secret: Secret::new(client_secret),
             scopes: Vec::new(),
+            tokens: SharedTokens::default(),
+        }
+    }
+
+    /// The scopes to ask OAuth2 tokens for (none unless set). Other credentials are
+    /// returned unchanged.
+    pub fn with_scopes<S: Into<String>>(self, scopes: impl IntoIterator<Item = S>) -> Self {
+        match self {
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                ..
+            } => Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+                scopes: scopes.into_iter().map(Into::into).collect(),
+                // Tokens of other scopes are not shared with the new value.
+                tokens: SharedTokens::default(),
+            },
+            other => other,
         }
     }
 
@@ -252,6 +281,51 @@ struct TokenState {
     failure: Option<FetchFailure>,
 }
 
+/// The token sources of one [`Credentials::ClientCredentials`] value and its clones, one
+/// per token URL. It is not part of the value's identity: two credentials with the same
+/// client and scopes are equal whatever their caches hold.
+#[derive(Clone, Default)]
+pub struct SharedTokens(Arc<std::sync::Mutex<Vec<TokenSource>>>);
+
+impl SharedTokens {
+    /// The token source for `token_url`, made on first use.
+    pub(crate) fn source(
+        &self,
+        token_url: String,
+        client_id: &str,
+        client_secret: &Secret,
+        scopes: &[String],
+    ) -> TokenSource {
+        // The list is only ever pushed to, so a panic elsewhere cannot leave it torn.
+        let mut sources = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(source) = sources.iter().find(|s| s.token_url == token_url) {
+            return source.clone();
+        }
+        let source = TokenSource::new(
+            token_url,
+            client_id.to_string(),
+            client_secret.clone(),
+            scopes.to_vec(),
+        );
+        sources.push(source.clone());
+        source
+    }
+}
+
+impl fmt::Debug for SharedTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedTokens")
+    }
+}
+
+impl PartialEq for SharedTokens {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SharedTokens {}
+
 /// Fetches and caches OAuth2 access tokens (client credentials grant). The cache sits
 /// behind an async mutex held while a token is fetched, so concurrent requests wait for
 /// one refresh instead of starting their own; a fetch that fails fails for every request
@@ -262,7 +336,6 @@ pub(crate) struct TokenSource {
     client_id: String,
     client_secret: Secret,
     scopes: Vec<String>,
-    timeout: Option<Duration>,
     cache: Arc<tokio::sync::Mutex<TokenState>>,
     /// How many fetches have started.
     fetches: Arc<std::sync::atomic::AtomicU64>,
@@ -293,26 +366,25 @@ impl TokenSource {
         client_id: String,
         client_secret: Secret,
         scopes: Vec<String>,
-        timeout: Option<Duration>,
     ) -> Self {
         TokenSource {
             token_url,
             client_id,
             client_secret,
             scopes,
-            timeout,
             cache: Arc::new(tokio::sync::Mutex::new(TokenState::default())),
             fetches: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
     /// A valid token: the cached one, or a new one when it is missing or due for refresh.
-    /// The fetch takes at most the source's timeout, and never more than `budget`. When an early
+    /// The fetch takes at most `timeout`, and never more than `budget`. When an early
     /// refresh fails, the cached token is used until it expires.
     pub(crate) async fn token(
         &self,
         http: &reqwest::Client,
         budget: Duration,
+        timeout: Option<Duration>,
     ) -> Result<Secret, TokenFailure> {
         use std::sync::atomic::Ordering;
         // Fetches started before this request waited for the cache.
@@ -343,7 +415,7 @@ impl TokenSource {
         }
         let this_fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
         // The fetch never outlasts the caller's budget, whatever the timeout setting.
-        let limit = self.timeout.map_or(budget, |t| t.min(budget));
+        let limit = timeout.map_or(budget, |t| t.min(budget));
         let fetched = match tokio::time::timeout(limit, self.fetch(http)).await {
             Ok(result) => result,
             Err(_) => Err(TokenFailure {

@@ -17,6 +17,7 @@ use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
 
 /// A successful response: the decoded body with the status and headers it came with.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiResponse<T, H = ()> {
     pub status: u16,
     pub request_id: Option<String>,
@@ -126,15 +127,16 @@ pub struct Client {
     base_url: String,
     credentials: Option<Credentials>,
     tokens: Option<TokenSource>,
+    token_timeout: Option<Duration>,
     retry: RetryPolicy,
     default_headers: HeaderMap,
     limits: Limits,
     max_pages: u64,
 }
 
-/// Settings for a [`Client`].
+/// Settings for a [`Client`], or for a generated crate's client (`C`), which wraps one.
 #[derive(Debug)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     base_url: String,
     token_url: Option<String>,
     credentials: Option<Credentials>,
@@ -148,6 +150,7 @@ pub struct ClientBuilder {
     limits: Limits,
     token_timeout: Option<Duration>,
     max_pages: u64,
+    builds: std::marker::PhantomData<fn() -> C>,
 }
 
 /// The most pages a paging stream reads unless told otherwise.
@@ -158,8 +161,11 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
 /// The most of an error body a client reads unless told otherwise: 64 KiB.
 pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
-impl ClientBuilder {
-    #[doc(hidden)]
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for a client of the API at `default_base_url`, whose OAuth2 tokens (if
+    /// any) come from `default_token_url`. A generated crate's `Client::builder()` calls it
+    /// with its spec's servers; a [`Client`] built here directly can be shared by the
+    /// clients of several generated crates (each has `From<Client>`).
     pub fn new(default_base_url: &str, default_token_url: Option<&str>) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_string(),
@@ -178,6 +184,7 @@ impl ClientBuilder {
             },
             token_timeout: Some(TOKEN_FETCH_TIMEOUT),
             max_pages: DEFAULT_MAX_PAGES,
+            builds: std::marker::PhantomData,
         }
     }
 
@@ -272,7 +279,8 @@ impl ClientBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Client, BuildError> {
+    /// The client, or what is wrong with the settings.
+    pub fn build(self) -> Result<C, BuildError> {
         let base_url = checked_url(&self.base_url, "base URL", self.allow_insecure_http)?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
@@ -299,6 +307,7 @@ impl ClientBuilder {
                 client_id,
                 client_secret,
                 scopes,
+                tokens,
             }) => {
                 let url = self.token_url.as_deref().ok_or_else(|| {
                     BuildError(
@@ -307,13 +316,7 @@ impl ClientBuilder {
                     )
                 })?;
                 let url = checked_url(url, "token URL", self.allow_insecure_http)?;
-                Some(TokenSource::new(
-                    url,
-                    client_id.clone(),
-                    client_secret.clone(),
-                    scopes.clone(),
-                    self.token_timeout,
-                ))
+                Some(tokens.source(url, client_id, client_secret, scopes))
             }
             _ => None,
         };
@@ -332,16 +335,17 @@ impl ClientBuilder {
                     .map_err(|e| BuildError(format!("the HTTP client could not be built: {e}")))?
             }
         };
-        Ok(Client {
+        Ok(C::from(Client {
             http,
             base_url: base_url.trim_end_matches('/').to_string(),
             credentials: self.credentials,
             tokens,
+            token_timeout: self.token_timeout,
             retry: self.retry,
             default_headers,
             limits: self.limits,
             max_pages: self.max_pages,
-        })
+        }))
     }
 }
 
@@ -433,22 +437,25 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 impl Client {
+    /// A builder for a client of the API at `base_url`; see [`ClientBuilder::new`].
+    pub fn builder(base_url: &str) -> ClientBuilder<Client> {
+        ClientBuilder::new(base_url, None)
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
     /// How far the client's paging streams go.
-    #[doc(hidden)]
-    pub fn page_limit(&self) -> super::paging::PageLimit {
+    pub(crate) fn page_limit(&self) -> super::paging::PageLimit {
         super::paging::PageLimit {
             max_pages: self.max_pages,
         }
     }
 
     /// Starts a request to `path` (already filled in and encoded).
-    #[doc(hidden)]
-    pub fn request(&self, operation: &Operation, path: &str) -> reqwest::RequestBuilder {
+    pub(crate) fn start(&self, operation: &Operation, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(
                 operation.method.clone(),
@@ -459,8 +466,7 @@ impl Client {
 
     /// Sends a request with the credentials the operation accepts, retrying as the retry
     /// policy allows, inside a tracing span for the operation.
-    #[doc(hidden)]
-    pub async fn send<E>(
+    pub(crate) async fn send<E>(
         &self,
         operation: &Operation,
         request: reqwest::RequestBuilder,
@@ -645,7 +651,7 @@ impl Client {
                 let Some(tokens) = &self.tokens else {
                     return Ok((request, None));
                 };
-                match tokens.token(&self.http, budget).await {
+                match tokens.token(&self.http, budget, self.token_timeout).await {
                     Ok(token) => Ok((request.bearer_auth(token.expose()), Some(token))),
                     Err(failure) if failure.transient => Err(AuthorizeFailure::Transient(
                         failure.message,

@@ -11,6 +11,7 @@ use super::response::{header_seconds, header_string, retry_after};
 ///
 /// The larger variants are boxed so that `Result`s stay small on the success path.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with an error status (other than 429).
     Api(Box<ApiError<E>>),
@@ -83,6 +84,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 /// An error answer from the server.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     pub status: u16,
     pub request_id: Option<String>,
@@ -121,6 +123,7 @@ impl<E> fmt::Display for ApiError<E> {
 /// Rate-limit headers of a response. Reset and retry times are durations from when the
 /// response was received: the server sends relative seconds, not timestamps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     pub limit: Option<u64>,
     pub remaining: Option<u64>,
@@ -143,6 +146,7 @@ impl RateLimit {
 
 /// A success response whose body does not decode as the documented type.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecodeError {
     pub status: u16,
     pub request_id: Option<String>,
@@ -175,6 +179,7 @@ impl fmt::Display for DecodeError {
 
 /// Constraints a request broke, each with the field it is about.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidationError {
     pub report: garde::Report,
 }

@@ -1,0 +1,191 @@
+//! How a generated crate gets its runtime: a dependency on the runtime crate (by path or
+//! by version), or a copy of the runtime's files inside the crate (`--vendor-runtime`).
+//! Either way generated code reaches it as `crate::runtime`.
+
+use crate::{RuntimeSource, Settings};
+
+/// The runtime crate's package name.
+pub const RUNTIME_CRATE: &str = "openapi-rust-gen-runtime";
+
+/// The version requirement generated crates state for the runtime crate.
+pub const RUNTIME_VERSION: &str = "0.1";
+
+/// The contract between generated code and the runtime's `__private` module: generated
+/// crates check at compile time that the runtime they are built with has this value.
+pub const RUNTIME_API: u32 = 1;
+
+/// The runtime crate's files, by path in that crate. `src/lib.rs` becomes
+/// `src/runtime/mod.rs` of a crate that carries its own copy.
+const RUNTIME_SOURCES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
+    (
+        "request.rs",
+        include_str!("../../../runtime/src/request.rs"),
+    ),
+    (
+        "response.rs",
+        include_str!("../../../runtime/src/response.rs"),
+    ),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    (
+        "serde_support.rs",
+        include_str!("../../../runtime/src/serde_support.rs"),
+    ),
+    ("tests.rs", include_str!("../../../runtime/src/tests.rs")),
+    (
+        "validation.rs",
+        include_str!("../../../runtime/src/validation.rs"),
+    ),
+    (
+        "webhook.rs",
+        include_str!("../../../runtime/src/webhook.rs"),
+    ),
+];
+
+/// The runtime's modules that need its `client` feature (reqwest, tokio, tracing).
+const CLIENT_MODULES: &[&str] = &[
+    "auth.rs",
+    "client.rs",
+    "error.rs",
+    "paging.rs",
+    "request.rs",
+    "response.rs",
+    "retry.rs",
+    "tests.rs",
+];
+
+/// The runtime's own gate for its client half, and for its tests (which need the client).
+const CLIENT_GATE: &str = "#[cfg(feature = \"client\")]";
+const TESTS_GATE: &str = "#[cfg(all(test, feature = \"client\"))]";
+
+/// The files of a vendored runtime, as (path in the generated crate, text). A crate with a
+/// client gets every file with the client half always compiled; a types-only crate gets the
+/// other files, with the client half compiled out (its files are not shipped, and a module
+/// that is compiled out is never read).
+pub fn vendored_files(types_only: bool) -> Vec<(String, String)> {
+    RUNTIME_SOURCES
+        .iter()
+        .filter(|(name, _)| !(types_only && CLIENT_MODULES.contains(name)))
+        .map(|(name, text)| {
+            if *name == "lib.rs" {
+                let module = if types_only {
+                    text.replace(TESTS_GATE, "#[cfg(any())]")
+                        .replace(CLIENT_GATE, "#[cfg(any())]")
+                } else {
+                    text.replace(TESTS_GATE, "#[cfg(test)]")
+                        .lines()
+                        .filter(|line| line.trim() != CLIENT_GATE)
+                        .map(|line| format!("{line}\n"))
+                        .collect()
+                };
+                ("src/runtime/mod.rs".to_string(), module)
+            } else {
+                (format!("src/runtime/{name}"), text.to_string())
+            }
+        })
+        .collect()
+}
+
+/// The `[dependencies]` line for the runtime crate, or `None` when the runtime is vendored.
+pub fn dependency(settings: &Settings, multipart: bool) -> Option<String> {
+    let source = match &settings.runtime {
+        RuntimeSource::Vendored => return None,
+        RuntimeSource::Path(path) => format!("path = {}", super::manifest::toml_string(path)),
+        RuntimeSource::Version(version) => {
+            format!("version = {}", super::manifest::toml_string(version))
+        }
+    };
+    let features = if settings.types_only {
+        ", default-features = false"
+    } else if multipart {
+        ", features = [\"multipart\"]"
+    } else {
+        ""
+    };
+    Some(format!("{RUNTIME_CRATE} = {{ {source}{features} }}\n"))
+}
+
+/// The lines of `lib.rs` that bring the runtime in as `crate::runtime`, and for a runtime
+/// crate, check that it is the one this code was generated for.
+pub fn lib_items(settings: &Settings) -> String {
+    if settings.runtime == RuntimeSource::Vendored {
+        return "pub mod runtime;\n".to_string();
+    }
+    let library = RUNTIME_CRATE.replace('-', "_");
+    format!(
+        "pub use {library} as runtime;\n\n\
+         // The runtime's contract with generated code: a runtime of another version stops the\n\
+         // build here, with what to do, rather than with errors inside generated code.\n\
+         const _: () = assert!(\n    \
+         runtime::__private::API == {RUNTIME_API},\n    \
+         \"this crate was generated for {RUNTIME_CRATE} {RUNTIME_VERSION} (runtime API {RUNTIME_API}): \
+         depend on that version of the runtime, or regenerate this crate with the generator of the runtime you use\"\n\
+         );\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime")
+    }
+
+    /// Every file of the runtime crate is shipped when vendoring, so a new runtime module
+    /// cannot be forgotten.
+    #[test]
+    fn every_runtime_file_is_known() {
+        let mut on_disk: Vec<String> = std::fs::read_dir(runtime_dir().join("src"))
+            .expect("the runtime folder exists")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        on_disk.sort();
+        let known: Vec<&str> = RUNTIME_SOURCES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(known, on_disk);
+    }
+
+    /// The version and contract generated crates ask for are the runtime crate's.
+    #[test]
+    fn version_and_contract_match_the_runtime_crate() {
+        let manifest = std::fs::read_to_string(runtime_dir().join("Cargo.toml"))
+            .expect("the runtime manifest reads");
+        assert!(
+            manifest.contains(&format!("\nversion = \"{RUNTIME_VERSION}.")),
+            "runtime/Cargo.toml's version does not meet {RUNTIME_VERSION}"
+        );
+        assert!(manifest.contains(&format!("\nname = \"{RUNTIME_CRATE}\"")));
+        let lib = RUNTIME_SOURCES
+            .iter()
+            .find(|(name, _)| *name == "lib.rs")
+            .map(|(_, text)| *text)
+            .unwrap_or_default();
+        assert!(lib.contains(&format!("pub const API: u32 = {RUNTIME_API};")));
+    }
+
+    /// Vendoring leaves no gate behind: every client gate is on its own line, and a crate
+    /// with a client compiles all of it.
+    #[test]
+    fn vendored_module_keeps_no_feature_gate() {
+        for types_only in [false, true] {
+            let files = vendored_files(types_only);
+            let module = files
+                .iter()
+                .find(|(path, _)| path == "src/runtime/mod.rs")
+                .map(|(_, text)| text.as_str())
+                .unwrap_or_default();
+            assert!(!module.contains("feature ="), "{module}");
+            assert!(module.contains("pub mod __private"));
+            assert_eq!(
+                files
+                    .iter()
+                    .any(|(path, _)| path == "src/runtime/client.rs"),
+                !types_only
+            );
+        }
+    }
+}
