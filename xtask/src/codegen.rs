@@ -290,6 +290,76 @@ pub struct GenerateRequest {
     pub overlays: Vec<PathBuf>,
     pub deny_warnings: bool,
     pub allow_outside_folder: bool,
+    /// Where the crate's runtime comes from; `None`: this repository's runtime crate, by a
+    /// path relative to the crate.
+    pub runtime: Option<generator::RuntimeSource>,
+    pub types_only: bool,
+    /// Make the crate its own workspace even inside another one.
+    pub standalone: bool,
+}
+
+/// The workspace a crate written to `out` would be a member of: the nearest folder above
+/// it whose `Cargo.toml` has a `[workspace]` table.
+pub fn enclosing_workspace(out: &Path) -> Option<PathBuf> {
+    let out = absolute(out);
+    out.ancestors().skip(1).find_map(|dir| {
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).ok()?;
+        text.lines()
+            .any(|l| l.trim() == "[workspace]")
+            .then_some(manifest)
+    })
+}
+
+/// `path` made absolute and free of `.` and `..`, through the real path of the nearest part
+/// of it that exists (the rest may not exist yet).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = joined.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in missing.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::Normal(p) => out.push(p),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                missing.push(last);
+                existing = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
+/// `to` as a path relative to the folder `from` (both made absolute), or `to` itself when
+/// they share no root.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let (from, to) = (absolute(from), absolute(to));
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return to;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for part in &b[common..] {
+        out.push(part);
+    }
+    out
 }
 
 pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failure> {
@@ -300,6 +370,9 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         overlays: overlay_paths,
         deny_warnings,
         allow_outside_folder,
+        runtime,
+        types_only,
+        standalone,
     } = request;
     let (spec, out, deny_warnings) = (spec.as_path(), out.as_path(), *deny_warnings);
     let overlays: Vec<generator::Overlay> = overlay_paths
@@ -351,7 +424,18 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
             "`{crate_name}` is not a valid crate name"
         )));
     }
-    let settings = Settings::new(crate_name, label.clone());
+    let workspace = (!standalone).then(|| enclosing_workspace(out)).flatten();
+    let runtime = runtime.clone().unwrap_or_else(|| {
+        let path = relative_path(out, &workspace_root().join("runtime"));
+        // TOML wants forward slashes on every platform.
+        generator::RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"))
+    });
+    let settings = Settings {
+        standalone: workspace.is_none(),
+        runtime,
+        types_only: *types_only,
+        ..Settings::new(crate_name, label.clone())
+    };
     // A bare file name has an empty parent, which is the current folder.
     let folder = FolderFiles::new(
         spec.parent()
@@ -371,6 +455,18 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         Ok(files) => {
             let written = write_crate(out, &files).map_err(Failure::Io)?;
             println!("wrote {} files to {}", written.len(), out.display());
+            match &workspace {
+                Some(manifest) => println!(
+                    "the crate is a member of the workspace of {} (add `{}` to its `members` unless they already cover it; --standalone makes it a workspace of its own)",
+                    manifest.display(),
+                    relative_path(manifest.parent().unwrap_or(Path::new(".")), out).display()
+                ),
+                None if *standalone => println!("the crate is a workspace of its own (--standalone)"),
+                None => println!(
+                    "the crate is a workspace of its own: no workspace encloses {}",
+                    out.display()
+                ),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(report) => {
@@ -397,6 +493,90 @@ mod tests {
             stale.is_empty(),
             "run `cargo xtask codegen`:\n{}",
             stale.join("\n")
+        );
+    }
+
+    fn request(spec: &str, out: &Path, standalone: bool) -> GenerateRequest {
+        GenerateRequest {
+            spec: workspace_root().join(spec),
+            out: out.to_path_buf(),
+            name: Some("plugin-client".into()),
+            overlays: Vec::new(),
+            deny_warnings: false,
+            allow_outside_folder: false,
+            runtime: None,
+            types_only: false,
+            standalone,
+        }
+    }
+
+    /// A crate generated inside another workspace joins it, finds the runtime crate by a
+    /// relative path, and builds there as it was written.
+    #[test]
+    fn a_crate_generated_inside_a_workspace_is_a_member_and_builds() {
+        let root = workspace_root();
+        let scratch = root.join("target/member-workspace");
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch).expect("makes the scratch folder");
+        std::fs::write(
+            scratch.join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"clients/plugin\"]\n",
+        )
+        .expect("writes the workspace");
+        std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))
+            .expect("copies the lock");
+        let out = scratch.join("clients/plugin");
+        let spec = "spec/confluent-custom-connector-plugin.yaml";
+        let code = generate_standalone(&request(spec, &out, false)).unwrap_or(ExitCode::FAILURE);
+        assert_eq!(code, ExitCode::SUCCESS);
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("the manifest reads");
+        assert!(!manifest.contains("[workspace]"), "{manifest}");
+        assert!(
+            manifest.contains(r#"openapi-rust-gen-runtime = { path = "../../../../runtime" }"#),
+            "{manifest}"
+        );
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let build = std::process::Command::new(cargo)
+            .current_dir(&scratch)
+            .args(["build", "--quiet"])
+            .env("CARGO_TARGET_DIR", root.join("target/scratch"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            build.status.success(),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+
+        // Asked to stand alone, the same crate is a workspace of its own.
+        let code = generate_standalone(&request(spec, &out, true)).unwrap_or(ExitCode::FAILURE);
+        assert_eq!(code, ExitCode::SUCCESS);
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("the manifest reads");
+        assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    }
+
+    #[test]
+    fn workspaces_are_found_above_the_output_folder_only() {
+        let root = workspace_root();
+        assert_eq!(
+            enclosing_workspace(&root.join("target/not/yet/there")),
+            Some(root.join("Cargo.toml"))
+        );
+        // The repository's own manifest does not make its folder a member of itself.
+        let outside = std::env::temp_dir().join("openapi-rust-gen-no-workspace/client");
+        assert_eq!(enclosing_workspace(&outside), None);
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_folder() {
+        let root = workspace_root();
+        assert_eq!(
+            relative_path(&root.join("a/b/c"), &root.join("runtime")),
+            PathBuf::from("../../../runtime")
+        );
+        assert_eq!(
+            relative_path(&root.join("a/../x"), &root.join("runtime")),
+            PathBuf::from("../runtime")
         );
     }
 }

@@ -4,7 +4,10 @@
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...
 //!   [--allow-outside-folder]`: write a client crate for any OpenAPI 3.0, 3.1 or 3.2
 //!   document (one file, or a root file with the files it refers to), with Overlay 1.0
-//!   documents applied first.
+//!   documents applied first. The crate depends on this repository's runtime crate by
+//!   path unless `--runtime-path`, `--runtime-version` or `--vendor-runtime` (a copy of the
+//!   runtime inside the crate) says otherwise; it joins the workspace that encloses `DIR`,
+//!   if any, unless `--standalone`; `--types-only` leaves the client out.
 //! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
@@ -22,7 +25,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
-                       [--allow-outside-folder]
+                       [--allow-outside-folder] [--types-only] [--standalone]
+                       [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
   cargo xtask bench [--corpus DIR] [--runs N]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
 
@@ -74,27 +78,40 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut overlays = Vec::new();
             let mut deny_warnings = false;
             let mut allow_outside_folder = false;
+            let mut runtime = None;
+            let mut types_only = false;
+            let mut standalone = false;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
-                if flag == "--deny-warnings" {
-                    deny_warnings = true;
-                    continue;
-                }
-                if flag == "--allow-outside-folder" {
-                    allow_outside_folder = true;
-                    continue;
-                }
-                let mut value = || {
-                    it.next()
-                        .cloned()
-                        .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
-                };
                 match flag.as_str() {
-                    "--spec" => spec = Some(PathBuf::from(value()?)),
-                    "--out" => out = Some(PathBuf::from(value()?)),
-                    "--name" => name = Some(value()?),
-                    "--overlay" => overlays.push(PathBuf::from(value()?)),
-                    other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
+                    "--deny-warnings" => deny_warnings = true,
+                    "--allow-outside-folder" => allow_outside_folder = true,
+                    "--types-only" => types_only = true,
+                    "--standalone" => standalone = true,
+                    "--vendor-runtime" => runtime = Some(generator::RuntimeSource::Vendored),
+                    _ => {
+                        // Options that take a value.
+                        let mut value = || {
+                            it.next()
+                                .cloned()
+                                .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
+                        };
+                        match flag.as_str() {
+                            "--spec" => spec = Some(PathBuf::from(value()?)),
+                            "--out" => out = Some(PathBuf::from(value()?)),
+                            "--name" => name = Some(value()?),
+                            "--overlay" => overlays.push(PathBuf::from(value()?)),
+                            "--runtime-path" => {
+                                runtime = Some(generator::RuntimeSource::Path(value()?))
+                            }
+                            "--runtime-version" => {
+                                runtime = Some(generator::RuntimeSource::Version(value()?))
+                            }
+                            other => {
+                                return Err(Failure::Usage(format!("unknown option `{other}`")))
+                            }
+                        }
+                    }
                 }
             }
             let spec = spec.ok_or_else(|| Failure::Usage("--spec is required".into()))?;
@@ -106,6 +123,9 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 overlays,
                 deny_warnings,
                 allow_outside_folder,
+                runtime,
+                types_only,
+                standalone,
             })
         }
         "bench" => {

@@ -95,7 +95,7 @@ fn a_broken_spec_exits_1_and_leaves_the_output_folder_as_it_was() {
 }
 
 #[test]
-fn a_json_spec_becomes_a_standalone_crate_that_builds() {
+fn a_json_spec_becomes_a_standalone_crate_with_its_own_runtime_that_builds() {
     let dir = scratch("json");
     // The seed spec, converted to JSON, exercises the JSON path of the loader.
     let yaml =
@@ -115,14 +115,22 @@ fn a_json_spec_becomes_a_standalone_crate_that_builds() {
         spec.to_str().unwrap_or_default(),
         "--out",
         out.to_str().unwrap_or_default(),
+        "--vendor-runtime",
+        "--standalone",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("a workspace of its own (--standalone)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest was written");
     assert!(
         manifest.contains("name = \"plugin-api-client\""),
         "{manifest}"
     );
     assert!(manifest.contains("[workspace]"));
+    assert!(!manifest.contains("openapi-rust-gen-runtime"), "{manifest}");
     for file in [
         "src/lib.rs",
         "src/types.rs",
@@ -140,6 +148,8 @@ fn a_json_spec_becomes_a_standalone_crate_that_builds() {
         out.to_str().unwrap_or_default(),
         "--name",
         "plugin-api-client",
+        "--vendor-runtime",
+        "--standalone",
     ]);
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("wrote 0 files"),
