@@ -6,7 +6,7 @@ pub struct ListMeta {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::__private::double_option"
+        with = "super::runtime::__private::double_option"
     )]
     pub next: Option<Option<String>>,
 }
@@ -20,15 +20,15 @@ pub struct CustomConnectorPlugin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_link: Option<String>,
     pub connector_class: String,
-    pub connector_type: crate::runtime::Open<
-        crate::types::CustomConnectorPluginConnectorType,
+    pub connector_type: super::runtime::Open<
+        super::types::CustomConnectorPluginConnectorType,
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud: Option<crate::runtime::Open<crate::types::CustomConnectorPluginCloud>>,
+    pub cloud: Option<super::runtime::Open<super::types::CustomConnectorPluginCloud>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_config_properties: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSource>,
+    pub upload_source: Option<super::types::CustomConnectorPluginUploadSource>,
 }
 
 #[derive(
@@ -120,7 +120,7 @@ pub struct UploadSourcePresignedUrl {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomConnectorPluginUploadSource {
     /// `location` is `PRESIGNED_URL_LOCATION`.
-    PresignedUrlLocation(crate::types::UploadSourcePresignedUrl),
+    PresignedUrlLocation(super::types::UploadSourcePresignedUrl),
     /// An object whose `location` this client does not know, kept as received.
     Unknown(::serde_json::Value),
 }
@@ -132,7 +132,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -151,9 +151,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::__private::tag_of(&value, "location") {
+        match super::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::__private::from_value(value)
+                super::runtime::__private::from_value(value)
                     .map(Self::PresignedUrlLocation)
             }
             _ => Ok(Self::Unknown(value)),
@@ -164,13 +164,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConnectV1CustomConnectorPluginsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::types::ListMeta>,
-    pub data: Vec<crate::types::CustomConnectorPlugin>,
+    pub metadata: Option<super::types::ListMeta>,
+    pub data: Vec<super::types::CustomConnectorPlugin>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Failure {
-    pub errors: Vec<crate::types::FailureErrorsItem>,
+    pub errors: Vec<super::types::FailureErrorsItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -195,26 +195,26 @@ pub struct CustomConnectorPluginRequest {
     pub documentation_link: Option<String>,
     #[garde(length(chars, max = 150))]
     pub connector_class: String,
-    pub connector_type: crate::types::CustomConnectorPluginConnectorType,
+    pub connector_type: super::types::CustomConnectorPluginConnectorType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud: Option<crate::types::CustomConnectorPluginCloud>,
+    pub cloud: Option<super::types::CustomConnectorPluginCloud>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(
         length(max = 3),
-        custom(crate::runtime::__private::unique_items),
+        custom(super::runtime::__private::unique_items),
         inner(inner(length(chars, max = 150), pattern("^[\\w\\+\\.-]+$")))
     )]
     pub sensitive_config_properties: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(dive)]
-    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSourceRequest>,
+    pub upload_source: Option<super::types::CustomConnectorPluginUploadSourceRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::garde::Validate)]
 pub enum CustomConnectorPluginUploadSourceRequest {
     /// `location` is `PRESIGNED_URL_LOCATION`.
-    PresignedUrlLocation(#[garde(dive)] crate::types::UploadSourcePresignedUrl),
+    PresignedUrlLocation(#[garde(dive)] super::types::UploadSourcePresignedUrl),
 }
 
 impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {
@@ -224,7 +224,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -242,14 +242,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSourceRequest
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::__private::tag_of(&value, "location") {
+        match super::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::__private::from_value(value)
+                super::runtime::__private::from_value(value)
                     .map(Self::PresignedUrlLocation)
             }
             _ => {
                 Err(
-                    crate::runtime::__private::unknown_tag(
+                    super::runtime::__private::unknown_tag(
                         "location",
                         &value,
                         "PRESIGNED_URL_LOCATION",
@@ -297,7 +297,7 @@ impl ::std::fmt::Display for RequestTokenRequestGrantType {
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
 pub struct RequestTokenRequest {
-    pub grant_type: crate::types::RequestTokenRequestGrantType,
+    pub grant_type: super::types::RequestTokenRequestGrantType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(length(chars, max = 10))]
     pub scope: Option<String>,
@@ -364,7 +364,7 @@ impl ::std::fmt::Display for PatchConnectV1CustomConnectorPluginRequestItemOp {
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
 pub struct PatchConnectV1CustomConnectorPluginRequestItem {
-    pub op: crate::types::PatchConnectV1CustomConnectorPluginRequestItemOp,
+    pub op: super::types::PatchConnectV1CustomConnectorPluginRequestItemOp,
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,

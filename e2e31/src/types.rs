@@ -4,21 +4,21 @@
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
 pub struct OrderRequest {
-    pub status: crate::types::Status,
+    pub status: super::types::Status,
     /// How the order is paid; each variant names itself in `method`.
     #[garde(dive)]
-    pub payment: crate::types::PaymentRequest,
+    pub payment: super::types::PaymentRequest,
     /// Where the order goes, as latitude and longitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<(f64, f64)>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::__private::double_option"
+        with = "super::runtime::__private::double_option"
     )]
     pub note: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(custom(crate::runtime::__private::exclusive_minimum(0f64)))]
+    #[garde(custom(super::runtime::__private::exclusive_minimum(0f64)))]
     pub total: Option<f64>,
 }
 
@@ -27,9 +27,9 @@ pub struct OrderRequest {
 #[derive(::garde::Validate)]
 pub enum PaymentRequest {
     /// `method` is `card`.
-    Card(#[garde(dive)] crate::types::Card),
+    Card(#[garde(dive)] super::types::Card),
     /// `method` is `invoice`.
-    Invoice(#[garde(dive)] crate::types::Invoice),
+    Invoice(#[garde(dive)] super::types::Invoice),
 }
 
 impl ::serde::Serialize for PaymentRequest {
@@ -39,7 +39,7 @@ impl ::serde::Serialize for PaymentRequest {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Card(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "method",
                     "card",
@@ -47,7 +47,7 @@ impl ::serde::Serialize for PaymentRequest {
                 )
             }
             Self::Invoice(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "method",
                     "invoice",
@@ -65,14 +65,14 @@ impl<'de> ::serde::Deserialize<'de> for PaymentRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::__private::tag_of(&value, "method") {
-            Some("card") => crate::runtime::__private::from_value(value).map(Self::Card),
+        match super::runtime::__private::tag_of(&value, "method") {
+            Some("card") => super::runtime::__private::from_value(value).map(Self::Card),
             Some("invoice") => {
-                crate::runtime::__private::from_value(value).map(Self::Invoice)
+                super::runtime::__private::from_value(value).map(Self::Invoice)
             }
             _ => {
                 Err(
-                    crate::runtime::__private::unknown_tag(
+                    super::runtime::__private::unknown_tag(
                         "method",
                         &value,
                         "card, invoice",
@@ -86,16 +86,16 @@ impl<'de> ::serde::Deserialize<'de> for PaymentRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Order {
     pub id: String,
-    pub status: crate::runtime::Open<crate::types::Status>,
+    pub status: super::runtime::Open<super::types::Status>,
     /// How the order is paid; each variant names itself in `method`.
-    pub payment: crate::types::Payment,
+    pub payment: super::types::Payment,
     /// Where the order goes, as latitude and longitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<(f64, f64)>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::__private::double_option"
+        with = "super::runtime::__private::double_option"
     )]
     pub note: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,9 +147,9 @@ impl ::std::fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payment {
     /// `method` is `card`.
-    Card(crate::types::Card),
+    Card(super::types::Card),
     /// `method` is `invoice`.
-    Invoice(crate::types::Invoice),
+    Invoice(super::types::Invoice),
     /// An object whose `method` this client does not know, kept as received.
     Unknown(::serde_json::Value),
 }
@@ -161,7 +161,7 @@ impl ::serde::Serialize for Payment {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Card(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "method",
                     "card",
@@ -169,7 +169,7 @@ impl ::serde::Serialize for Payment {
                 )
             }
             Self::Invoice(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "method",
                     "invoice",
@@ -188,10 +188,10 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::__private::tag_of(&value, "method") {
-            Some("card") => crate::runtime::__private::from_value(value).map(Self::Card),
+        match super::runtime::__private::tag_of(&value, "method") {
+            Some("card") => super::runtime::__private::from_value(value).map(Self::Card),
             Some("invoice") => {
-                crate::runtime::__private::from_value(value).map(Self::Invoice)
+                super::runtime::__private::from_value(value).map(Self::Invoice)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -224,12 +224,12 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderEvent {
-    pub order: crate::types::Order,
+    pub order: super::types::Order,
     pub shipped_at: String,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::__private::double_option"
+        with = "super::runtime::__private::double_option"
     )]
     pub carrier: Option<Option<String>>,
 }

@@ -5,6 +5,6 @@
 /// Decodes the body of the `order.shipped` webhook (`POST`, `application/json`).
 pub fn order_shipped(
     body: &[u8],
-) -> Result<crate::types::OrderEvent, crate::runtime::WebhookError> {
-    crate::runtime::__private::decode_webhook(body)
+) -> Result<super::types::OrderEvent, super::runtime::WebhookError> {
+    super::runtime::__private::decode_webhook(body)
 }

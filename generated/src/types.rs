@@ -217,7 +217,7 @@ pub struct UploadSourcePresignedUrl {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomConnectorPluginUploadSource {
     /// `location` is `PRESIGNED_URL_LOCATION`.
-    PresignedUrlLocation(crate::types::UploadSourcePresignedUrl),
+    PresignedUrlLocation(super::types::UploadSourcePresignedUrl),
     /// An object whose `location` this client does not know, kept as received.
     Unknown(::serde_json::Value),
 }
@@ -229,7 +229,7 @@ impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PresignedUrlLocation(inner) => {
-                crate::runtime::__private::serialize_tagged(
+                super::runtime::__private::serialize_tagged(
                     serializer,
                     "location",
                     "PRESIGNED_URL_LOCATION",
@@ -248,9 +248,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match crate::runtime::__private::tag_of(&value, "location") {
+        match super::runtime::__private::tag_of(&value, "location") {
             Some("PRESIGNED_URL_LOCATION") => {
-                crate::runtime::__private::from_value(value)
+                super::runtime::__private::from_value(value)
                     .map(Self::PresignedUrlLocation)
             }
             _ => Ok(Self::Unknown(value)),
@@ -307,20 +307,20 @@ impl ::std::fmt::Display for CustomConnectorPluginRuntimeLanguage {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomConnectorPlugin {
     /// APIVersion defines the schema version of this representation of a resource.
-    pub api_version: crate::runtime::Open<crate::types::CustomConnectorPluginApiVersion>,
+    pub api_version: super::runtime::Open<super::types::CustomConnectorPluginApiVersion>,
     /// Kind defines the object this REST resource represents.
-    pub kind: crate::runtime::Open<crate::types::CustomConnectorPluginKind>,
+    pub kind: super::runtime::Open<super::types::CustomConnectorPluginKind>,
     /// ID is the "natural identifier" for an object within its scope/namespace; it is normally unique across time but not space. That is, you can assume that the ID will not be reclaimed and reused after an object is deleted ("time"); however, it may collide with IDs for other object `kinds` or objects of the same `kind` within a different scope/namespace ("space").
     pub id: String,
     /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::types::ObjectMeta>,
+    pub metadata: Option<super::types::ObjectMeta>,
     /// Display name of Custom Connector Plugin.
     pub display_name: String,
     /// Archive format of Custom Connector Plugin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_format: Option<
-        crate::runtime::Open<crate::types::CustomConnectorPluginContentFormat>,
+        super::runtime::Open<super::types::CustomConnectorPluginContentFormat>,
     >,
     /// Description of Custom Connector Plugin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,27 +331,27 @@ pub struct CustomConnectorPlugin {
     /// Java class or alias for connector. You can get connector class from connector documentation provided by developer.
     pub connector_class: String,
     /// Custom Connector type.
-    pub connector_type: crate::runtime::Open<
-        crate::types::CustomConnectorPluginConnectorType,
+    pub connector_type: super::runtime::Open<
+        super::types::CustomConnectorPluginConnectorType,
     >,
     /// Cloud provider where the Custom Connector Plugin archive is uploaded.
     ///
     /// Default when not sent: `"AWS"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud: Option<crate::runtime::Open<crate::types::CustomConnectorPluginCloud>>,
+    pub cloud: Option<super::runtime::Open<super::types::CustomConnectorPluginCloud>>,
     /// A sensitive property is a connector configuration property that must be hidden after a user enters property
     /// value when setting up connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_config_properties: Option<Vec<String>>,
     /// Upload source of Custom Connector Plugin. Only required in `create` request, will be ignored in `read`, `update` or `list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upload_source: Option<crate::types::CustomConnectorPluginUploadSource>,
+    pub upload_source: Option<super::types::CustomConnectorPluginUploadSource>,
     /// Runtime language of Custom Connector Plugin.
     ///
     /// Default when not sent: `"JAVA"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_language: Option<
-        crate::runtime::Open<crate::types::CustomConnectorPluginRuntimeLanguage>,
+        super::runtime::Open<super::types::CustomConnectorPluginRuntimeLanguage>,
     >,
 }
 
@@ -386,13 +386,13 @@ pub struct ErrorType {
     pub detail: Option<String>,
     /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::types::ErrorSource>,
+    pub source: Option<super::types::ErrorSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i32>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::__private::double_option"
+        with = "super::runtime::__private::double_option"
     )]
     pub message: Option<Option<String>>,
 }
@@ -401,5 +401,5 @@ pub struct ErrorType {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Failure {
     /// List of errors which caused this operation to fail
-    pub errors: Vec<crate::types::ErrorType>,
+    pub errors: Vec<super::types::ErrorType>,
 }

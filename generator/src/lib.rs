@@ -4,10 +4,13 @@
 //! The pipeline, one module per stage:
 //! [`load`] (text → document) → [`resolve`] (document → [`model`](mod@crate::model)) → [`render`]
 //! (model → files). [`naming`] decides every Rust name and [`diagnostics`] says what went
-//! wrong and where. The library is pure: text in, files and diagnostics out; only the
-//! `xtask` binary touches the disk.
+//! wrong and where. The pipeline is pure: text in, files and diagnostics out. Only
+//! [`FolderFiles`] (the reader of a spec's files) and [`build`] (generation from a build
+//! script into `OUT_DIR`) touch the disk, for the command line and build scripts.
 
+pub mod build;
 pub mod diagnostics;
+mod folder;
 pub mod load;
 pub mod model;
 pub mod naming;
@@ -16,6 +19,7 @@ pub mod render;
 pub mod resolve;
 
 use diagnostics::{Diagnostic, Severity};
+pub use folder::FolderFiles;
 pub use load::{Input, ReferencePolicy, SpecFiles};
 pub use overlay::Overlay;
 pub use render::GeneratedFile;
@@ -37,6 +41,10 @@ pub struct Settings {
     /// Only the types (with their validation, serde and webhook decoders): no client, and
     /// none of reqwest, tokio or tracing among the dependencies.
     pub types_only: bool,
+    /// For a build script: the folder the modules will be written to. `src/lib.rs` is then
+    /// a file to `include!`, anywhere in a crate, that declares the modules by their paths
+    /// in that folder (see [`build`]).
+    pub include_dir: Option<String>,
 }
 
 /// Where a generated crate's runtime comes from.
@@ -59,6 +67,7 @@ impl Settings {
             dev_dependencies: Vec::new(),
             runtime: RuntimeSource::Version(render::runtime::RUNTIME_VERSION.to_string()),
             types_only: false,
+            include_dir: None,
         }
     }
 }

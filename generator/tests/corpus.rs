@@ -100,7 +100,13 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         );
         common::write_crate(&root.join("crates").join(&name), &generated.files);
     }
-    common::write_workspace(&root, rows.keys().map(|n| format!("crates/{n}")));
+    let mut members: Vec<String> = rows.keys().map(|n| format!("crates/{n}")).collect();
+    let sharing = ["org-v2", "iam-v2"].iter().all(|n| rows.contains_key(*n));
+    if sharing {
+        write_shared_tokens_crate(&root.join("shared-tokens"));
+        members.push("shared-tokens".into());
+    }
+    common::write_workspace(&root, members);
 
     common::check_workspace(&root);
     let tests = common::cargo(
@@ -117,6 +123,11 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
         &[],
     );
     let examples = example_counts(&tests);
+    if sharing {
+        // Two corpus clients, built apart from clones of one credentials value, fetch one
+        // OAuth2 token between them.
+        common::cargo(&root, &["test", "-p", "shared-tokens", "--quiet"], &[]);
+    }
 
     let mut summary = vec![format!(
         "{:<30} {:>5} {:>5} {:>6} {:>7} {:>8} {:>9} {:>8}  result",
@@ -203,3 +214,77 @@ fn parse_counts(rest: &str) -> Option<(usize, usize)> {
     let (ok, total) = rest.split_once(" of ")?;
     Some((ok.trim().parse().ok()?, total.trim().parse().ok()?))
 }
+
+/// A crate whose test runs the org-v2 and iam-v2 clients against a local server and token
+/// endpoint, with clones of one credentials value.
+fn write_shared_tokens_crate(dir: &std::path::Path) {
+    let runtime = common::repo_root().join("runtime");
+    let manifest = format!(
+        "[package]\nname = \"shared-tokens\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dev-dependencies]\ncorpus-org-v2 = {{ path = \"../crates/org-v2\" }}\n\
+         corpus-iam-v2 = {{ path = \"../crates/iam-v2\" }}\n\
+         openapi-rust-gen-runtime = {{ path = {:?} }}\n\
+         serde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\
+         wiremock = \"0.6\"\n",
+        runtime.to_string_lossy()
+    );
+    std::fs::create_dir_all(dir.join("src")).expect("makes the crate folder");
+    std::fs::create_dir_all(dir.join("tests")).expect("makes the tests folder");
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("writes the manifest");
+    std::fs::write(dir.join("src/lib.rs"), "//! Only its test.\n").expect("writes lib.rs");
+    std::fs::write(dir.join("tests/shared.rs"), SHARED_TOKENS_TEST).expect("writes the test");
+}
+
+const SHARED_TOKENS_TEST: &str = r#"//! The org-v2 and iam-v2 clients share one token fetch.
+
+use openapi_rust_gen_runtime::Credentials;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn org_and_iam_clients_share_one_token_fetch() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sts/v1/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "shared", "token_type": "Bearer", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (at, kind) in [("/org/v2/environments", "EnvironmentList"), ("/iam/v2/users", "UserList")] {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .and(header("authorization", "Bearer shared"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "api_version": "v2", "kind": kind, "metadata": {}, "data": []
+            })))
+            .expect(4)
+            .mount(&server)
+            .await;
+    }
+    let credentials = Credentials::client_credentials("id", "secret");
+    let token_url = format!("{}/sts/v1/oauth2/token", server.uri());
+    let org = corpus_org_v2::Client::builder()
+        .base_url(server.uri())
+        .token_url(&token_url)
+        .credentials(credentials.clone())
+        .build()
+        .expect("the org client builds");
+    let iam = corpus_iam_v2::Client::builder()
+        .base_url(server.uri())
+        .token_url(&token_url)
+        .credentials(credentials)
+        .build()
+        .expect("the iam client builds");
+    for _ in 0..4 {
+        let (environments, users) = tokio::join!(
+            org.list_org_v2_environments(&Default::default()),
+            iam.list_iam_v2_users(&Default::default()),
+        );
+        environments.expect("environments are listed");
+        users.expect("users are listed");
+    }
+}
+"#;

@@ -3,7 +3,7 @@
 use crate::files::{differences, write_crate, Difference};
 use crate::Failure;
 use generator::diagnostics::{render_report, Diagnostic, Source};
-use generator::Settings;
+use generator::{FolderFiles, Settings};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,59 +69,6 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
-}
-
-/// The files of a spec, read from the folder of its root document. Paths come from the
-/// generator already normalized and checked against the folder; the check is repeated
-/// here on the real path, so that a symbolic link cannot lead outside either.
-pub struct FolderFiles {
-    folder: PathBuf,
-    allow_outside_folder: bool,
-}
-
-/// The largest file of a spec this reader accepts.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-impl FolderFiles {
-    pub fn new(folder: &Path, allow_outside_folder: bool) -> Self {
-        FolderFiles {
-            folder: folder.to_path_buf(),
-            allow_outside_folder,
-        }
-    }
-}
-
-impl generator::SpecFiles for FolderFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        use std::io::Read;
-        let full = self.folder.join(path);
-        let real = full
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", full.display()))?;
-        if !self.allow_outside_folder {
-            let folder = self
-                .folder
-                .canonicalize()
-                .map_err(|e| format!("{}: {e}", self.folder.display()))?;
-            if !real.starts_with(&folder) {
-                return Err(format!(
-                    "`{path}` leads outside the spec's folder through a symbolic link"
-                ));
-            }
-        }
-        let file = std::fs::File::open(&real).map_err(|e| e.to_string())?;
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| e.to_string())?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!(
-                "the file is larger than {} MiB",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ));
-        }
-        String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
-    }
 }
 
 /// Runs the generator on one spec and shows its diagnostics the way rustc shows errors.

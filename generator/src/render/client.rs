@@ -30,15 +30,15 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         _ => None,
     });
     let (token_url_value, token_url_doc) = match &token_url {
-        Some(url) => (quote!(Some(#url)), " The OAuth2 token endpoint the spec names; [`ClientBuilder::token_url`](crate::ClientBuilder::token_url) overrides it."),
+        Some(url) => (quote!(Some(#url)), " The OAuth2 token endpoint the spec names; [`ClientBuilder::token_url`](super::ClientBuilder::token_url) overrides it."),
         None => (quote!(None), " The spec names no OAuth2 token endpoint."),
     };
     let url_doc = match (&api.default_server, &api.relative_server) {
-        (Some(_), _) => " The server the spec names first; [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) overrides it.".to_string(),
+        (Some(_), _) => " The server the spec names first; [`ClientBuilder::base_url`](super::ClientBuilder::base_url) overrides it.".to_string(),
         (None, Some(relative)) => format!(
-            " The spec names its server relative to where the spec is served (`{relative}`), so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url): the server's address followed by that path."
+            " The spec names its server relative to where the spec is served (`{relative}`), so a base URL must be set with [`ClientBuilder::base_url`](super::ClientBuilder::base_url): the server's address followed by that path."
         ),
-        (None, None) => " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).".to_string(),
+        (None, None) => " The spec names no server, so a base URL must be set with [`ClientBuilder::base_url`](super::ClientBuilder::base_url).".to_string(),
     };
     quote! {
         #[doc = #url_doc]
@@ -48,22 +48,22 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         pub const DEFAULT_TOKEN_URL: Option<&str> = #token_url_value;
 
         /// The builder of a [`Client`].
-        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+        pub type ClientBuilder = super::runtime::ClientBuilder<Client>;
 
         /// A client of this API: one async method per operation. Cloning is cheap, and
         /// clones share their connections and tokens.
         ///
-        /// Clients of several APIs can share one [`runtime::Client`](crate::runtime::Client)
+        /// Clients of several APIs can share one [`runtime::Client`](super::runtime::Client)
         /// (its credentials and their OAuth2 tokens, its `reqwest` client, its retry policy)
-        /// through `From`, or be built from clones of one [`Credentials`](crate::runtime::Credentials)
+        /// through `From`, or be built from clones of one [`Credentials`](super::runtime::Credentials)
         /// value, which share its tokens.
         #[derive(Clone, Debug)]
         pub struct Client {
-            runtime: crate::runtime::Client,
+            runtime: super::runtime::Client,
         }
 
-        impl From<crate::runtime::Client> for Client {
-            fn from(runtime: crate::runtime::Client) -> Self {
+        impl From<super::runtime::Client> for Client {
+            fn from(runtime: super::runtime::Client) -> Self {
                 Client { runtime }
             }
         }
@@ -75,7 +75,7 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             }
 
             /// A client for [`DEFAULT_BASE_URL`] with these credentials and default settings.
-            pub fn new(credentials: crate::runtime::Credentials) -> Result<Self, crate::runtime::BuildError> {
+            pub fn new(credentials: super::runtime::Credentials) -> Result<Self, super::runtime::BuildError> {
                 Self::builder().credentials(credentials).build()
             }
 
@@ -85,7 +85,7 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             }
 
             /// The runtime client underneath, to share with clients of other APIs.
-            pub fn runtime(&self) -> &crate::runtime::Client {
+            pub fn runtime(&self) -> &super::runtime::Client {
                 &self.runtime
             }
 
@@ -109,7 +109,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     }
     let name = ident(&op.params_type);
     let method = &op.method_name;
-    let doc = format!(" Optional parameters of [`Client::{method}`](crate::Client::{method}).");
+    let doc = format!(" Optional parameters of [`Client::{method}`](super::Client::{method}).");
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let pdoc = doc_attrs(p.doc.as_deref());
@@ -178,7 +178,7 @@ fn argument_type_with(
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     match (body.encoding, &body.ty) {
-        (BodyEncoding::Multipart, _) => quote!(crate::runtime::reqwest::multipart::Form),
+        (BodyEncoding::Multipart, _) => quote!(super::runtime::reqwest::multipart::Form),
         (BodyEncoding::Bytes, _) => quote!(Vec<u8>),
         (BodyEncoding::Text, _) => quote!(String),
         (_, other) => argument_type(cx, other),
@@ -213,7 +213,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     let has_params = op.parameters.iter().any(|p| !is_positional(p));
     if has_params {
         let params_ty = ident(&op.params_type);
-        args.push(quote!(params: &crate::client::#params_ty));
+        args.push(quote!(params: &super::client::#params_ty));
     }
     if let Some(body) = &op.request_body {
         let ty = body_argument_type(cx, body);
@@ -231,11 +231,11 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
         let placements = alternative.iter().map(|k| {
             let (scheme, name) = (&k.scheme, &k.key_name);
             let location = match k.location {
-                ParameterLocation::Header => quote!(crate::runtime::__private::KeyLocation::Header),
-                ParameterLocation::Cookie => quote!(crate::runtime::__private::KeyLocation::Cookie),
-                _ => quote!(crate::runtime::__private::KeyLocation::Query),
+                ParameterLocation::Header => quote!(super::runtime::__private::KeyLocation::Header),
+                ParameterLocation::Cookie => quote!(super::runtime::__private::KeyLocation::Cookie),
+                _ => quote!(super::runtime::__private::KeyLocation::Query),
             };
-            quote!(crate::runtime::__private::KeyPlacement { scheme: #scheme, location: #location, name: #name })
+            quote!(super::runtime::__private::KeyPlacement { scheme: #scheme, location: #location, name: #name })
         });
         quote!(&[#(#placements),*])
     });
@@ -265,25 +265,25 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
         Some(set) => {
             let set_name = ident(&cx.api.header_sets[set.0].name);
             (
-                quote!(crate::client::#set_name),
-                quote!(crate::client::#set_name::from_headers),
+                quote!(super::client::#set_name),
+                quote!(super::client::#set_name::from_headers),
             )
         }
-        None => (quote!(()), quote!(crate::runtime::__private::no_headers)),
+        None => (quote!(()), quote!(super::runtime::__private::no_headers)),
     };
     let error_ty = cx.tokens(&op.error_body, None);
     quote! {
         #doc
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<
-            crate::runtime::ApiResponse<#ok_ty, #headers_ty>,
-            crate::runtime::Error<#error_ty>,
+            super::runtime::ApiResponse<#ok_ty, #headers_ty>,
+            super::runtime::Error<#error_ty>,
         > {
-            const OPERATION: crate::runtime::__private::Operation = crate::runtime::__private::Operation {
+            const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
                 id: #operation_id,
                 method: #method,
                 path: #template,
-                accepts: crate::runtime::__private::Accepts {
+                accepts: super::runtime::__private::Accepts {
                     basic: #basic,
                     bearer: #bearer,
                     anonymous: #anonymous,
@@ -292,13 +292,13 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             };
             #validate
             #path
-            #binding = crate::runtime::__private::request(&self.runtime, &OPERATION, #path_local);
+            #binding = super::runtime::__private::request(&self.runtime, &OPERATION, #path_local);
             #query
             #headers
             #cookies
             #attach
-            let #response = crate::runtime::__private::send(&self.runtime, &OPERATION, #request).await?;
-            crate::runtime::__private::#reader(#response, #headers_fn).await
+            let #response = super::runtime::__private::send(&self.runtime, &OPERATION, #request).await?;
+            super::runtime::__private::#reader(#response, #headers_fn).await
         }
     }
 }
@@ -309,7 +309,7 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
     let base = ident(&op.method_name);
     let base_name = &op.method_name;
     let doc = format!(
-        " Every item of [`Client::{base_name}`](crate::Client::{base_name}), page after page: the \
+        " Every item of [`Client::{base_name}`](super::Client::{base_name}), page after page: the \
          stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, \
          and ends after yielding an error (`Error::Paging` when it stops before the last page)."
     );
@@ -357,15 +357,15 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
         pub fn #name<'a>(
             &'a self,
             #(#args,)*
-            params: &'a crate::client::#params_ty,
-        ) -> impl crate::runtime::__private::Stream<Item = Result<#item, crate::runtime::Error<#error>>> + 'a {
-            crate::runtime::__private::paginate(crate::runtime::__private::page_limit(&self.runtime), move |#token_local: Option<String>| async move {
+            params: &'a super::client::#params_ty,
+        ) -> impl super::runtime::__private::Stream<Item = Result<#item, super::runtime::Error<#error>>> + 'a {
+            super::runtime::__private::paginate(super::runtime::__private::page_limit(&self.runtime), move |#token_local: Option<String>| async move {
                 let mut #page = params.clone();
                 if #token_local.is_some() {
                     #page.#token = #token_local;
                 }
                 let #body = self.#base(#(#call_args,)* &#page).await?.body;
-                let #next_local = crate::runtime::__private::next_page_token(#metadata_ref.and_then(|m| #next_link));
+                let #next_local = super::runtime::__private::next_page_token(#metadata_ref.and_then(|m| #next_link));
                 Ok((#items, #next_local))
             })
         }
@@ -374,14 +374,14 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
 
 fn http_method(m: HttpMethod) -> TokenStream {
     match m {
-        HttpMethod::Get => quote!(crate::runtime::reqwest::Method::GET),
-        HttpMethod::Put => quote!(crate::runtime::reqwest::Method::PUT),
-        HttpMethod::Post => quote!(crate::runtime::reqwest::Method::POST),
-        HttpMethod::Delete => quote!(crate::runtime::reqwest::Method::DELETE),
-        HttpMethod::Options => quote!(crate::runtime::reqwest::Method::OPTIONS),
-        HttpMethod::Head => quote!(crate::runtime::reqwest::Method::HEAD),
-        HttpMethod::Patch => quote!(crate::runtime::reqwest::Method::PATCH),
-        HttpMethod::Trace => quote!(crate::runtime::reqwest::Method::TRACE),
+        HttpMethod::Get => quote!(super::runtime::reqwest::Method::GET),
+        HttpMethod::Put => quote!(super::runtime::reqwest::Method::PUT),
+        HttpMethod::Post => quote!(super::runtime::reqwest::Method::POST),
+        HttpMethod::Delete => quote!(super::runtime::reqwest::Method::DELETE),
+        HttpMethod::Options => quote!(super::runtime::reqwest::Method::OPTIONS),
+        HttpMethod::Head => quote!(super::runtime::reqwest::Method::HEAD),
+        HttpMethod::Patch => quote!(super::runtime::reqwest::Method::PATCH),
+        HttpMethod::Trace => quote!(super::runtime::reqwest::Method::TRACE),
     }
 }
 
@@ -408,9 +408,9 @@ fn render_path(op: &Operation) -> TokenStream {
                 let arg = ident(&p.rust_name);
                 let text = match strip_nullable(&p.ty) {
                     TypeRef::String => quote!(#arg),
-                    _ => quote!(&crate::runtime::__private::param_text(#wire, &#arg)?),
+                    _ => quote!(&super::runtime::__private::param_text(#wire, &#arg)?),
                 };
-                pieces.push(quote!(&crate::runtime::__private::path_segment(#wire, #text)?));
+                pieces.push(quote!(&super::runtime::__private::path_segment(#wire, #text)?));
             }
             // The resolver reports undeclared template names as errors, so this is not
             // reached for a document that generated.
@@ -454,18 +454,18 @@ fn render_query(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         let style = match p.style {
-            QueryStyle::Form => quote!(crate::runtime::__private::QueryStyle::Form),
-            QueryStyle::FormUnexploded => quote!(crate::runtime::__private::QueryStyle::FormUnexploded),
-            QueryStyle::SpaceDelimited => quote!(crate::runtime::__private::QueryStyle::SpaceDelimited),
-            QueryStyle::PipeDelimited => quote!(crate::runtime::__private::QueryStyle::PipeDelimited),
-            QueryStyle::DeepObject => quote!(crate::runtime::__private::QueryStyle::DeepObject),
+            QueryStyle::Form => quote!(super::runtime::__private::QueryStyle::Form),
+            QueryStyle::FormUnexploded => quote!(super::runtime::__private::QueryStyle::FormUnexploded),
+            QueryStyle::SpaceDelimited => quote!(super::runtime::__private::QueryStyle::SpaceDelimited),
+            QueryStyle::PipeDelimited => quote!(super::runtime::__private::QueryStyle::PipeDelimited),
+            QueryStyle::DeepObject => quote!(super::runtime::__private::QueryStyle::DeepObject),
         };
         if is_positional(p) {
-            quote!(crate::runtime::__private::push_query(&mut #query_local, #wire, &#arg, #style)?;)
+            quote!(super::runtime::__private::push_query(&mut #query_local, #wire, &#arg, #style)?;)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    crate::runtime::__private::push_query(&mut #query_local, #wire, #value, #style)?;
+                    super::runtime::__private::push_query(&mut #query_local, #wire, #value, #style)?;
                 }
             }
         }
@@ -483,11 +483,11 @@ fn render_header_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         if is_positional(p) {
-            quote!(#request = #request.header(#wire, crate::runtime::__private::header_param(#wire, &#arg)?);)
+            quote!(#request = #request.header(#wire, super::runtime::__private::header_param(#wire, &#arg)?);)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    #request = #request.header(#wire, crate::runtime::__private::header_param(#wire, #value)?);
+                    #request = #request.header(#wire, super::runtime::__private::header_param(#wire, #value)?);
                 }
             }
         }
@@ -511,11 +511,11 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         if is_positional(p) {
-            quote!(crate::runtime::__private::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
+            quote!(super::runtime::__private::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
         } else {
             quote! {
                 if let Some(#value) = &params.#arg {
-                    crate::runtime::__private::push_cookie(&mut #cookies_local, #wire, #value)?;
+                    super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #value)?;
                 }
             }
         }
@@ -523,7 +523,7 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
     quote! {
         let mut #cookies_local: Vec<String> = Vec::new();
         #(#pushes)*
-        #request = crate::runtime::__private::with_cookies(#request, &#cookies_local)?;
+        #request = super::runtime::__private::with_cookies(#request, &#cookies_local)?;
     }
 }
 
@@ -539,7 +539,7 @@ fn render_body(
     let validate = match (&body.ty, body.encoding) {
         (_, BodyEncoding::Multipart) => quote!(),
         (TypeRef::Named(id), _) if cx.validatable(*id) => {
-            quote!(crate::runtime::__private::validate(body)?;)
+            quote!(super::runtime::__private::validate(body)?;)
         }
         _ => quote!(),
     };
@@ -551,13 +551,13 @@ fn render_body(
     };
     let attach = match body.encoding {
         BodyEncoding::Json => {
-            quote!(#request = crate::runtime::__private::json_body(#request, #content_type, #body_ref)?;)
+            quote!(#request = super::runtime::__private::json_body(#request, #content_type, #body_ref)?;)
         }
         // reqwest writes the form and its content type.
         BodyEncoding::Form => quote!(#request = #request.form(#body_ref);),
         BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
         BodyEncoding::Text | BodyEncoding::Bytes => {
-            quote!(#request = #request.header(crate::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
         }
     };
     (validate, attach)
@@ -590,7 +590,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
             HeaderKind::Boolean => quote!(header_boolean),
             HeaderKind::Seconds => quote!(header_seconds),
         };
-        quote!(#field: crate::runtime::__private::#reader(headers, #wire),)
+        quote!(#field: super::runtime::__private::#reader(headers, #wire),)
     });
     quote! {
         /// Response headers the spec documents. A header that is absent or malformed is `None`.
@@ -601,7 +601,7 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
 
         impl #name {
             #[doc(hidden)]
-            pub fn from_headers(headers: &crate::runtime::reqwest::header::HeaderMap) -> Self {
+            pub fn from_headers(headers: &super::runtime::reqwest::header::HeaderMap) -> Self {
                 Self { #(#reads)* }
             }
         }

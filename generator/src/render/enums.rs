@@ -95,7 +95,7 @@ pub fn render_tagged(
     let ser_arms = t.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let value = &v.tag_value;
-        quote!(Self::#vname(inner) => crate::runtime::__private::serialize_tagged(serializer, #tag, #value, inner),)
+        quote!(Self::#vname(inner) => super::runtime::__private::serialize_tagged(serializer, #tag, #value, inner),)
     });
     let ser_unknown = if t.open {
         quote!(Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),)
@@ -105,14 +105,14 @@ pub fn render_tagged(
     let de_arms = t.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let value = &v.tag_value;
-        quote!(Some(#value) => crate::runtime::__private::from_value(value).map(Self::#vname),)
+        quote!(Some(#value) => super::runtime::__private::from_value(value).map(Self::#vname),)
     });
     let fallback = if t.open {
         quote!(_ => Ok(Self::Unknown(value)),)
     } else {
         let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
         let expected = expected.join(", ");
-        quote!(_ => Err(crate::runtime::__private::unknown_tag(#tag, &value, #expected)),)
+        quote!(_ => Err(super::runtime::__private::unknown_tag(#tag, &value, #expected)),)
     };
     let validate = if def.validated {
         quote!(#[derive(::garde::Validate)])
@@ -140,7 +140,7 @@ pub fn render_tagged(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match crate::runtime::__private::tag_of(&value, #tag) {
+                match super::runtime::__private::tag_of(&value, #tag) {
                     #(#de_arms)*
                     #fallback
                 }

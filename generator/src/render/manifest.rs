@@ -149,15 +149,32 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
     } else {
         format!("pub use runtime::{{\n{}}};\n", wrap_list(exports, 100 - 5))
     };
+    // A crate declares its modules; a file for `include!` names where each one is, and
+    // carries the lint exceptions on each (it cannot hold inner attributes).
+    let module = |name: &str| {
+        match &settings.include_dir {
+        None => format!("#[rustfmt::skip]\npub mod {name};\n"),
+        Some(dir) => format!(
+            "#[allow(clippy::enum_variant_names, clippy::large_enum_variant, clippy::too_many_arguments)]\n\
+             #[path = {:?}]\npub mod {name};\n",
+            // Debug of a string is a Rust string literal, escapes and all.
+            format!("{dir}/{name}.rs")
+        ),
+    }
+    };
     let mut modules = String::new();
     if has_client {
-        modules.push_str("#[rustfmt::skip]\npub mod client;\n");
+        modules.push_str(&module("client"));
     }
-    modules.push_str("#[rustfmt::skip]\npub mod types;\n");
+    modules.push_str(&module("types"));
     if !api.webhooks.is_empty() {
-        modules.push_str("#[rustfmt::skip]\npub mod webhooks;\n");
+        modules.push_str(&module("webhooks"));
     }
-    let mut uses = runtime::lib_items(settings);
+    let runtime_module = settings
+        .include_dir
+        .as_ref()
+        .map(|dir| format!("#[path = {:?}]\n", format!("{dir}/runtime/mod.rs")));
+    let mut uses = runtime::lib_items(settings, runtime_module.as_deref().unwrap_or_default());
     uses.push('\n');
     if has_client {
         uses.push_str("pub use client::*;\n");
@@ -166,12 +183,15 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
     if !api.types.is_empty() {
         uses.push_str("pub use types::*;\n");
     }
+    let header = generated_header(settings);
+    if settings.include_dir.is_some() {
+        return format!("{header}{modules}\n{uses}");
+    }
     format!(
         "{header}{doc}\n\
          // Names of types and variants come from the spec, so naming lints are not this crate's to fix.\n\
          #![allow(\n    clippy::enum_variant_names,\n    clippy::large_enum_variant,\n    clippy::too_many_arguments\n)]\n\n\
          {modules}\n{uses}",
-        header = generated_header(settings),
     )
 }
 

@@ -109,11 +109,12 @@ pub fn dependency(settings: &Settings, multipart: bool) -> Option<String> {
     Some(format!("{RUNTIME_CRATE} = {{ {source}{features} }}\n"))
 }
 
-/// The lines of `lib.rs` that bring the runtime in as `crate::runtime`, and for a runtime
-/// crate, check that it is the one this code was generated for.
-pub fn lib_items(settings: &Settings) -> String {
+/// The lines of `lib.rs` that bring the runtime in as the `runtime` module beside the
+/// generated ones, and for a runtime crate, check that it is the one this code was generated
+/// for. `attributes` go on a vendored runtime's module declaration.
+pub fn lib_items(settings: &Settings, attributes: &str) -> String {
     if settings.runtime == RuntimeSource::Vendored {
-        return "pub mod runtime;\n".to_string();
+        return format!("{attributes}pub mod runtime;\n");
     }
     let library = RUNTIME_CRATE.replace('-', "_");
     format!(

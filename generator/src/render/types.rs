@@ -15,7 +15,9 @@ pub fn ident(name: &str) -> Ident {
 /// recursive types a finite size.
 pub struct TypeContext<'a> {
     pub api: &'a Api,
-    /// The path of the generated crate: `crate` inside it, `::name` from its tests.
+    /// The path to the parent of the generated modules: `super` from inside them (so the
+    /// code works at a crate's root and inside any module, as a build script includes it),
+    /// `::name` from the crate's tests.
     root: TokenStream,
     boxed: BTreeSet<(TypeId, TypeId)>,
 }
@@ -24,7 +26,7 @@ impl<'a> TypeContext<'a> {
     pub fn new(api: &'a Api) -> Self {
         TypeContext {
             api,
-            root: quote!(crate),
+            root: quote!(super),
             boxed: recursive_edges(api),
         }
     }
@@ -233,7 +235,7 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if options == 2 {
-        serde_args.push(quote!(with = "crate::runtime::__private::double_option"));
+        serde_args.push(quote!(with = "super::runtime::__private::double_option"));
     }
     let serde_attr = if serde_args.is_empty() {
         quote!()

@@ -72,14 +72,14 @@ fn value_rules(
             let mut parts = Vec::new();
             match min {
                 Some(v) if c.exclusive_minimum => {
-                    rules.push(quote!(custom(crate::runtime::__private::exclusive_minimum(#v))))
+                    rules.push(quote!(custom(super::runtime::__private::exclusive_minimum(#v))))
                 }
                 Some(v) => parts.push(quote!(min = #v)),
                 None => {}
             }
             match max {
                 Some(v) if c.exclusive_maximum => {
-                    rules.push(quote!(custom(crate::runtime::__private::exclusive_maximum(#v))))
+                    rules.push(quote!(custom(super::runtime::__private::exclusive_maximum(#v))))
                 }
                 Some(v) => parts.push(quote!(max = #v)),
                 None => {}
@@ -93,7 +93,7 @@ fn value_rules(
                 rules.push(quote!(length(#r)));
             }
             if c.unique_items {
-                rules.push(quote!(custom(crate::runtime::__private::unique_items)));
+                rules.push(quote!(custom(super::runtime::__private::unique_items)));
             }
             let default_items = Constraints::default();
             let item_constraints = c.items.as_deref().unwrap_or(&default_items);

@@ -38,7 +38,7 @@ fn render_webhook(cx: &TypeContext<'_>, hook: &Webhook) -> Option<TokenStream> {
     if let Some(TypeRef::Named(id)) = &hook.response {
         if let Some(def) = cx.api.type_def(*id) {
             text.push_str(&format!(
-                " The receiver answers with a [`{0}`](crate::types::{0}).",
+                " The receiver answers with a [`{0}`](super::types::{0}).",
                 def.name
             ));
         }
@@ -55,16 +55,16 @@ fn render_webhook(cx: &TypeContext<'_>, hook: &Webhook) -> Option<TokenStream> {
             quote! {
                 #doc
                 #deprecated
-                pub fn #name(body: &[u8]) -> Result<#ty, crate::runtime::WebhookError> {
-                    crate::runtime::__private::decode_webhook(body)
+                pub fn #name(body: &[u8]) -> Result<#ty, super::runtime::WebhookError> {
+                    super::runtime::__private::decode_webhook(body)
                 }
             }
         }
         BodyEncoding::Text => quote! {
             #doc
             #deprecated
-            pub fn #name(body: &[u8]) -> Result<String, crate::runtime::WebhookError> {
-                crate::runtime::__private::webhook_text(body)
+            pub fn #name(body: &[u8]) -> Result<String, super::runtime::WebhookError> {
+                super::runtime::__private::webhook_text(body)
             }
         },
         // Bytes are what the receiver already holds; forms and multipart bodies are read
