@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod diagnostics;
+pub mod diff;
 mod folder;
 pub mod load;
 pub mod model;

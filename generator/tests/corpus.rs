@@ -278,10 +278,11 @@ async fn org_and_iam_clients_share_one_token_fetch() {
         .credentials(credentials)
         .build()
         .expect("the iam client builds");
+    let (environment_params, user_params) = (Default::default(), Default::default());
     for _ in 0..4 {
         let (environments, users) = tokio::join!(
-            org.list_org_v2_environments(&Default::default()),
-            iam.list_iam_v2_users(&Default::default()),
+            org.list_org_v2_environments(&environment_params),
+            iam.list_iam_v2_users(&user_params),
         );
         environments.expect("environments are listed");
         users.expect("users are listed");

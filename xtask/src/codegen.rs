@@ -125,6 +125,7 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
             // Every checked-in crate sits beside the runtime crate in this workspace.
             runtime: generator::RuntimeSource::Path("../runtime".into()),
             types_only: false,
+            include_dir: None,
         };
         let spec = root.join(t.spec);
         let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;
@@ -140,8 +141,21 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
     Ok(out)
 }
 
-/// Checks (writing nothing) or regenerates the checked-in crates.
-pub fn codegen(check: bool, deny_warnings: bool) -> Result<ExitCode, Failure> {
+/// What `cargo xtask codegen` was asked to do.
+pub struct Codegen {
+    /// Compare only, writing nothing.
+    pub check: bool,
+    pub deny_warnings: bool,
+    /// The git revision the change report compares the specs with.
+    pub since: String,
+    /// Where to write the change report, besides showing it.
+    pub report: Option<PathBuf>,
+}
+
+/// Checks (writing nothing) or regenerates the checked-in crates, and reports what the
+/// spec changes did to their public API.
+pub fn codegen(request: &Codegen) -> Result<ExitCode, Failure> {
+    let (check, deny_warnings) = (request.check, request.deny_warnings);
     let root = workspace_root();
     let targets = match render_targets(&root, deny_warnings) {
         Ok(t) => t,
@@ -178,6 +192,22 @@ pub fn codegen(check: bool, deny_warnings: bool) -> Result<ExitCode, Failure> {
                 dir.strip_prefix(&root).unwrap_or(dir).display()
             );
         }
+    }
+    let mut report = format!(
+        "## Changes to the generated public API since `{}`\n\n",
+        request.since
+    );
+    for t in TARGETS {
+        match crate::report::report_since(&request.since, t.spec, t.crate_name) {
+            Ok(part) => report.push_str(&part),
+            Err(e) => report.push_str(&format!("### `{}`\n\nNo report: {e}\n", t.crate_name)),
+        }
+        report.push('\n');
+    }
+    println!("\n{}", report.trim_end());
+    if let Some(path) = &request.report {
+        std::fs::write(path, &report)
+            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,10 @@
 //! `cargo xtask`: the project's own commands.
 //!
-//! - `cargo xtask codegen [--check]`: regenerate (or check) the checked-in client crates.
+//! - `cargo xtask codegen [--check] [--since REV] [--report FILE]`: regenerate (or check)
+//!   the checked-in client crates, and report what the spec changes since the git revision
+//!   `REV` (default `HEAD`) did to each crate's public API (also written to `FILE`).
+//! - `cargo xtask diff OLD NEW [--overlay FILE]... [--name CRATE]`: that report between two
+//!   specs, with overlays applied to `NEW`.
 //! - `cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]...
 //!   [--allow-outside-folder]`: write a client crate for any OpenAPI 3.0, 3.1 or 3.2
 //!   document (one file, or a root file with the files it refers to), with Overlay 1.0
@@ -18,12 +22,14 @@ mod bench;
 mod codegen;
 mod files;
 mod fuzz;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--deny-warnings]
+  cargo xtask codegen [--check] [--deny-warnings] [--since REV] [--report FILE]
+  cargo xtask diff OLD NEW [--overlay FILE]... [--name CRATE]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
                        [--allow-outside-folder] [--types-only] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
@@ -58,10 +64,23 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "codegen" => {
             let mut check = false;
             let mut deny_warnings = false;
-            for flag in rest {
+            let mut since = "HEAD".to_string();
+            let mut report = None;
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
                 match flag.as_str() {
                     "--check" => check = true,
                     "--deny-warnings" => deny_warnings = true,
+                    "--since" | "--report" => {
+                        let value = it
+                            .next()
+                            .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
+                        if flag == "--since" {
+                            since = value.clone();
+                        } else {
+                            report = Some(PathBuf::from(value));
+                        }
+                    }
                     other => {
                         return Err(Failure::Usage(format!(
                             "unknown option to codegen: `{other}`"
@@ -69,7 +88,40 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     }
                 }
             }
-            codegen::codegen(check, deny_warnings)
+            codegen::codegen(&codegen::Codegen {
+                check,
+                deny_warnings,
+                since,
+                report,
+            })
+        }
+        "diff" => {
+            let mut specs = Vec::new();
+            let mut overlays = Vec::new();
+            let mut name = "client".to_string();
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                match arg.as_str() {
+                    "--overlay" | "--name" => {
+                        let value = it
+                            .next()
+                            .ok_or_else(|| Failure::Usage(format!("{arg} needs a value")))?;
+                        if arg == "--overlay" {
+                            overlays.push(PathBuf::from(value));
+                        } else {
+                            name = value.clone();
+                        }
+                    }
+                    other if other.starts_with("--") => {
+                        return Err(Failure::Usage(format!("unknown option `{other}`")))
+                    }
+                    spec => specs.push(PathBuf::from(spec)),
+                }
+            }
+            let [old, new] = specs.as_slice() else {
+                return Err(Failure::Usage("diff takes two specs: OLD NEW".into()));
+            };
+            report::diff_command(old, new, &overlays, &name)
         }
         "generate" => {
             let mut spec = None;

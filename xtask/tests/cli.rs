@@ -273,3 +273,49 @@ fn multi_file_specs_read_their_folder_and_not_through_links_out_of_it() {
     let o = xtask(&allowed);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn diff_reports_a_removed_field_and_an_added_operation() {
+    let fixtures = repo_root().join("generator/tests/fixtures/diff");
+    let path = |p: &Path| p.to_str().unwrap_or_default().to_string();
+    let o = xtask(&[
+        "diff",
+        &path(&fixtures.join("old.yaml")),
+        &path(&fixtures.join("new.yaml")),
+        "--name",
+        "environments-client",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        report.contains("- removed field `Environment::display_name`\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- added operation `Client::create_environment`: `POST /environments`\n"),
+        "{report}"
+    );
+    assert!(report.contains("Semver: **major**"), "{report}");
+
+    // A real spec, changed by an overlay: the report shown in the change's notes.
+    let corpus = repo_root().join("../shared/corpus/org-v2.yaml");
+    if corpus.is_file() {
+        let o = xtask(&[
+            "diff",
+            &path(&corpus),
+            &path(&corpus),
+            "--overlay",
+            &path(&fixtures.join("org-v2-change.overlay.yaml")),
+            "--name",
+            "org-v2",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let report = String::from_utf8_lossy(&o.stdout);
+        println!("{report}");
+        assert!(
+            report.contains("- removed field `Environment::display_name`\n"),
+            "{report}"
+        );
+        assert!(report.contains("- added operation `Client::archive_org_v2_environment`: `POST /org/v2/environments/{id}/archive`\n"), "{report}");
+    }
+}

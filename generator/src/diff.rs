@@ -1,0 +1,453 @@
+//! What a spec change does to the public Rust API of the generated crate: operations,
+//! types, fields and variants added, removed or changed, with the changes that break
+//! callers marked, and the semver bump they call for.
+//!
+//! Two models are compared by the Rust names the naming pass gave them, so a report speaks
+//! of what users write (`Client::list_environments`, `Environment::display_name`), not of
+//! the spec's pointers. Documentation changes are not reported.
+
+use crate::model::{Api, Operation, TypeKind, TypeRef};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One change to the public API.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Whether code that compiled against the old crate may no longer compile.
+    pub breaking: bool,
+    /// What changed, e.g. "removed field `Environment::display_name`".
+    pub what: String,
+    /// Why it breaks, or what it was before.
+    pub detail: Option<String>,
+}
+
+/// The changes between two versions of a generated crate's API, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiDiff {
+    pub changes: Vec<Change>,
+}
+
+/// Why adding a public field to a struct breaks callers, said once.
+const NEW_FIELD: &str =
+    "a struct literal that does not end in `..Default::default()` (or `..`) must name it";
+
+impl ApiDiff {
+    /// The version bump the changes call for: `major` when any breaks callers, `minor` when
+    /// the API grew, `patch` otherwise (the crate's behaviour may still have changed).
+    pub fn semver(&self) -> &'static str {
+        if self.changes.iter().any(|c| c.breaking) {
+            "major"
+        } else if !self.changes.is_empty() {
+            "minor"
+        } else {
+            "patch"
+        }
+    }
+
+    /// The report as Markdown, for a pull request's description or a terminal.
+    pub fn to_markdown(&self, crate_name: &str) -> String {
+        let breaking: Vec<&Change> = self.changes.iter().filter(|c| c.breaking).collect();
+        let other: Vec<&Change> = self.changes.iter().filter(|c| !c.breaking).collect();
+        let mut out = format!("### `{crate_name}`\n\n");
+        if self.changes.is_empty() {
+            out.push_str("No change to the public Rust API (semver: patch).\n");
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "Semver: **{}** ({} breaking, {} compatible).\n",
+            self.semver(),
+            breaking.len(),
+            other.len()
+        );
+        for (title, changes) in [("Breaking", breaking), ("Compatible", other)] {
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{title}:\n");
+            for c in changes {
+                match &c.detail {
+                    Some(detail) => {
+                        let _ = writeln!(out, "- {}: {detail}", c.what);
+                    }
+                    None => {
+                        let _ = writeln!(out, "- {}", c.what);
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Compares the API generated from `old` with the one generated from `new`.
+pub fn diff(old: &Api, new: &Api) -> ApiDiff {
+    let mut changes = Vec::new();
+    let mut change = |breaking: bool, what: String, detail: Option<String>| {
+        changes.push(Change {
+            breaking,
+            what,
+            detail,
+        })
+    };
+
+    let old_ops = operations(old);
+    let new_ops = operations(new);
+    for (name, op) in &old_ops {
+        if !new_ops.contains_key(name) {
+            change(
+                true,
+                format!("removed operation `Client::{name}`"),
+                Some(route(op)),
+            );
+        }
+    }
+    for (name, op) in &new_ops {
+        let Some(before) = old_ops.get(name) else {
+            change(
+                false,
+                format!("added operation `Client::{name}`"),
+                Some(route(op)),
+            );
+            continue;
+        };
+        compare_operation(old, before, new, op, &mut change);
+    }
+
+    let old_types = types(old);
+    let new_types = types(new);
+    for name in old_types.keys() {
+        if !new_types.contains_key(name) {
+            change(true, format!("removed type `{name}`"), None);
+        }
+    }
+    for (name, kind) in &new_types {
+        let Some(before) = old_types.get(name) else {
+            change(false, format!("added type `{name}`"), None);
+            continue;
+        };
+        compare_type(name, old, before, new, kind, &mut change);
+    }
+
+    let hooks = |api: &Api| -> BTreeMap<String, String> {
+        api.webhooks
+            .iter()
+            .map(|w| {
+                let body = w
+                    .body
+                    .as_ref()
+                    .map(|b| type_name(api, &b.ty))
+                    .unwrap_or_default();
+                (w.function_name.clone(), body)
+            })
+            .collect()
+    };
+    let (old_hooks, new_hooks) = (hooks(old), hooks(new));
+    for (name, body) in &old_hooks {
+        match new_hooks.get(name) {
+            None => change(
+                true,
+                format!("removed webhook decoder `webhooks::{name}`"),
+                None,
+            ),
+            Some(now) if now != body => change(
+                true,
+                format!("changed webhook decoder `webhooks::{name}`"),
+                Some(format!("decodes `{now}`, was `{body}`")),
+            ),
+            Some(_) => {}
+        }
+    }
+    for name in new_hooks.keys() {
+        if !old_hooks.contains_key(name) {
+            change(
+                false,
+                format!("added webhook decoder `webhooks::{name}`"),
+                None,
+            );
+        }
+    }
+
+    // Breaking first, then by what changed, so the order does not depend on the spec's.
+    changes.sort_by(|a, b| (!a.breaking, &a.what).cmp(&(!b.breaking, &b.what)));
+    changes.dedup();
+    ApiDiff { changes }
+}
+
+fn operations(api: &Api) -> BTreeMap<String, &Operation> {
+    api.operations
+        .iter()
+        .map(|op| (op.method_name.clone(), op))
+        .collect()
+}
+
+fn types(api: &Api) -> BTreeMap<String, &TypeKind> {
+    api.types
+        .iter()
+        .map(|t| (t.name.clone(), &t.kind))
+        .collect()
+}
+
+fn route(op: &Operation) -> String {
+    format!("`{} {}`", op.http_method.as_str(), op.path)
+}
+
+/// The Rust type a reference is written as, without module paths.
+fn type_name(api: &Api, ty: &TypeRef) -> String {
+    crate::render::type_name(api, ty)
+}
+
+/// An operation's arguments (path and required parameters, then the body), its optional
+/// parameters (fields of its params struct), and what it returns.
+struct Signature {
+    arguments: Vec<(String, String)>,
+    optional: BTreeMap<String, String>,
+    returns: String,
+    error: String,
+    stream: Option<String>,
+}
+
+fn signature(api: &Api, op: &Operation) -> Signature {
+    let mut arguments = Vec::new();
+    let mut optional = BTreeMap::new();
+    for p in &op.parameters {
+        let ty = type_name(api, &p.ty);
+        if p.required || p.location == crate::model::ParameterLocation::Path {
+            arguments.push((p.rust_name.clone(), ty));
+        } else {
+            optional.insert(p.rust_name.clone(), ty);
+        }
+    }
+    if let Some(body) = &op.request_body {
+        arguments.push(("body".into(), type_name(api, &body.ty)));
+    }
+    Signature {
+        arguments,
+        optional,
+        returns: op
+            .success
+            .body
+            .as_ref()
+            .map(|b| type_name(api, b))
+            .unwrap_or_else(|| "()".into()),
+        error: type_name(api, &op.error_body),
+        stream: op.pagination.as_ref().map(|p| p.method_name.clone()),
+    }
+}
+
+fn compare_operation(
+    old_api: &Api,
+    old: &Operation,
+    new_api: &Api,
+    new: &Operation,
+    change: &mut impl FnMut(bool, String, Option<String>),
+) {
+    let name = &new.method_name;
+    let (before, after) = (signature(old_api, old), signature(new_api, new));
+    if before.arguments != after.arguments {
+        let list = |args: &[(String, String)]| {
+            args.iter()
+                .map(|(n, t)| format!("{n}: {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        change(
+            true,
+            format!("changed the arguments of `Client::{name}`"),
+            Some(format!(
+                "`({})`, was `({})`",
+                list(&after.arguments),
+                list(&before.arguments)
+            )),
+        );
+    }
+    let params = &new.params_type;
+    for (field, ty) in &before.optional {
+        match after.optional.get(field) {
+            None => change(
+                true,
+                format!("removed optional parameter `{params}::{field}`"),
+                None,
+            ),
+            Some(now) if now != ty => change(
+                true,
+                format!("changed optional parameter `{params}::{field}`"),
+                Some(format!("`Option<{now}>`, was `Option<{ty}>`")),
+            ),
+            Some(_) => {}
+        }
+    }
+    for field in after.optional.keys() {
+        if !before.optional.contains_key(field) {
+            change(
+                true,
+                format!("added optional parameter `{params}::{field}`"),
+                Some(NEW_FIELD.into()),
+            );
+        }
+    }
+    if before.returns != after.returns {
+        change(
+            true,
+            format!("changed what `Client::{name}` returns"),
+            Some(format!("`{}`, was `{}`", after.returns, before.returns)),
+        );
+    }
+    if before.error != after.error {
+        change(
+            true,
+            format!("changed the error body of `Client::{name}`"),
+            Some(format!("`{}`, was `{}`", after.error, before.error)),
+        );
+    }
+    match (&before.stream, &after.stream) {
+        (Some(s), None) => change(true, format!("removed paging stream `Client::{s}`"), None),
+        (None, Some(s)) => change(false, format!("added paging stream `Client::{s}`"), None),
+        _ => {}
+    }
+    if old.http_method != new.http_method || old.path != new.path {
+        // The Rust signature may be the same, but the call goes somewhere else.
+        change(
+            false,
+            format!("changed the route of `Client::{name}`"),
+            Some(format!("{}, was {}", route(new), route(old))),
+        );
+    }
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Tagged(_) => "enum (tagged)",
+        TypeKind::Untagged(_) => "enum (untagged)",
+        TypeKind::Alias(_) => "type alias",
+    }
+}
+
+fn compare_type(
+    name: &str,
+    old_api: &Api,
+    old: &TypeKind,
+    new_api: &Api,
+    new: &TypeKind,
+    change: &mut impl FnMut(bool, String, Option<String>),
+) {
+    match (old, new) {
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            let fields =
+                |api: &Api, s: &crate::model::StructDef| -> BTreeMap<String, (String, bool)> {
+                    s.fields
+                        .iter()
+                        .map(|f| (f.rust_name.clone(), (type_name(api, &f.ty), f.required)))
+                        .collect()
+                };
+            let (before, after) = (fields(old_api, a), fields(new_api, b));
+            let shown = |(ty, required): &(String, bool)| {
+                if *required {
+                    format!("`{ty}`")
+                } else {
+                    format!("`Option<{ty}>`")
+                }
+            };
+            for (field, was) in &before {
+                match after.get(field) {
+                    None => change(true, format!("removed field `{name}::{field}`"), None),
+                    Some(now) if now != was => change(
+                        true,
+                        format!("changed field `{name}::{field}`"),
+                        Some(format!("{}, was {}", shown(now), shown(was))),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (field, now) in &after {
+                if !before.contains_key(field) {
+                    let why = if now.1 {
+                        format!("required, {}; {NEW_FIELD}", shown(now))
+                    } else {
+                        format!("optional, {}; {NEW_FIELD}", shown(now))
+                    };
+                    change(true, format!("added field `{name}::{field}`"), Some(why));
+                }
+            }
+            let extra = |api: &Api, s: &crate::model::StructDef| {
+                s.additional.as_ref().map(|t| type_name(api, t))
+            };
+            if extra(old_api, a) != extra(new_api, b) {
+                change(
+                    true,
+                    format!("changed the additional properties of `{name}`"),
+                    None,
+                );
+            }
+        }
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+            let variants = |e: &crate::model::EnumDef| -> Vec<String> {
+                e.variants.iter().map(|v| v.rust_name.clone()).collect()
+            };
+            compare_variants(name, &variants(a), &variants(b), change);
+        }
+        (TypeKind::Tagged(a), TypeKind::Tagged(b)) => {
+            let variants = |t: &crate::model::TaggedDef| -> Vec<String> {
+                t.variants.iter().map(|v| v.rust_name.clone()).collect()
+            };
+            compare_variants(name, &variants(a), &variants(b), change);
+            if a.tag != b.tag {
+                change(
+                    false,
+                    format!("changed the tag property of `{name}`"),
+                    Some(format!("`{}`, was `{}`", b.tag, a.tag)),
+                );
+            }
+        }
+        (TypeKind::Untagged(a), TypeKind::Untagged(b)) => {
+            let variants = |api: &Api, u: &crate::model::UntaggedDef| -> Vec<String> {
+                u.variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.rust_name, type_name(api, &v.ty)))
+                    .collect()
+            };
+            compare_variants(name, &variants(old_api, a), &variants(new_api, b), change);
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+            let (was, now) = (type_name(old_api, a), type_name(new_api, b));
+            if was != now {
+                change(
+                    true,
+                    format!("changed type alias `{name}`"),
+                    Some(format!("`{now}`, was `{was}`")),
+                );
+            }
+        }
+        _ => change(
+            true,
+            format!("changed type `{name}`"),
+            Some(format!("a {}, was a {}", kind_name(new), kind_name(old))),
+        ),
+    }
+}
+
+/// Variants of an exhaustive enum: adding one breaks every `match` without a wildcard.
+fn compare_variants(
+    name: &str,
+    before: &[String],
+    after: &[String],
+    change: &mut impl FnMut(bool, String, Option<String>),
+) {
+    for v in before {
+        if !after.contains(v) {
+            change(true, format!("removed variant `{name}::{v}`"), None);
+        }
+    }
+    for v in after {
+        if !before.contains(v) {
+            change(
+                true,
+                format!("added variant `{name}::{v}`"),
+                Some("a `match` without a wildcard arm must handle it".into()),
+            );
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The change report between two versions of a spec.
+
+mod common;
+
+fn model(name: &str) -> generator::model::Api {
+    let path = common::repo_root()
+        .join("generator/tests/fixtures/diff")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("the fixture reads");
+    generator::resolve_model(&text)
+        .expect("the fixture resolves")
+        .0
+}
+
+#[test]
+fn the_report_names_removed_fields_and_added_operations() {
+    let (old, new) = (model("old.yaml"), model("new.yaml"));
+    let report = generator::diff::diff(&old, &new);
+    let whats: Vec<(&str, bool)> = report
+        .changes
+        .iter()
+        .map(|c| (c.what.as_str(), c.breaking))
+        .collect();
+    assert!(
+        whats.contains(&("removed field `Environment::display_name`", true)),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&("added operation `Client::create_environment`", false)),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&("removed operation `Client::delete_environment`", true)),
+        "{whats:?}"
+    );
+    assert_eq!(report.semver(), "major");
+    insta::assert_snapshot!("old_to_new", report.to_markdown("environments-client"));
+}
+
+#[test]
+fn the_report_back_the_other_way_is_the_mirror() {
+    let (old, new) = (model("old.yaml"), model("new.yaml"));
+    let back = generator::diff::diff(&new, &old);
+    let whats: Vec<&str> = back.changes.iter().map(|c| c.what.as_str()).collect();
+    assert!(
+        whats.contains(&"added field `Environment::display_name`"),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&"removed operation `Client::create_environment`"),
+        "{whats:?}"
+    );
+    insta::assert_snapshot!("new_to_old", back.to_markdown("environments-client"));
+}
+
+#[test]
+fn an_unchanged_spec_or_a_documentation_change_is_a_patch() {
+    let old = model("old.yaml");
+    let same = generator::diff::diff(&old, &old);
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    assert_eq!(same.semver(), "patch");
+    // Only descriptions differ: nothing the Rust API shows.
+    let text =
+        std::fs::read_to_string(common::repo_root().join("generator/tests/fixtures/diff/old.yaml"))
+            .expect("reads")
+            .replace(
+                "operationId: listEnvironments",
+                "operationId: listEnvironments\n      description: Lists them.",
+            );
+    let documented = generator::resolve_model(&text).expect("resolves").0;
+    assert!(generator::diff::diff(&old, &documented).changes.is_empty());
+}
+
+#[test]
+fn only_additions_are_a_minor_change() {
+    let old = model("old.yaml");
+    let text =
+        std::fs::read_to_string(common::repo_root().join("generator/tests/fixtures/diff/old.yaml"))
+            .expect("reads")
+            .replace(
+            "components:",
+            "  /health:\n    get:\n      operationId: health\n      responses: {'204': {description: up}}\ncomponents:",
+        );
+    let grown = generator::resolve_model(&text).expect("resolves").0;
+    let report = generator::diff::diff(&old, &grown);
+    assert_eq!(report.changes.len(), 1, "{:?}", report.changes);
+    assert_eq!(report.changes[0].what, "added operation `Client::health`");
+    assert_eq!(report.semver(), "minor");
+}
