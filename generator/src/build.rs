@@ -1,14 +1,12 @@
 //! Generating a client from a build script, into `OUT_DIR`.
 //!
 //! ```no_run
-//! // build.rs of a crate that depends on openapi-rust-gen-runtime, serde, serde_json,
-//! // garde and regex (the dependencies of a generated crate, see its README).
-//! fn main() {
-//!     if let Err(e) = generator::build::Build::new("spec/api.yaml").module("api").generate() {
-//!         // The report shows each problem in its file and line, as rustc does.
-//!         eprintln!("{e}");
-//!         std::process::exit(1);
-//!     }
+//! // The `main` of build.rs, in a crate that depends on openapi-rust-gen-runtime, serde,
+//! // serde_json, garde and regex (the dependencies of a generated crate).
+//! if let Err(e) = generator::build::Build::new("spec/api.yaml").module("api").generate() {
+//!     // The report shows each problem in its file and line, as rustc does.
+//!     eprintln!("{e}");
+//!     std::process::exit(1);
 //! }
 //! ```
 //!
