@@ -574,6 +574,38 @@ pub struct ListConnectV1CustomConnectorPluginsParams {
     pub x_trace: Option<String>,
 }
 
+impl ListConnectV1CustomConnectorPluginsParams {
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, page_size: impl Into<i64>) -> Self {
+        self.page_size = Some(page_size.into());
+        self
+    }
+
+    /// Sets the `page_token` parameter.
+    pub fn with_page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.page_token = Some(page_token.into());
+        self
+    }
+
+    /// Sets the `cloud` parameter.
+    pub fn with_cloud(mut self, cloud: impl Into<Vec<String>>) -> Self {
+        self.cloud = Some(cloud.into());
+        self
+    }
+
+    /// Sets the `ids` parameter.
+    pub fn with_ids(mut self, ids: impl Into<Vec<String>>) -> Self {
+        self.ids = Some(ids.into());
+        self
+    }
+
+    /// Sets the `X-Trace` parameter.
+    pub fn with_x_trace(mut self, x_trace: impl Into<String>) -> Self {
+        self.x_trace = Some(x_trace.into());
+        self
+    }
+}
+
 /// Response headers the spec documents. A header that is absent or malformed is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseHeaders {

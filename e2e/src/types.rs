@@ -117,6 +117,16 @@ pub struct UploadSourcePresignedUrl {
     pub upload_id: String,
 }
 
+impl UploadSourcePresignedUrl {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(upload_id: impl Into<String>) -> Self {
+        Self {
+            upload_id: upload_id.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomConnectorPluginUploadSource {
     /// `location` is `PRESIGNED_URL_LOCATION`.
@@ -208,6 +218,62 @@ pub struct CustomConnectorPluginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(dive)]
     pub upload_source: Option<super::types::CustomConnectorPluginUploadSourceRequest>,
+}
+
+impl CustomConnectorPluginRequest {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(
+        display_name: impl Into<String>,
+        connector_class: impl Into<String>,
+        connector_type: impl Into<super::types::CustomConnectorPluginConnectorType>,
+    ) -> Self {
+        Self {
+            display_name: display_name.into(),
+            documentation_link: None,
+            connector_class: connector_class.into(),
+            connector_type: connector_type.into(),
+            cloud: None,
+            sensitive_config_properties: None,
+            upload_source: None,
+        }
+    }
+
+    /// Sets `documentation_link`.
+    pub fn with_documentation_link(
+        mut self,
+        documentation_link: impl Into<String>,
+    ) -> Self {
+        self.documentation_link = Some(documentation_link.into());
+        self
+    }
+
+    /// Sets `cloud`.
+    pub fn with_cloud(
+        mut self,
+        cloud: impl Into<super::types::CustomConnectorPluginCloud>,
+    ) -> Self {
+        self.cloud = Some(cloud.into());
+        self
+    }
+
+    /// Sets `sensitive_config_properties`.
+    pub fn with_sensitive_config_properties(
+        mut self,
+        sensitive_config_properties: impl Into<Vec<String>>,
+    ) -> Self {
+        self.sensitive_config_properties = Some(sensitive_config_properties.into());
+        self
+    }
+
+    /// Sets `upload_source`.
+    pub fn with_upload_source(
+        mut self,
+        upload_source: impl Into<super::types::CustomConnectorPluginUploadSourceRequest>,
+    ) -> Self {
+        self.upload_source = Some(upload_source.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -303,13 +369,32 @@ pub struct RequestTokenRequest {
     pub scope: Option<String>,
 }
 
+impl RequestTokenRequest {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(
+        grant_type: impl Into<super::types::RequestTokenRequestGrantType>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            scope: None,
+        }
+    }
+
+    /// Sets `scope`.
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RequestTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
 pub struct UploadFilesRequest {
@@ -317,6 +402,26 @@ pub struct UploadFilesRequest {
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl UploadFilesRequest {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new() -> Self {
+        Self { file: None, note: None }
+    }
+
+    /// Sets `file`.
+    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Sets `note`.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
 }
 
 #[derive(
@@ -368,4 +473,25 @@ pub struct PatchConnectV1CustomConnectorPluginRequestItem {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<::serde_json::Value>,
+}
+
+impl PatchConnectV1CustomConnectorPluginRequestItem {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(
+        op: impl Into<super::types::PatchConnectV1CustomConnectorPluginRequestItemOp>,
+        path: impl Into<String>,
+    ) -> Self {
+        Self {
+            op: op.into(),
+            path: path.into(),
+            value: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }

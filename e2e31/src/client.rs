@@ -353,8 +353,36 @@ pub struct GetOrderParams {
     pub tracking: Option<String>,
 }
 
+impl GetOrderParams {
+    /// Sets the `id` parameter.
+    pub fn with_id_query(mut self, id_query: impl Into<i64>) -> Self {
+        self.id_query = Some(id_query.into());
+        self
+    }
+
+    /// Sets the `request` parameter.
+    pub fn with_request(mut self, request: impl Into<String>) -> Self {
+        self.request = Some(request.into());
+        self
+    }
+
+    /// Sets the `tracking` parameter.
+    pub fn with_tracking(mut self, tracking: impl Into<String>) -> Self {
+        self.tracking = Some(tracking.into());
+        self
+    }
+}
+
 /// Optional parameters of [`Client::get_session`](super::Client::get_session).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSessionParams {
     pub theme: Option<String>,
+}
+
+impl GetSessionParams {
+    /// Sets the `theme` parameter.
+    pub fn with_theme(mut self, theme: impl Into<String>) -> Self {
+        self.theme = Some(theme.into());
+        self
+    }
 }

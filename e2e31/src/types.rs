@@ -22,6 +22,42 @@ pub struct OrderRequest {
     pub total: Option<f64>,
 }
 
+impl OrderRequest {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(
+        status: impl Into<super::types::Status>,
+        payment: impl Into<super::types::PaymentRequest>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            payment: payment.into(),
+            location: None,
+            note: None,
+            total: None,
+        }
+    }
+
+    /// Sets `location`.
+    pub fn with_location(mut self, location: impl Into<(f64, f64)>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Sets `note`.
+    /// `None` sends an explicit `null`.
+    pub fn with_note(mut self, note: Option<String>) -> Self {
+        self.note = Some(note);
+        self
+    }
+
+    /// Sets `total`.
+    pub fn with_total(mut self, total: impl Into<f64>) -> Self {
+        self.total = Some(total.into());
+        self
+    }
+}
+
 /// How the order is paid; each variant names itself in `method`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::garde::Validate)]
@@ -206,12 +242,28 @@ pub struct Card {
     pub last4: String,
 }
 
+impl Card {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(last4: impl Into<String>) -> Self {
+        Self { last4: last4.into() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
 pub struct Invoice {
     #[garde(range(min = 1))]
     pub due_days: i64,
+}
+
+impl Invoice {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(due_days: impl Into<i64>) -> Self {
+        Self { due_days: due_days.into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

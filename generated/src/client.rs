@@ -52,8 +52,6 @@ impl Client {
         &self.runtime
     }
 
-    /// \[![General Availability](https://img.shields.io/badge/Lifecycle%20Stage-General%20Availability-%2345c6e8)\](#section/Versioning/API-Lifecycle-Policy)
-    ///
     /// Make a request to read a custom connector plugin.
     ///
     /// `GET /connect/v1/custom-connector-plugins/{id}` (operation `getConnectV1CustomConnectorPlugin`).

@@ -303,7 +303,6 @@ impl ::std::fmt::Display for CustomConnectorPluginRuntimeLanguage {
 ///
 ///
 /// ## The Custom Connector Plugins Model
-/// &lt;SchemaDefinition schemaRef="#/components/schemas/connect.v1.CustomConnectorPlugin" /&gt;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomConnectorPlugin {
     /// APIVersion defines the schema version of this representation of a resource.

@@ -25,6 +25,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "Credentials",
     "DecodeError",
     "Error",
+    "Known",
     "Open",
     "RateLimit",
     "RetryPolicy",
@@ -35,7 +36,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
 ];
 
 /// The names of [`RUNTIME_EXPORTS`] a types-only crate exports (it has no client).
-pub const TYPES_RUNTIME_EXPORTS: &[&str] = &["Open", "WebhookError"];
+pub const TYPES_RUNTIME_EXPORTS: &[&str] = &["Known", "Open", "WebhookError"];
 
 /// The types the client module of every generated crate defines.
 pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
@@ -44,6 +45,13 @@ pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
 /// `From` and `Clone` impls, which an inherent method of the same name would shadow), so
 /// no operation method may take their names.
 pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "runtime", "from", "clone"];
+
+/// The name of the method that sets an optional field of a generated struct. Field names
+/// are unique snake_case identifiers and no other method of a struct starts with `with_`,
+/// so setter names cannot collide.
+pub fn setter_name(field: &str) -> String {
+    format!("with_{field}")
+}
 
 /// Prelude names a generated type must not take. Together with [`RUNTIME_EXPORTS`] they
 /// are reserved: because no generated type can take one of these names, generated code may

@@ -53,7 +53,7 @@ pub use paging::MAX_EMPTY_PAGES;
 pub use reqwest;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
-pub use serde_support::Open;
+pub use serde_support::{Known, Open};
 pub use webhook::WebhookError;
 
 /// Helpers that generated code calls. Not part of this crate's stable API.

@@ -20,6 +20,34 @@ impl<T> Open<T> {
             Open::Unknown(_) => None,
         }
     }
+
+    /// The value as the server sent it, when this client does not know it.
+    pub fn unknown(&self) -> Option<&str> {
+        match self {
+            Open::Known(_) => None,
+            Open::Unknown(raw) => Some(raw),
+        }
+    }
+}
+
+/// `status == Status::Active` reads as it says: an unknown value equals no known one.
+impl<T: PartialEq> PartialEq<T> for Open<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.known() == Some(other)
+    }
+}
+
+/// The known value of an `Open` that may be absent, in one call:
+/// `plugin.cloud.known() == Some(&Cloud::Aws)`.
+pub trait Known<T> {
+    /// The known value, if there is a value and this client knows it.
+    fn known(&self) -> Option<&T>;
+}
+
+impl<T> Known<T> for Option<Open<T>> {
+    fn known(&self) -> Option<&T> {
+        self.as_ref().and_then(Open::known)
+    }
 }
 
 impl<T> From<T> for Open<T> {

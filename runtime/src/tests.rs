@@ -24,6 +24,19 @@ fn open_keeps_unknown_values_and_round_trips() {
 }
 
 #[test]
+fn open_values_compare_with_their_enum_and_read_in_one_call() {
+    let known: Open<Color> = Open::Known(Color::Red);
+    let unknown: Open<Color> = Open::Unknown("MAUVE".into());
+    assert!(known == Color::Red);
+    assert!(unknown != Color::Red);
+    assert_eq!(unknown.unknown(), Some("MAUVE"));
+    assert_eq!(known.unknown(), None);
+    assert_eq!(Some(known).known(), Some(&Color::Red));
+    assert_eq!(Some(unknown).known(), None);
+    assert_eq!(None::<Open<Color>>.known(), None);
+}
+
+#[test]
 fn secrets_never_show_in_debug() {
     let c = Credentials::api_key("KEYID", "hunter2");
     let text = format!("{c:?}");

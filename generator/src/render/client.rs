@@ -119,11 +119,30 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
             pub #field: Option<#ty>,
         }
     });
+    // Setters, so that `Default::default()` and a chain of them keep compiling when the
+    // spec adds a parameter.
+    let setters = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let setter = ident(&crate::naming::setter_name(&p.rust_name));
+        let ty = cx.tokens(strip_nullable(&p.ty), None);
+        let doc = format!(" Sets the `{}` parameter.", p.wire_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = Some(#field.into());
+                self
+            }
+        }
+    });
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
+        }
+
+        impl #name {
+            #(#setters)*
         }
     })
 }

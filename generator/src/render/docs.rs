@@ -4,7 +4,10 @@
 //! style brackets (`[RFC6901]`), bare URLs and indented text. Rustdoc reads brackets as
 //! intra-doc links, unknown tags as broken HTML, and indented blocks as Rust code to
 //! compile as doctests, so each of those is neutralised here while Markdown links stay
-//! links.
+//! links. Markup made for the vendor's documentation site goes: MDX components
+//! (`<SchemaDefinition ... />`) and badges that link into the site's own page (lifecycle
+//! stages); common HTML (`<code>`, `<b>`, `<a href>`, `<br>`, paragraphs and lists) becomes
+//! Markdown or text. Anything else in angle brackets (`Bearer <token>`) stays as written.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -41,6 +44,110 @@ fn link_or_url() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// Badges: an image wrapped in a link (`[![Stage](badge.svg)](#section/...)`), or a bare
+/// shields.io image.
+fn badge() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\[!\[[^\[\]]*\]\([^()\s]*\)\]\([^()\s]*\)|!\[[^\[\]]*\]\(https?://img\.shields\.io/[^()\s]*\)").ok()
+    })
+    .as_ref()
+}
+
+/// An HTML link, `<a href="target">text</a>`.
+fn html_link() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"<a\s[^<>]*href\s*=\s*["']([^"'<>]*)["'][^<>]*>([^<>]*)</a\s*>"#).ok()
+    })
+    .as_ref()
+}
+
+/// An opening, closing or self-closing tag.
+fn tag() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"</?([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?/?>").ok())
+        .as_ref()
+}
+
+/// HTML elements whose tags are dropped, keeping what they enclose.
+const DROPPED_TAGS: &[&str] = &[
+    "a",
+    "blockquote",
+    "caption",
+    "center",
+    "details",
+    "div",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "ol",
+    "p",
+    "pre",
+    "small",
+    "span",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
+/// A line without the markup of the vendor's site, with common HTML as Markdown.
+fn strip_markup(line: &str) -> String {
+    let mut line = line.to_string();
+    if let Some(re) = badge() {
+        line = re.replace_all(&line, "").into_owned();
+    }
+    if let Some(re) = html_link() {
+        line = re
+            .replace_all(&line, |c: &regex::Captures<'_>| {
+                let (target, text) = (&c[1], &c[2]);
+                if target.starts_with("http://") || target.starts_with("https://") {
+                    format!("[{text}]({target})")
+                } else {
+                    text.to_string()
+                }
+            })
+            .into_owned();
+    }
+    if let Some(re) = tag() {
+        line = re
+            .replace_all(&line, |c: &regex::Captures<'_>| {
+                let name = &c[1];
+                // Capitalized tags are components of the site's MDX, with nothing to show.
+                if name.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                    return String::new();
+                }
+                match name.to_ascii_lowercase().as_str() {
+                    "code" | "tt" | "kbd" => "`".to_string(),
+                    "b" | "strong" => "**".to_string(),
+                    "i" | "em" => "*".to_string(),
+                    "br" => " ".to_string(),
+                    "li" if !c[0].starts_with("</") => "- ".to_string(),
+                    "li" => String::new(),
+                    lower if DROPPED_TAGS.contains(&lower) => String::new(),
+                    _ => c[0].to_string(),
+                }
+            })
+            .into_owned();
+    }
+    line
+}
+
 /// Rewrites a description into Markdown that rustdoc accepts without warnings.
 pub fn sanitize(doc: &str) -> String {
     let mut out = String::new();
@@ -64,6 +171,12 @@ pub fn sanitize(doc: &str) -> String {
         if trimmed.is_empty() {
             out.push('\n');
             item_text = None;
+            continue;
+        }
+        let stripped = strip_markup(trimmed);
+        let trimmed = stripped.trim();
+        if trimmed.is_empty() {
+            // Only markup: the line goes, without becoming a paragraph break.
             continue;
         }
         let mut indent = line.len() - line.trim_start().len();
@@ -93,7 +206,8 @@ pub fn sanitize(doc: &str) -> String {
     if in_fence {
         out.push_str("```\n");
     }
-    out.trim_end().to_string()
+    // A description that began with markup alone does not begin with blank lines.
+    out.trim_start_matches('\n').trim_end().to_string()
 }
 
 /// The width of a list marker and its space (`- `, `12. `), if the line starts a list item.
@@ -158,11 +272,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_brackets_and_urls_are_neutralised() {
+    fn site_markup_goes_and_html_becomes_markdown() {
         assert_eq!(
-            sanitize("<SchemaDefinition schemaRef=\"#/x\" />"),
-            "&lt;SchemaDefinition schemaRef=\"#/x\" /&gt;"
+            sanitize("## Model\n<SchemaDefinition schemaRef=\"#/x\" />\n\nText."),
+            "## Model\n\nText."
         );
+        assert_eq!(
+            sanitize("[![General Availability](https://img.shields.io/badge/GA-x)](#section/Versioning)\n\nMake a request."),
+            "Make a request."
+        );
+        assert_eq!(
+            sanitize("Use <code>id</code>, <b>not</b> <i>name</i>.<br/>See <a href=\"https://x.io/d\">docs</a>."),
+            "Use `id`, **not** *name*. See [docs](https://x.io/d)."
+        );
+        assert_eq!(sanitize("<p>One</p><ul><li>a</li></ul>"), "One- a");
+        // Angle brackets that are not known tags are text.
+        assert_eq!(
+            sanitize("Send `Bearer <token>` or <foo>."),
+            "Send `Bearer &lt;token&gt;` or &lt;foo&gt;."
+        );
+    }
+
+    #[test]
+    fn html_brackets_and_urls_are_neutralised() {
         assert_eq!(
             sanitize("A JSON Pointer [RFC6901] to it"),
             "A JSON Pointer \\[RFC6901\\] to it"
@@ -181,8 +313,8 @@ mod tests {
         );
         assert_eq!(sanitize("[Versioning](#section/Versioning)"), "Versioning");
         assert_eq!(
-            sanitize("[![GA](https://img.shields.io/b)](#section/x)"),
-            "\\[![GA](https://img.shields.io/b)\\](#section/x)"
+            sanitize("Stage: [![GA](https://img.shields.io/b)](#section/x)"),
+            "Stage:"
         );
     }
 
@@ -207,7 +339,10 @@ mod tests {
     }
 
     #[test]
-    fn the_link_expression_compiles() {
+    fn the_expressions_compile() {
         assert!(link_or_url().is_some_and(|re| re.is_match("https://a.b")));
+        assert!(badge().is_some_and(|re| re.is_match("[![a](b)](#c)")));
+        assert!(html_link().is_some_and(|re| re.is_match("<a href='x'>y</a>")));
+        assert!(tag().is_some_and(|re| re.is_match("<br/>")));
     }
 }

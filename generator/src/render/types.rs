@@ -179,28 +179,131 @@ pub fn render_struct(
         .map(|f| render_field(cx, id, def.validated, f));
     let additional = s.additional.as_ref().map(|t| {
         let value = cx.tokens(t, None);
-        let taken = s
-            .fields
-            .iter()
-            .any(|f| f.rust_name == "additional_properties");
-        let field = ident(if taken {
-            "additional_properties_"
-        } else {
-            "additional_properties"
-        });
+        let field = ident(additional_field(s).unwrap_or("additional_properties"));
         quote! {
             /// Properties not listed above, by name.
             #[serde(flatten)]
             pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
+    // Types that requests carry get a constructor with the required properties and a
+    // setter per optional one, so callers never write a struct literal that a property
+    // added to the spec later would break. With no required property there is a default.
+    let builder = def
+        .validated
+        .then(|| render_builder(cx, &name, id, s, additional_field(s)));
+    let default = (def.validated && s.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #validate
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #builder
+    }
+}
+
+/// The name of the field holding a struct's additional properties, if it has them.
+fn additional_field(s: &StructDef) -> Option<&'static str> {
+    s.additional.as_ref()?;
+    let taken = s
+        .fields
+        .iter()
+        .any(|f| f.rust_name == "additional_properties");
+    Some(if taken {
+        "additional_properties_"
+    } else {
+        "additional_properties"
+    })
+}
+
+/// How many `Option`s wrap a field's value: an optional nullable property keeps absent
+/// (outer `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
+fn option_depth(f: &Field) -> usize {
+    let nullable = matches!(f.ty, TypeRef::Nullable(_));
+    match (f.required, nullable) {
+        (true, false) => 0,
+        (true, true) | (false, false) => 1,
+        (false, true) => 2,
+    }
+}
+
+/// The field's value type without its `Option`s.
+fn field_value(cx: &TypeContext<'_>, owner: TypeId, f: &Field) -> TokenStream {
+    let inner = match &f.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    cx.tokens(inner, Some(owner))
+}
+
+/// `new` with the required properties (in the spec's order) and `with_<field>` for each
+/// optional one. A missing required property is a compile error: `new` takes it.
+fn render_builder(
+    cx: &TypeContext<'_>,
+    owner_name: &proc_macro2::Ident,
+    owner: TypeId,
+    s: &StructDef,
+    additional: Option<&str>,
+) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for f in &s.fields {
+        let name = ident(&f.rust_name);
+        let value = field_value(cx, owner, f);
+        match (f.required, option_depth(f)) {
+            (true, 0) => {
+                arguments.push(quote!(#name: impl Into<#value>));
+                inits.push(quote!(#name: #name.into()));
+            }
+            // Required but nullable: the caller says which.
+            (true, _) => {
+                arguments.push(quote!(#name: Option<#value>));
+                inits.push(quote!(#name));
+            }
+            (false, depth) => {
+                inits.push(quote!(#name: None));
+                let setter = ident(&crate::naming::setter_name(&f.rust_name));
+                let doc = format!(" Sets `{}`.", f.wire_name);
+                setters.push(if depth == 2 {
+                    let doc_null = " `None` sends an explicit `null`.";
+                    quote! {
+                        #[doc = #doc]
+                        #[doc = #doc_null]
+                        pub fn #setter(mut self, #name: Option<#value>) -> Self {
+                            self.#name = Some(#name);
+                            self
+                        }
+                    }
+                } else {
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #setter(mut self, #name: impl Into<#value>) -> Self {
+                            self.#name = Some(#name.into());
+                            self
+                        }
+                    }
+                });
+            }
+        }
+    }
+    if let Some(field) = additional {
+        let field = ident(field);
+        inits.push(quote!(#field: ::std::collections::BTreeMap::new()));
+    }
+    quote! {
+        impl #owner_name {
+            /// A value with the required properties; the optional ones stay unset until
+            /// their `with_` method sets them.
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#inits,)* }
+            }
+
+            #(#setters)*
         }
     }
 }
@@ -208,19 +311,12 @@ pub fn render_struct(
 fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let doc = doc_attrs(f.doc.as_deref());
-    let (inner, nullable) = match &f.ty {
-        TypeRef::Nullable(inner) => (inner.as_ref(), true),
-        other => (other, false),
+    let inner = match &f.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
     };
-    let inner_tokens = cx.tokens(inner, Some(owner));
-    // How many `Option`s wrap the value: an optional nullable property keeps absent
-    // (outer `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
-    let options = match (f.required, nullable) {
-        (true, false) => 0,
-        (true, true) | (false, false) => 1,
-        (false, true) => 2,
-    };
-    let ty = (0..options).fold(inner_tokens, |t, _| quote!(Option<#t>));
+    let options = option_depth(f);
+    let ty = (0..options).fold(field_value(cx, owner, f), |t, _| quote!(Option<#t>));
     let mut serde_args = Vec::new();
     if f.rust_name != f.wire_name {
         let wire = &f.wire_name;
