@@ -276,6 +276,17 @@ impl CustomConnectorPluginRequest {
     }
 }
 
+impl ::std::convert::TryFrom<super::types::CustomConnectorPlugin>
+for CustomConnectorPluginRequest {
+    type Error = super::runtime::ConversionError;
+    /// The request-side view of a `CustomConnectorPlugin` read from the API, without its read-only properties.
+    fn try_from(
+        value: super::types::CustomConnectorPlugin,
+    ) -> Result<Self, Self::Error> {
+        super::runtime::__private::request_view(&value)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::garde::Validate)]
 pub enum CustomConnectorPluginUploadSourceRequest {

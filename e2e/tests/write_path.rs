@@ -3,9 +3,10 @@
 
 use e2e_fixture_client::runtime::reqwest;
 use e2e_fixture_client::{
-    Client, Credentials, CustomConnectorPluginCloud, CustomConnectorPluginConnectorType,
-    CustomConnectorPluginRequest, CustomConnectorPluginUploadSourceRequest, Error,
-    ListConnectV1CustomConnectorPluginsParams, Open, UploadSourcePresignedUrl,
+    Client, Credentials, CustomConnectorPlugin, CustomConnectorPluginCloud,
+    CustomConnectorPluginConnectorType, CustomConnectorPluginRequest,
+    CustomConnectorPluginUploadSourceRequest, Error, ListConnectV1CustomConnectorPluginsParams,
+    Open, UploadSourcePresignedUrl,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -20,21 +21,45 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn request() -> CustomConnectorPluginRequest {
-    CustomConnectorPluginRequest {
-        display_name: "Datagen".into(),
-        documentation_link: Some("https://github.com/confluentinc/kafka-connect-datagen".into()),
-        connector_class: "io.confluent.kafka.connect.datagen.DatagenConnector".into(),
-        connector_type: CustomConnectorPluginConnectorType::Source,
-        cloud: Some(CustomConnectorPluginCloud::Aws),
-        sensitive_config_properties: Some(vec!["passwords".into()]),
-        upload_source: Some(
-            CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(
-                UploadSourcePresignedUrl {
-                    upload_id: "e53bb2e8".into(),
-                },
-            ),
+    CustomConnectorPluginRequest::new(
+        "Datagen",
+        "io.confluent.kafka.connect.datagen.DatagenConnector",
+        CustomConnectorPluginConnectorType::Source,
+    )
+    .with_documentation_link("https://github.com/confluentinc/kafka-connect-datagen")
+    .with_cloud(CustomConnectorPluginCloud::Aws)
+    .with_sensitive_config_properties(vec!["passwords".to_string()])
+    .with_upload_source(
+        CustomConnectorPluginUploadSourceRequest::PresignedUrlLocation(
+            UploadSourcePresignedUrl::new("e53bb2e8"),
         ),
-    }
+    )
+}
+
+/// Read, change, write: the response type converts into the request type without its
+/// read-only properties; an enum value the client does not know cannot be sent back.
+#[test]
+fn a_read_value_converts_into_its_request_type() {
+    let read: CustomConnectorPlugin = serde_json::from_value(created()).expect("decodes");
+    let change = CustomConnectorPluginRequest::try_from(read)
+        .expect("converts")
+        .with_documentation_link("https://example.com/new");
+    let sent = serde_json::to_value(&change).expect("encodes");
+    assert_eq!(sent["display_name"], "Datagen");
+    assert_eq!(sent["cloud"], "AWS");
+    assert_eq!(sent["documentation_link"], "https://example.com/new");
+    assert!(sent.get("id").is_none(), "read-only id dropped: {sent}");
+
+    let mut odd = created();
+    odd["cloud"] = json!("MARS");
+    let read: CustomConnectorPlugin = serde_json::from_value(odd).expect("decodes");
+    assert!(read
+        .cloud
+        .as_ref()
+        .is_some_and(|c| c.unknown() == Some("MARS")));
+    let e = CustomConnectorPluginRequest::try_from(read).expect_err("MARS cannot be sent back");
+    assert_eq!(e.path, "cloud");
+    assert!(e.to_string().contains("MARS"), "{e}");
 }
 
 fn created() -> Value {

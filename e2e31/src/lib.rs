@@ -29,7 +29,7 @@ const _: () = assert!(
 
 pub use client::*;
 pub use runtime::{
-    ApiError, ApiResponse, BuildError, Credentials, DecodeError, Error, Known, Open, RateLimit,
-    RetryPolicy, SchemeKey, Secret, ValidationError, WebhookError,
+    ApiError, ApiResponse, BuildError, ConversionError, Credentials, DecodeError, Error, Known,
+    Open, RateLimit, RetryPolicy, SchemeKey, Secret, ValidationError, WebhookError,
 };
 pub use types::*;

@@ -58,6 +58,14 @@ impl OrderRequest {
     }
 }
 
+impl ::std::convert::TryFrom<super::types::Order> for OrderRequest {
+    type Error = super::runtime::ConversionError;
+    /// The request-side view of a `Order` read from the API, without its read-only properties.
+    fn try_from(value: super::types::Order) -> Result<Self, Self::Error> {
+        super::runtime::__private::request_view(&value)
+    }
+}
+
 /// How the order is paid; each variant names itself in `method`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::garde::Validate)]

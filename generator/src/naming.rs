@@ -22,6 +22,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
     "ApiResponse",
     "BuildError",
+    "ConversionError",
     "Credentials",
     "DecodeError",
     "Error",
@@ -36,7 +37,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
 ];
 
 /// The names of [`RUNTIME_EXPORTS`] a types-only crate exports (it has no client).
-pub const TYPES_RUNTIME_EXPORTS: &[&str] = &["Known", "Open", "WebhookError"];
+pub const TYPES_RUNTIME_EXPORTS: &[&str] = &["ConversionError", "Known", "Open", "WebhookError"];
 
 /// The types the client module of every generated crate defines.
 pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];

@@ -29,3 +29,16 @@ fn output_is_byte_identical_across_runs() {
         );
     }
 }
+
+/// The seed's descriptions carry markup for Confluent's documentation site: an MDX
+/// component and lifecycle badges. None of it reaches rustdoc.
+#[test]
+fn seed_docs_carry_no_site_markup() {
+    let seed = common::seed_spec();
+    assert!(seed.contains("<SchemaDefinition") && seed.contains("img.shields.io"));
+    for file in common::generate("seed", &seed) {
+        for mark in ["SchemaDefinition", "img.shields.io", "#section/"] {
+            assert!(!file.contents.contains(mark), "{} holds {mark}", file.path);
+        }
+    }
+}

@@ -53,7 +53,7 @@ pub use paging::MAX_EMPTY_PAGES;
 pub use reqwest;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
-pub use serde_support::{Known, Open};
+pub use serde_support::{ConversionError, Known, Open};
 pub use webhook::WebhookError;
 
 /// Helpers that generated code calls. Not part of this crate's stable API.
@@ -81,7 +81,8 @@ pub mod __private {
         read_bytes, read_empty, read_json, read_text, retry_after,
     };
     pub use super::serde_support::{
-        check_example, double_option, from_value, serialize_tagged, tag_of, unknown_tag,
+        check_example, double_option, from_value, request_view, serialize_tagged, tag_of,
+        unknown_tag,
     };
     pub use super::validation::{
         exclusive_maximum, exclusive_minimum, unique_items, ItemList, NumberValue,

@@ -37,6 +37,44 @@ impl<T: PartialEq> PartialEq<T> for Open<T> {
     }
 }
 
+/// Why a value read from the API could not become its request type: a property holds an
+/// enum value this client does not know (it could not send it back), or lacks something
+/// the request needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConversionError {
+    /// Where in the value, e.g. `cloud` or `spec.region`.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConversionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the value cannot be sent back at `{}`: {}",
+            self.path, self.message
+        )
+    }
+}
+
+impl std::error::Error for ConversionError {}
+
+/// The request-side view of a value read from the API: the same JSON read as the request
+/// type, so properties it does not have (read-only ones) are dropped, nested views convert
+/// too, and an enum value the request type cannot hold is an error naming its place.
+#[doc(hidden)]
+pub fn request_view<R: Serialize, W: DeserializeOwned>(read: &R) -> Result<W, ConversionError> {
+    let json = serde_json::to_value(read).map_err(|e| ConversionError {
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
+    serde_path_to_error::deserialize(json).map_err(|e| ConversionError {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
 /// The known value of an `Open` that may be absent, in one call:
 /// `plugin.cloud.known() == Some(&Cloud::Aws)`.
 pub trait Known<T> {

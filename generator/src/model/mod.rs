@@ -32,6 +32,10 @@ pub struct Api {
     /// Examples the spec gives for response bodies and component schemas, with the type
     /// they should decode into.
     pub examples: Vec<Example>,
+    /// Structs that are two views of one component schema: (the request-side view, the
+    /// response-side view), e.g. `PluginRequest` and `Plugin`. A value read from the API
+    /// converts into the request type, dropping its read-only properties.
+    pub request_views: Vec<(TypeId, TypeId)>,
 }
 
 /// One example value from the spec and the type it describes.

@@ -192,6 +192,12 @@ pub fn render_struct(
     let builder = def
         .validated
         .then(|| render_builder(cx, &name, id, s, additional_field(s)));
+    let conversion = cx
+        .api
+        .request_views
+        .iter()
+        .find(|(request, _)| *request == id)
+        .and_then(|(_, read)| render_conversion(cx, &name, *read));
     let default = (def.validated && s.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
     quote! {
         #doc
@@ -203,7 +209,33 @@ pub fn render_struct(
         }
 
         #builder
+        #conversion
     }
+}
+
+/// `TryFrom` the response-side view of a schema into its request-side view: read → change →
+/// write. Read-only properties are dropped; an enum value read from the server that the
+/// request type cannot hold fails, naming its place.
+fn render_conversion(
+    cx: &TypeContext<'_>,
+    name: &proc_macro2::Ident,
+    read_id: TypeId,
+) -> Option<TokenStream> {
+    let read_def = cx.api.type_def(read_id)?;
+    let read_ty = cx.tokens(&TypeRef::Named(read_id), None);
+    let doc = format!(
+        " The request-side view of a `{}` read from the API, without its read-only properties.",
+        read_def.name
+    );
+    Some(quote! {
+        impl ::std::convert::TryFrom<#read_ty> for #name {
+            type Error = super::runtime::ConversionError;
+            #[doc = #doc]
+            fn try_from(value: #read_ty) -> Result<Self, Self::Error> {
+                super::runtime::__private::request_view(&value)
+            }
+        }
+    })
 }
 
 /// The name of the field holding a struct's additional properties, if it has them.

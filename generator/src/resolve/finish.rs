@@ -89,8 +89,29 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
     }
     propagate_validation(&mut kept);
     name_types(&mut api, &mut kept, &kept_hints);
+    api.request_views = pair_views(&kept, &kept_hints);
     api.types = kept;
     api
+}
+
+/// The request-side and response-side structs of each component schema that has both.
+fn pair_views(types: &[TypeDef], hints: &[NameHint]) -> Vec<(TypeId, TypeId)> {
+    let is_struct = |i: usize| matches!(types[i].kind, TypeKind::Struct(_));
+    let read: BTreeMap<&str, usize> = hints
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| h.direction == Direction::Read && h.component.is_some() && is_struct(*i))
+        .filter_map(|(i, h)| Some((h.component.as_deref()?, i)))
+        .collect();
+    hints
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| h.direction == Direction::Write && is_struct(*i))
+        .filter_map(|(i, h)| {
+            let twin = read.get(h.component.as_deref()?)?;
+            Some((TypeId(i), TypeId(*twin)))
+        })
+        .collect()
 }
 
 /// A request-side view of a schema that came out the same as its response-side view is
