@@ -285,7 +285,9 @@ pub struct Problem {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderEvent {
     pub order: super::types::Order,
-    pub shipped_at: String,
+    pub shipped_at: super::runtime::chrono::DateTime<
+        super::runtime::chrono::FixedOffset,
+    >,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

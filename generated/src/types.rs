@@ -79,13 +79,19 @@ pub struct ObjectMeta {
     pub resource_name: Option<String>,
     /// The date and time at which this object was created. It is represented in RFC3339 format and is in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<
+        super::runtime::chrono::DateTime<super::runtime::chrono::FixedOffset>,
+    >,
     /// The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<
+        super::runtime::chrono::DateTime<super::runtime::chrono::FixedOffset>,
+    >,
     /// The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<
+        super::runtime::chrono::DateTime<super::runtime::chrono::FixedOffset>,
+    >,
 }
 
 /// Archive format of Custom Connector Plugin.

@@ -267,6 +267,52 @@ async fn an_error_body_that_is_not_json_is_kept_as_an_excerpt() {
     }
 }
 
+/// `created_at` is a typed date-time: read as one, and a value that is not RFC 3339 is a
+/// decode error naming the field.
+#[tokio::test]
+async fn dates_are_typed_and_a_malformed_one_names_its_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(PLUGIN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(plugin_payload()))
+        .mount(&server)
+        .await;
+    let plugin = client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+        .expect("decodes")
+        .body;
+    let created = plugin
+        .metadata
+        .and_then(|m| m.created_at)
+        .expect("the payload has a creation time");
+    assert_eq!(created.timestamp(), 1136239445);
+    assert_eq!(created.offset().local_minus_utc(), -7 * 3600);
+
+    let server = MockServer::start().await;
+    let mut payload = plugin_payload();
+    payload["metadata"]["created_at"] = json!("yesterday at noon");
+    Mock::given(method("GET"))
+        .and(path(PLUGIN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&payload))
+        .mount(&server)
+        .await;
+    match client(&server)
+        .get_connect_v1_custom_connector_plugin("ccp-12345")
+        .await
+    {
+        Err(Error::Decode(e)) => {
+            assert_eq!(e.path, "metadata.created_at");
+            assert!(
+                e.message.contains("input contains invalid characters"),
+                "{}",
+                e.message
+            );
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn bodies_that_do_not_decode_name_the_field_and_the_request_id() {
     let server = MockServer::start().await;

@@ -35,6 +35,7 @@ pub struct Build {
     module: Option<String>,
     overlays: Vec<PathBuf>,
     types_only: bool,
+    string_formats: bool,
     deny_warnings: bool,
     allow_outside_folder: bool,
 }
@@ -60,6 +61,7 @@ impl Build {
             module: None,
             overlays: Vec::new(),
             types_only: false,
+            string_formats: false,
             deny_warnings: false,
             allow_outside_folder: false,
         }
@@ -81,6 +83,13 @@ impl Build {
     /// Only the types, with no client (see the command line's `--types-only`).
     pub fn types_only(mut self, types_only: bool) -> Self {
         self.types_only = types_only;
+        self
+    }
+
+    /// Keep `date-time`, `date`, `uuid` and `uri` values as strings (see the command
+    /// line's `--string-formats`).
+    pub fn string_formats(mut self, strings: bool) -> Self {
+        self.string_formats = strings;
         self
     }
 
@@ -142,6 +151,7 @@ impl Build {
             standalone: false,
             runtime: RuntimeSource::Version(crate::render::runtime::RUNTIME_VERSION.into()),
             types_only: self.types_only,
+            string_formats: self.string_formats,
             include_dir: Some(dir.to_string_lossy().replace('\\', "/")),
             ..Settings::new(module.clone(), label.clone())
         };

@@ -42,6 +42,8 @@ pub struct Settings {
     /// Only the types (with their validation, serde and webhook decoders): no client, and
     /// none of reqwest, tokio or tracing among the dependencies.
     pub types_only: bool,
+    /// Read `date-time`, `date`, `uuid` and `uri` as `String`s rather than as typed values.
+    pub string_formats: bool,
     /// For a build script: the folder the modules will be written to. `src/lib.rs` is then
     /// a file to `include!`, anywhere in a crate, that declares the modules by their paths
     /// in that folder (see [`build`]).
@@ -68,6 +70,7 @@ impl Settings {
             dev_dependencies: Vec::new(),
             runtime: RuntimeSource::Version(render::runtime::RUNTIME_VERSION.to_string()),
             types_only: false,
+            string_formats: false,
             include_dir: None,
         }
     }
@@ -140,9 +143,12 @@ fn on_large_stack<T: Send>(
 fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Vec<Diagnostic>> {
     let loaded = load::load_input(input)?;
     let (api, diagnostics) = resolve_loaded(&loaded);
-    let Some(api) = api else {
+    let Some(mut api) = api else {
         return Err(diagnostics);
     };
+    if settings.string_formats {
+        api = api.with_string_formats();
+    }
     match render::render(&api, settings) {
         Ok(files) => Ok(Generated {
             files,

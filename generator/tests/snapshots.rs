@@ -42,3 +42,31 @@ fn seed_docs_carry_no_site_markup() {
         }
     }
 }
+
+/// Typed formats by default; `string_formats` keeps them as the server's text.
+#[test]
+fn string_formats_keep_dates_as_strings() {
+    let seed = common::seed_spec();
+    let types = |settings: &generator::Settings| {
+        let generated = generator::generate(&seed, settings).expect("the seed generates");
+        generated
+            .files
+            .into_iter()
+            .find(|f| f.path == "src/types.rs")
+            .map(|f| f.contents)
+            .unwrap_or_default()
+    };
+    let mut settings = generator::Settings::new("seed", "seed.yaml");
+    let typed = types(&settings);
+    assert!(
+        typed.contains("chrono::DateTime<super::runtime::chrono::FixedOffset>"),
+        "{typed}"
+    );
+    settings.string_formats = true;
+    let strings = types(&settings);
+    assert!(!strings.contains("chrono"), "{strings}");
+    assert!(
+        strings.contains("pub created_at: Option<String>,"),
+        "{strings}"
+    );
+}

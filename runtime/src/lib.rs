@@ -55,6 +55,11 @@ pub use reqwest;
 pub use retry::RetryPolicy;
 pub use serde_support::{ConversionError, Known, Open};
 pub use webhook::WebhookError;
+/// The crates of typed string formats in generated types: `date-time` is a
+/// `chrono::DateTime<chrono::FixedOffset>` (the instant with the offset it was written
+/// with; a `DateTime<Utc>` converts with `into()`), `date` a `chrono::NaiveDate`, `uuid` a `uuid::Uuid`, a
+/// `uri` sent in a request a `url::Url`; binary bodies are `bytes::Bytes`.
+pub use {bytes, chrono, url, uuid};
 
 /// Helpers that generated code calls. Not part of this crate's stable API.
 #[doc(hidden)]

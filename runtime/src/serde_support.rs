@@ -189,11 +189,29 @@ pub fn unknown_tag<E: serde::de::Error>(tag: &str, value: &serde_json::Value, ex
     }
 }
 
-/// Whether two JSON values are the same, numbers compared by value: a `number` field
-/// holding `1` encodes back as `1.0`, which is the same JSON number.
+/// Whether two strings are one value of a typed format written two ways: the same instant
+/// (`2024-01-01T01:00:00+01:00` and `2024-01-01T00:00:00Z`), the same UUID in another case,
+/// or the same URL before and after normalization (`https://a.io` and `https://a.io/`).
+fn same_formatted(a: &str, b: &str) -> bool {
+    if let (Ok(x), Ok(y)) = (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        return x == y;
+    }
+    if let (Ok(x), Ok(y)) = (uuid::Uuid::parse_str(a), uuid::Uuid::parse_str(b)) {
+        return x == y;
+    }
+    matches!((url::Url::parse(a), url::Url::parse(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Whether two JSON values are the same, numbers compared by value (a `number` field
+/// holding `1` encodes back as `1.0`, which is the same JSON number) and typed formats by
+/// what they denote.
 fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y || same_formatted(x, y),
         (Value::Number(x), Value::Number(y)) => {
             x == y || (x.is_f64() || y.is_f64()) && x.as_f64() == y.as_f64()
         }

@@ -125,6 +125,7 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
             // Every checked-in crate sits beside the runtime crate in this workspace.
             runtime: generator::RuntimeSource::Path("../runtime".into()),
             types_only: false,
+            string_formats: false,
             include_dir: None,
         };
         let spec = root.join(t.spec);
@@ -271,6 +272,8 @@ pub struct GenerateRequest {
     /// path relative to the crate.
     pub runtime: Option<generator::RuntimeSource>,
     pub types_only: bool,
+    /// Keep typed string formats as `String`s.
+    pub string_formats: bool,
     /// Make the crate its own workspace even inside another one.
     pub standalone: bool,
 }
@@ -349,6 +352,7 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         allow_outside_folder,
         runtime,
         types_only,
+        string_formats,
         standalone,
     } = request;
     let (spec, out, deny_warnings) = (spec.as_path(), out.as_path(), *deny_warnings);
@@ -411,6 +415,7 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         standalone: workspace.is_none(),
         runtime,
         types_only: *types_only,
+        string_formats: *string_formats,
         ..Settings::new(crate_name, label.clone())
     };
     // A bare file name has an empty parent, which is the current folder.
@@ -483,6 +488,7 @@ mod tests {
             allow_outside_folder: false,
             runtime: None,
             types_only: false,
+            string_formats: false,
             standalone,
         }
     }

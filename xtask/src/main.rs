@@ -11,7 +11,8 @@
 //!   documents applied first. The crate depends on this repository's runtime crate by
 //!   path unless `--runtime-path`, `--runtime-version` or `--vendor-runtime` (a copy of the
 //!   runtime inside the crate) says otherwise; it joins the workspace that encloses `DIR`,
-//!   if any, unless `--standalone`; `--types-only` leaves the client out.
+//!   if any, unless `--standalone`; `--types-only` leaves the client out;
+//!   `--string-formats` keeps `date-time`, `date`, `uuid` and `uri` values as strings.
 //! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
@@ -31,7 +32,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings] [--since REV] [--report FILE]
   cargo xtask diff OLD NEW [--overlay FILE]... [--name CRATE]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
-                       [--allow-outside-folder] [--types-only] [--standalone]
+                       [--allow-outside-folder] [--types-only] [--string-formats] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
   cargo xtask bench [--corpus DIR] [--runs N]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
@@ -132,6 +133,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut allow_outside_folder = false;
             let mut runtime = None;
             let mut types_only = false;
+            let mut string_formats = false;
             let mut standalone = false;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
@@ -139,6 +141,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     "--deny-warnings" => deny_warnings = true,
                     "--allow-outside-folder" => allow_outside_folder = true,
                     "--types-only" => types_only = true,
+                    "--string-formats" => string_formats = true,
                     "--standalone" => standalone = true,
                     "--vendor-runtime" => runtime = Some(generator::RuntimeSource::Vendored),
                     _ => {
@@ -177,6 +180,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 allow_outside_folder,
                 runtime,
                 types_only,
+                string_formats,
                 standalone,
             })
         }

@@ -374,3 +374,64 @@ impl SecurityScheme {
         }
     }
 }
+
+impl Api {
+    /// The model with every typed string format read as a plain string (the generator's
+    /// `string_formats` setting, for users who want the text as the server sent it).
+    pub fn with_string_formats(mut self) -> Self {
+        fn erase(t: &mut TypeRef) {
+            match t {
+                TypeRef::Format(_) => *t = TypeRef::String,
+                TypeRef::Array(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Open(inner)
+                | TypeRef::Nullable(inner) => erase(inner),
+                TypeRef::Tuple(items) => items.iter_mut().for_each(erase),
+                _ => {}
+            }
+        }
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter_mut().for_each(|f| erase(&mut f.ty));
+                    if let Some(a) = &mut s.additional {
+                        erase(a);
+                    }
+                }
+                TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| erase(&mut v.ty)),
+                TypeKind::Alias(t) => erase(t),
+                TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
+            }
+        }
+        for op in &mut self.operations {
+            op.parameters.iter_mut().for_each(|p| erase(&mut p.ty));
+            if let Some(b) = &mut op.request_body {
+                erase(&mut b.ty);
+            }
+            if let Some(b) = &mut op.success.body {
+                erase(b);
+            }
+            for e in &mut op.errors {
+                if let Some(b) = &mut e.body {
+                    erase(b);
+                }
+            }
+            erase(&mut op.error_body);
+            if let Some(p) = &mut op.pagination {
+                erase(&mut p.item);
+            }
+        }
+        for hook in &mut self.webhooks {
+            if let Some(b) = &mut hook.body {
+                erase(&mut b.ty);
+            }
+            if let Some(t) = &mut hook.response {
+                erase(t);
+            }
+        }
+        for example in &mut self.examples {
+            erase(&mut example.ty);
+        }
+        self
+    }
+}

@@ -27,6 +27,22 @@ pub enum TypeRef {
     Open(Box<TypeRef>),
     /// Null is a valid value (OpenAPI `nullable: true`).
     Nullable(Box<TypeRef>),
+    /// A string of a format with a Rust type of its own.
+    Format(StringFormat),
+}
+
+/// String formats read into types of their own, rather than kept as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StringFormat {
+    /// `date-time` (RFC 3339).
+    DateTime,
+    /// `date` (RFC 3339 full-date).
+    Date,
+    Uuid,
+    /// `uri`, in a request only: a URL the caller builds cannot be malformed, while one
+    /// read from a server is kept as it was sent, so that a value a URL parser refuses
+    /// does not fail the whole response.
+    Url,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

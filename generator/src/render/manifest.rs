@@ -18,7 +18,7 @@ pub fn generated_header(settings: &Settings) -> String {
 /// garde's derive macro checks patterns at compile time with its own copy of `regex`, which
 /// needs the Unicode classes (`\w`) that specs use; naming it as a build dependency turns
 /// them on for that copy too.
-const TYPE_DEPENDENCIES: &[&str] = &[
+pub(super) const TYPE_DEPENDENCIES: &[&str] = &[
     r#"garde = { version = "0.23", default-features = false, features = ["derive", "regex"] }"#,
     r#"regex = "1""#,
     r#"serde = { version = "1", features = ["derive"] }"#,
@@ -26,11 +26,17 @@ const TYPE_DEPENDENCIES: &[&str] = &[
 ];
 
 /// Dependencies of a crate that carries its own copy of the runtime: the runtime crate's.
-const VENDORED_RUNTIME_DEPENDENCIES: &[&str] = &[r#"serde_path_to_error = "0.1""#];
+pub(super) const VENDORED_RUNTIME_DEPENDENCIES: &[&str] = &[
+    r#"bytes = "1""#,
+    r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+    r#"serde_path_to_error = "0.1""#,
+    r#"url = { version = "2", features = ["serde"] }"#,
+    r#"uuid = { version = "1", default-features = false, features = ["serde", "std"] }"#,
+];
 
 /// The runtime crate's dependencies for its client half, carried by a vendoring crate with
 /// a client.
-const VENDORED_CLIENT_DEPENDENCIES: &[&str] = &[
+pub(super) const VENDORED_CLIENT_DEPENDENCIES: &[&str] = &[
     r#"fastrand = "2""#,
     r#"form_urlencoded = "1""#,
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,

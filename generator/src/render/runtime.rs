@@ -168,6 +168,38 @@ mod tests {
         assert!(lib.contains(&format!("pub const API: u32 = {RUNTIME_API};")));
     }
 
+    /// A crate that carries the runtime carries its dependencies too: every dependency of
+    /// the runtime crate is among a vendoring crate's.
+    #[test]
+    fn vendored_crates_depend_on_what_the_runtime_does() {
+        use super::super::manifest::{
+            TYPE_DEPENDENCIES, VENDORED_CLIENT_DEPENDENCIES, VENDORED_RUNTIME_DEPENDENCIES,
+        };
+        let manifest = std::fs::read_to_string(runtime_dir().join("Cargo.toml"))
+            .expect("the runtime manifest reads");
+        let section = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        let vendored: Vec<&str> = TYPE_DEPENDENCIES
+            .iter()
+            .chain(VENDORED_RUNTIME_DEPENDENCIES)
+            .chain(VENDORED_CLIENT_DEPENDENCIES)
+            .filter_map(|line| line.split(" = ").next())
+            .collect();
+        let needed: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.split(" = ").next())
+            .map(str::trim)
+            .filter(|name| !name.is_empty() && !name.starts_with('#'))
+            .collect();
+        assert!(!needed.is_empty());
+        for name in needed {
+            assert!(vendored.contains(&name), "a vendoring crate lacks `{name}`");
+        }
+    }
+
     /// Vendoring leaves no gate behind: every client gate is on its own line, and a crate
     /// with a client compiles all of it.
     #[test]

@@ -2,7 +2,9 @@
 
 use super::docs::doc_attrs;
 use super::validate::field_rules;
-use crate::model::{Api, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    Api, Field, IntegerKind, StringFormat, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::BTreeSet;
@@ -89,6 +91,17 @@ impl<'a> TypeContext<'a> {
             TypeRef::Nullable(inner) => {
                 let inner = self.tokens(inner, from);
                 quote!(Option<#inner>)
+            }
+            TypeRef::Format(format) => {
+                let root = &self.root;
+                match format {
+                    StringFormat::DateTime => {
+                        quote!(#root::runtime::chrono::DateTime<#root::runtime::chrono::FixedOffset>)
+                    }
+                    StringFormat::Date => quote!(#root::runtime::chrono::NaiveDate),
+                    StringFormat::Uuid => quote!(#root::runtime::uuid::Uuid),
+                    StringFormat::Url => quote!(#root::runtime::url::Url),
+                }
             }
         }
     }

@@ -3,7 +3,8 @@
 //! type that cannot hold a valid value (a failure).
 //!
 //! The check is structural: types, `null`, required and known properties, enum values,
-//! items, and allOf/oneOf/anyOf. Length, pattern and range keywords are left out: responses
+//! items, allOf/oneOf/anyOf, and the string formats generated types read into types of
+//! their own (`date-time`, `date`, `uuid`, `uri`). Length, pattern and range keywords are left out: responses
 //! are never rejected for breaking them, so they do not decide whether decoding works.
 //! One rule is stricter than JSON Schema: a property that no schema on the path describes
 //! counts as a break, because such an example does not illustrate the schema it is given
@@ -115,6 +116,16 @@ impl<'d> Checker<'d> {
                 kind(value),
                 types.join(" or ")
             ));
+        }
+        if let (Some(format), Some(text)) =
+            (s.get("format").and_then(Value::as_str), value.as_str())
+        {
+            if !fits_format(format, text) {
+                return Err(format!(
+                    "{}: \"{text}\" is not a valid `{format}`",
+                    here(at)
+                ));
+            }
         }
         if let (Some(items), Some(array)) = (s.get("items"), value.as_array()) {
             for (i, item) in array.iter().enumerate() {
@@ -254,7 +265,14 @@ mod tests {
                 "kind": {"type": "string", "enum": ["A", "B"]}
             }},
             "Wrapped": {"allOf": [{"$ref": "#/components/schemas/Item"}, {"properties": {"extra": {"type": "integer"}}}]},
-            "Free": {"type": "object", "additionalProperties": {"type": "integer"}}
+            "Free": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "Stamped": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "on": {"type": "string", "format": "date"},
+                "id": {"type": "string", "format": "uuid"},
+                "link": {"type": "string", "format": "uri"},
+                "mail": {"type": "string", "format": "email"}
+            }}
         }}})
     }
 
@@ -306,9 +324,47 @@ mod tests {
             Some("`a`: a string where the schema says integer")
         );
     }
+
+    #[test]
+    fn typed_formats_must_parse() {
+        let valid = json!({
+            "at": "2024-05-01T10:00:00+02:00", "on": "2024-05-01",
+            "id": "0C7A3B1E-5D2F-4E6A-9B8C-1D2E3F4A5B6C", "link": "https://example.com",
+            "mail": "not checked"
+        });
+        assert_eq!(check("Stamped", valid), None);
+        assert_eq!(
+            check("Stamped", json!({"at": "2024-05-01 10:00"})).as_deref(),
+            Some("`at`: \"2024-05-01 10:00\" is not a valid `date-time`")
+        );
+        assert_eq!(
+            check("Stamped", json!({"on": "May 1"})).as_deref(),
+            Some("`on`: \"May 1\" is not a valid `date`")
+        );
+        assert_eq!(
+            check("Stamped", json!({"id": "123"})).as_deref(),
+            Some("`id`: \"123\" is not a valid `uuid`")
+        );
+        assert_eq!(
+            check("Stamped", json!({"link": "/relative"})).as_deref(),
+            Some("`link`: \"/relative\" is not a valid `uri`")
+        );
+    }
 }
 
 /// Whether a (non-null) value is of the JSON Schema type `t`.
+/// Whether a string is valid for a format the generated types read into a type of their
+/// own (a `date-time` read as a date-time, ...); other formats are not checked.
+fn fits_format(format: &str, text: &str) -> bool {
+    match format {
+        "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        "uuid" => uuid::Uuid::parse_str(text).is_ok(),
+        "uri" => url::Url::parse(text).is_ok(),
+        _ => true,
+    }
+}
+
 fn fits_type(t: &str, value: &Value) -> bool {
     match t {
         "string" => value.is_string(),

@@ -3,8 +3,8 @@
 use super::view::{Additional, Kind, Member, SchemaRef, SchemaView};
 use super::{Direction, NameHint, Resolver};
 use crate::model::{
-    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StructDef, TypeDef, TypeId, TypeKind,
-    TypeRef,
+    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StringFormat, StructDef, TypeDef,
+    TypeId, TypeKind, TypeRef,
 };
 use crate::naming::{camel_ident, Scope};
 use serde_json::Value;
@@ -254,7 +254,13 @@ impl<'a> Resolver<'a> {
             }
             // Only null: there is nothing to hold but the absence of a value.
             Some(Kind::Null) => TypeRef::Json,
-            Some(Kind::String) => TypeRef::String,
+            Some(Kind::String) => match (view.format, dir) {
+                (Some("date-time"), _) => TypeRef::Format(StringFormat::DateTime),
+                (Some("date"), _) => TypeRef::Format(StringFormat::Date),
+                (Some("uuid"), _) => TypeRef::Format(StringFormat::Uuid),
+                (Some("uri"), Direction::Write) => TypeRef::Format(StringFormat::Url),
+                _ => TypeRef::String,
+            },
             Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") {
                 IntegerKind::I32
             } else {
