@@ -216,7 +216,7 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<
-        super::runtime::ApiResponse<Vec<u8>, ()>,
+        super::runtime::ApiResponse<super::runtime::bytes::Bytes, ()>,
         super::runtime::Error<::serde_json::Value>,
     > {
         const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
@@ -254,11 +254,56 @@ impl Client {
             .await
     }
 
+    /// `Client::download_plugin_archive`, with the body as a stream of chunks, never held whole in memory (the client's body limit does not apply).
+    ///
+    /// `GET /connect/v1/custom-connector-plugins/{id}/archive` (operation `downloadPluginArchive`).
+    pub async fn download_plugin_archive_streaming(
+        &self,
+        id: &str,
+    ) -> Result<
+        super::runtime::ApiResponse<super::runtime::ByteStream, ()>,
+        super::runtime::Error<::serde_json::Value>,
+    > {
+        const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
+            id: "downloadPluginArchive",
+            method: super::runtime::reqwest::Method::GET,
+            path: "/connect/v1/custom-connector-plugins/{id}/archive",
+            accepts: super::runtime::__private::Accepts {
+                basic: true,
+                bearer: false,
+                anonymous: false,
+                keys: &[],
+            },
+        };
+        let path = &[
+            "/connect/v1/custom-connector-plugins/",
+            &super::runtime::__private::path_segment("id", id)?,
+            "/archive",
+        ]
+            .concat();
+        let request = super::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let response = super::runtime::__private::send_streaming(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        super::runtime::__private::read_stream(
+                response,
+                super::runtime::__private::no_headers,
+            )
+            .await
+    }
+
     /// `PUT /connect/v1/custom-connector-plugins/{id}/archive` (operation `uploadPluginArchive`).
     pub async fn upload_plugin_archive(
         &self,
         id: &str,
-        body: Vec<u8>,
+        body: impl Into<super::runtime::reqwest::Body>,
     ) -> Result<
         super::runtime::ApiResponse<(), ()>,
         super::runtime::Error<::serde_json::Value>,
@@ -290,7 +335,7 @@ impl Client {
                 super::runtime::reqwest::header::CONTENT_TYPE,
                 "application/octet-stream",
             )
-            .body(body);
+            .body(body.into());
         let response = super::runtime::__private::send(
                 &self.runtime,
                 &OPERATION,

@@ -56,6 +56,24 @@ pub struct Sent {
     pub attempts: u32,
 }
 
+/// A success response whose body is left to the caller, to stream.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Unread {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub attempts: u32,
+    pub response: reqwest::Response,
+}
+
+/// What a send gives back: a response read whole, or a success left unread.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Answer {
+    Read(Sent),
+    Unread(Unread),
+}
+
 /// How much of a response body the client reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Limits {
@@ -471,6 +489,33 @@ impl Client {
         operation: &Operation,
         request: reqwest::RequestBuilder,
     ) -> Result<Sent, Error<E>> {
+        match self.send_answer(operation, request, false).await? {
+            Answer::Read(sent) => Ok(sent),
+            // Only `send_streaming` leaves a body unread; should that ever change, the call
+            // fails rather than handing on an empty body.
+            Answer::Unread(_) => Err(Error::InvalidRequest(format!(
+                "`{}`: the response body was left unread",
+                operation.id
+            ))),
+        }
+    }
+
+    /// [`Client::send`], leaving a success body unread for the caller to stream. Error
+    /// bodies are read as always (within the error limit).
+    pub(crate) async fn send_streaming<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Answer, Error<E>> {
+        self.send_answer(operation, request, true).await
+    }
+
+    async fn send_answer<E>(
+        &self,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+        stream_success: bool,
+    ) -> Result<Answer, Error<E>> {
         let span = tracing::info_span!(
             "http_request",
             operation_id = operation.id,
@@ -480,7 +525,7 @@ impl Client {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.send_with_retries(operation, request)
+        self.send_with_retries(operation, request, stream_success)
             .instrument(span)
             .await
     }
@@ -489,7 +534,8 @@ impl Client {
         &self,
         operation: &Operation,
         request: reqwest::RequestBuilder,
-    ) -> Result<Sent, Error<E>> {
+        stream_success: bool,
+    ) -> Result<Answer, Error<E>> {
         let started = tokio::time::Instant::now();
         let mut original = Some(request);
         let mut attempt = 0;
@@ -561,14 +607,22 @@ impl Client {
                         }
                     }
                     let headers = response.headers().clone();
+                    if stream_success && (200..300).contains(&status) {
+                        return Ok(Answer::Unread(Unread {
+                            status,
+                            headers,
+                            attempts: attempt,
+                            response,
+                        }));
+                    }
                     match read_body(response, status, &self.limits).await {
                         Ok(body) => {
-                            return Ok(Sent {
+                            return Ok(Answer::Read(Sent {
                                 status,
                                 headers,
                                 body,
                                 attempts: attempt,
-                            })
+                            }))
                         }
                         Err(BodyFailure::TooLarge(limit)) => {
                             return Err(Error::Decode(Box::new(DecodeError {

@@ -52,6 +52,8 @@ pub use paging::MAX_EMPTY_PAGES;
 #[cfg(feature = "client")]
 pub use reqwest;
 #[cfg(feature = "client")]
+pub use response::ByteStream;
+#[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 pub use serde_support::{ConversionError, Known, Open};
 pub use webhook::WebhookError;
@@ -72,7 +74,7 @@ pub mod __private {
     #[cfg(feature = "client")]
     pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};
     #[cfg(feature = "client")]
-    pub use super::client::{Operation, Sent};
+    pub use super::client::{Answer, Operation, Sent, Unread};
     #[cfg(feature = "client")]
     pub use super::paging::{next_page_token, paginate, PageLimit};
     #[cfg(feature = "client")]
@@ -83,7 +85,7 @@ pub mod __private {
     #[cfg(feature = "client")]
     pub use super::response::{
         header_boolean, header_integer, header_number, header_seconds, header_string, no_headers,
-        read_bytes, read_empty, read_json, read_text, retry_after,
+        read_bytes, read_empty, read_json, read_stream, read_text, retry_after,
     };
     pub use super::serde_support::{
         check_example, double_option, from_value, request_view, serialize_tagged, tag_of,
@@ -115,6 +117,16 @@ pub mod __private {
         request: reqwest::RequestBuilder,
     ) -> Result<Sent, super::Error<E>> {
         client.send(operation, request).await
+    }
+
+    /// [`send`], leaving a success body unread, to stream.
+    #[cfg(feature = "client")]
+    pub async fn send_streaming<E>(
+        client: &super::Client,
+        operation: &Operation,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Answer, super::Error<E>> {
+        client.send_streaming(operation, request).await
     }
 
     /// How far the client's paging streams go.

@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::client::{ApiResponse, Sent};
+use super::client::{Answer, ApiResponse, Sent};
 use super::error::{ApiError, DecodeError, Error, RateLimit};
 
 /// How much of an unreadable body an error keeps, in characters.
@@ -183,10 +183,82 @@ pub async fn read_text<H, E: DeserializeOwned>(
 pub async fn read_bytes<H, E: DeserializeOwned>(
     response: Sent,
     headers: fn(&HeaderMap) -> H,
-) -> Result<ApiResponse<Vec<u8>, H>, Error<E>> {
+) -> Result<ApiResponse<bytes::Bytes, H>, Error<E>> {
     let mut received = receive::<E>(response).await?;
     let body = std::mem::take(&mut received.body);
-    Ok(received.respond(headers, body))
+    Ok(received.respond(headers, body.into()))
+}
+
+/// A success body as it arrives, chunk by chunk, never held whole: for downloads larger
+/// than memory should hold. The client's body limit does not apply; the reader decides how
+/// much to take.
+pub struct ByteStream {
+    source: ByteSource,
+}
+
+enum ByteSource {
+    Response(reqwest::Response),
+    /// A body that was read whole anyway (given back as one chunk).
+    Whole(Option<bytes::Bytes>),
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl ByteStream {
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, reqwest::Error> {
+        match &mut self.source {
+            ByteSource::Response(response) => response.chunk().await,
+            ByteSource::Whole(rest) => Ok(rest.take()),
+        }
+    }
+
+    /// The chunks as a `futures` stream.
+    pub fn into_stream(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, reqwest::Error>> {
+        futures_util::stream::unfold(Some(self), |state| async move {
+            let mut stream = state?;
+            match stream.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(stream))),
+                Ok(None) => None,
+                // An error ends the stream after it is given.
+                Err(e) => Some((Err(e), None)),
+            }
+        })
+    }
+}
+
+/// A success response whose body is streamed rather than read.
+#[doc(hidden)]
+pub async fn read_stream<H, E: DeserializeOwned>(
+    answer: Answer,
+    headers: fn(&HeaderMap) -> H,
+) -> Result<ApiResponse<ByteStream, H>, Error<E>> {
+    match answer {
+        Answer::Unread(unread) => Ok(ApiResponse {
+            status: unread.status,
+            request_id: header_string(&unread.headers, REQUEST_ID_HEADER),
+            headers: headers(&unread.headers),
+            body: ByteStream {
+                source: ByteSource::Response(unread.response),
+            },
+        }),
+        Answer::Read(sent) => {
+            let mut received = receive::<E>(sent).await?;
+            let body = std::mem::take(&mut received.body);
+            Ok(received.respond(
+                headers,
+                ByteStream {
+                    source: ByteSource::Whole(Some(body.into())),
+                },
+            ))
+        }
+    }
 }
 
 /// For operations that document no response headers.

@@ -82,6 +82,9 @@ pub struct Operation {
     pub params_type: String,
     /// How to follow the pages of a list operation, if it is one.
     pub pagination: Option<Pagination>,
+    /// For an operation whose success body is raw bytes: the name of the method that
+    /// returns the body as a stream of chunks rather than whole in memory.
+    pub byte_stream: Option<String>,
     /// Which credentials the operation's security requirements (or the document's) accept.
     pub accepts: Accepts,
     /// The names of the method's own locals, clear of every parameter name.

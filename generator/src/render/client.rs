@@ -20,8 +20,9 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             .pagination
             .as_ref()
             .map(|p| render_stream_method(cx, op, p));
-        let method = render_method(cx, op);
-        quote!(#method #stream)
+        let method = render_method(cx, op, false);
+        let byte_stream = op.byte_stream.as_ref().map(|_| render_method(cx, op, true));
+        quote!(#method #stream #byte_stream)
     });
     let token_url = api.security_schemes.iter().find_map(|s| match s {
         crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
@@ -198,15 +199,27 @@ fn argument_type_with(
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     match (body.encoding, &body.ty) {
         (BodyEncoding::Multipart, _) => quote!(super::runtime::reqwest::multipart::Form),
-        (BodyEncoding::Bytes, _) => quote!(Vec<u8>),
+        // Bytes in memory (`Vec<u8>`, `Bytes`) or a stream (`reqwest::Body::wrap_stream`).
+        (BodyEncoding::Bytes, _) => quote!(impl Into<super::runtime::reqwest::Body>),
         (BodyEncoding::Text, _) => quote!(String),
         (_, other) => argument_type(cx, other),
     }
 }
 
-fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
-    let name = ident(&op.method_name);
-    let mut doc_text = op.doc.clone().unwrap_or_default();
+/// An operation's method; with `streaming`, its twin that gives the success body as a
+/// [`ByteStream`](super::runtime::ByteStream) instead of reading it whole.
+fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> TokenStream {
+    let (name, mut doc_text) = match (&op.byte_stream, streaming) {
+        (Some(stream), true) => (
+            ident(stream),
+            format!(
+                "[`Client::{0}`](super::Client::{0}), with the body as a stream of chunks, never \
+                 held whole in memory (the client's body limit does not apply).",
+                op.method_name
+            ),
+        ),
+        _ => (ident(&op.method_name), op.doc.clone().unwrap_or_default()),
+    };
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
     }
@@ -276,7 +289,12 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
 
     let (ok_ty, reader) = match (&op.success.body, op.success.encoding) {
         (None, _) => (quote!(()), quote!(read_empty)),
-        (Some(_), ResponseEncoding::Bytes) => (quote!(Vec<u8>), quote!(read_bytes)),
+        (Some(_), ResponseEncoding::Bytes) if streaming => {
+            (quote!(super::runtime::ByteStream), quote!(read_stream))
+        }
+        (Some(_), ResponseEncoding::Bytes) => {
+            (quote!(super::runtime::bytes::Bytes), quote!(read_bytes))
+        }
         (Some(_), ResponseEncoding::Text) => (quote!(String), quote!(read_text)),
         (Some(t), ResponseEncoding::Json) => (cx.tokens(t, None), quote!(read_json)),
     };
@@ -291,6 +309,11 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
         None => (quote!(()), quote!(super::runtime::__private::no_headers)),
     };
     let error_ty = cx.tokens(&op.error_body, None);
+    let send = if streaming {
+        quote!(send_streaming)
+    } else {
+        quote!(send)
+    };
     quote! {
         #doc
         #deprecated
@@ -316,7 +339,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             #headers
             #cookies
             #attach
-            let #response = super::runtime::__private::send(&self.runtime, &OPERATION, #request).await?;
+            let #response = super::runtime::__private::#send(&self.runtime, &OPERATION, #request).await?;
             super::runtime::__private::#reader(#response, #headers_fn).await
         }
     }
@@ -575,8 +598,11 @@ fn render_body(
         // reqwest writes the form and its content type.
         BodyEncoding::Form => quote!(#request = #request.form(#body_ref);),
         BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
-        BodyEncoding::Text | BodyEncoding::Bytes => {
+        BodyEncoding::Text => {
             quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+        }
+        BodyEncoding::Bytes => {
+            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body.into());)
         }
     };
     (validate, attach)

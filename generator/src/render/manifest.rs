@@ -42,7 +42,7 @@ pub(super) const VENDORED_CLIENT_DEPENDENCIES: &[&str] = &[
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,
     r#"httpdate = "1""#,
     r#"percent-encoding = "2""#,
-    r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }"#,
+    r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "stream"] }"#,
     r#"tokio = { version = "1", default-features = false, features = ["sync", "time"] }"#,
     r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#,
 ];
@@ -64,8 +64,8 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
                     // multipart bodies need it.
                     if multipart {
                         d.replace(
-                            r#"features = ["rustls-tls"]"#,
-                            r#"features = ["multipart", "rustls-tls"]"#,
+                            r#"features = ["rustls-tls", "stream"]"#,
+                            r#"features = ["multipart", "rustls-tls", "stream"]"#,
                         )
                     } else {
                         d.to_string()

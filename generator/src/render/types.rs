@@ -51,7 +51,10 @@ impl<'a> TypeContext<'a> {
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean => quote!(bool),
             TypeRef::Json => quote!(::serde_json::Value),
-            TypeRef::Bytes => quote!(Vec<u8>),
+            TypeRef::Bytes => {
+                let root = &self.root;
+                quote!(#root::runtime::bytes::Bytes)
+            }
             // Containers already give their items a finite size, so no box is needed inside.
             TypeRef::Array(inner) => {
                 let inner = self.tokens(inner, None);

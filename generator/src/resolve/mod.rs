@@ -144,5 +144,6 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
     }
     let mut api = finish::finish(api, r.arena, &mut r.diags);
     pagination::find_pagination(&mut api);
+    operations::name_byte_streams(&mut api);
     (Some(api), r.diags)
 }

@@ -228,6 +228,7 @@ fn resolve_operation<'a>(
         error_body,
         params_type: String::new(),
         pagination: None,
+        byte_stream: None,
         accepts,
         locals,
     })
@@ -851,6 +852,23 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
         }
     }
     out
+}
+
+/// Operations that download raw bytes get a second method that streams the body; its name
+/// is claimed after every other method's.
+pub(super) fn name_byte_streams(api: &mut Api) {
+    let mut taken = Scope::with_reserved(crate::naming::CLIENT_METHODS);
+    for op in &api.operations {
+        taken.claim(op.method_name.clone());
+        if let Some(p) = &op.pagination {
+            taken.claim(p.method_name.clone());
+        }
+    }
+    for op in &mut api.operations {
+        if op.success.encoding == ResponseEncoding::Bytes && op.success.body.is_some() {
+            op.byte_stream = Some(taken.claim(format!("{}_streaming", op.method_name)));
+        }
+    }
 }
 
 #[cfg(test)]
