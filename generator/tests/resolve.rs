@@ -362,3 +362,48 @@ fn schemas_that_are_only_references_to_themselves_are_errors() {
         );
     }
 }
+
+/// Types no operation can reach are not generated: a component only an example mentions,
+/// and the bodies of error statuses that the operation's error type does not use.
+#[test]
+fn unreachable_types_are_not_generated() {
+    let api = model(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {type: object, properties: {code: {type: integer}}}
+        '500':
+          description: broken
+          content:
+            application/json:
+              schema: {type: object, properties: {error_code: {type: integer}, detail: {type: string}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        part: {$ref: '#/components/schemas/Part'}
+    Part: {type: object, properties: {name: {type: string}}}
+    Unused:
+      type: object
+      properties: {x: {type: string}}
+      example: {x: y}
+"#,
+    );
+    assert_eq!(type_names(&api), vec!["Thing", "Part"]);
+    assert!(api.examples.iter().all(|e| !e.pointer.contains("Unused")));
+}

@@ -87,6 +87,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
     for example in &mut api.examples {
         rewrite(&mut example.ty);
     }
+    prune_unreachable(&mut api, &mut kept, &mut kept_hints);
     propagate_validation(&mut kept);
     name_types(&mut api, &mut kept, &kept_hints);
     api.request_views = pair_views(&kept, &kept_hints);
@@ -206,6 +207,126 @@ fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
             }
         }
     });
+}
+
+/// The named types a reference mentions, through lists, maps and the like.
+fn named_ids(t: &TypeRef, out: &mut Vec<TypeId>) {
+    match t {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Open(inner)
+        | TypeRef::Nullable(inner) => named_ids(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|i| named_ids(i, out)),
+        _ => {}
+    }
+}
+
+/// Drops the types no operation or webhook can reach: schemas converted only to check
+/// their examples, or error bodies of statuses whose bodies the operation's error type does
+/// not use. Their examples go with them, since no generated code could decode into them.
+fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<NameHint>) {
+    if api.operations.is_empty() && api.webhooks.is_empty() {
+        // A document of schemas alone: its types are what it is for.
+        return;
+    }
+    let mut stack = Vec::new();
+    for op in &api.operations {
+        for p in &op.parameters {
+            named_ids(&p.ty, &mut stack);
+        }
+        if let Some(b) = &op.request_body {
+            named_ids(&b.ty, &mut stack);
+        }
+        if let Some(b) = &op.success.body {
+            named_ids(b, &mut stack);
+        }
+        named_ids(&op.error_body, &mut stack);
+    }
+    for hook in &api.webhooks {
+        if let Some(b) = &hook.body {
+            named_ids(&b.ty, &mut stack);
+        }
+        if let Some(t) = &hook.response {
+            named_ids(t, &mut stack);
+        }
+    }
+    let mut reachable = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if id.0 >= types.len() || !reachable.insert(id) {
+            continue;
+        }
+        let mut kind = types[id.0].kind.clone();
+        for_each_ref(&mut kind, &mut |t| named_ids(t, &mut stack));
+        if let TypeKind::Tagged(tagged) = &kind {
+            stack.extend(tagged.variants.iter().map(|v| v.ty));
+        }
+    }
+    if reachable.len() == types.len() {
+        return;
+    }
+    let remap: BTreeMap<TypeId, TypeId> = reachable
+        .iter()
+        .enumerate()
+        .map(|(new, old)| (*old, TypeId(new)))
+        .collect();
+    let mut index = 0;
+    types.retain(|_| {
+        index += 1;
+        reachable.contains(&TypeId(index - 1))
+    });
+    let mut index = 0;
+    hints.retain(|_| {
+        index += 1;
+        reachable.contains(&TypeId(index - 1))
+    });
+    let rewrite = |t: &mut TypeRef| rewrite_ref(t, &remap);
+    for def in types.iter_mut() {
+        for_each_ref(&mut def.kind, &mut |t| rewrite(t));
+        if let TypeKind::Tagged(tagged) = &mut def.kind {
+            for v in &mut tagged.variants {
+                v.ty = remap.get(&v.ty).copied().unwrap_or(v.ty);
+            }
+        }
+    }
+    let kept = |t: &TypeRef| {
+        let mut ids = Vec::new();
+        named_ids(t, &mut ids);
+        ids.iter().all(|id| remap.contains_key(id))
+    };
+    for op in &mut api.operations {
+        for p in &mut op.parameters {
+            rewrite(&mut p.ty);
+        }
+        if let Some(b) = &mut op.request_body {
+            rewrite(&mut b.ty);
+        }
+        if let Some(b) = &mut op.success.body {
+            rewrite(b);
+        }
+        for e in &mut op.errors {
+            // A status's own body type, when the operation's error type does not use it.
+            if e.body.as_ref().is_some_and(|b| !kept(b)) {
+                e.body = None;
+            }
+            if let Some(b) = &mut e.body {
+                rewrite(b);
+            }
+        }
+        rewrite(&mut op.error_body);
+    }
+    for hook in &mut api.webhooks {
+        if let Some(b) = &mut hook.body {
+            rewrite(&mut b.ty);
+        }
+        if let Some(t) = &mut hook.response {
+            rewrite(t);
+        }
+    }
+    api.examples.retain(|e| kept(&e.ty));
+    for example in &mut api.examples {
+        rewrite(&mut example.ty);
+    }
 }
 
 fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
