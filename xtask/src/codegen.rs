@@ -515,7 +515,9 @@ mod tests {
         let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("the manifest reads");
         assert!(!manifest.contains("[workspace]"), "{manifest}");
         assert!(
-            manifest.contains(r#"openapi-rust-gen-runtime = { path = "../../../../runtime" }"#),
+            manifest.contains(
+                r#"openapi-rust-gen-runtime = { path = "../../../../runtime", version = "0.1" }"#
+            ),
             "{manifest}"
         );
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -94,7 +94,13 @@ pub fn vendored_files(types_only: bool) -> Vec<(String, String)> {
 pub fn dependency(settings: &Settings, multipart: bool) -> Option<String> {
     let source = match &settings.runtime {
         RuntimeSource::Vendored => return None,
-        RuntimeSource::Path(path) => format!("path = {}", super::manifest::toml_string(path)),
+        // The version too, so that the manifest states which runtime the code is for and
+        // cargo refuses a path that holds another.
+        RuntimeSource::Path(path) => format!(
+            "path = {}, version = {}",
+            super::manifest::toml_string(path),
+            super::manifest::toml_string(RUNTIME_VERSION)
+        ),
         RuntimeSource::Version(version) => {
             format!("version = {}", super::manifest::toml_string(version))
         }
