@@ -122,12 +122,13 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
             change(true, format!("removed type `{name}`"), None);
         }
     }
-    for (name, kind) in &new_types {
+    for (name, def) in &new_types {
         let Some(before) = old_types.get(name) else {
             change(false, format!("added type `{name}`"), None);
             continue;
         };
-        compare_type(name, old, before, new, kind, &mut change);
+        compare_type(name, old, &before.kind, new, &def.kind, &mut change);
+        compare_constructor(name, before, def, &mut change);
     }
 
     let hooks = |api: &Api| -> BTreeMap<String, String> {
@@ -182,11 +183,8 @@ fn operations(api: &Api) -> BTreeMap<String, &Operation> {
         .collect()
 }
 
-fn types(api: &Api) -> BTreeMap<String, &TypeKind> {
-    api.types
-        .iter()
-        .map(|t| (t.name.clone(), &t.kind))
-        .collect()
+fn types(api: &Api) -> BTreeMap<String, &crate::model::TypeDef> {
+    api.types.iter().map(|t| (t.name.clone(), t)).collect()
 }
 
 fn route(op: &Operation) -> String {
@@ -205,7 +203,10 @@ struct Signature {
     optional: BTreeMap<String, String>,
     returns: String,
     error: String,
+    /// The typed response headers (`H` of `ApiResponse<T, H>`).
+    headers: String,
     stream: Option<String>,
+    byte_stream: Option<String>,
 }
 
 fn signature(api: &Api, op: &Operation) -> Signature {
@@ -232,7 +233,14 @@ fn signature(api: &Api, op: &Operation) -> Signature {
             .map(|b| type_name(api, b))
             .unwrap_or_else(|| "()".into()),
         error: type_name(api, &op.error_body),
+        headers: op
+            .success
+            .headers
+            .and_then(|h| api.header_sets.get(h.0))
+            .map(|set| set.name.clone())
+            .unwrap_or_else(|| "()".into()),
         stream: op.pagination.as_ref().map(|p| p.method_name.clone()),
+        byte_stream: op.byte_stream.clone(),
     }
 }
 
@@ -301,15 +309,36 @@ fn compare_operation(
             Some(format!("`{}`, was `{}`", after.error, before.error)),
         );
     }
-    match (&before.stream, &after.stream) {
-        (Some(s), None) => change(true, format!("removed paging stream `Client::{s}`"), None),
-        (None, Some(s)) => change(false, format!("added paging stream `Client::{s}`"), None),
-        _ => {}
+    if before.headers != after.headers {
+        change(
+            true,
+            format!("changed the response headers of `Client::{name}`"),
+            Some(format!("`{}`, was `{}`", after.headers, before.headers)),
+        );
+    }
+    for (kind, was, now) in [
+        ("paging stream", &before.stream, &after.stream),
+        (
+            "streaming download",
+            &before.byte_stream,
+            &after.byte_stream,
+        ),
+    ] {
+        match (was, now) {
+            (Some(s), None) => change(true, format!("removed {kind} `Client::{s}`"), None),
+            (None, Some(s)) => change(false, format!("added {kind} `Client::{s}`"), None),
+            (Some(a), Some(b)) if a != b => change(
+                true,
+                format!("renamed {kind} `Client::{a}`"),
+                Some(format!("now `Client::{b}`")),
+            ),
+            _ => {}
+        }
     }
     if old.http_method != new.http_method || old.path != new.path {
         // The Rust signature may be the same, but the call goes somewhere else.
         change(
-            false,
+            true,
             format!("changed the route of `Client::{name}`"),
             Some(format!("{}, was {}", route(new), route(old))),
         );
@@ -390,10 +419,13 @@ fn compare_type(
             compare_variants(name, &variants(a), &variants(b), change);
         }
         (TypeKind::Tagged(a), TypeKind::Tagged(b)) => {
-            let variants = |t: &crate::model::TaggedDef| -> Vec<String> {
-                t.variants.iter().map(|v| v.rust_name.clone()).collect()
+            let variants = |api: &Api, t: &crate::model::TaggedDef| -> Vec<String> {
+                t.variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.rust_name, type_name(api, &TypeRef::Named(v.ty))))
+                    .collect()
             };
-            compare_variants(name, &variants(a), &variants(b), change);
+            compare_variants(name, &variants(old_api, a), &variants(new_api, b), change);
             if a.tag != b.tag {
                 change(
                     false,
@@ -426,6 +458,47 @@ fn compare_type(
             format!("changed type `{name}`"),
             Some(format!("a {}, was a {}", kind_name(new), kind_name(old))),
         ),
+    }
+}
+
+/// The constructor and setters of a request type: `new` takes the required properties in
+/// the spec's order, so a new order is a break even when the fields are the same (two
+/// string arguments could swap silently).
+fn compare_constructor(
+    name: &str,
+    old: &crate::model::TypeDef,
+    new: &crate::model::TypeDef,
+    change: &mut impl FnMut(bool, String, Option<String>),
+) {
+    let arguments = |def: &crate::model::TypeDef| -> Option<Vec<String>> {
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        def.validated.then(|| {
+            s.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.rust_name.clone())
+                .collect()
+        })
+    };
+    match (arguments(old), arguments(new)) {
+        (Some(_), None) => change(
+            true,
+            format!("removed the builder of `{name}` (`new` and `with_` methods)"),
+            Some("the type is no longer sent in a request".into()),
+        ),
+        (None, Some(_)) => change(
+            false,
+            format!("added a builder to `{name}` (`new` and `with_` methods)"),
+            None,
+        ),
+        (Some(a), Some(b)) if a != b => change(
+            true,
+            format!("changed the arguments of `{name}::new`"),
+            Some(format!("`({})`, was `({})`", b.join(", "), a.join(", "))),
+        ),
+        _ => {}
     }
 }
 

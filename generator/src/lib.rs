@@ -68,7 +68,9 @@ impl Settings {
             spec_label: spec_label.into(),
             standalone: true,
             dev_dependencies: Vec::new(),
-            runtime: RuntimeSource::Version(render::runtime::RUNTIME_VERSION.to_string()),
+            // Self-contained unless told where the runtime crate is: the crate then builds
+            // wherever it is written.
+            runtime: RuntimeSource::Vendored,
             types_only: false,
             string_formats: false,
             include_dir: None,

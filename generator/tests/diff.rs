@@ -87,3 +87,27 @@ fn only_additions_are_a_minor_change() {
     assert_eq!(report.changes[0].what, "added operation `Client::health`");
     assert_eq!(report.semver(), "minor");
 }
+
+/// `new` takes the required properties in the spec's order: a new order is a break the
+/// report names, since two string arguments could otherwise swap without a compile error.
+#[test]
+fn a_new_order_of_required_properties_is_a_break() {
+    let spec = |first: &str, second: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      operationId: createX\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/X'}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    X:\n      type: object\n      required: [{first}, {second}]\n      properties:\n        {first}: {{type: string}}\n        {second}: {{type: string}}\n"
+        )
+    };
+    let resolve = |text: String| generator::resolve_model(&text).expect("resolves").0;
+    let report = generator::diff::diff(
+        &resolve(spec("name", "region")),
+        &resolve(spec("region", "name")),
+    );
+    let whats: Vec<&str> = report.changes.iter().map(|c| c.what.as_str()).collect();
+    assert_eq!(
+        whats,
+        vec!["changed the arguments of `X::new`"],
+        "{:?}",
+        report.changes
+    );
+    assert_eq!(report.semver(), "major");
+}

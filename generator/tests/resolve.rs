@@ -407,3 +407,56 @@ components:
     assert_eq!(type_names(&api), vec!["Thing", "Part"]);
     assert!(api.examples.iter().all(|e| !e.pointer.contains("Unused")));
 }
+
+/// Typed formats, and where a request's string keeps its rules by staying a string; error
+/// bodies that are not JSON are read as JSON values when they parse.
+#[test]
+fn formats_rules_and_non_json_error_bodies() {
+    use generator::model::StringFormat;
+    let api = model(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /links:
+    post:
+      operationId: createLink
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                link: {type: string, format: uri}
+                short: {type: string, format: uri, maxLength: 10}
+                at: {type: string, format: date-time}
+      responses:
+        '204': {description: ok}
+        '404':
+          description: missing
+          content:
+            application/xml:
+              schema: {type: object}
+"#,
+    );
+    let def = api
+        .types
+        .iter()
+        .find(|t| t.name.contains("Request") || t.name.contains("Link"))
+        .expect("the body type");
+    let TypeKind::Struct(s) = &def.kind else {
+        panic!("a struct: {def:?}")
+    };
+    let ty = |name: &str| {
+        s.fields
+            .iter()
+            .find(|f| f.rust_name == name)
+            .map(|f| f.ty.clone())
+            .expect("the field")
+    };
+    assert_eq!(ty("link"), TypeRef::Format(StringFormat::Url));
+    assert_eq!(ty("short"), TypeRef::String);
+    assert_eq!(ty("at"), TypeRef::Format(StringFormat::DateTime));
+    assert_eq!(api.operations[0].error_body, TypeRef::Json);
+}

@@ -282,7 +282,7 @@ struct TokenState {
 }
 
 /// The token sources of one [`Credentials::ClientCredentials`] value and its clones, one
-/// per token URL. It is not part of the value's identity: two credentials with the same
+/// per token URL (and client, secret and scopes). It is not part of the value's identity: two credentials with the same
 /// client and scopes are equal whatever their caches hold.
 #[derive(Clone, Default)]
 pub struct SharedTokens(Arc<std::sync::Mutex<Vec<TokenSource>>>);
@@ -298,7 +298,14 @@ impl SharedTokens {
     ) -> TokenSource {
         // The list is only ever pushed to, so a panic elsewhere cannot leave it torn.
         let mut sources = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(source) = sources.iter().find(|s| s.token_url == token_url) {
+        // The fields of the credentials are public and may be changed after cloning: a
+        // cached token is shared only with the very same client, secret and scopes.
+        if let Some(source) = sources.iter().find(|s| {
+            s.token_url == token_url
+                && s.client_id == client_id
+                && &s.client_secret == client_secret
+                && s.scopes == scopes
+        }) {
             return source.clone();
         }
         let source = TokenSource::new(
@@ -377,6 +384,12 @@ impl TokenSource {
         }
     }
 
+    /// Whether the two sources share one cache (one token between them).
+    #[cfg(test)]
+    pub(crate) fn shares_cache_with(&self, other: &TokenSource) -> bool {
+        Arc::ptr_eq(&self.cache, &other.cache)
+    }
+
     /// A valid token: the cached one, or a new one when it is missing or due for refresh.
     /// The fetch takes at most `timeout`, and never more than `budget`. When an early
     /// refresh fails, the cached token is used until it expires.
@@ -389,7 +402,26 @@ impl TokenSource {
         use std::sync::atomic::Ordering;
         // Fetches started before this request waited for the cache.
         let before = self.fetches.load(Ordering::SeqCst);
-        let mut state = self.cache.lock().await;
+        // Clients sharing the cache may have other limits: waiting for another request's
+        // fetch is bounded by this one's, like a fetch of its own.
+        let limit = timeout.map_or(budget, |t| t.min(budget));
+        // One deadline for the wait and the fetch together.
+        let started = tokio::time::Instant::now();
+        // A limit past what an `Instant` can hold is a year: no fetch is waited on longer.
+        let deadline = started
+            .checked_add(limit)
+            .or_else(|| started.checked_add(Duration::from_secs(365 * 24 * 3600)))
+            .unwrap_or(started);
+        let Ok(mut state) = tokio::time::timeout_at(deadline, self.cache.lock()).await else {
+            return Err(TokenFailure {
+                message: format!(
+                    "another request's token fetch took longer than {} ms",
+                    limit.as_millis()
+                ),
+                transient: true,
+                retry_in: None,
+            });
+        };
         let now = tokio::time::Instant::now();
         let still_valid = |state: &TokenState, now| {
             state
@@ -415,8 +447,7 @@ impl TokenSource {
         }
         let this_fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
         // The fetch never outlasts the caller's budget, whatever the timeout setting.
-        let limit = timeout.map_or(budget, |t| t.min(budget));
-        let fetched = match tokio::time::timeout(limit, self.fetch(http)).await {
+        let fetched = match tokio::time::timeout_at(deadline, self.fetch(http)).await {
             Ok(result) => result,
             Err(_) => Err(TokenFailure {
                 message: format!(

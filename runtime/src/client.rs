@@ -150,6 +150,7 @@ pub struct Client {
     default_headers: HeaderMap,
     limits: Limits,
     max_pages: u64,
+    stream_timeout: Duration,
 }
 
 /// Settings for a [`Client`], or for a generated crate's client (`C`), which wraps one.
@@ -168,8 +169,12 @@ pub struct ClientBuilder<C = Client> {
     limits: Limits,
     token_timeout: Option<Duration>,
     max_pages: u64,
+    stream_timeout: Duration,
     builds: std::marker::PhantomData<fn() -> C>,
 }
+
+/// The longest a `*_streaming` download may take unless told otherwise: one hour.
+pub const DEFAULT_STREAM_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// The most pages a paging stream reads unless told otherwise.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
@@ -202,8 +207,17 @@ impl<C: From<Client>> ClientBuilder<C> {
             },
             token_timeout: Some(TOKEN_FETCH_TIMEOUT),
             max_pages: DEFAULT_MAX_PAGES,
+            stream_timeout: DEFAULT_STREAM_TIMEOUT,
             builds: std::marker::PhantomData,
         }
+    }
+
+    /// The longest a `*_streaming` download may take, body included
+    /// ([`DEFAULT_STREAM_TIMEOUT`] unless set). It replaces [`ClientBuilder::timeout`] for
+    /// those requests, which would otherwise cut a large download off after a minute.
+    pub fn stream_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_timeout = timeout;
+        self
     }
 
     /// The most pages a `*_stream` method reads ([`DEFAULT_MAX_PAGES`] unless set); past
@@ -363,6 +377,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             default_headers,
             limits: self.limits,
             max_pages: self.max_pages,
+            stream_timeout: self.stream_timeout,
         }))
     }
 }
@@ -507,6 +522,8 @@ impl Client {
         operation: &Operation,
         request: reqwest::RequestBuilder,
     ) -> Result<Answer, Error<E>> {
+        // The client's timeout counts until the whole body is read; a stream has its own.
+        let request = request.timeout(self.stream_timeout);
         self.send_answer(operation, request, true).await
     }
 

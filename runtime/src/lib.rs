@@ -41,7 +41,7 @@ pub use auth::{
 #[cfg(feature = "client")]
 pub use client::{
     same_origin_redirects, ApiResponse, BuildError, Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_PAGES, DEFAULT_STREAM_TIMEOUT,
 };
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, RateLimit, ValidationError};

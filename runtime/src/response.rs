@@ -191,7 +191,9 @@ pub async fn read_bytes<H, E: DeserializeOwned>(
 
 /// A success body as it arrives, chunk by chunk, never held whole: for downloads larger
 /// than memory should hold. The client's body limit does not apply; the reader decides how
-/// much to take.
+/// much to take. The whole download, body included, is bounded by
+/// [`ClientBuilder::stream_timeout`](super::ClientBuilder::stream_timeout) rather than by the
+/// client's timeout.
 pub struct ByteStream {
     source: ByteSource,
 }

@@ -338,3 +338,24 @@ fn webhook_bodies_decode_or_name_the_field() {
     let err = decode_webhook::<Event>(br#"{"id": "e1", "amount": 5} trailing"#).unwrap_err();
     assert_eq!(err.path, ".");
 }
+
+/// Clones of one credentials value share a token per token URL, but only for the very same
+/// client, secret and scopes: credentials whose public fields were changed after cloning
+/// never get another client's token.
+#[test]
+fn token_caches_are_shared_only_by_identical_credentials() {
+    let tokens = super::auth::SharedTokens::default();
+    let secret = Secret::new("s");
+    let url = "https://login.example.com/token".to_string();
+    let first = tokens.source(url.clone(), "id", &secret, &[]);
+    let again = tokens.source(url.clone(), "id", &secret, &[]);
+    assert!(first.shares_cache_with(&again));
+    let other_client = tokens.source(url.clone(), "tenant-b", &secret, &[]);
+    assert!(!first.shares_cache_with(&other_client));
+    let other_secret = tokens.source(url.clone(), "id", &Secret::new("t"), &[]);
+    assert!(!first.shares_cache_with(&other_secret));
+    let other_scopes = tokens.source(url.clone(), "id", &secret, &["read".to_string()]);
+    assert!(!first.shares_cache_with(&other_scopes));
+    let other_url = tokens.source("https://other.example.com/token".into(), "id", &secret, &[]);
+    assert!(!first.shares_cache_with(&other_url));
+}

@@ -406,11 +406,22 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         )));
     }
     let workspace = (!standalone).then(|| enclosing_workspace(out)).flatten();
-    let runtime = runtime.clone().unwrap_or_else(|| {
-        let path = relative_path(out, &workspace_root().join("runtime"));
-        // TOML wants forward slashes on every platform.
-        generator::RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"))
-    });
+    // Cargo reads a path dependency relative to the crate; the path given on the command
+    // line (or this repository's runtime) is relative to where the command runs.
+    // TOML wants forward slashes on every platform.
+    let path_source =
+        |path: PathBuf| generator::RuntimeSource::Path(path.to_string_lossy().replace('\\', "/"));
+    let runtime = match runtime {
+        // An absolute path is kept as given.
+        Some(generator::RuntimeSource::Path(given)) if Path::new(given).is_absolute() => {
+            path_source(PathBuf::from(given))
+        }
+        Some(generator::RuntimeSource::Path(given)) => {
+            path_source(relative_path(out, Path::new(given)))
+        }
+        Some(other) => other.clone(),
+        None => path_source(relative_path(out, &workspace_root().join("runtime"))),
+    };
     let settings = Settings {
         standalone: workspace.is_none(),
         runtime,

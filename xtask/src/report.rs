@@ -132,23 +132,62 @@ fn git_show(root: &Path, revision: &str, path: &str) -> Result<String, String> {
 /// with the overlays beside it then; `None` when the spec did not exist.
 fn model_at(revision: &str, spec: &str) -> Result<Option<generator::model::Api>, String> {
     let root = workspace_root();
-    let Ok(text) = git_show(&root, revision, spec) else {
-        return Ok(None);
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .map_err(|e| format!("git could not run: {e}"))
     };
-    let current = overlays_beside(&root.join(spec)).unwrap_or_default();
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{revision}^{{commit}}"),
+    ])?;
+    if !commit.status.success() {
+        return Err(format!("`{revision}` is not a commit of this repository"));
+    }
+    // Only a spec missing from the commit's tree is new; any other failure is an error.
+    let listed = git(&["ls-tree", "--name-only", revision, "--", spec])?;
+    if listed.status.success() && listed.stdout.is_empty() {
+        return Ok(None);
+    }
+    let text = git_show(&root, revision, spec)?;
+    // The overlays beside the spec as they were then: the `<stem>.overlay*` files of its
+    // folder at that commit.
     let folder = Path::new(spec)
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
-    let overlays: Vec<generator::Overlay> = current
-        .iter()
-        .filter_map(|o| {
-            let path = normalized(&folder.join(&o.label));
-            git_show(&root, revision, &path)
-                .ok()
-                .map(|text| generator::Overlay::new(o.label.clone(), text))
+    let stem = Path::new(spec)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!("{stem}.overlay");
+    let in_folder = git(&[
+        "ls-tree",
+        "--name-only",
+        revision,
+        "--",
+        &format!("{}/", normalized(&folder)),
+    ])?;
+    let mut names: Vec<String> = String::from_utf8_lossy(&in_folder.stdout)
+        .lines()
+        .filter_map(|p| p.rsplit('/').next().map(str::to_string))
+        .filter(|n| {
+            n.starts_with(&prefix)
+                && (n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
         })
         .collect();
+    names.sort();
+    let overlays = names
+        .iter()
+        .map(|name| {
+            git_show(&root, revision, &normalized(&folder.join(name)))
+                .map(|text| generator::Overlay::new(name.clone(), text))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let files = GitFiles {
         root,
         revision: revision.to_string(),
@@ -178,6 +217,18 @@ pub fn report_since(revision: &str, spec: &str, crate_name: &str) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A revision that is not a commit is an error, never a report that calls every spec new.
+    #[test]
+    fn an_unknown_revision_is_an_error() {
+        let e = report_since(
+            "no-such-revision",
+            "spec/confluent-custom-connector-plugin.yaml",
+            "c",
+        )
+        .expect_err("the revision does not exist");
+        assert!(e.contains("is not a commit"), "{e}");
+    }
 
     #[test]
     fn git_paths_are_normalized() {

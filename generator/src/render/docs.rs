@@ -106,8 +106,23 @@ const DROPPED_TAGS: &[&str] = &[
     "ul",
 ];
 
-/// A line without the markup of the vendor's site, with common HTML as Markdown.
+/// A line without the markup of the vendor's site, with common HTML as Markdown. Code
+/// spans (between backticks) are left as written.
 fn strip_markup(line: &str) -> String {
+    line.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                part.to_string()
+            } else {
+                strip_markup_in_text(part)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+fn strip_markup_in_text(line: &str) -> String {
     let mut line = line.to_string();
     if let Some(re) = badge() {
         line = re.replace_all(&line, "").into_owned();
@@ -128,9 +143,15 @@ fn strip_markup(line: &str) -> String {
         line = re
             .replace_all(&line, |c: &regex::Captures<'_>| {
                 let name = &c[1];
-                // Capitalized tags are components of the site's MDX, with nothing to show.
+                // Capitalized tags with attributes, or self-closing, are components of the
+                // site's MDX, with nothing to show; `<Token>` alone is a placeholder.
+                let whole = &c[0];
                 if name.starts_with(|ch: char| ch.is_ascii_uppercase()) {
-                    return String::new();
+                    return if c.get(2).is_some() || whole.ends_with("/>") {
+                        String::new()
+                    } else {
+                        whole.to_string()
+                    };
                 }
                 match name.to_ascii_lowercase().as_str() {
                     "code" | "tt" | "kbd" => "`".to_string(),

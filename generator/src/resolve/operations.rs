@@ -514,10 +514,13 @@ pub(super) fn collect_examples<'a>(
 }
 
 /// All error responses of an operation usually share one body schema (Confluent's
-/// `Failure`); then that is the error body type. Otherwise bodies are kept as JSON.
+/// `Failure`); then that is the error body type. Otherwise bodies are kept as JSON, and so
+/// are bodies that are not JSON at all (XML, bytes): an error body is parsed when it can
+/// be, and its start is kept in the error either way.
 fn common_error_body(errors: &[ErrorResponse]) -> TypeRef {
     let mut bodies = errors.iter().filter_map(|e| e.body.as_ref());
     match bodies.next() {
+        Some(TypeRef::Bytes) => TypeRef::Json,
         Some(first) if bodies.all(|b| b == first) => first.clone(),
         _ => TypeRef::Json,
     }

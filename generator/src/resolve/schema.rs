@@ -254,6 +254,16 @@ impl<'a> Resolver<'a> {
             }
             // Only null: there is nothing to hold but the absence of a value.
             Some(Kind::Null) => TypeRef::Json,
+            // A request's string with length or pattern rules stays a string, so that the
+            // rules are still checked before sending.
+            Some(Kind::String)
+                if dir == Direction::Write
+                    && (view.constraints.min_length.is_some()
+                        || view.constraints.max_length.is_some()
+                        || view.constraints.pattern.is_some()) =>
+            {
+                TypeRef::String
+            }
             Some(Kind::String) => match (view.format, dir) {
                 (Some("date-time"), _) => TypeRef::Format(StringFormat::DateTime),
                 (Some("date"), _) => TypeRef::Format(StringFormat::Date),
