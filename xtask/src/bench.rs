@@ -92,6 +92,8 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
             "parse JSON into serde_json (baseline)",
         )?;
     }
+    crate::bench_client::print_get_overhead(runs)?;
+    crate::bench_client::corpus_build(corpus, runs)?;
     Ok(ExitCode::SUCCESS)
 }
 

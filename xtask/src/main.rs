@@ -20,6 +20,7 @@
 //! use or an I/O failure.
 
 mod bench;
+mod bench_client;
 mod codegen;
 mod files;
 mod fuzz;
@@ -36,6 +37,11 @@ const USAGE: &str = "usage:
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
   cargo xtask bench [--corpus DIR] [--runs N]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
+
+/// Counts allocations for `cargo xtask bench`'s per-call figures; otherwise the system
+/// allocator.
+#[global_allocator]
+static ALLOCATOR: bench_client::CountingAllocator = bench_client::CountingAllocator;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,288 @@
+//! The costs a user of generated code pays every day, each against its floor measured in
+//! the same run: one GET through the generated client against raw `reqwest` and
+//! `serde_json` into the same struct, and building the corpus clients in one workspace.
+
+use crate::Failure;
+use confluent_custom_plugin_client::runtime::reqwest;
+use confluent_custom_plugin_client::{Client, Credentials, CustomConnectorPlugin, RetryPolicy};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The system allocator, counting allocations, so that a row can report them per call.
+pub struct CountingAllocator;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator, with the caller's promises.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// A plugin of about 2 KB of JSON, the body every GET returns.
+fn plugin_body() -> String {
+    let description = "x".repeat(1_700);
+    serde_json::json!({
+        "api_version": "connect/v1", "kind": "CustomConnectorPlugin", "id": "ccp-1",
+        "metadata": {"self": "https://api.confluent.cloud/connect/v1/custom-connector-plugins/ccp-1",
+                     "created_at": "2006-01-02T15:04:05-07:00"},
+        "display_name": "Datagen", "description": description,
+        "connector_class": "io.confluent.Datagen", "connector_type": "SOURCE", "cloud": "AWS",
+        "upload_source": {"location": "PRESIGNED_URL_LOCATION", "upload_id": "u-1"}
+    })
+    .to_string()
+}
+
+/// A keep-alive HTTP/1.1 server on loopback that answers every request with `body`.
+async fn serve(body: String) -> Result<String, Failure> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Failure::Io(format!("cannot listen on loopback: {e}")))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Failure::Io(e.to_string()))?;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 8192];
+                let mut held = Vec::new();
+                loop {
+                    let Ok(n) = socket.read(&mut buffer).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    held.extend_from_slice(&buffer[..n]);
+                    // Requests carry no body: each ends at its blank line.
+                    while let Some(end) = held.windows(4).position(|w| w == b"\r\n\r\n") {
+                        held.drain(..end + 4);
+                        if socket.write_all(&answer).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    Ok(format!("http://{address}"))
+}
+
+/// Per-call time (fastest and median run) and allocations per call.
+struct CallCost {
+    fastest: Duration,
+    median: Duration,
+    allocations: f64,
+}
+
+async fn measure_calls<F, Fut>(runs: usize, calls: u32, mut call: F) -> Result<CallCost, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    for _ in 0..200 {
+        call().await.map_err(Failure::Io)?;
+    }
+    let mut times = Vec::new();
+    let mut allocations = 0;
+    for _ in 0..runs.max(1) {
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let start = Instant::now();
+        for _ in 0..calls {
+            call().await.map_err(Failure::Io)?;
+        }
+        times.push(start.elapsed() / calls);
+        allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    }
+    times.sort();
+    Ok(CallCost {
+        fastest: times[0],
+        median: times[times.len() / 2],
+        allocations: allocations as f64 / f64::from(calls),
+    })
+}
+
+/// One GET with a 2 KB JSON body: the generated client against raw reqwest + serde_json.
+fn get_overhead(runs: usize) -> Result<(CallCost, CallCost), Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Io(format!("cannot start a runtime: {e}")))?;
+    runtime.block_on(async {
+        let url = serve(plugin_body()).await?;
+        let client = Client::builder()
+            .base_url(&url)
+            .credentials(Credentials::api_key("id", "secret"))
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .map_err(|e| Failure::Io(e.to_string()))?;
+        const CALLS: u32 = 2_000;
+        let generated = measure_calls(runs, CALLS, || async {
+            client
+                .get_connect_v1_custom_connector_plugin("ccp-1")
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+        let raw = reqwest::Client::new();
+        let target = format!("{url}/connect/v1/custom-connector-plugins/ccp-1");
+        let floor = measure_calls(runs, CALLS, || async {
+            let response = raw
+                .get(&target)
+                .basic_auth("id", Some("secret"))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+            serde_json::from_slice::<CustomConnectorPlugin>(&bytes)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+        Ok((generated, floor))
+    })
+}
+
+pub fn print_get_overhead(runs: usize) -> Result<(), Failure> {
+    let (generated, floor) = get_overhead(runs)?;
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!("\none GET with a 2 KB JSON body, loopback keep-alive server, 2,000 calls a run:");
+    println!(
+        "  raw reqwest + serde_json (floor)   fastest {:>7.1} µs   median {:>7.1} µs   {:>6.1} allocations a call",
+        us(floor.fastest),
+        us(floor.median),
+        floor.allocations
+    );
+    println!(
+        "  generated client                   fastest {:>7.1} µs   median {:>7.1} µs   {:>6.1} allocations a call",
+        us(generated.fastest),
+        us(generated.median),
+        generated.allocations
+    );
+    println!(
+        "  ratio generated / floor: fastest {:.2}x, median {:.2}x",
+        us(generated.fastest) / us(floor.fastest),
+        us(generated.median) / us(floor.median)
+    );
+    Ok(())
+}
+
+/// Builds every corpus client in one workspace (debug, dependencies built first and not
+/// timed): the time to rebuild them all after touching each `lib.rs`, and the size of the
+/// target folder.
+pub fn corpus_build(corpus: &Path, runs: usize) -> Result<(), Failure> {
+    let root = crate::codegen::workspace_root();
+    let scratch = root.join("target/bench-corpus");
+    let _ = std::fs::remove_dir_all(scratch.join("crates"));
+    let mut members = Vec::new();
+    let mut specs: Vec<_> = std::fs::read_dir(corpus)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", corpus.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    for spec in &specs {
+        let name = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(spec).map_err(|e| Failure::Io(e.to_string()))?;
+        let mut settings = generator::Settings::new(format!("corpus-{name}"), name.as_str());
+        settings.standalone = false;
+        settings.runtime =
+            generator::RuntimeSource::Path(root.join("runtime").to_string_lossy().into_owned());
+        let generated = generator::generate(&text, &settings)
+            .map_err(|_| Failure::Io(format!("{name} does not generate")))?;
+        crate::files::write_crate(&scratch.join("crates").join(&name), &generated.files)
+            .map_err(Failure::Io)?;
+        members.push(format!("\"crates/{name}\""));
+    }
+    std::fs::write(
+        scratch.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .map_err(|e| Failure::Io(e.to_string()))?;
+    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
+    let target = scratch.join("target");
+    let build = || {
+        let status =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(&scratch)
+                .args(["build", "--workspace", "--quiet"])
+                .env("CARGO_TARGET_DIR", &target)
+                .status()
+                .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Failure::Io("the corpus workspace does not build".into()))
+        }
+    };
+    build()?;
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        for member in &specs {
+            let name = member
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let lib = scratch.join("crates").join(name).join("src/lib.rs");
+            let text = std::fs::read(&lib).map_err(|e| Failure::Io(e.to_string()))?;
+            std::fs::write(&lib, text).map_err(|e| Failure::Io(e.to_string()))?;
+        }
+        let start = Instant::now();
+        build()?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let size = folder_size(&target);
+    println!(
+        "\nbuild the {} corpus clients in one workspace (debug, dependencies built), after touching every lib.rs:\n  fastest {:.1} s, median {:.1} s; target folder {:.0} MB",
+        specs.len(),
+        times[0].as_secs_f64(),
+        times[times.len() / 2].as_secs_f64(),
+        size as f64 / 1e6
+    );
+    Ok(())
+}
+
+fn folder_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => folder_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
