@@ -165,7 +165,8 @@ async fn a_thousand_requests_through_errors_and_expiring_tokens() {
     // Nothing of the client outlives it: its connection tasks end and its sockets close.
     drop(client);
     let mut leaked = (usize::MAX, usize::MAX);
-    for _ in 0..100 {
+    // Up to 20 s: closing is asynchronous, and a loaded machine (CI, a parallel build) is slow.
+    for _ in 0..400 {
         leaked = (metrics.num_alive_tasks(), open_files());
         if leaked.0 <= tasks_before && leaked.1 <= files_before {
             break;

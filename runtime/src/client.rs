@@ -561,8 +561,12 @@ impl Client {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
             // A body that cannot be copied (a streamed multipart form) can be sent once only.
+            // The request is copied only while another attempt may follow; the last one
+            // sends the original.
+            let more_to_come = attempt < self.retry.max_attempts;
             let (this, last_chance) = match original
                 .as_ref()
+                .filter(|_| more_to_come)
                 .and_then(reqwest::RequestBuilder::try_clone)
             {
                 Some(copy) => (copy, false),
@@ -598,9 +602,11 @@ impl Client {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let span = tracing::Span::current();
-                    span.record("status", status);
-                    if let Some(id) = header_string(response.headers(), REQUEST_ID_HEADER) {
-                        span.record("request_id", id.as_str());
+                    if !span.is_disabled() {
+                        span.record("status", status);
+                        if let Some(id) = header_string(response.headers(), REQUEST_ID_HEADER) {
+                            span.record("request_id", id.as_str());
+                        }
                     }
                     if status == 401 && !refreshed_after_401 {
                         if let (Some(tokens), Some(token)) = (&self.tokens, &token) {
@@ -623,7 +629,9 @@ impl Client {
                             continue;
                         }
                     }
-                    let headers = response.headers().clone();
+                    // Taken, not copied: the body is read without them.
+                    let mut response = response;
+                    let headers = std::mem::take(response.headers_mut());
                     if stream_success && (200..300).contains(&status) {
                         return Ok(Answer::Unread(Unread {
                             status,
