@@ -379,6 +379,42 @@ impl SecurityScheme {
 }
 
 impl Api {
+    /// Calls `f` on every type reference held outside the type definitions: parameters,
+    /// bodies, error bodies and paging items of operations, webhook bodies, and examples.
+    pub fn for_each_operation_ref_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {
+        for op in &mut self.operations {
+            for p in &mut op.parameters {
+                f(&mut p.ty);
+            }
+            if let Some(b) = &mut op.request_body {
+                f(&mut b.ty);
+            }
+            if let Some(b) = &mut op.success.body {
+                f(b);
+            }
+            for e in &mut op.errors {
+                if let Some(b) = &mut e.body {
+                    f(b);
+                }
+            }
+            f(&mut op.error_body);
+            if let Some(p) = &mut op.pagination {
+                f(&mut p.item);
+            }
+        }
+        for hook in &mut self.webhooks {
+            if let Some(b) = &mut hook.body {
+                f(&mut b.ty);
+            }
+            if let Some(t) = &mut hook.response {
+                f(t);
+            }
+        }
+        for example in &mut self.examples {
+            f(&mut example.ty);
+        }
+    }
+
     /// The model with every typed string format read as a plain string (the generator's
     /// `string_formats` setting, for users who want the text as the server sent it).
     pub fn with_string_formats(mut self) -> Self {
@@ -406,35 +442,7 @@ impl Api {
                 TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
             }
         }
-        for op in &mut self.operations {
-            op.parameters.iter_mut().for_each(|p| erase(&mut p.ty));
-            if let Some(b) = &mut op.request_body {
-                erase(&mut b.ty);
-            }
-            if let Some(b) = &mut op.success.body {
-                erase(b);
-            }
-            for e in &mut op.errors {
-                if let Some(b) = &mut e.body {
-                    erase(b);
-                }
-            }
-            erase(&mut op.error_body);
-            if let Some(p) = &mut op.pagination {
-                erase(&mut p.item);
-            }
-        }
-        for hook in &mut self.webhooks {
-            if let Some(b) = &mut hook.body {
-                erase(&mut b.ty);
-            }
-            if let Some(t) = &mut hook.response {
-                erase(t);
-            }
-        }
-        for example in &mut self.examples {
-            erase(&mut example.ty);
-        }
+        self.for_each_operation_ref_mut(&mut erase);
         self
     }
 }

@@ -59,34 +59,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
             }
         }
     }
-    for op in &mut api.operations {
-        for p in &mut op.parameters {
-            rewrite(&mut p.ty);
-        }
-        if let Some(b) = &mut op.request_body {
-            rewrite(&mut b.ty);
-        }
-        if let Some(b) = &mut op.success.body {
-            rewrite(b);
-        }
-        for e in &mut op.errors {
-            if let Some(b) = &mut e.body {
-                rewrite(b);
-            }
-        }
-        rewrite(&mut op.error_body);
-    }
-    for hook in &mut api.webhooks {
-        if let Some(b) = &mut hook.body {
-            rewrite(&mut b.ty);
-        }
-        if let Some(t) = &mut hook.response {
-            rewrite(t);
-        }
-    }
-    for example in &mut api.examples {
-        rewrite(&mut example.ty);
-    }
+    api.for_each_operation_ref_mut(&mut |t| rewrite(t));
     prune_unreachable(&mut api, &mut kept, &mut kept_hints);
     propagate_validation(&mut kept);
     name_types(&mut api, &mut kept, &kept_hints);
@@ -295,38 +268,15 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
         ids.iter().all(|id| remap.contains_key(id))
     };
     for op in &mut api.operations {
-        for p in &mut op.parameters {
-            rewrite(&mut p.ty);
-        }
-        if let Some(b) = &mut op.request_body {
-            rewrite(&mut b.ty);
-        }
-        if let Some(b) = &mut op.success.body {
-            rewrite(b);
-        }
         for e in &mut op.errors {
             // A status's own body type, when the operation's error type does not use it.
             if e.body.as_ref().is_some_and(|b| !kept(b)) {
                 e.body = None;
             }
-            if let Some(b) = &mut e.body {
-                rewrite(b);
-            }
-        }
-        rewrite(&mut op.error_body);
-    }
-    for hook in &mut api.webhooks {
-        if let Some(b) = &mut hook.body {
-            rewrite(&mut b.ty);
-        }
-        if let Some(t) = &mut hook.response {
-            rewrite(t);
         }
     }
     api.examples.retain(|e| kept(&e.ty));
-    for example in &mut api.examples {
-        rewrite(&mut example.ty);
-    }
+    api.for_each_operation_ref_mut(&mut |t| rewrite(t));
 }
 
 fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
