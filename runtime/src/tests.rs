@@ -11,6 +11,8 @@ use std::time::Duration;
 enum Color {
     #[serde(rename = "RED")]
     Red,
+    #[serde(rename = "BLUE")]
+    Blue,
 }
 
 #[test]
@@ -28,6 +30,7 @@ fn open_values_compare_with_their_enum_and_read_in_one_call() {
     let known: Open<Color> = Open::Known(Color::Red);
     let unknown: Open<Color> = Open::Unknown("MAUVE".into());
     assert!(known == Color::Red);
+    assert!(known != Color::Blue);
     assert!(unknown != Color::Red);
     assert_eq!(unknown.unknown(), Some("MAUVE"));
     assert_eq!(known.unknown(), None);
