@@ -23,7 +23,6 @@
 //! stop the build too with [`Build::deny_warnings`]. Cargo reruns the script when the spec,
 //! any file it refers to, or an overlay changes.
 
-use crate::diagnostics::{render_report, Source};
 use crate::{FolderFiles, Overlay, RuntimeSource, Settings};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -170,23 +169,7 @@ impl Build {
             },
             ..crate::Input::text(&label, &text)
         };
-        let report = |diagnostics: &[crate::diagnostics::Diagnostic]| {
-            let others: Vec<Source<'_>> = overlays
-                .iter()
-                .map(|o| Source {
-                    name: &o.label,
-                    text: &o.text,
-                })
-                .collect();
-            render_report(
-                diagnostics,
-                Source {
-                    name: &label,
-                    text: &text,
-                },
-                &others,
-            )
-        };
+        let report = |diagnostics: &[crate::diagnostics::Diagnostic]| input.report(diagnostics);
         let generated =
             crate::generate_input(&input, &settings).map_err(|d| BuildError(report(&d)))?;
         let warnings = if generated.warnings.is_empty() {

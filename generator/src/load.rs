@@ -148,6 +148,28 @@ impl<'a> Input<'a> {
             overlays: &[],
         }
     }
+
+    /// The diagnostics of a run on this input, rendered the way rustc shows errors, each in
+    /// the root document or the overlay it is about.
+    pub fn report(&self, diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
+        use crate::diagnostics::Source;
+        let overlays: Vec<Source<'_>> = self
+            .overlays
+            .iter()
+            .map(|o| Source {
+                name: &o.label,
+                text: &o.text,
+            })
+            .collect();
+        crate::diagnostics::render_report(
+            diagnostics,
+            Source {
+                name: self.label,
+                text: self.text,
+            },
+            &overlays,
+        )
+    }
 }
 
 /// Loads a spec given as one text.

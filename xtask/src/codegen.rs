@@ -2,7 +2,7 @@
 
 use crate::files::{differences, write_crate, Difference};
 use crate::Failure;
-use generator::diagnostics::{render_report, Diagnostic, Source};
+use generator::diagnostics::Diagnostic;
 use generator::{FolderFiles, Settings};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -79,17 +79,7 @@ fn run_generator(
     settings: &Settings,
     deny_warnings: bool,
 ) -> Result<Vec<generator::GeneratedFile>, String> {
-    let (label, text, overlays) = (input.label, input.text, input.overlays);
-    let report = |diagnostics: &[Diagnostic]| {
-        let others: Vec<Source<'_>> = overlays
-            .iter()
-            .map(|o| Source {
-                name: &o.label,
-                text: &o.text,
-            })
-            .collect();
-        render_report(diagnostics, Source { name: label, text }, &others)
-    };
+    let report = |diagnostics: &[Diagnostic]| input.report(diagnostics);
     match generator::generate_input(input, settings) {
         Ok(generated) if generated.warnings.is_empty() => Ok(generated.files),
         Ok(generated) if deny_warnings => Err(format!(
