@@ -418,31 +418,15 @@ impl Api {
     /// The model with every typed string format read as a plain string (the generator's
     /// `string_formats` setting, for users who want the text as the server sent it).
     pub fn with_string_formats(mut self) -> Self {
-        fn erase(t: &mut TypeRef) {
-            match t {
-                TypeRef::Format(_) => *t = TypeRef::String,
-                TypeRef::Array(inner)
-                | TypeRef::Map(inner)
-                | TypeRef::Open(inner)
-                | TypeRef::Nullable(inner) => erase(inner),
-                TypeRef::Tuple(items) => items.iter_mut().for_each(erase),
-                _ => {}
+        let mut erase = |t: &mut TypeRef| {
+            if matches!(t, TypeRef::Format(_)) {
+                *t = TypeRef::String;
             }
-        }
+        };
         for def in &mut self.types {
-            match &mut def.kind {
-                TypeKind::Struct(s) => {
-                    s.fields.iter_mut().for_each(|f| erase(&mut f.ty));
-                    if let Some(a) = &mut s.additional {
-                        erase(a);
-                    }
-                }
-                TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| erase(&mut v.ty)),
-                TypeKind::Alias(t) => erase(t),
-                TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
-            }
+            def.kind.for_each_leaf_mut(&mut erase);
         }
-        self.for_each_operation_ref_mut(&mut erase);
+        self.for_each_operation_ref_mut(&mut |t| t.for_each_leaf_mut(&mut erase));
         self
     }
 }

@@ -45,6 +45,25 @@ pub enum StringFormat {
     Url,
 }
 
+impl TypeRef {
+    /// Calls `f` on each reference this one holds that is not a container: the items of
+    /// lists, maps, tuples, `Open` and `Nullable`, through any nesting; itself otherwise.
+    pub fn for_each_leaf_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {
+        match self {
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Open(inner)
+            | TypeRef::Nullable(inner) => inner.for_each_leaf_mut(f),
+            TypeRef::Tuple(items) => {
+                for item in items {
+                    item.for_each_leaf_mut(f);
+                }
+            }
+            _ => f(self),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntegerKind {
     I32,
@@ -75,6 +94,30 @@ pub enum TypeKind {
     Untagged(UntaggedDef),
     /// A named schema that is just another type (for example an array or a string).
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// Calls `f` on every leaf reference a definition holds (see
+    /// [`TypeRef::for_each_leaf_mut`]); tagged variants are type ids, not references.
+    pub fn for_each_leaf_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {
+        match self {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.ty.for_each_leaf_mut(f);
+                }
+                if let Some(a) = &mut s.additional {
+                    a.for_each_leaf_mut(f);
+                }
+            }
+            TypeKind::Untagged(u) => {
+                for v in &mut u.variants {
+                    v.ty.for_each_leaf_mut(f);
+                }
+            }
+            TypeKind::Alias(t) => t.for_each_leaf_mut(f),
+            TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

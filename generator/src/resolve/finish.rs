@@ -52,7 +52,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
     }
     let rewrite = |t: &mut TypeRef| rewrite_ref(t, &remap);
     for def in &mut kept {
-        for_each_ref(&mut def.kind, &mut |t| rewrite(t));
+        def.kind.for_each_leaf_mut(&mut |t| rewrite(t));
         if let TypeKind::Tagged(tagged) = &mut def.kind {
             for v in &mut tagged.variants {
                 v.ty = remap.get(&v.ty).copied().unwrap_or(v.ty);
@@ -102,7 +102,7 @@ fn merge_write_views(
             .iter()
             .map(|d| {
                 let mut k = d.kind.clone();
-                for_each_ref(&mut k, &mut |t| redirect_ref(t, redirects));
+                k.for_each_leaf_mut(&mut |t| redirect_ref(t, redirects));
                 if let TypeKind::Tagged(t) = &mut k {
                     for v in &mut t.variants {
                         v.ty = resolved(v.ty, redirects);
@@ -173,7 +173,7 @@ fn compact(defs: &[TypeDef], redirects: &BTreeMap<TypeId, TypeId>) -> BTreeMap<T
 }
 
 fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
-    visit_ref(t, &mut |t| {
+    t.for_each_leaf_mut(&mut |t| {
         if let TypeRef::Named(id) = t {
             if let Some(new) = remap.get(id) {
                 *id = *new;
@@ -230,7 +230,7 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
             continue;
         }
         let mut kind = types[id.0].kind.clone();
-        for_each_ref(&mut kind, &mut |t| named_ids(t, &mut stack));
+        kind.for_each_leaf_mut(&mut |t| named_ids(t, &mut stack));
         if let TypeKind::Tagged(tagged) = &kind {
             stack.extend(tagged.variants.iter().map(|v| v.ty));
         }
@@ -255,7 +255,7 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
     });
     let rewrite = |t: &mut TypeRef| rewrite_ref(t, &remap);
     for def in types.iter_mut() {
-        for_each_ref(&mut def.kind, &mut |t| rewrite(t));
+        def.kind.for_each_leaf_mut(&mut |t| rewrite(t));
         if let TypeKind::Tagged(tagged) = &mut def.kind {
             for v in &mut tagged.variants {
                 v.ty = remap.get(&v.ty).copied().unwrap_or(v.ty);
@@ -279,43 +279,6 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
     api.for_each_operation_ref_mut(&mut |t| rewrite(t));
 }
 
-fn visit_ref(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
-    match t {
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Open(inner)
-        | TypeRef::Nullable(inner) => visit_ref(inner, f),
-        TypeRef::Tuple(items) => {
-            for item in items {
-                visit_ref(item, f);
-            }
-        }
-        _ => f(t),
-    }
-}
-
-/// Calls `f` on every type reference a definition holds (not on tagged variant ids).
-pub(super) fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
-    let mut visit = |t: &mut TypeRef| visit_ref(t, f);
-    match kind {
-        TypeKind::Struct(s) => {
-            for field in &mut s.fields {
-                visit(&mut field.ty);
-            }
-            if let Some(a) = &mut s.additional {
-                visit(a);
-            }
-        }
-        TypeKind::Untagged(u) => {
-            for v in &mut u.variants {
-                visit(&mut v.ty);
-            }
-        }
-        TypeKind::Alias(t) => visit(t),
-        TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
-    }
-}
-
 /// A validated type checks its parts, so everything it contains must be validatable too.
 fn propagate_validation(types: &mut [TypeDef]) {
     let mut stack: Vec<TypeId> = (0..types.len())
@@ -326,7 +289,7 @@ fn propagate_validation(types: &mut [TypeDef]) {
     while let Some(id) = stack.pop() {
         let mut children = Vec::new();
         let mut kind = types[id.0].kind.clone();
-        for_each_ref(&mut kind, &mut |t| {
+        kind.for_each_leaf_mut(&mut |t| {
             if let TypeRef::Named(c) = t {
                 children.push(*c);
             }
