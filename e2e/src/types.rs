@@ -158,16 +158,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match super::runtime::__private::tag_of(&value, "location") {
-            Some("PRESIGNED_URL_LOCATION") => {
-                super::runtime::__private::from_value(value)
+        super::runtime::__private::deserialize_tagged(deserializer)
+    }
+}
+
+impl super::runtime::__private::TaggedDecode for CustomConnectorPluginUploadSource {
+    const TAG: &'static str = "location";
+    fn decode_variant<'de, D: ::serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "PRESIGNED_URL_LOCATION" => {
+                <super::types::UploadSourcePresignedUrl as ::serde::Deserialize>::deserialize(
+                        rest,
+                    )
                     .map(Self::PresignedUrlLocation)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                super::runtime::__private::unknown_variant("location", tag, rest)
+                    .map(Self::Unknown)
+            }
         }
+    }
+
+    fn without_tag<E: ::serde::de::Error>(
+        object: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<Self, E> {
+        Ok(Self::Unknown(::serde_json::Value::Object(object)))
     }
 }
 
@@ -316,24 +334,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomConnectorPluginUploadSourceRequest
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match super::runtime::__private::tag_of(&value, "location") {
-            Some("PRESIGNED_URL_LOCATION") => {
-                super::runtime::__private::from_value(value)
+        super::runtime::__private::deserialize_tagged(deserializer)
+    }
+}
+
+impl super::runtime::__private::TaggedDecode
+for CustomConnectorPluginUploadSourceRequest {
+    const TAG: &'static str = "location";
+    fn decode_variant<'de, D: ::serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "PRESIGNED_URL_LOCATION" => {
+                <super::types::UploadSourcePresignedUrl as ::serde::Deserialize>::deserialize(
+                        rest,
+                    )
                     .map(Self::PresignedUrlLocation)
             }
             _ => {
                 Err(
-                    super::runtime::__private::unknown_tag(
+                    super::runtime::__private::unknown_tag_value(
                         "location",
-                        &value,
+                        tag,
                         "PRESIGNED_URL_LOCATION",
                     ),
                 )
             }
         }
+    }
+
+    fn without_tag<E: ::serde::de::Error>(
+        object: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<Self, E> {
+        Err(
+            super::runtime::__private::missing_tag(
+                "location",
+                &object,
+                "PRESIGNED_URL_LOCATION",
+            ),
+        )
     }
 }
 

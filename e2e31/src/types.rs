@@ -106,24 +106,41 @@ impl<'de> ::serde::Deserialize<'de> for PaymentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match super::runtime::__private::tag_of(&value, "method") {
-            Some("card") => super::runtime::__private::from_value(value).map(Self::Card),
-            Some("invoice") => {
-                super::runtime::__private::from_value(value).map(Self::Invoice)
+        super::runtime::__private::deserialize_tagged(deserializer)
+    }
+}
+
+impl super::runtime::__private::TaggedDecode for PaymentRequest {
+    const TAG: &'static str = "method";
+    fn decode_variant<'de, D: ::serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "card" => {
+                <super::types::Card as ::serde::Deserialize>::deserialize(rest)
+                    .map(Self::Card)
+            }
+            "invoice" => {
+                <super::types::Invoice as ::serde::Deserialize>::deserialize(rest)
+                    .map(Self::Invoice)
             }
             _ => {
                 Err(
-                    super::runtime::__private::unknown_tag(
+                    super::runtime::__private::unknown_tag_value(
                         "method",
-                        &value,
+                        tag,
                         "card, invoice",
                     ),
                 )
             }
         }
+    }
+
+    fn without_tag<E: ::serde::de::Error>(
+        object: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<Self, E> {
+        Err(super::runtime::__private::missing_tag("method", &object, "card, invoice"))
     }
 }
 
@@ -229,16 +246,36 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match super::runtime::__private::tag_of(&value, "method") {
-            Some("card") => super::runtime::__private::from_value(value).map(Self::Card),
-            Some("invoice") => {
-                super::runtime::__private::from_value(value).map(Self::Invoice)
+        super::runtime::__private::deserialize_tagged(deserializer)
+    }
+}
+
+impl super::runtime::__private::TaggedDecode for Payment {
+    const TAG: &'static str = "method";
+    fn decode_variant<'de, D: ::serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "card" => {
+                <super::types::Card as ::serde::Deserialize>::deserialize(rest)
+                    .map(Self::Card)
             }
-            _ => Ok(Self::Unknown(value)),
+            "invoice" => {
+                <super::types::Invoice as ::serde::Deserialize>::deserialize(rest)
+                    .map(Self::Invoice)
+            }
+            _ => {
+                super::runtime::__private::unknown_variant("method", tag, rest)
+                    .map(Self::Unknown)
+            }
         }
+    }
+
+    fn without_tag<E: ::serde::de::Error>(
+        object: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<Self, E> {
+        Ok(Self::Unknown(::serde_json::Value::Object(object)))
     }
 }
 

@@ -88,8 +88,8 @@ pub mod __private {
         read_bytes, read_empty, read_json, read_stream, read_text, retry_after,
     };
     pub use super::serde_support::{
-        check_example, double_option, from_value, request_view, serialize_tagged, tag_of,
-        unknown_tag,
+        check_example, deserialize_tagged, double_option, missing_tag, request_view,
+        serialize_tagged, unknown_tag_value, unknown_variant, TaggedDecode,
     };
     pub use super::validation::{
         exclusive_maximum, exclusive_minimum, unique_items, ItemList, NumberValue,

@@ -1,8 +1,12 @@
 //! (De)serialization support for generated types: enum values read from a server,
 //! optional nullable properties, tagged enums, and the checks example tests run.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Error as _, IntoDeserializer, MapAccess, Visitor,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
 /// A value of a closed enum as read from a server. Servers add enum values over time; a
 /// value this client does not know is kept as `Unknown` instead of failing the response.
@@ -105,12 +109,38 @@ impl<T: Serialize> Serialize for Open<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Open<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        let as_known =
-            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&raw));
-        Ok(match as_known {
-            Ok(value) => Open::Known(value),
-            Err(_) => Open::Unknown(raw),
+        deserializer.deserialize_str(OpenVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads the value as a borrowed string where the format allows, so a known value costs
+/// no allocation; only an unknown one is copied.
+struct OpenVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: DeserializeOwned> OpenVisitor<T> {
+    fn known(raw: &str) -> Option<T> {
+        T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(raw)).ok()
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OpenVisitor<T> {
+    type Value = Open<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<Open<T>, E> {
+        Ok(match Self::known(raw) {
+            Some(value) => Open::Known(value),
+            None => Open::Unknown(raw.to_string()),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, raw: String) -> Result<Open<T>, E> {
+        Ok(match Self::known(&raw) {
+            Some(value) => Open::Known(value),
+            None => Open::Unknown(raw),
         })
     }
 }
@@ -166,26 +196,171 @@ where
     object.serialize(serializer)
 }
 
-/// The discriminator value of an object, if it has one that is a string.
+/// A discriminated oneOf as generated code describes it to [`deserialize_tagged`].
 #[doc(hidden)]
-pub fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
-    value.get(tag).and_then(serde_json::Value::as_str)
+pub trait TaggedDecode: Sized {
+    /// The discriminator property.
+    const TAG: &'static str;
+    /// The variant whose tag value is `tag`, decoded from the object's other properties.
+    fn decode_variant<'de, D: Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error>;
+    /// An object whose discriminator is missing or not a string.
+    fn without_tag<E: serde::de::Error>(object: Map<String, Value>) -> Result<Self, E>;
 }
 
+/// Decodes a discriminated oneOf without building the whole object first: properties are
+/// held back only until the discriminator is read (none, when it comes first, as servers
+/// usually write it); then the held ones and the rest go straight into the variant's type.
 #[doc(hidden)]
-pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(
-    value: serde_json::Value,
-) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: TaggedDecode>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(TaggedVisitor(std::marker::PhantomData))
 }
 
+struct TaggedVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: TaggedDecode> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with a `{}` property", T::TAG)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut held = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed(T::TAG))? {
+            match key {
+                Key::Tag => match map.next_value::<Value>()? {
+                    Value::String(tag) => {
+                        let rest = HeldThenLive {
+                            held: held.into_iter(),
+                            pending: None,
+                            live: map,
+                        };
+                        return T::decode_variant(&tag, MapAccessDeserializer::new(rest));
+                    }
+                    other => {
+                        held.insert(T::TAG.to_string(), other);
+                        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                            held.insert(key, value);
+                        }
+                        break;
+                    }
+                },
+                Key::Other(key) => {
+                    let value = map.next_value::<Value>()?;
+                    held.insert(key, value);
+                }
+            }
+        }
+        T::without_tag(held)
+    }
+}
+
+enum Key {
+    Tag,
+    Other(String),
+}
+
+/// Reads a property name, telling the discriminator apart without allocating for it.
+struct KeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(if key == self.0 {
+            Key::Tag
+        } else {
+            Key::Other(key.to_string())
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key, E> {
+        Ok(if key == self.0 {
+            Key::Tag
+        } else {
+            Key::Other(key)
+        })
+    }
+}
+
+/// The properties read before the discriminator, then the ones still to come.
+struct HeldThenLive<A> {
+    held: serde_json::map::IntoIter,
+    pending: Option<Value>,
+    live: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for HeldThenLive<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.held.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                seed.deserialize(key.into_deserializer()).map(Some)
+            }
+            None => self.live.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(A::Error::custom),
+            None => self.live.next_value_seed(seed),
+        }
+    }
+}
+
+/// An object whose discriminator this client does not know, kept whole (tag included).
 #[doc(hidden)]
-pub fn unknown_tag<E: serde::de::Error>(tag: &str, value: &serde_json::Value, expected: &str) -> E {
-    match value.get(tag) {
+pub fn unknown_variant<'de, D: Deserializer<'de>>(
+    tag_name: &str,
+    tag: &str,
+    rest: D,
+) -> Result<Value, D::Error> {
+    let mut object = Map::<String, Value>::deserialize(rest)?;
+    object.insert(tag_name.to_string(), Value::String(tag.to_string()));
+    Ok(Value::Object(object))
+}
+
+/// The error for a discriminator value a closed union does not list.
+#[doc(hidden)]
+pub fn unknown_tag_value<E: serde::de::Error>(tag_name: &str, tag: &str, expected: &str) -> E {
+    E::custom(format_args!(
+        "unknown `{tag_name}` value {}; expected one of {expected}",
+        Value::String(tag.to_string())
+    ))
+}
+
+/// The error for an object without a string discriminator, in a closed union.
+#[doc(hidden)]
+pub fn missing_tag<E: serde::de::Error>(
+    tag_name: &str,
+    object: &Map<String, Value>,
+    expected: &str,
+) -> E {
+    match object.get(tag_name) {
         Some(found) => E::custom(format_args!(
-            "unknown `{tag}` value {found}; expected one of {expected}"
+            "unknown `{tag_name}` value {found}; expected one of {expected}"
         )),
-        None => E::custom(format_args!("missing discriminator property `{tag}`")),
+        None => E::custom(format_args!("missing discriminator property `{tag_name}`")),
     }
 }
 

@@ -362,3 +362,129 @@ fn token_caches_are_shared_only_by_identical_credentials() {
     let other_url = tokens.source("https://other.example.com/token".into(), "id", &secret, &[]);
     assert!(!first.shares_cache_with(&other_url));
 }
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Aws {
+    region: String,
+    #[serde(default)]
+    zones: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Gcp {
+    project: String,
+}
+
+/// What the generator writes for a discriminated oneOf, closed (`OPEN` false) or open.
+#[derive(Debug, PartialEq)]
+enum Cloud<const OPEN: bool> {
+    Aws(Aws),
+    Gcp(Gcp),
+    Unknown(serde_json::Value),
+}
+
+impl<'de, const OPEN: bool> Deserialize<'de> for Cloud<OPEN> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_tagged(deserializer)
+    }
+}
+
+impl<const OPEN: bool> TaggedDecode for Cloud<OPEN> {
+    const TAG: &'static str = "kind";
+
+    fn decode_variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        match tag {
+            "AWS" => Aws::deserialize(rest).map(Self::Aws),
+            "GCP" => Gcp::deserialize(rest).map(Self::Gcp),
+            _ if OPEN => unknown_variant("kind", tag, rest).map(Self::Unknown),
+            _ => Err(unknown_tag_value("kind", tag, "AWS, GCP")),
+        }
+    }
+
+    fn without_tag<E: serde::de::Error>(
+        object: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, E> {
+        if OPEN {
+            Ok(Self::Unknown(serde_json::Value::Object(object)))
+        } else {
+            Err(missing_tag("kind", &object, "AWS, GCP"))
+        }
+    }
+}
+
+#[test]
+fn tagged_unions_decode_with_the_tag_anywhere() {
+    let aws = Cloud::<false>::Aws(Aws {
+        region: "us-east-1".into(),
+        zones: vec!["a".into(), "b".into()],
+    });
+    for text in [
+        r#"{"kind": "AWS", "region": "us-east-1", "zones": ["a", "b"]}"#,
+        r#"{"region": "us-east-1", "kind": "AWS", "zones": ["a", "b"]}"#,
+        r#"{"region": "us-east-1", "zones": ["a", "b"], "kind": "AWS"}"#,
+    ] {
+        assert_eq!(serde_json::from_str::<Cloud<false>>(text).unwrap(), aws, "{text}");
+        // Through another deserializer than the JSON reader: a `serde_json::Value`.
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::from_value::<Cloud<false>>(value).unwrap(), aws);
+    }
+    let gcp: Cloud<true> = serde_json::from_str(r#"{"project": "p", "kind": "GCP"}"#).unwrap();
+    assert_eq!(gcp, Cloud::Gcp(Gcp { project: "p".into() }));
+}
+
+#[test]
+fn tagged_unions_keep_or_refuse_objects_they_do_not_know() {
+    let unknown = r#"{"region": "x", "kind": "ORACLE", "shape": {"a": 1}}"#;
+    let kept: Cloud<true> = serde_json::from_str(unknown).unwrap();
+    assert_eq!(
+        kept,
+        Cloud::Unknown(serde_json::json!({"region": "x", "kind": "ORACLE", "shape": {"a": 1}}))
+    );
+    let refused = serde_json::from_str::<Cloud<false>>(unknown).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with(r#"unknown `kind` value "ORACLE"; expected one of AWS, GCP"#),
+        "{refused}"
+    );
+    for (text, open, closed_error) in [
+        (
+            r#"{"region": "x"}"#,
+            serde_json::json!({"region": "x"}),
+            "missing discriminator property `kind`",
+        ),
+        (
+            r#"{"region": "x", "kind": 5, "zones": []}"#,
+            serde_json::json!({"region": "x", "kind": 5, "zones": []}),
+            "unknown `kind` value 5; expected one of AWS, GCP",
+        ),
+    ] {
+        assert_eq!(
+            serde_json::from_str::<Cloud<true>>(text).unwrap(),
+            Cloud::Unknown(open)
+        );
+        let error = serde_json::from_str::<Cloud<false>>(text).unwrap_err();
+        assert!(error.to_string().starts_with(closed_error), "{error}");
+    }
+    assert!(serde_json::from_str::<Cloud<true>>("[1]").is_err());
+}
+
+#[test]
+fn errors_inside_a_tagged_variant_name_their_place() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Network {
+        cloud: Cloud<false>,
+    }
+    for text in [
+        r#"{"cloud": {"kind": "AWS", "region": "r", "zones": ["a", 7]}}"#,
+        r#"{"cloud": {"region": "r", "kind": "AWS", "zones": ["a", 7]}}"#,
+    ] {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let error = serde_path_to_error::deserialize::<_, Network>(&mut reader).unwrap_err();
+        assert_eq!(error.path().to_string(), "cloud.zones[1]", "{text}");
+    }
+}

@@ -104,15 +104,22 @@ pub fn render_tagged(
     };
     let de_arms = t.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
+        let ty = cx.tokens(&TypeRef::Named(v.ty), Some(id));
         let value = &v.tag_value;
-        quote!(Some(#value) => super::runtime::__private::from_value(value).map(Self::#vname),)
+        quote!(#value => <#ty as ::serde::Deserialize>::deserialize(rest).map(Self::#vname),)
     });
-    let fallback = if t.open {
-        quote!(_ => Ok(Self::Unknown(value)),)
+    let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
+    let expected = expected.join(", ");
+    let (unknown_arm, without_tag) = if t.open {
+        (
+            quote!(_ => super::runtime::__private::unknown_variant(#tag, tag, rest).map(Self::Unknown),),
+            quote!(Ok(Self::Unknown(::serde_json::Value::Object(object)))),
+        )
     } else {
-        let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
-        let expected = expected.join(", ");
-        quote!(_ => Err(super::runtime::__private::unknown_tag(#tag, &value, #expected)),)
+        (
+            quote!(_ => Err(super::runtime::__private::unknown_tag_value(#tag, tag, #expected)),),
+            quote!(Err(super::runtime::__private::missing_tag(#tag, &object, #expected))),
+        )
     };
     let validate = if def.validated {
         quote!(#[derive(::garde::Validate)])
@@ -139,11 +146,24 @@ pub fn render_tagged(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match super::runtime::__private::tag_of(&value, #tag) {
+                super::runtime::__private::deserialize_tagged(deserializer)
+            }
+        }
+
+        impl super::runtime::__private::TaggedDecode for #name {
+            const TAG: &'static str = #tag;
+
+            fn decode_variant<'de, D: ::serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+                match tag {
                     #(#de_arms)*
-                    #fallback
+                    #unknown_arm
                 }
+            }
+
+            fn without_tag<E: ::serde::de::Error>(
+                object: ::serde_json::Map<String, ::serde_json::Value>,
+            ) -> Result<Self, E> {
+                #without_tag
             }
         }
     }
