@@ -426,13 +426,22 @@ fn tagged_unions_decode_with_the_tag_anywhere() {
         r#"{"region": "us-east-1", "kind": "AWS", "zones": ["a", "b"]}"#,
         r#"{"region": "us-east-1", "zones": ["a", "b"], "kind": "AWS"}"#,
     ] {
-        assert_eq!(serde_json::from_str::<Cloud<false>>(text).unwrap(), aws, "{text}");
+        assert_eq!(
+            serde_json::from_str::<Cloud<false>>(text).unwrap(),
+            aws,
+            "{text}"
+        );
         // Through another deserializer than the JSON reader: a `serde_json::Value`.
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
         assert_eq!(serde_json::from_value::<Cloud<false>>(value).unwrap(), aws);
     }
     let gcp: Cloud<true> = serde_json::from_str(r#"{"project": "p", "kind": "GCP"}"#).unwrap();
-    assert_eq!(gcp, Cloud::Gcp(Gcp { project: "p".into() }));
+    assert_eq!(
+        gcp,
+        Cloud::Gcp(Gcp {
+            project: "p".into()
+        })
+    );
 }
 
 #[test]

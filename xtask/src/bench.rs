@@ -1,7 +1,9 @@
-//! `cargo xtask bench`: how long generating every corpus spec takes, against a baseline
-//! measured in the same run on the same files: parsing the YAML into `openapiv3`
-//! structures and nothing else. The machine is noisy, so each measurement is repeated and
-//! the fastest and median runs are shown.
+//! `cargo xtask bench`: every cost of the generator and of the code it writes, each against
+//! its floor measured in the same run (the machine is noisy, so each measurement is
+//! repeated and the fastest and median runs are shown), ending with one table:
+//! generating the corpus against parsing it, `cargo check` of a generated crate and
+//! decoding large responses against plain derives of the same types, one GET against raw
+//! `reqwest`, and building every corpus client.
 
 use crate::Failure;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,7 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
             ExitCode::from(1)
         });
     }
+    let mut rows = Vec::new();
     let specs = read_specs(corpus)?;
     let bytes: usize = specs.iter().map(|(_, t)| t.len()).sum();
     println!(
@@ -49,7 +52,15 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
         }
         Ok(())
     })?;
-    report(&specs, runs, &parse, "parse YAML into openapiv3 (baseline)")?;
+    let generate = report(&specs, runs, &parse, "parse YAML into openapiv3 (baseline)")?;
+    rows.push(Row {
+        figure: format!("generate the {} corpus specs", specs.len()),
+        floor: "parse them into openapiv3".into(),
+        ours: Spread::of(generate),
+        base: Some(Spread::of(parse)),
+        target: Some(2.0),
+        note: String::new(),
+    });
     // One large document: every corpus spec merged into one JSON file, as big APIs publish.
     let merged = merged_document(&specs)?;
     let settings = generator::Settings::new("bench", "merged.json");
@@ -85,16 +96,145 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
             }
             Ok(())
         })?;
-        report(
+        let generate = report(
             &specs,
             runs,
             &parse,
             "parse JSON into serde_json (baseline)",
         )?;
+        rows.push(Row {
+            figure: format!("generate the {} world specs (3.1, JSON)", specs.len()),
+            floor: "parse them into serde_json".into(),
+            ours: Spread::of(generate),
+            base: Some(Spread::of(parse)),
+            target: Some(2.0),
+            note: String::new(),
+        });
     }
-    crate::bench_client::print_get_overhead(runs)?;
-    crate::bench_client::corpus_build(corpus, runs)?;
+    rows.extend(crate::bench_types::rows(corpus, runs)?);
+    rows.push(crate::bench_client::get_overhead(runs)?);
+    rows.push(crate::bench_client::corpus_build(corpus, runs)?);
+    print_table(&rows);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fastest and median of repeated runs, in seconds.
+#[derive(Clone, Copy, Debug)]
+pub struct Spread {
+    pub fastest: f64,
+    pub median: f64,
+}
+
+impl Spread {
+    pub fn of(mut times: Vec<Duration>) -> Spread {
+        times.sort();
+        let at = |i: usize| times.get(i).map_or(0.0, Duration::as_secs_f64);
+        Spread {
+            fastest: at(0),
+            median: at(times.len() / 2),
+        }
+    }
+
+    pub fn millis(fastest: f64, median: f64) -> Spread {
+        Spread {
+            fastest: fastest / 1000.0,
+            median: median / 1000.0,
+        }
+    }
+}
+
+/// One line of the final table: a figure, its floor measured in the same run, and the
+/// target ratio.
+pub struct Row {
+    pub figure: String,
+    pub floor: String,
+    pub ours: Spread,
+    pub base: Option<Spread>,
+    pub target: Option<f64>,
+    pub note: String,
+}
+
+fn seconds(s: f64) -> String {
+    if s < 1e-3 {
+        format!("{:.1} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!("\n| figure | floor | ours (fastest / median) | floor (fastest / median) | ratio (fastest / median) | target | |");
+    println!("|---|---|---|---|---|---|---|");
+    for row in rows {
+        let ours = format!(
+            "{} / {}",
+            seconds(row.ours.fastest),
+            seconds(row.ours.median)
+        );
+        let (base, ratio, verdict) = match row.base {
+            Some(base) => {
+                let fastest = row.ours.fastest / base.fastest;
+                let median = row.ours.median / base.median;
+                let verdict = match row.target {
+                    Some(target) if fastest <= target => "met",
+                    Some(_) => "missed",
+                    None => "",
+                };
+                (
+                    format!("{} / {}", seconds(base.fastest), seconds(base.median)),
+                    format!("{fastest:.2}x / {median:.2}x"),
+                    verdict,
+                )
+            }
+            None => ("—".into(), "—".into(), ""),
+        };
+        let target = row.target.map_or("—".into(), |t| format!("≤ {t}x"));
+        println!(
+            "| {} | {} | {ours} | {base} | {ratio} | {target} | {verdict} |",
+            row.figure, row.floor
+        );
+    }
+    for row in rows.iter().filter(|r| !r.note.is_empty()) {
+        println!("- {}: {}", row.figure, row.note);
+    }
+}
+
+/// The spec files of a folder (YAML and JSON), sorted by name.
+pub fn spec_paths(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", dir.display())))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Lines of the `.rs` files under `dir`.
+pub fn rust_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    let path = e.path();
+                    if path.is_dir() {
+                        rust_lines(&path)
+                    } else if path.extension().is_some_and(|x| x == "rs") {
+                        std::fs::read_to_string(&path).map_or(0, |t| t.lines().count())
+                    } else {
+                        0
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// Measures loading, resolving and generating `specs`, and prints them with `parse`, the
@@ -104,7 +244,7 @@ fn report(
     runs: usize,
     parse: &[Duration],
     baseline: &str,
-) -> Result<(), Failure> {
+) -> Result<Vec<Duration>, Failure> {
     let load = measure(runs, || {
         for (name, text) in specs {
             if generator::load::load(text).is_err() {
@@ -160,7 +300,7 @@ fn report(
         "slowest single spec to generate: {name}, {:.1} ms",
         ms(slowest)
     );
-    Ok(())
+    Ok(generate)
 }
 
 /// Every spec merged into one document: paths prefixed with the spec's name, components
@@ -260,17 +400,7 @@ fn measure(
 }
 
 fn read_specs(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", dir.display())))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        })
-        .collect();
-    paths.sort();
-    paths
+    spec_paths(dir)?
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p)

@@ -2,6 +2,7 @@
 //! the same run: one GET through the generated client against raw `reqwest` and
 //! `serde_json` into the same struct, and building the corpus clients in one workspace.
 
+use crate::bench::{Row, Spread};
 use crate::Failure;
 use confluent_custom_plugin_client::runtime::reqwest;
 use confluent_custom_plugin_client::{Client, Credentials, CustomConnectorPlugin, RetryPolicy};
@@ -125,7 +126,7 @@ where
 }
 
 /// One GET with a 2 KB JSON body: the generated client against raw reqwest + serde_json.
-fn get_overhead(runs: usize) -> Result<(CallCost, CallCost), Failure> {
+fn measure_get(runs: usize) -> Result<(CallCost, CallCost), Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -166,8 +167,8 @@ fn get_overhead(runs: usize) -> Result<(CallCost, CallCost), Failure> {
     })
 }
 
-pub fn print_get_overhead(runs: usize) -> Result<(), Failure> {
-    let (generated, floor) = get_overhead(runs)?;
+pub fn get_overhead(runs: usize) -> Result<Row, Failure> {
+    let (generated, floor) = measure_get(runs)?;
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     println!("\none GET with a 2 KB JSON body, loopback keep-alive server, 2,000 calls a run:");
     println!(
@@ -187,13 +188,29 @@ pub fn print_get_overhead(runs: usize) -> Result<(), Failure> {
         us(generated.fastest) / us(floor.fastest),
         us(generated.median) / us(floor.median)
     );
-    Ok(())
+    Ok(Row {
+        figure: "one GET, 2 KB JSON body, loopback keep-alive".into(),
+        floor: "raw reqwest + serde_json".into(),
+        ours: Spread {
+            fastest: generated.fastest.as_secs_f64(),
+            median: generated.median.as_secs_f64(),
+        },
+        base: Some(Spread {
+            fastest: floor.fastest.as_secs_f64(),
+            median: floor.median.as_secs_f64(),
+        }),
+        target: Some(1.1),
+        note: format!(
+            "allocations per call: {:.1} vs {:.1}",
+            generated.allocations, floor.allocations
+        ),
+    })
 }
 
 /// Builds every corpus client in one workspace (debug, dependencies built first and not
 /// timed): the time to rebuild them all after touching each `lib.rs`, and the size of the
 /// target folder.
-pub fn corpus_build(corpus: &Path, runs: usize) -> Result<(), Failure> {
+pub fn corpus_build(corpus: &Path, runs: usize) -> Result<Row, Failure> {
     let root = crate::codegen::workspace_root();
     let scratch = root.join("target/bench-corpus");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
@@ -271,7 +288,17 @@ pub fn corpus_build(corpus: &Path, runs: usize) -> Result<(), Failure> {
     );
     // Gigabytes of build output that nothing else uses.
     let _ = std::fs::remove_dir_all(&scratch);
-    Ok(())
+    Ok(Row {
+        figure: format!(
+            "build the {} corpus clients in one workspace after touching every lib.rs (debug)",
+            specs.len()
+        ),
+        floor: "—".into(),
+        ours: Spread::of(times),
+        base: None,
+        target: None,
+        note: format!("target folder {:.0} MB", size as f64 / 1e6),
+    })
 }
 
 fn folder_size(dir: &Path) -> u64 {

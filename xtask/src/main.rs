@@ -13,7 +13,8 @@
 //!   runtime inside the crate) says otherwise; it joins the workspace that encloses `DIR`,
 //!   if any, unless `--standalone`; `--types-only` leaves the client out;
 //!   `--string-formats` keeps `date-time`, `date`, `uuid` and `uri` values as strings.
-//! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation against parsing alone.
+//! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation, compiling and using
+//!   generated code, each against its floor, and print one table.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
@@ -21,6 +22,7 @@
 
 mod bench;
 mod bench_client;
+mod bench_types;
 mod codegen;
 mod files;
 mod fuzz;

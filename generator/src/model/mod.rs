@@ -51,6 +51,34 @@ pub struct Example {
 }
 
 impl Api {
+    /// Pairs (from, to) where `to` holds `from` again by value, directly or through other
+    /// types: those references are boxed. Containers (arrays, maps) break the chain.
+    pub fn recursive_edges(&self) -> std::collections::BTreeSet<(TypeId, TypeId)> {
+        let by_value: Vec<Vec<TypeId>> = self.types.iter().map(by_value_children).collect();
+        let reaches = |start: TypeId, goal: TypeId| -> bool {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut stack = vec![start];
+            while let Some(n) = stack.pop() {
+                if n == goal {
+                    return true;
+                }
+                if seen.insert(n) {
+                    stack.extend(by_value.get(n.0).into_iter().flatten().copied());
+                }
+            }
+            false
+        };
+        let mut out = std::collections::BTreeSet::new();
+        for (i, children) in by_value.iter().enumerate() {
+            for &c in children {
+                if reaches(c, TypeId(i)) {
+                    out.insert((TypeId(i), c));
+                }
+            }
+        }
+        out
+    }
+
     /// The type an id names; `None` for an id that is not in this model (a model built by
     /// hand may hold one).
     pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
@@ -429,4 +457,24 @@ impl Api {
         self.for_each_operation_ref_mut(&mut |t| t.for_each_leaf_mut(&mut erase));
         self
     }
+}
+
+fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
+    fn direct(t: &TypeRef, out: &mut Vec<TypeId>) {
+        match t {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Open(inner) | TypeRef::Nullable(inner) => direct(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct(&f.ty, &mut out)),
+        TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
+        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| direct(&v.ty, &mut out)),
+        TypeKind::Alias(t) => direct(t, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
 }

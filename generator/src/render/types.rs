@@ -29,7 +29,7 @@ impl<'a> TypeContext<'a> {
         TypeContext {
             api,
             root: quote!(super),
-            boxed: recursive_edges(api),
+            boxed: api.recursive_edges(),
         }
     }
 
@@ -120,54 +120,6 @@ impl<'a> TypeContext<'a> {
                 TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_)
             )
     }
-}
-
-/// Pairs (from, to) where `to` holds `from` again by value, directly or through other
-/// types: those references are boxed. Containers (arrays, maps) break the chain.
-fn recursive_edges(api: &Api) -> BTreeSet<(TypeId, TypeId)> {
-    let by_value: Vec<Vec<TypeId>> = api.types.iter().map(by_value_children).collect();
-    let reaches = |start: TypeId, goal: TypeId| -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![start];
-        while let Some(n) = stack.pop() {
-            if n == goal {
-                return true;
-            }
-            if seen.insert(n) {
-                stack.extend(by_value.get(n.0).into_iter().flatten().copied());
-            }
-        }
-        false
-    };
-    let mut out = BTreeSet::new();
-    for (i, children) in by_value.iter().enumerate() {
-        for &c in children {
-            if reaches(c, TypeId(i)) {
-                out.insert((TypeId(i), c));
-            }
-        }
-    }
-    out
-}
-
-fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
-    fn direct(t: &TypeRef, out: &mut Vec<TypeId>) {
-        match t {
-            TypeRef::Named(id) => out.push(*id),
-            TypeRef::Open(inner) | TypeRef::Nullable(inner) => direct(inner, out),
-            TypeRef::Tuple(items) => items.iter().for_each(|t| direct(t, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct(&f.ty, &mut out)),
-        TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| direct(&v.ty, &mut out)),
-        TypeKind::Alias(t) => direct(t, &mut out),
-        TypeKind::Enum(_) => {}
-    }
-    out
 }
 
 // Derives name the prelude's macros unqualified: derive macros live in their own namespace,
