@@ -72,7 +72,7 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = "/connect/v1/custom-connector-plugins";
+        let path: &[&str] = &["/connect/v1/custom-connector-plugins"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -187,7 +187,7 @@ impl Client {
             },
         };
         super::runtime::__private::validate(body)?;
-        let path = "/connect/v1/custom-connector-plugins";
+        let path: &[&str] = &["/connect/v1/custom-connector-plugins"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -230,12 +230,11 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
             "/archive",
-        ]
-            .concat();
+        ];
         let request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -275,12 +274,11 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
             "/archive",
-        ]
-            .concat();
+        ];
         let request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -319,12 +317,11 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
             "/archive",
-        ]
-            .concat();
+        ];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -368,12 +365,11 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
             "/readme",
-        ]
-            .concat();
+        ];
         let request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -412,12 +408,11 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
             "/readme",
-        ]
-            .concat();
+        ];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -459,7 +454,7 @@ impl Client {
             },
         };
         super::runtime::__private::validate(body)?;
-        let path = "/tokens";
+        let path: &[&str] = &["/tokens"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -498,7 +493,7 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = "/uploads";
+        let path: &[&str] = &["/uploads"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -537,11 +532,10 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
-        ]
-            .concat();
+        ];
         let request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -580,11 +574,10 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
-        ]
-            .concat();
+        ];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,

@@ -78,7 +78,7 @@ impl Client {
             },
         };
         super::runtime::__private::validate(body)?;
-        let path = "/orders";
+        let path: &[&str] = &["/orders"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -133,8 +133,10 @@ impl Client {
                 ],
             },
         };
-        let path2 = &["/orders/", &super::runtime::__private::path_segment("id", id)?]
-            .concat();
+        let path2: &[&str] = &[
+            "/orders/",
+            &super::runtime::__private::path_segment("id", id)?,
+        ];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -209,12 +211,11 @@ impl Client {
                 ],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/orders/",
             &super::runtime::__private::path_segment("id", id)?,
             "/status",
-        ]
-            .concat();
+        ];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -265,7 +266,7 @@ impl Client {
                 ],
             },
         };
-        let path = "/search";
+        let path: &[&str] = &["/search"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
@@ -319,7 +320,7 @@ impl Client {
                 ],
             },
         };
-        let path = "/session";
+        let path: &[&str] = &["/session"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,

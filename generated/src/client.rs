@@ -76,11 +76,10 @@ impl Client {
                 keys: &[],
             },
         };
-        let path = &[
+        let path: &[&str] = &[
             "/connect/v1/custom-connector-plugins/",
             &super::runtime::__private::path_segment("id", id)?,
-        ]
-            .concat();
+        ];
         let request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,

@@ -487,14 +487,19 @@ impl Client {
         }
     }
 
-    /// Starts a request to `path` (already filled in and encoded).
-    pub(crate) fn start(&self, operation: &Operation, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(
-                operation.method.clone(),
-                format!("{}{}", self.base_url, path),
-            )
-            .headers(self.default_headers.clone())
+    /// Starts a request to the path made of `path` (its pieces, already filled in and
+    /// encoded), joined after the base URL into one string.
+    pub(crate) fn start(&self, operation: &Operation, path: &[&str]) -> reqwest::RequestBuilder {
+        let length = path.iter().map(|piece| piece.len()).sum::<usize>();
+        let mut url = String::with_capacity(self.base_url.len().saturating_add(length));
+        url.push_str(&self.base_url);
+        path.iter().for_each(|piece| url.push_str(piece));
+        let request = self.http.request(operation.method.clone(), url);
+        if self.default_headers.is_empty() {
+            request
+        } else {
+            request.headers(self.default_headers.clone())
+        }
     }
 
     /// Sends a request with the credentials the operation accepts, retrying as the retry

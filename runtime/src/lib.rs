@@ -98,12 +98,13 @@ pub mod __private {
     #[cfg(feature = "client")]
     pub use futures_util::Stream;
 
-    /// Starts a request of `operation` to `path` (already filled in and encoded).
+    /// Starts a request of `operation` to the path made of `path` (its pieces, already
+    /// filled in and encoded).
     #[cfg(feature = "client")]
     pub fn request(
         client: &super::Client,
         operation: &Operation,
-        path: &str,
+        path: &[&str],
     ) -> reqwest::RequestBuilder {
         client.start(operation, path)
     }

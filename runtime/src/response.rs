@@ -94,10 +94,10 @@ async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> 
 }
 
 /// Headers whose values may be secrets: cookies, credentials, and names that say so.
+/// `name` is a `HeaderName`'s text, which is always lower case.
 fn is_sensitive_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
     matches!(
-        name.as_str(),
+        name,
         "set-cookie" | "cookie" | "authorization" | "proxy-authorization"
     ) || [
         "token", "secret", "key", "session", "auth", "cookie", "password",
@@ -135,21 +135,12 @@ pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
             return Err(Error::Decode(e));
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(&received.body);
-    let body = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+    let body = match crate::serde_support::decode_json::<T>(&received.body) {
         Ok(body) => body,
-        Err(e) => {
-            let path = e.path().to_string();
-            return Err(Error::Decode(
-                received.decode_error(path, e.into_inner().to_string()),
-            ));
+        Err((path, message)) => {
+            return Err(Error::Decode(received.decode_error(path, message)));
         }
     };
-    if let Err(e) = deserializer.end() {
-        return Err(Error::Decode(
-            received.decode_error(String::new(), e.to_string()),
-        ));
-    }
     Ok(received.respond(headers, body))
 }
 

@@ -28,15 +28,12 @@ impl std::error::Error for WebhookError {}
 /// Decodes a webhook's JSON body as `T`, naming the field where it fails.
 #[doc(hidden)]
 pub fn decode_webhook<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value =
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| WebhookError {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
-    deserializer.end().map_err(|e| WebhookError {
-        path: ".".into(),
-        message: e.to_string(),
+    let value = crate::serde_support::decode_json::<T>(body).map_err(|(path, message)| {
+        WebhookError {
+            // Nothing after the value is a place outside it: the whole body.
+            path: if path.is_empty() { ".".into() } else { path },
+            message,
+        }
     })?;
     Ok(value)
 }

@@ -10,7 +10,44 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
+/// The parts of the bench, to run some of them (`--only`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Generating the corpus and the world documents.
+    Generate,
+    /// `cargo check` of a generated crate, and decoding, against plain derives.
+    Types,
+    /// One GET through the generated client.
+    Get,
+    /// Building every corpus client.
+    Build,
+}
+
+impl Part {
+    pub const NAMES: &'static str = "generate, types, get or build";
+
+    pub fn parse(name: &str) -> Option<Part> {
+        Some(match name {
+            "generate" => Part::Generate,
+            "types" => Part::Types,
+            "get" => Part::Get,
+            "build" => Part::Build,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Part::Generate => "generate",
+            Part::Types => "types",
+            Part::Get => "get",
+            Part::Build => "build",
+        }
+    }
+}
+
+pub fn bench(corpus: &Path, runs: usize, only: &[Part]) -> Result<ExitCode, Failure> {
+    let runs_part = |part: Part| only.is_empty() || only.contains(&part);
     if cfg!(debug_assertions) {
         // Timings of a debug build say little; run the same command from a release build.
         let status =
@@ -27,6 +64,7 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
                 ])
                 .arg(corpus)
                 .args(["--runs", &runs.to_string()])
+                .args(only.iter().flat_map(|p| ["--only", p.name()]))
                 .status()
                 .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
         return Ok(if status.success() {
@@ -36,6 +74,24 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
         });
     }
     let mut rows = Vec::new();
+    if runs_part(Part::Generate) {
+        generation_rows(corpus, runs, &mut rows)?;
+    }
+    if runs_part(Part::Types) {
+        rows.extend(crate::bench_types::rows(corpus, runs)?);
+    }
+    if runs_part(Part::Get) {
+        rows.push(crate::bench_client::get_overhead(runs)?);
+    }
+    if runs_part(Part::Build) {
+        rows.push(crate::bench_client::corpus_build(corpus, runs)?);
+    }
+    print_table(&rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Generating the corpus (and the world documents beside it), each against parsing them.
+fn generation_rows(corpus: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<(), Failure> {
     let specs = read_specs(corpus)?;
     let bytes: usize = specs.iter().map(|(_, t)| t.len()).sum();
     println!(
@@ -111,11 +167,7 @@ pub fn bench(corpus: &Path, runs: usize) -> Result<ExitCode, Failure> {
             note: String::new(),
         });
     }
-    rows.extend(crate::bench_types::rows(corpus, runs)?);
-    rows.push(crate::bench_client::get_overhead(runs)?);
-    rows.push(crate::bench_client::corpus_build(corpus, runs)?);
-    print_table(&rows);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Fastest and median of repeated runs, in seconds.

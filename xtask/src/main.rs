@@ -13,8 +13,8 @@
 //!   runtime inside the crate) says otherwise; it joins the workspace that encloses `DIR`,
 //!   if any, unless `--standalone`; `--types-only` leaves the client out;
 //!   `--string-formats` keeps `date-time`, `date`, `uuid` and `uri` values as strings.
-//! - `cargo xtask bench [--corpus DIR] [--runs N]`: time generation, compiling and using
-//!   generated code, each against its floor, and print one table.
+//! - `cargo xtask bench [--corpus DIR] [--runs N] [--only PARTS]`: time generation,
+//!   compiling and using generated code, each against its floor, and print one table.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
@@ -37,7 +37,7 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
                        [--allow-outside-folder] [--types-only] [--string-formats] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
-  cargo xtask bench [--corpus DIR] [--runs N]
+  cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
 
 /// Counts allocations for `cargo xtask bench`'s per-call figures; otherwise the system
@@ -195,6 +195,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "bench" => {
             let mut corpus = codegen::workspace_root().join("../shared/corpus");
             let mut runs = 5;
+            let mut only = Vec::new();
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
                 let value = it
@@ -202,6 +203,17 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
                 match flag.as_str() {
                     "--corpus" => corpus = PathBuf::from(value),
+                    "--only" => {
+                        for part in value.split(',') {
+                            let part = bench::Part::parse(part).ok_or_else(|| {
+                                Failure::Usage(format!(
+                                    "--only takes {}, not `{part}`",
+                                    bench::Part::NAMES
+                                ))
+                            })?;
+                            only.push(part);
+                        }
+                    }
                     "--runs" => {
                         runs = value.parse().map_err(|_| {
                             Failure::Usage(format!("--runs takes a number, not `{value}`"))
@@ -210,7 +222,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
                 }
             }
-            bench::bench(&corpus, runs)
+            bench::bench(&corpus, runs, &only)
         }
         "fuzz" => {
             let mut inputs = 10_000u64;

@@ -466,19 +466,10 @@ fn render_path(op: &Operation) -> TokenStream {
     if !rest.is_empty() {
         pieces.push(quote!(#rest));
     }
+    // The pieces are joined by the runtime, after the base URL, into the one string the
+    // request needs.
     let path = ident(&op.locals.path);
-    match pieces.as_slice() {
-        [] => quote!(let #path = "";),
-        [only]
-            if op
-                .parameters
-                .iter()
-                .all(|p| p.location != ParameterLocation::Path) =>
-        {
-            quote!(let #path = #only;)
-        }
-        _ => quote!(let #path = &[#(#pieces),*].concat();),
-    }
+    quote!(let #path: &[&str] = &[#(#pieces),*];)
 }
 
 fn render_query(op: &Operation) -> TokenStream {
