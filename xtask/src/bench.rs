@@ -108,14 +108,14 @@ fn generation_rows(corpus: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<()
         }
         Ok(())
     })?;
-    let generate = report(&specs, runs, &parse, "parse YAML into openapiv3 (baseline)")?;
+    let (generate, format) = report(&specs, runs, &parse, "parse YAML into openapiv3 (baseline)")?;
     rows.push(Row {
         figure: format!("generate the {} corpus specs", specs.len()),
         floor: "parse them into openapiv3".into(),
+        note: format_note(&format, &parse),
         ours: Spread::of(generate),
         base: Some(Spread::of(parse)),
         target: Some(2.0),
-        note: String::new(),
     });
     // One large document: every corpus spec merged into one JSON file, as big APIs publish.
     let merged = merged_document(&specs)?;
@@ -152,7 +152,7 @@ fn generation_rows(corpus: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<()
             }
             Ok(())
         })?;
-        let generate = report(
+        let (generate, format) = report(
             &specs,
             runs,
             &parse,
@@ -161,13 +161,23 @@ fn generation_rows(corpus: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<()
         rows.push(Row {
             figure: format!("generate the {} world specs (3.1, JSON)", specs.len()),
             floor: "parse them into serde_json".into(),
+            note: format_note(&format, &parse),
             ours: Spread::of(generate),
             base: Some(Spread::of(parse)),
             target: Some(2.0),
-            note: String::new(),
         });
     }
     Ok(())
+}
+
+/// How checking and formatting the output alone compares with the floor.
+fn format_note(format: &[Duration], parse: &[Duration]) -> String {
+    let (format, parse) = (Spread::of(format.to_vec()), Spread::of(parse.to_vec()));
+    format!(
+        "syn + prettyplease on the generated code alone take {} ({:.2}x the floor, on one thread; generation spreads them over two)",
+        seconds(format.fastest),
+        format.fastest / parse.fastest
+    )
 }
 
 /// Fastest and median of repeated runs, in seconds.
@@ -206,7 +216,7 @@ pub struct Row {
     pub note: String,
 }
 
-fn seconds(s: f64) -> String {
+pub fn seconds(s: f64) -> String {
     if s < 1e-3 {
         format!("{:.1} µs", s * 1e6)
     } else if s < 1.0 {
@@ -296,7 +306,7 @@ fn report(
     runs: usize,
     parse: &[Duration],
     baseline: &str,
-) -> Result<Vec<Duration>, Failure> {
+) -> Result<(Vec<Duration>, Vec<Duration>), Failure> {
     let load = measure(runs, || {
         for (name, text) in specs {
             if generator::load::load(text).is_err() {
@@ -322,6 +332,29 @@ fn report(
         }
         Ok(())
     })?;
+    // What checking the output with syn and printing it with prettyplease costs by
+    // itself, measured on the generated files: a cost every run pays, whatever renders.
+    let mut outputs = Vec::new();
+    for (name, text) in specs {
+        let settings = generator::Settings::new("bench", name.as_str());
+        if let Ok(generated) = generator::generate(text, &settings) {
+            outputs.extend(
+                generated
+                    .files
+                    .into_iter()
+                    .filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/"))
+                    .map(|f| f.contents),
+            );
+        }
+    }
+    let output_lines: usize = outputs.iter().map(|o| o.lines().count()).sum();
+    let format = measure(runs, || {
+        for text in &outputs {
+            let file = syn::parse_file(text).map_err(|e| e.to_string())?;
+            std::hint::black_box(prettyplease::unparse(&file));
+        }
+        Ok(())
+    })?;
     let show = |label: &str, t: &[Duration]| {
         println!(
             "{label:<38} fastest {:>8.1} ms   median {:>8.1} ms",
@@ -333,6 +366,10 @@ fn report(
     show("  load (text, checks, structure into openapiv3)", &load);
     show("  load and resolve", &resolve);
     show("generate (load, resolve, render, format)", &generate);
+    show(
+        &format!("  of which syn + prettyplease alone ({output_lines} lines, one thread)"),
+        &format,
+    );
     println!(
         "ratio generate / baseline: fastest {:.2}x, median {:.2}x",
         ms(generate[0]) / ms(parse[0]),
@@ -352,7 +389,7 @@ fn report(
         "slowest single spec to generate: {name}, {:.1} ms",
         ms(slowest)
     );
-    Ok(generate)
+    Ok((generate, format))
 }
 
 /// Every spec merged into one document: paths prefixed with the spec's name, components

@@ -52,26 +52,16 @@ pub struct Example {
 
 impl Api {
     /// Pairs (from, to) where `to` holds `from` again by value, directly or through other
-    /// types: those references are boxed. Containers (arrays, maps) break the chain.
+    /// types: those references are boxed. Containers (arrays, maps) break the chain. `to`
+    /// reaches `from` exactly when both are in one strongly connected component of the
+    /// by-value graph, so one pass over the graph finds them all.
     pub fn recursive_edges(&self) -> std::collections::BTreeSet<(TypeId, TypeId)> {
         let by_value: Vec<Vec<TypeId>> = self.types.iter().map(by_value_children).collect();
-        let reaches = |start: TypeId, goal: TypeId| -> bool {
-            let mut seen = std::collections::BTreeSet::new();
-            let mut stack = vec![start];
-            while let Some(n) = stack.pop() {
-                if n == goal {
-                    return true;
-                }
-                if seen.insert(n) {
-                    stack.extend(by_value.get(n.0).into_iter().flatten().copied());
-                }
-            }
-            false
-        };
+        let component = strong_components(&by_value);
         let mut out = std::collections::BTreeSet::new();
         for (i, children) in by_value.iter().enumerate() {
             for &c in children {
-                if reaches(c, TypeId(i)) {
+                if component.get(c.0).is_some_and(|&k| k == component[i]) {
                     out.insert((TypeId(i), c));
                 }
             }
@@ -477,4 +467,122 @@ fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
         TypeKind::Enum(_) => {}
     }
     out
+}
+
+/// The strongly connected component of each node (Tarjan's algorithm, with an explicit
+/// stack, so that a long chain of types cannot exhaust the thread's). Edges to nodes
+/// outside the graph are ignored.
+fn strong_components(graph: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = graph.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![UNSEEN; n];
+    let mut stack = Vec::new();
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        // Each entry: a node, and how many of its children have been looked at.
+        let mut work = vec![(root, 0usize)];
+        while let Some(top) = work.last_mut() {
+            let (v, position) = *top;
+            if let Some(w) = graph[v].get(position).map(|t| t.0) {
+                top.1 += 1;
+                if w >= n {
+                    continue;
+                }
+                if index[w] == UNSEEN {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holding(name: &str, fields: &[TypeRef]) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            origin: String::new(),
+            doc: None,
+            validated: false,
+            kind: TypeKind::Struct(StructDef {
+                fields: fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| Field {
+                        wire_name: format!("f{i}"),
+                        rust_name: format!("f{i}"),
+                        ty: ty.clone(),
+                        required: true,
+                        doc: None,
+                        constraints: Constraints::default(),
+                    })
+                    .collect(),
+                additional: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn recursive_edges_are_the_references_inside_a_cycle() {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let api = Api {
+            types: vec![
+                // 0 holds itself.
+                holding("Node", &[TypeRef::Nullable(Box::new(named(0)))]),
+                // 1 → 2 → 3 → 1, and 1 → 4, which leads nowhere back.
+                holding("A", &[named(2), named(4)]),
+                holding("B", &[TypeRef::Open(Box::new(named(3)))]),
+                holding("C", &[TypeRef::Tuple(vec![named(1)])]),
+                holding("Leaf", &[TypeRef::String]),
+                // 5 → 6 by value, 6 → 5 only through a list: a list gives a finite size.
+                holding("Parent", &[named(6)]),
+                holding("Child", &[TypeRef::Array(Box::new(named(5)))]),
+                // 7 names a type outside the model.
+                holding("Dangling", &[named(99), named(4)]),
+            ],
+            ..Api::default()
+        };
+        let edges: Vec<(usize, usize)> = api
+            .recursive_edges()
+            .into_iter()
+            .map(|(from, to)| (from.0, to.0))
+            .collect();
+        assert_eq!(edges, vec![(0, 0), (1, 2), (2, 3), (3, 1)]);
+    }
 }
