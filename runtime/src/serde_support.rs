@@ -247,23 +247,25 @@ impl<'de, T: TaggedDecode> Visitor<'de> for TaggedVisitor<T> {
         let mut held = Map::new();
         while let Some(key) = map.next_key_seed(KeySeed(T::TAG))? {
             match key {
-                Key::Tag => match map.next_value::<Value>()? {
-                    Value::String(tag) => {
-                        let rest = HeldThenLive {
-                            held: held.into_iter(),
-                            pending: None,
-                            live: map,
-                        };
-                        return T::decode_variant(&tag, MapAccessDeserializer::new(rest));
-                    }
-                    other => {
-                        held.insert(T::TAG.to_string(), other);
-                        while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                            held.insert(key, value);
+                Key::Tag => {
+                    let tag = match map.next_value_seed(TagSeed)? {
+                        TagValue::Borrowed(tag) => std::borrow::Cow::Borrowed(tag),
+                        TagValue::Owned(tag) => std::borrow::Cow::Owned(tag),
+                        TagValue::Other(other) => {
+                            held.insert(T::TAG.to_string(), other);
+                            while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                                held.insert(key, value);
+                            }
+                            break;
                         }
-                        break;
-                    }
-                },
+                    };
+                    let rest = HeldThenLive {
+                        held: held.into_iter(),
+                        pending: None,
+                        live: map,
+                    };
+                    return T::decode_variant(&tag, MapAccessDeserializer::new(rest));
+                }
                 Key::Other(key) => {
                     let value = map.next_value::<Value>()?;
                     held.insert(key, value);
@@ -311,6 +313,80 @@ impl<'de> Visitor<'de> for KeySeed {
         } else {
             Key::Other(key)
         })
+    }
+}
+
+/// A discriminator's value: a string, borrowed from the input where the format allows (no
+/// allocation), or any other value, kept for an object this client cannot place.
+enum TagValue<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+    Other(Value),
+}
+
+struct TagSeed;
+
+impl<'de> DeserializeSeed<'de> for TagSeed {
+    type Value = TagValue<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TagValue<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed {
+    type Value = TagValue<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a discriminator value")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, tag: &'de str) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Borrowed(tag))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, tag: &str) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Owned(tag.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, tag: String) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Owned(tag))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::from(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::from(v)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::from(v)))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::Null))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<TagValue<'de>, E> {
+        Ok(TagValue::Other(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<TagValue<'de>, D::Error> {
+        Value::deserialize(inner).map(TagValue::Other)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<TagValue<'de>, A::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(TagValue::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TagValue<'de>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(TagValue::Other)
     }
 }
 

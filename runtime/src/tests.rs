@@ -425,6 +425,8 @@ fn tagged_unions_decode_with_the_tag_anywhere() {
         r#"{"kind": "AWS", "region": "us-east-1", "zones": ["a", "b"]}"#,
         r#"{"region": "us-east-1", "kind": "AWS", "zones": ["a", "b"]}"#,
         r#"{"region": "us-east-1", "zones": ["a", "b"], "kind": "AWS"}"#,
+        // An escaped tag cannot be borrowed from the input; it is read all the same.
+        r#"{"kind": "A\u0057S", "region": "us-east-1", "zones": ["a", "b"]}"#,
     ] {
         assert_eq!(
             serde_json::from_str::<Cloud<false>>(text).unwrap(),
@@ -469,6 +471,26 @@ fn tagged_unions_keep_or_refuse_objects_they_do_not_know() {
             r#"{"region": "x", "kind": 5, "zones": []}"#,
             serde_json::json!({"region": "x", "kind": 5, "zones": []}),
             "unknown `kind` value 5; expected one of AWS, GCP",
+        ),
+        (
+            r#"{"kind": null, "region": "x"}"#,
+            serde_json::json!({"kind": null, "region": "x"}),
+            "unknown `kind` value null; expected one of AWS, GCP",
+        ),
+        (
+            r#"{"kind": true}"#,
+            serde_json::json!({"kind": true}),
+            "unknown `kind` value true; expected one of AWS, GCP",
+        ),
+        (
+            r#"{"kind": ["AWS"], "region": "x"}"#,
+            serde_json::json!({"kind": ["AWS"], "region": "x"}),
+            r#"unknown `kind` value ["AWS"]; expected one of AWS, GCP"#,
+        ),
+        (
+            r#"{"kind": {"name": "AWS"}, "region": "x"}"#,
+            serde_json::json!({"kind": {"name": "AWS"}, "region": "x"}),
+            r#"unknown `kind` value {"name":"AWS"}; expected one of AWS, GCP"#,
         ),
     ] {
         assert_eq!(

@@ -518,6 +518,13 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
     )?;
     let output = Command::new(target.join("release/bench-decode"))
         .arg(runs.max(1).to_string())
+        // The C allocator gives freed memory back to the system, or keeps it, depending on
+        // how the heap happens to lie after the previous decode; the next decode then pays
+        // for page faults, or not, by chance (a tenth of its time either way). Keeping
+        // freed memory and serving large blocks from the heap takes that chance out, for
+        // both sides alike.
+        .env("MALLOC_TRIM_THRESHOLD_", "4294967296")
+        .env("MALLOC_MMAP_THRESHOLD_", "33554432")
         .output()
         .map_err(|e| Failure::Io(format!("cannot run the decode program: {e}")))?;
     if !output.status.success() {
