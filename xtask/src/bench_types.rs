@@ -706,3 +706,110 @@ fn main() {
     // ROWS
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Shapes, version: "1"}
+paths:
+  /shapes:
+    get:
+      operationId: listShapes
+      parameters:
+        - {name: page_token, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: A page of shapes.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ShapeList"}
+components:
+  schemas:
+    ShapeList:
+      type: object
+      required: [data]
+      properties:
+        metadata:
+          type: object
+          properties:
+            next: {type: string}
+        data:
+          type: array
+          items: {$ref: "#/components/schemas/Shape"}
+    Shape:
+      type: object
+      properties:
+        id: {type: string}
+        created: {type: string, format: date-time}
+        outline:
+          oneOf:
+            - $ref: "#/components/schemas/Circle"
+            - $ref: "#/components/schemas/Square"
+          discriminator:
+            propertyName: kind
+            mapping:
+              circle: "#/components/schemas/Circle"
+              square: "#/components/schemas/Square"
+        parent: {$ref: "#/components/schemas/Node"}
+    Circle:
+      type: object
+      required: [radius]
+      properties:
+        radius: {type: number}
+    Square:
+      type: object
+      required: [side]
+      properties:
+        side: {type: integer}
+    Node:
+      type: object
+      properties:
+        label: {type: string}
+        next: {$ref: "#/components/schemas/Node"}
+"##;
+
+    #[test]
+    fn plain_twins_have_the_shape_of_the_generated_types() {
+        let (api, _) = generator::resolve_model(SPEC).expect("the spec resolves");
+        let plain = plain_types(&api);
+        // A discriminated oneOf is serde's internally tagged enum.
+        assert!(plain.contains("#[serde(tag = \"kind\")]"), "{plain}");
+        assert!(plain.contains("#[serde(rename = \"circle\")]"), "{plain}");
+        // A type that holds itself by value is boxed, as in the generated crate.
+        assert!(plain.contains("Option<Box<Node>>"), "{plain}");
+        assert!(
+            plain.contains("chrono::DateTime<chrono::FixedOffset>"),
+            "{plain}"
+        );
+        // What the generated crate adds is absent.
+        assert!(
+            !plain.contains("garde") && !plain.contains("Open<"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn list_documents_are_large_json_with_the_tag_first() {
+        let (api, _) = generator::resolve_model(SPEC).expect("the spec resolves");
+        let lists = list_types("shapes", &api);
+        let [list] = &lists[..] else {
+            panic!("one list type expected, found {}", lists.len());
+        };
+        assert_eq!(list.name, "ShapeList");
+        assert!(list.tagged_share > 0.0 && list.tagged_share < 1.0);
+        let document = list_document(&api, list);
+        assert!(document.len() >= LIST_BYTES);
+        let value: serde_json::Value = serde_json::from_str(&document).expect("valid JSON");
+        let items = value["data"].as_array().expect("a data list");
+        // Items take turns among the union's variants, each object with its tag first.
+        let outlines: Vec<&str> = items[..2]
+            .iter()
+            .map(|item| item["outline"]["kind"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(outlines, ["circle", "square"]);
+        assert!(document.contains("\"outline\":{\"kind\":\"circle\",\"radius\":12.5}"));
+    }
+}
