@@ -135,7 +135,7 @@ pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
             return Err(Error::Decode(e));
         }
     }
-    let body = match crate::serde_support::decode_json::<T>(&received.body) {
+    let body = match super::serde_support::decode_json::<T>(&received.body) {
         Ok(body) => body,
         Err((path, message)) => {
             return Err(Error::Decode(received.decode_error(path, message)));

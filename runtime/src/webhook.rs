@@ -28,7 +28,7 @@ impl std::error::Error for WebhookError {}
 /// Decodes a webhook's JSON body as `T`, naming the field where it fails.
 #[doc(hidden)]
 pub fn decode_webhook<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
-    let value = crate::serde_support::decode_json::<T>(body).map_err(|(path, message)| {
+    let value = super::serde_support::decode_json::<T>(body).map_err(|(path, message)| {
         WebhookError {
             // Nothing after the value is a place outside it: the whole body.
             path: if path.is_empty() { ".".into() } else { path },
