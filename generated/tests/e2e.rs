@@ -475,3 +475,37 @@ fn the_default_base_url_is_the_specs_server() {
         .build()
         .is_err());
 }
+
+#[tokio::test]
+async fn json_is_read_under_any_json_content_type_and_refused_under_another() {
+    let body = serde_json::to_vec(&plugin_payload()).expect("serializes");
+    for (content_type, accepted) in [
+        ("application/json", true),
+        ("Application/JSON; charset=utf-8", true),
+        ("application/vnd.confluent+JSON", true),
+        ("text/html", false),
+        ("application/jsonp", false),
+        ("json", false),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(PLUGIN_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), content_type))
+            .mount(&server)
+            .await;
+        let result = client(&server)
+            .get_connect_v1_custom_connector_plugin("ccp-12345")
+            .await;
+        match (accepted, result) {
+            (true, Ok(response)) => assert_eq!(response.body.id, "dlz-f3a90de"),
+            (false, Err(Error::Decode(e))) => assert!(
+                e.message.contains(&format!(
+                    "expected a JSON body, got content type `{content_type}`"
+                )),
+                "{}",
+                e.message
+            ),
+            (_, other) => panic!("{content_type}: unexpected {other:?}"),
+        }
+    }
+}

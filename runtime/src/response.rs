@@ -120,14 +120,15 @@ pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
         );
         return Err(Error::Decode(e));
     }
-    if let Some(content_type) = header_string(&received.headers, "content-type") {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if essence != "application/json" && !essence.ends_with("+json") {
+    if let Some(content_type) = header_text(&received.headers, "content-type") {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        let json = essence.eq_ignore_ascii_case("application/json")
+            || essence
+                .len()
+                .checked_sub("+json".len())
+                .and_then(|start| essence.get(start..))
+                .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"));
+        if !json {
             let e = received.decode_error(
                 String::new(),
                 format!("expected a JSON body, got content type `{content_type}`"),
@@ -272,33 +273,34 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 #[doc(hidden)]
 pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    header_text(headers, name).map(str::to_string)
+}
+
+/// A header's value as text, borrowed: reading a number or a flag needs no copy.
+fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 #[doc(hidden)]
 pub fn header_integer(headers: &HeaderMap, name: &str) -> Option<i64> {
-    header_string(headers, name)?.trim().parse().ok()
+    header_text(headers, name)?.trim().parse().ok()
 }
 
 #[doc(hidden)]
 pub fn header_number(headers: &HeaderMap, name: &str) -> Option<f64> {
-    header_string(headers, name)?.trim().parse().ok()
+    header_text(headers, name)?.trim().parse().ok()
 }
 
 #[doc(hidden)]
 pub fn header_boolean(headers: &HeaderMap, name: &str) -> Option<bool> {
-    header_string(headers, name)?.trim().parse().ok()
+    header_text(headers, name)?.trim().parse().ok()
 }
 
 /// `Retry-After` (RFC 9110): a count of seconds, or an HTTP date, as a wait from now (none
 /// for a date already past).
 #[doc(hidden)]
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = header_string(headers, "retry-after")?;
-    let text = text.trim();
+    let text = header_text(headers, "retry-after")?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -312,7 +314,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// A header holding a count of seconds from now.
 #[doc(hidden)]
 pub fn header_seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    header_string(headers, name)?
+    header_text(headers, name)?
         .trim()
         .parse::<u64>()
         .ok()
