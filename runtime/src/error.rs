@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::response::{header_seconds, header_string, retry_after};
+use super::response::{header_seconds, header_text, retry_after};
 
 /// Everything that can go wrong with a call. `E` is the operation's error body type.
 ///
@@ -133,8 +133,7 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
-        let count =
-            |name: &str| header_string(headers, name).and_then(|v| v.trim().parse::<u64>().ok());
+        let count = |name: &str| header_text(headers, name)?.trim().parse::<u64>().ok();
         RateLimit {
             limit: count("x-ratelimit-limit"),
             remaining: count("x-ratelimit-remaining"),

@@ -277,7 +277,7 @@ pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A header's value as text, borrowed: reading a number or a flag needs no copy.
-fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(super) fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 

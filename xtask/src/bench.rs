@@ -26,23 +26,23 @@ pub enum Part {
 impl Part {
     pub const NAMES: &'static str = "generate, types, get or build";
 
+    /// Each part with its name on the command line.
+    const ALL: [(&'static str, Part); 4] = [
+        ("generate", Part::Generate),
+        ("types", Part::Types),
+        ("get", Part::Get),
+        ("build", Part::Build),
+    ];
+
     pub fn parse(name: &str) -> Option<Part> {
-        Some(match name {
-            "generate" => Part::Generate,
-            "types" => Part::Types,
-            "get" => Part::Get,
-            "build" => Part::Build,
-            _ => return None,
-        })
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
     }
 
     fn name(self) -> &'static str {
-        match self {
-            Part::Generate => "generate",
-            Part::Types => "types",
-            Part::Get => "get",
-            Part::Build => "build",
-        }
+        Self::ALL
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map_or("", |(n, _)| n)
     }
 }
 

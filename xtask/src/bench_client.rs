@@ -3,6 +3,7 @@
 //! `serde_json` into the same struct, and building the corpus clients in one workspace.
 
 use crate::bench::{Row, Spread};
+use crate::bench_scratch::{cargo, generate_member, touch, write_workspace};
 use crate::Failure;
 use confluent_custom_plugin_client::runtime::reqwest;
 use confluent_custom_plugin_client::{Client, Credentials, CustomConnectorPlugin, RetryPolicy};
@@ -259,68 +260,29 @@ pub fn corpus_build(corpus: &Path, runs: usize) -> Result<Row, Failure> {
     let root = crate::codegen::workspace_root();
     let scratch = root.join("target/bench-corpus");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
-    let mut members = Vec::new();
-    let mut specs: Vec<_> = std::fs::read_dir(corpus)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", corpus.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    specs.sort();
-    for spec in &specs {
-        let name = spec
-            .file_stem()
+    let specs = crate::bench::spec_paths(corpus)?;
+    let name_of = |spec: &Path| {
+        spec.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = std::fs::read_to_string(spec).map_err(|e| Failure::Io(e.to_string()))?;
-        let mut settings = generator::Settings::new(format!("corpus-{name}"), name.as_str());
-        settings.standalone = false;
-        settings.runtime =
-            generator::RuntimeSource::Path(root.join("runtime").to_string_lossy().into_owned());
-        let generated = generator::generate(&text, &settings)
-            .map_err(|_| Failure::Io(format!("{name} does not generate")))?;
-        crate::files::write_crate(&scratch.join("crates").join(&name), &generated.files)
-            .map_err(Failure::Io)?;
-        members.push(format!("\"crates/{name}\""));
-    }
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .map_err(|e| Failure::Io(e.to_string()))?;
-    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
-    let target = scratch.join("target");
-    let build = || {
-        let status =
-            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .current_dir(&scratch)
-                .args(["build", "--workspace", "--quiet"])
-                .env("CARGO_TARGET_DIR", &target)
-                .status()
-                .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(Failure::Io("the corpus workspace does not build".into()))
-        }
+            .unwrap_or_default()
     };
-    build()?;
+    let mut members = Vec::new();
+    for spec in &specs {
+        let name = name_of(spec);
+        let text = std::fs::read_to_string(spec).map_err(|e| Failure::Io(e.to_string()))?;
+        generate_member(&scratch, &name, &text, &format!("corpus-{name}"), false)?;
+        members.push(format!("crates/corpus-{name}"));
+    }
+    write_workspace(&scratch, &members, "")?;
+    let target = scratch.join("target");
+    let build = ["build", "--workspace", "--quiet"];
+    cargo(&scratch, &target, &build)?;
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {
-        for member in &specs {
-            let name = member
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let lib = scratch.join("crates").join(name).join("src/lib.rs");
-            let text = std::fs::read(&lib).map_err(|e| Failure::Io(e.to_string()))?;
-            std::fs::write(&lib, text).map_err(|e| Failure::Io(e.to_string()))?;
+        for member in &members {
+            touch(&scratch.join(member).join("src/lib.rs"))?;
         }
-        let start = Instant::now();
-        build()?;
-        times.push(start.elapsed());
+        times.push(cargo(&scratch, &target, &build)?);
     }
     times.sort();
     let size = folder_size(&target);

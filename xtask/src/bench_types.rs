@@ -8,13 +8,14 @@
 //! internally tagged enum, which is what a hand-written client would use).
 
 use crate::bench::{Row, Spread};
+use crate::bench_scratch::{cargo, generate_member, touch, write, write_workspace};
 use crate::Failure;
 use generator::model::{Api, IntegerKind, StringFormat, TypeDef, TypeId, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The spec whose crate the `cargo check` row builds.
 const CHECK_SPEC: &str = "networking-v1";
@@ -68,16 +69,7 @@ fn plain_item(
                     f.rust_name
                 );
             }
-            if let Some(value) = &s.additional {
-                let taken = s
-                    .fields
-                    .iter()
-                    .any(|f| f.rust_name == "additional_properties");
-                let field = if taken {
-                    "additional_properties_"
-                } else {
-                    "additional_properties"
-                };
+            if let (Some(value), Some(field)) = (&s.additional, s.additional_field()) {
                 let _ = writeln!(
                     out,
                     "    #[serde(flatten)]\n    pub {field}: std::collections::BTreeMap<String, {}>,",
@@ -434,24 +426,15 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
                  url = {{ version = \"2\", features = [\"serde\"] }}\n"
             ),
         )?;
-        members.push(format!("\"crates/plain-{spec}\""));
+        members.push(format!("crates/plain-{spec}"));
         Ok(())
     };
     let generate = |spec: &str, crate_name: &str, types_only: bool| -> Result<(), Failure> {
         let (_, text, _) = model(spec)?;
-        let mut settings = generator::Settings::new(crate_name, spec);
-        settings.standalone = false;
-        settings.types_only = types_only;
-        settings.runtime =
-            generator::RuntimeSource::Path(root.join("runtime").to_string_lossy().into_owned());
-        let generated = generator::generate(text, &settings)
-            .map_err(|_| Failure::Io(format!("{spec} does not generate")))?;
-        crate::files::write_crate(&scratch.join("crates").join(crate_name), &generated.files)
-            .map_err(Failure::Io)?;
-        Ok(())
+        generate_member(&scratch, spec, text, crate_name, types_only)
     };
     generate(CHECK_SPEC, &format!("gen-{CHECK_SPEC}"), false)?;
-    members.push(format!("\"crates/gen-{CHECK_SPEC}\""));
+    members.push(format!("crates/gen-{CHECK_SPEC}"));
     write_plain(CHECK_SPEC, &mut members)?;
     let decoded = [("largest list", largest), ("list of tagged unions", tagged)];
     let mut decode_rows = String::new();
@@ -460,7 +443,7 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
         let types_crate = format!("types-{}", list.spec);
         if decode_deps.insert(types_crate.clone()) {
             generate(&list.spec, &types_crate, true)?;
-            members.push(format!("\"crates/{types_crate}\""));
+            members.push(format!("crates/{types_crate}"));
         }
         write_plain(&list.spec, &mut members)?;
         decode_deps.insert(format!("plain-{}", list.spec));
@@ -497,17 +480,10 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
         &scratch.join("decode/src/main.rs"),
         &DECODE_MAIN.replace("    // ROWS\n", &decode_rows),
     )?;
-    members.push("\"decode\"".into());
+    members.push("decode".into());
     members.sort();
     members.dedup();
-    write(
-        &scratch.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.release]\ndebug = 1\n",
-            members.join(", ")
-        ),
-    )?;
-    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
+    write_workspace(&scratch, &members, "\n[profile.release]\ndebug = 1\n")?;
     let target = scratch.join("target");
 
     // Decoding: a release build of the program, which prints a line a row.
@@ -592,39 +568,6 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
     // Gigabytes of build output that nothing else uses.
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(rows)
-}
-
-fn write(path: &Path, contents: &str) -> Result<(), Failure> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
-    }
-    std::fs::write(path, contents)
-        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))
-}
-
-fn touch(path: &PathBuf) -> Result<(), Failure> {
-    let text = std::fs::read(path).map_err(|e| Failure::Io(e.to_string()))?;
-    std::fs::write(path, text).map_err(|e| Failure::Io(e.to_string()))
-}
-
-fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, Failure> {
-    let start = Instant::now();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(dir)
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
-    if status.success() {
-        Ok(start.elapsed())
-    } else {
-        Err(Failure::Io(format!(
-            "`cargo {}` failed in {}",
-            args.join(" "),
-            dir.display()
-        )))
-    }
 }
 
 /// The decoding program: each row decodes one file into the generated type and into its

@@ -22,6 +22,7 @@
 
 mod bench;
 mod bench_client;
+mod bench_scratch;
 mod bench_types;
 mod codegen;
 mod files;

@@ -128,6 +128,23 @@ pub struct StructDef {
     pub additional: Option<TypeRef>,
 }
 
+impl StructDef {
+    /// The name of the Rust field holding the additional properties, when there are any:
+    /// `additional_properties`, or with a trailing `_` when a property already has that name.
+    pub fn additional_field(&self) -> Option<&'static str> {
+        self.additional.as_ref()?;
+        let taken = self
+            .fields
+            .iter()
+            .any(|f| f.rust_name == "additional_properties");
+        Some(if taken {
+            "additional_properties_"
+        } else {
+            "additional_properties"
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub wire_name: String,

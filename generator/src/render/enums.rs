@@ -108,14 +108,14 @@ pub fn render_tagged(
         let value = &v.tag_value;
         quote!(#value => <#ty as ::serde::Deserialize>::deserialize(rest).map(Self::#vname),)
     });
-    let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
-    let expected = expected.join(", ");
     let (unknown_arm, without_tag) = if t.open {
         (
             quote!(_ => super::runtime::__private::unknown_variant(#tag, tag, rest).map(Self::Unknown),),
             quote!(Ok(Self::Unknown(::serde_json::Value::Object(object)))),
         )
     } else {
+        let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
+        let expected = expected.join(", ");
         (
             quote!(_ => Err(super::runtime::__private::unknown_tag_value(#tag, tag, #expected)),),
             quote!(Err(super::runtime::__private::missing_tag(#tag, &object, #expected))),

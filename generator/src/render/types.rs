@@ -147,7 +147,7 @@ pub fn render_struct(
         .map(|f| render_field(cx, id, def.validated, f));
     let additional = s.additional.as_ref().map(|t| {
         let value = cx.tokens(t, None);
-        let field = ident(additional_field(s).unwrap_or("additional_properties"));
+        let field = ident(s.additional_field().unwrap_or("additional_properties"));
         quote! {
             /// Properties not listed above, by name.
             #[serde(flatten)]
@@ -159,7 +159,7 @@ pub fn render_struct(
     // added to the spec later would break. With no required property there is a default.
     let builder = def
         .validated
-        .then(|| render_builder(cx, &name, id, s, additional_field(s)));
+        .then(|| render_builder(cx, &name, id, s, s.additional_field()));
     let conversion = cx
         .api
         .request_views
@@ -203,20 +203,6 @@ fn render_conversion(
                 super::runtime::__private::request_view(&value)
             }
         }
-    })
-}
-
-/// The name of the field holding a struct's additional properties, if it has them.
-fn additional_field(s: &StructDef) -> Option<&'static str> {
-    s.additional.as_ref()?;
-    let taken = s
-        .fields
-        .iter()
-        .any(|f| f.rust_name == "additional_properties");
-    Some(if taken {
-        "additional_properties_"
-    } else {
-        "additional_properties"
     })
 }
 
