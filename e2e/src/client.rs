@@ -216,7 +216,10 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<
-        super::runtime::ApiResponse<super::runtime::bytes::Bytes, ()>,
+        super::runtime::ApiResponse<
+            super::runtime::bytes::Bytes,
+            super::client::DownloadPluginArchiveHeaders,
+        >,
         super::runtime::Error<::serde_json::Value>,
     > {
         const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
@@ -248,7 +251,7 @@ impl Client {
             .await?;
         super::runtime::__private::read_bytes(
                 response,
-                super::runtime::__private::no_headers,
+                super::client::DownloadPluginArchiveHeaders::from_headers,
             )
             .await
     }
@@ -260,7 +263,10 @@ impl Client {
         &self,
         id: &str,
     ) -> Result<
-        super::runtime::ApiResponse<super::runtime::ByteStream, ()>,
+        super::runtime::ApiResponse<
+            super::runtime::ByteStream,
+            super::client::DownloadPluginArchiveHeaders,
+        >,
         super::runtime::Error<::serde_json::Value>,
     > {
         const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
@@ -292,7 +298,7 @@ impl Client {
             .await?;
         super::runtime::__private::read_stream(
                 response,
-                super::runtime::__private::no_headers,
+                super::client::DownloadPluginArchiveHeaders::from_headers,
             )
             .await
     }
@@ -645,9 +651,21 @@ impl ListConnectV1CustomConnectorPluginsParams {
 }
 
 /// Response headers the spec documents. A header that is absent or malformed is `None`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ResponseHeaders {
     pub x_request_id: Option<String>,
+}
+
+/// A header whose name says it may hold a secret (a cookie, a token, a key) shows
+/// `"***"` for its value.
+impl ::std::fmt::Debug for ResponseHeaders {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        super::runtime::__private::debug_header_set(
+            f,
+            "ResponseHeaders",
+            &[("x_request_id", "X-Request-Id", &self.x_request_id)],
+        )
+    }
 }
 
 impl ResponseHeaders {
@@ -657,6 +675,48 @@ impl ResponseHeaders {
             x_request_id: super::runtime::__private::header_string(
                 headers,
                 "x-request-id",
+            ),
+        }
+    }
+}
+
+/// Response headers the spec documents. A header that is absent or malformed is `None`.
+#[derive(Clone, Default, PartialEq)]
+pub struct DownloadPluginArchiveHeaders {
+    pub x_request_id: Option<String>,
+    /// A download session; a secret, kept out of Debug output.
+    pub set_cookie: Option<String>,
+    pub x_download_token: Option<String>,
+}
+
+/// A header whose name says it may hold a secret (a cookie, a token, a key) shows
+/// `"***"` for its value.
+impl ::std::fmt::Debug for DownloadPluginArchiveHeaders {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        super::runtime::__private::debug_header_set(
+            f,
+            "DownloadPluginArchiveHeaders",
+            &[
+                ("x_request_id", "X-Request-Id", &self.x_request_id),
+                ("set_cookie", "Set-Cookie", &self.set_cookie),
+                ("x_download_token", "X-Download-Token", &self.x_download_token),
+            ],
+        )
+    }
+}
+
+impl DownloadPluginArchiveHeaders {
+    #[doc(hidden)]
+    pub fn from_headers(headers: &super::runtime::reqwest::header::HeaderMap) -> Self {
+        Self {
+            x_request_id: super::runtime::__private::header_string(
+                headers,
+                "x-request-id",
+            ),
+            set_cookie: super::runtime::__private::header_string(headers, "set-cookie"),
+            x_download_token: super::runtime::__private::header_string(
+                headers,
+                "x-download-token",
             ),
         }
     }

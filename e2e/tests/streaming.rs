@@ -2,8 +2,10 @@
 //! upload sent from a stream.
 
 use e2e_fixture_client::runtime::reqwest;
-use e2e_fixture_client::{Client, Credentials};
+use e2e_fixture_client::runtime::StreamError;
+use e2e_fixture_client::{Client, Credentials, Error, RetryPolicy};
 use std::process::Command;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -147,4 +149,133 @@ async fn the_in_memory_download_gives_bytes() {
         .expect("downloads")
         .body;
     assert_eq!(&body[..], &[1, 2, 3]);
+}
+
+/// A loopback server that answers each connection with `head` and then holds the
+/// connection open, sending nothing more, for a minute.
+async fn stalling_server(head: &'static [u8]) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("has an address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                if socket.write_all(head).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+fn stream_client(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .credentials(Credentials::api_key("id", "secret"))
+        .timeout(Duration::from_millis(500))
+        .stream_timeout(Duration::from_secs(30))
+        .stream_idle_timeout(Duration::from_millis(500))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("builds")
+}
+
+#[tokio::test]
+async fn a_stream_whose_headers_never_come_ends_at_the_client_timeout() {
+    let base = stalling_server(b"").await;
+    let started = Instant::now();
+    let err = stream_client(&base)
+        .download_plugin_archive_streaming("ccp-1")
+        .await
+        .expect_err("no headers");
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited {:?}, not the 0.5 s timeout",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn an_error_body_that_never_comes_ends_at_the_client_timeout() {
+    let base =
+        stalling_server(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 100\r\n\r\n{")
+            .await;
+    let started = Instant::now();
+    let err = stream_client(&base)
+        .download_plugin_archive_streaming("ccp-1")
+        .await
+        .expect_err("no error body");
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_body_ends_at_the_idle_timeout() {
+    let base = stalling_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000\r\n\r\n0123456789",
+    )
+    .await;
+    let mut body = stream_client(&base)
+        .download_plugin_archive_streaming("ccp-1")
+        .await
+        .expect("the download starts")
+        .body;
+    let first = body
+        .chunk()
+        .await
+        .expect("the first bytes")
+        .expect("a chunk");
+    assert_eq!(&first[..], b"0123456789");
+    let started = Instant::now();
+    let err = body.chunk().await.expect_err("no byte since");
+    assert!(matches!(err, StreamError::Idle(_)), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn documented_secret_headers_stay_out_of_debug() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/connect/v1/custom-connector-plugins/ccp-1/archive"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-42")
+                .insert_header("set-cookie", "session=cookie-secret-1")
+                .insert_header("x-download-token", "token-secret-2")
+                .set_body_bytes(vec![1u8]),
+        )
+        .mount(&server)
+        .await;
+    let response = client(&server.uri())
+        .download_plugin_archive("ccp-1")
+        .await
+        .expect("downloads");
+    assert_eq!(
+        response.headers.set_cookie.as_deref(),
+        Some("session=cookie-secret-1"),
+        "the value is there to read"
+    );
+    let shown = format!("{:?}", response.headers);
+    assert!(!shown.contains("cookie-secret-1"), "{shown}");
+    assert!(!shown.contains("token-secret-2"), "{shown}");
+    assert!(shown.contains("req-42"), "other headers are shown: {shown}");
+    let shown = format!("{response:?}");
+    assert!(
+        !shown.contains("cookie-secret-1") && !shown.contains("token-secret-2"),
+        "{shown}"
+    );
 }

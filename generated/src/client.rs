@@ -100,7 +100,7 @@ impl Client {
 }
 
 /// Response headers the spec documents. A header that is absent or malformed is `None`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct GetConnectV1CustomConnectorPluginHeaders {
     /// The unique identifier for the API request.
     pub x_request_id: Option<String>,
@@ -112,6 +112,27 @@ pub struct GetConnectV1CustomConnectorPluginHeaders {
     ///
     /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues.
     pub x_rate_limit_reset: Option<::std::time::Duration>,
+}
+
+/// A header whose name says it may hold a secret (a cookie, a token, a key) shows
+/// `"***"` for its value.
+impl ::std::fmt::Debug for GetConnectV1CustomConnectorPluginHeaders {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        super::runtime::__private::debug_header_set(
+            f,
+            "GetConnectV1CustomConnectorPluginHeaders",
+            &[
+                ("x_request_id", "X-Request-Id", &self.x_request_id),
+                ("x_rate_limit_limit", "X-RateLimit-Limit", &self.x_rate_limit_limit),
+                (
+                    "x_rate_limit_remaining",
+                    "X-RateLimit-Remaining",
+                    &self.x_rate_limit_remaining,
+                ),
+                ("x_rate_limit_reset", "X-RateLimit-Reset", &self.x_rate_limit_reset),
+            ],
+        )
+    }
 }
 
 impl GetConnectV1CustomConnectorPluginHeaders {

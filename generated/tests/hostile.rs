@@ -37,6 +37,7 @@ fn builder(base_url: &str) -> confluent_custom_plugin_client::ClientBuilder {
         .base_url(base_url)
         .token_url(format!("{base_url}{TOKEN_PATH}"))
         .http_client(http)
+        .redirects_handled(true)
         .token_fetch_timeout(None)
         .credentials(Credentials::api_key("KEY", "key-secret"))
 }

@@ -150,6 +150,9 @@ async fn a_thousand_requests_through_errors_and_expiring_tokens() {
         .token_url(format!("{}{TOKEN_PATH}", server.uri()))
         .credentials(Credentials::client_credentials("load", "load-secret"))
         .retry_policy(policy.clone())
+        // This server revokes a token after 100 requests, a fraction of a second: far
+        // sooner than the age below which a 401 does not retire a token by default.
+        .min_token_age_for_refresh(Duration::ZERO)
         .build()
         .expect("builds");
 

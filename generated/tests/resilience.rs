@@ -20,7 +20,7 @@ const PLUGIN_PATH: &str = "/connect/v1/custom-connector-plugins/ccp-1";
 fn builder(server: &MockServer) -> confluent_custom_plugin_client::ClientBuilder {
     Client::builder()
         .base_url(server.uri())
-        .http_client(reqwest::Client::new())
+        .http_client_builder(reqwest::Client::builder())
         .credentials(Credentials::api_key("KEY", "key-secret"))
 }
 
@@ -236,17 +236,19 @@ async fn a_server_slower_than_the_timeout_is_a_transport_error() {
 /// paused time would jump to that deadline whenever the client waits for the server.
 /// They move the clock with [`skip`] instead of sleeping.
 fn token_client(server: &MockServer) -> Client {
+    token_client_builder(server).build().expect("builds")
+}
+
+fn token_client_builder(server: &MockServer) -> confluent_custom_plugin_client::ClientBuilder {
     Client::builder()
         .base_url(server.uri())
         .token_url(format!("{}/sts/v1/oauth2/token", server.uri()))
-        .http_client(reqwest::Client::new())
+        .http_client_builder(reqwest::Client::builder())
         .token_fetch_timeout(None)
         .credentials(Credentials::client_credentials(
             "client-id",
             "client-secret",
         ))
-        .build()
-        .expect("builds")
 }
 
 fn token(value: &str, expires_in: u64) -> ResponseTemplate {
@@ -333,7 +335,11 @@ async fn a_401_triggers_one_token_refresh() {
         .respond_with(ResponseTemplate::new(200).set_body_json(plugin()))
         .mount(&server)
         .await;
-    token_client(&server)
+    // Tokens this young are not retired by a 401 unless the client is told otherwise.
+    token_client_builder(&server)
+        .min_token_age_for_refresh(Duration::ZERO)
+        .build()
+        .expect("builds")
         .get_connect_v1_custom_connector_plugin("ccp-1")
         .await
         .expect("succeeds with the new token");
@@ -351,7 +357,10 @@ async fn a_401_triggers_one_token_refresh() {
         .expect(2)
         .mount(&server)
         .await;
-    let err = token_client(&server)
+    let err = token_client_builder(&server)
+        .min_token_age_for_refresh(Duration::ZERO)
+        .build()
+        .expect("builds")
         .get_connect_v1_custom_connector_plugin("ccp-1")
         .await
         .expect_err("401");

@@ -24,10 +24,12 @@ fn a_crate_refuses_a_runtime_of_another_contract() {
     let _ = std::fs::remove_dir_all(&root);
     // The runtime as a later release would be: the same crate, another contract.
     let runtime = root.join("runtime");
-    copy_dir(
-        &common::repo_root().join("runtime/src"),
-        &runtime.join("src"),
-    );
+    for folder in ["src", "tests"] {
+        copy_dir(
+            &common::repo_root().join("runtime").join(folder),
+            &runtime.join(folder),
+        );
+    }
     let manifest = std::fs::read_to_string(common::repo_root().join("runtime/Cargo.toml"))
         .expect("the runtime manifest reads");
     let manifest: String = manifest
@@ -38,10 +40,17 @@ fn a_crate_refuses_a_runtime_of_another_contract() {
         .replace("[package]\n", "[package]\nedition = \"2021\"\n");
     std::fs::write(runtime.join("Cargo.toml"), manifest).expect("writes the manifest");
     let lib = std::fs::read_to_string(runtime.join("src/lib.rs")).expect("lib.rs reads");
-    assert!(lib.contains("pub const API: u32 = 1;"));
+    let current: u32 = lib
+        .split_once("pub const API: u32 = ")
+        .and_then(|(_, rest)| rest.split_once(';'))
+        .and_then(|(number, _)| number.parse().ok())
+        .expect("the runtime states its contract");
     std::fs::write(
         runtime.join("src/lib.rs"),
-        lib.replace("pub const API: u32 = 1;", "pub const API: u32 = 2;"),
+        lib.replace(
+            &format!("pub const API: u32 = {current};"),
+            &format!("pub const API: u32 = {};", current + 1),
+        ),
     )
     .expect("writes lib.rs");
 
@@ -66,10 +75,10 @@ fn a_crate_refuses_a_runtime_of_another_contract() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the check passed:\n{stderr}");
     assert!(
-        stderr.contains(
-            "this crate was generated for openapi-rust-gen-runtime 0.1 (runtime API 1): \
+        stderr.contains(&format!(
+            "this crate was generated for openapi-rust-gen-runtime 0.1 (runtime API {current}): \
              depend on that version of the runtime, or regenerate this crate"
-        ),
+        )),
         "{stderr}"
     );
 }

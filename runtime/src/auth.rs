@@ -214,6 +214,10 @@ struct CachedToken {
     refresh_at: tokio::time::Instant,
     /// When it expires: until then it is still used if a refresh fails.
     expires_at: tokio::time::Instant,
+    /// When it was fetched: a 401 to a token younger than
+    /// [`ClientBuilder::min_token_age_for_refresh`](super::ClientBuilder::min_token_age_for_refresh)
+    /// does not retire it.
+    fetched_at: tokio::time::Instant,
 }
 
 #[derive(Deserialize)]
@@ -262,8 +266,29 @@ pub fn token_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
 }
 
 /// How long a failed token fetch is remembered: requests (and their retries) in that
-/// time get the failure instead of starting fetches of their own.
+/// time get the failure instead of starting fetches of their own. A token endpoint's
+/// `Retry-After` makes it longer, up to [`MAX_TOKEN_FAILURE_MEMORY`].
 pub const TOKEN_FAILURE_MEMORY: Duration = Duration::from_secs(1);
+/// The longest a token endpoint's `Retry-After` keeps requests from fetching again.
+pub const MAX_TOKEN_FAILURE_MEMORY: Duration = Duration::from_secs(300);
+/// The youngest a token may be for a 401 to retire it unless told otherwise
+/// ([`ClientBuilder::min_token_age_for_refresh`](super::ClientBuilder::min_token_age_for_refresh)).
+/// A 401 to a token fetched moments ago says that the caller may not do this, not that
+/// the token expired: fetching another would only repeat the 401, once per request.
+pub const MIN_TOKEN_AGE_FOR_REFRESH: Duration = Duration::from_secs(5);
+
+/// What became of a token a 401 rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Retired {
+    /// It was dropped: the next request fetches a new one.
+    Dropped,
+    /// Another request has already replaced it: the new one can be tried.
+    Replaced,
+    /// It is too young to have expired: the 401 stands.
+    TooYoung,
+    /// Another request held the cache past this one's budget: the 401 stands.
+    Busy,
+}
 
 /// The last failed fetch of a token source.
 struct FetchFailure {
@@ -351,9 +376,9 @@ pub(crate) struct TokenSource {
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSource")
-            .field("token_url", &self.token_url)
+            .field("token_url", &super::client::shown(&self.token_url))
             .field("client_id", &self.client_id)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -363,7 +388,8 @@ pub(crate) struct TokenFailure {
     pub message: String,
     /// Whether trying again may help (the endpoint was unreachable or answered 5xx or 429).
     pub transient: bool,
-    /// For a failure remembered from an earlier fetch: how long until a new fetch may start.
+    /// How long until a new fetch may start: for a failure remembered from an earlier
+    /// fetch, what is left of its memory; for a fresh one, the endpoint's `Retry-After`.
     pub retry_in: Option<Duration>,
 }
 
@@ -436,7 +462,12 @@ impl TokenSource {
         if let Some(last) = &state.failure {
             // A fetch that started while this request waited has failed, or one failed a
             // moment ago: so does this request, without a fetch of its own.
-            let forgotten_at = last.at.checked_add(TOKEN_FAILURE_MEMORY).unwrap_or(last.at);
+            let memory = last
+                .failure
+                .retry_in
+                .unwrap_or_default()
+                .clamp(TOKEN_FAILURE_MEMORY, MAX_TOKEN_FAILURE_MEMORY);
+            let forgotten_at = last.at.checked_add(memory).unwrap_or(last.at);
             if last.fetch > before || now < forgotten_at {
                 let failure = TokenFailure {
                     retry_in: Some(forgotten_at.saturating_duration_since(now)),
@@ -485,12 +516,32 @@ impl TokenSource {
         }
     }
 
-    /// Drops `rejected` from the cache (after a 401), unless another request has already
-    /// replaced it.
-    pub(crate) async fn invalidate(&self, rejected: &Secret) {
-        let mut state = self.cache.lock().await;
-        if state.cached.as_ref().is_some_and(|c| &c.token == rejected) {
-            state.cached = None;
+    /// Retires `rejected` after a 401: drops it from the cache unless another request has
+    /// already replaced it, or it is younger than `min_age`. Waits for the cache no longer
+    /// than `budget`. Requests that met a 401 with the same token together retire it once
+    /// (the first drops it, the others find it replaced or gone), so the fetch that follows
+    /// is one for them all.
+    pub(crate) async fn retire(
+        &self,
+        rejected: &Secret,
+        min_age: Duration,
+        budget: Duration,
+    ) -> Retired {
+        let Ok(mut state) = tokio::time::timeout(budget, self.cache.lock()).await else {
+            return Retired::Busy;
+        };
+        match &state.cached {
+            Some(cached) if &cached.token == rejected => {
+                if cached.fetched_at.elapsed() < min_age {
+                    Retired::TooYoung
+                } else {
+                    state.cached = None;
+                    Retired::Dropped
+                }
+            }
+            // Replaced by another request, or dropped by one that met the same 401 (its
+            // fetch, if it failed, is remembered as a failure, not retried by this one).
+            _ => Retired::Replaced,
         }
     }
 
@@ -543,6 +594,8 @@ impl TokenSource {
             body.extend_from_slice(&chunk);
         }
         if !status.is_success() {
+            // The endpoint may say how long to leave it alone (RFC 9110 §10.2.3).
+            let retry_in = super::response::retry_after(sent.headers());
             // RFC 6749 §5.2: the `error` code says what went wrong and is not secret.
             let code = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
@@ -555,7 +608,7 @@ impl TokenSource {
             return Err(TokenFailure {
                 message,
                 transient: status.is_server_error() || status.as_u16() == 429,
-                retry_in: None,
+                retry_in,
             });
         }
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| TokenFailure {
@@ -564,6 +617,19 @@ impl TokenSource {
             transient: false,
             retry_in: None,
         })?;
+        // A token is sent as a header value: one that cannot be (a control character, say)
+        // would make every request fail before it is sent, never meet a 401, and so never
+        // be replaced. It is refused here, not cached.
+        if parsed.access_token.is_empty()
+            || reqwest::header::HeaderValue::from_str(&parsed.access_token).is_err()
+        {
+            return Err(TokenFailure {
+                message: "the token endpoint's access token is empty or not a valid header value"
+                    .into(),
+                transient: false,
+                retry_in: None,
+            });
+        }
         // Refresh after four fifths of the lifetime, at most a minute before expiry.
         let lifetime = token_lifetime(parsed.expires_in.as_ref());
         let early = (lifetime / 5).min(Duration::from_secs(60));
@@ -573,6 +639,7 @@ impl TokenSource {
             token: Secret::new(parsed.access_token),
             refresh_at: at(lifetime.saturating_sub(early)),
             expires_at: at(lifetime),
+            fetched_at: now,
         })
     }
 }

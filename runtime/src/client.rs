@@ -7,12 +7,12 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::auth::{
-    key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Secret, TokenSource,
-    TOKEN_FETCH_TIMEOUT,
+    key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Retired, Secret, TokenSource,
+    MIN_TOKEN_AGE_FOR_REFRESH, TOKEN_FETCH_TIMEOUT,
 };
 use super::error::DecodeError;
 use super::error::Error;
-use super::response::{header_seconds, header_string, retry_after, REQUEST_ID_HEADER};
+use super::response::{header_seconds, header_string, header_text, retry_after, REQUEST_ID_HEADER};
 use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
 
 /// A successful response: the decoded body with the status and headers it came with.
@@ -64,6 +64,8 @@ pub struct Unread {
     pub headers: HeaderMap,
     pub attempts: u32,
     pub response: reqwest::Response,
+    /// The longest the body may go without a byte.
+    pub idle_timeout: Duration,
 }
 
 /// What a send gives back: a response read whole, or a success left unread.
@@ -139,27 +141,49 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// The HTTP client every operation method runs on.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
     credentials: Option<Credentials>,
     tokens: Option<TokenSource>,
     token_timeout: Option<Duration>,
+    min_token_age_for_refresh: Duration,
     retry: RetryPolicy,
     default_headers: HeaderMap,
     limits: Limits,
     max_pages: u64,
+    timeout: Duration,
     stream_timeout: Duration,
+    stream_idle_timeout: Duration,
+}
+
+/// The base URL without its password; default header values are marked sensitive, which
+/// `HeaderMap`'s own `Debug` honours.
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &shown(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("tokens", &self.tokens)
+            .field("retry", &self.retry)
+            .field("default_headers", &self.default_headers)
+            .field("limits", &self.limits)
+            .field("max_pages", &self.max_pages)
+            .field("timeout", &self.timeout)
+            .field("stream_timeout", &self.stream_timeout)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Settings for a [`Client`], or for a generated crate's client (`C`), which wraps one.
-#[derive(Debug)]
 pub struct ClientBuilder<C = Client> {
     base_url: String,
     token_url: Option<String>,
     credentials: Option<Credentials>,
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
+    redirects_handled: bool,
     user_agent: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -168,13 +192,56 @@ pub struct ClientBuilder<C = Client> {
     default_headers: Vec<(String, String)>,
     limits: Limits,
     token_timeout: Option<Duration>,
+    min_token_age_for_refresh: Duration,
     max_pages: u64,
     stream_timeout: Duration,
+    stream_idle_timeout: Duration,
     builds: std::marker::PhantomData<fn() -> C>,
+}
+
+/// A `reqwest` client the caller gives: built, or to be built with the runtime's redirect
+/// rule.
+enum HttpClient {
+    Built(reqwest::Client),
+    Builder(Box<reqwest::ClientBuilder>),
+}
+
+/// URLs without their passwords, and default headers by name only: any of them may hold
+/// a credential.
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &shown(&self.base_url))
+            .field("token_url", &self.token_url.as_deref().map(shown))
+            .field("credentials", &self.credentials)
+            .field("http_client_given", &self.http.is_some())
+            .field("redirects_handled", &self.redirects_handled)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry", &self.retry)
+            .field("default_header_names", &header_names)
+            .field("limits", &self.limits)
+            .field("token_timeout", &self.token_timeout)
+            .field("min_token_age_for_refresh", &self.min_token_age_for_refresh)
+            .field("max_pages", &self.max_pages)
+            .field("stream_timeout", &self.stream_timeout)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .finish()
+    }
 }
 
 /// The longest a `*_streaming` download may take unless told otherwise: one hour.
 pub const DEFAULT_STREAM_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The longest a streamed body may go without a byte unless told otherwise: one minute.
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The most pages a paging stream reads unless told otherwise.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
@@ -195,6 +262,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             token_url: default_token_url.map(str::to_string),
             credentials: None,
             http: None,
+            redirects_handled: false,
             user_agent: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -206,17 +274,39 @@ impl<C: From<Client>> ClientBuilder<C> {
                 error_body: DEFAULT_MAX_ERROR_BODY_BYTES,
             },
             token_timeout: Some(TOKEN_FETCH_TIMEOUT),
+            min_token_age_for_refresh: MIN_TOKEN_AGE_FOR_REFRESH,
             max_pages: DEFAULT_MAX_PAGES,
             stream_timeout: DEFAULT_STREAM_TIMEOUT,
+            stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
             builds: std::marker::PhantomData,
         }
     }
 
     /// The longest a `*_streaming` download may take, body included
     /// ([`DEFAULT_STREAM_TIMEOUT`] unless set). It replaces [`ClientBuilder::timeout`] for
-    /// those requests, which would otherwise cut a large download off after a minute.
+    /// the body of those requests, which would otherwise cut a large download off after a
+    /// minute; the response headers (and an error body) must still arrive within
+    /// [`ClientBuilder::timeout`].
     pub fn stream_timeout(mut self, timeout: Duration) -> Self {
         self.stream_timeout = timeout;
+        self
+    }
+
+    /// The longest a streamed body may go without a byte
+    /// ([`DEFAULT_STREAM_IDLE_TIMEOUT`] unless set): a stalled download ends with an error
+    /// instead of waiting out [`ClientBuilder::stream_timeout`].
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// The youngest an OAuth2 token may be for a 401 to retire it
+    /// ([`MIN_TOKEN_AGE_FOR_REFRESH`](super::MIN_TOKEN_AGE_FOR_REFRESH) unless set). A 401
+    /// to an older token fetches a new one (once for all the requests that met it) and
+    /// sends the request again; a 401 to a younger one is returned as it is, since a token
+    /// that new was refused for a permission, not for its age.
+    pub fn min_token_age_for_refresh(mut self, age: Duration) -> Self {
+        self.min_token_age_for_refresh = age;
         self
     }
 
@@ -266,12 +356,32 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Uses this `reqwest` client. Its own timeouts and settings apply, and the builder's
-    /// timeouts are not used; nor is the builder's redirect rule, which a client given
-    /// here should take too: `.redirect(same_origin_redirects())` on its builder, so that
-    /// credentials never follow a redirect to another origin.
+    /// Uses a `reqwest` client built from this builder, with the runtime's redirect rule
+    /// ([`same_origin_redirects`]) put in place of any it has, so that credentials never
+    /// follow a redirect to another origin. The builder's own timeouts and settings apply;
+    /// [`ClientBuilder::timeout`] still bounds the wait for the headers of a streamed call.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(HttpClient::Builder(Box::new(builder)));
+        self
+    }
+
+    /// Uses this `reqwest` client as it is. Its own timeouts and settings apply, the
+    /// builder's are not used, and the runtime cannot give it its redirect rule: `build`
+    /// refuses it unless [`ClientBuilder::redirects_handled`] says the client was built
+    /// with a rule that keeps credentials within the origin
+    /// (`.redirect(same_origin_redirects())` or `Policy::none()`). Prefer
+    /// [`ClientBuilder::http_client_builder`], which puts the rule in place.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some(HttpClient::Built(client));
+        self
+    }
+
+    /// Says that the client given with [`ClientBuilder::http_client`] follows no redirect
+    /// to another origin (it was built with `.redirect(same_origin_redirects())` or
+    /// `Policy::none()`). API keys and default headers travel in headers `reqwest` cannot
+    /// know to drop, so a client that follows redirects anywhere would send them there.
+    pub fn redirects_handled(mut self, handled: bool) -> Self {
+        self.redirects_handled = handled;
         self
     }
 
@@ -353,7 +463,19 @@ impl<C: From<Client>> ClientBuilder<C> {
             _ => None,
         };
         let http = match self.http {
-            Some(http) => http,
+            Some(HttpClient::Built(http)) if self.redirects_handled => http,
+            Some(HttpClient::Built(_)) => return Err(BuildError(
+                "a reqwest::Client given with http_client may follow redirects to other hosts, \
+                     taking the client's credentials along: give its builder with \
+                     http_client_builder (the runtime puts its redirect rule in place), or build \
+                     it with .redirect(same_origin_redirects()) and say so with \
+                     redirects_handled(true)"
+                    .into(),
+            )),
+            Some(HttpClient::Builder(builder)) => (*builder)
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(|e| BuildError(format!("the HTTP client could not be built: {e}")))?,
             None => {
                 let agent = self.user_agent.unwrap_or_else(|| {
                     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
@@ -373,11 +495,14 @@ impl<C: From<Client>> ClientBuilder<C> {
             credentials: self.credentials,
             tokens,
             token_timeout: self.token_timeout,
+            min_token_age_for_refresh: self.min_token_age_for_refresh,
             retry: self.retry,
             default_headers,
             limits: self.limits,
             max_pages: self.max_pages,
+            timeout: self.timeout,
             stream_timeout: self.stream_timeout,
+            stream_idle_timeout: self.stream_idle_timeout,
         }))
     }
 }
@@ -403,16 +528,34 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
-/// A URL as error messages show it: without the user name and password it may carry.
-fn shown(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+/// A URL as error messages and `Debug` show it: without the user name and password it
+/// may carry. A URL that parses is shown as parsed; one that does not (a password holding
+/// `/`, `?` or `#` unescaped, say) is cut at its last `@`, wherever that is, since where
+/// its authority ends cannot be known.
+pub(crate) fn shown(url: &str) -> String {
+    // A URL without an authority (`user:pass@host` reads as the scheme `user`) is shown
+    // the careful way.
+    if let Some(mut parsed) = reqwest::Url::parse(url)
+        .ok()
+        .filter(|u| !u.cannot_be_a_base())
+    {
+        if parsed.username().is_empty() && parsed.password().is_none() {
+            return super::text::bounded(url, 2_000);
+        }
+        if parsed.set_password(None).is_ok() && parsed.set_username("").is_ok() {
+            let text = parsed.as_str();
+            if let Some((scheme, rest)) = text.split_once("://") {
+                return super::text::bounded(&format!("{scheme}://***@{rest}"), 2_000);
+            }
+        }
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let shown = match rest.rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
         Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
         None => url.to_string(),
-    }
+    };
+    super::text::bounded(&shown, 2_000)
 }
 
 /// Checks a URL the client will send credentials to: https, or http on this machine (or
@@ -603,7 +746,25 @@ impl Client {
                     None => return Err(Error::Authentication(message)),
                 },
             };
-            let failure = match this.send().await {
+            // A streamed call's transport timeout is the whole stream's; its headers must
+            // still come within the client's timeout.
+            let sent = if stream_success {
+                match tokio::time::timeout(self.timeout, this.send()).await {
+                    Ok(sent) => sent,
+                    Err(_) if is_idempotent(&operation.method) => match retry_after(None) {
+                        Some(wait) => {
+                            tracing::debug!(wait_ms = millis(wait), "no headers in time; retrying");
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => return Err(self.headers_timeout()),
+                    },
+                    Err(_) => return Err(self.headers_timeout()),
+                }
+            } else {
+                this.send().await
+            };
+            let failure = match sent {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let span = tracing::Span::current();
@@ -615,13 +776,20 @@ impl Client {
                     }
                     if status == 401 && !refreshed_after_401 {
                         if let (Some(tokens), Some(token)) = (&self.tokens, &token) {
-                            // The token may have been revoked or expired early: fetch a new
-                            // one, once, and try again straight away, as one more attempt.
+                            // The token may have been revoked or expired early: retire it
+                            // and try again straight away, as one more attempt, unless it
+                            // is too young to have expired (then the 401 stands).
                             if retry_after(Some(Duration::ZERO)).is_some() {
-                                tokens.invalidate(token).await;
-                                refreshed_after_401 = true;
-                                tracing::debug!("401 with a cached token; refreshing it");
-                                continue;
+                                let budget =
+                                    self.retry.max_elapsed.saturating_sub(started.elapsed());
+                                let retired = tokens
+                                    .retire(token, self.min_token_age_for_refresh, budget)
+                                    .await;
+                                tracing::debug!(?retired, "401 with a cached token");
+                                if matches!(retired, Retired::Dropped | Retired::Replaced) {
+                                    refreshed_after_401 = true;
+                                    continue;
+                                }
                             }
                         }
                     }
@@ -643,9 +811,30 @@ impl Client {
                             headers,
                             attempts: attempt,
                             response,
+                            idle_timeout: self.stream_idle_timeout,
                         }));
                     }
-                    match read_body(response, status, &self.limits).await {
+                    // Only an error body is read here for a streamed call: it is bounded by
+                    // the client's timeout, not the stream's.
+                    let read = if stream_success {
+                        match tokio::time::timeout(
+                            self.timeout,
+                            read_body(response, status, &self.limits),
+                        )
+                        .await
+                        {
+                            Ok(read) => read,
+                            Err(_) => {
+                                return Err(Error::Timeout(format!(
+                                    "the body of the {status} answer did not arrive within {} ms",
+                                    self.timeout.as_millis()
+                                )))
+                            }
+                        }
+                    } else {
+                        read_body(response, status, &self.limits).await
+                    };
+                    match read {
                         Ok(body) => {
                             return Ok(Answer::Read(Sent {
                                 status,
@@ -655,15 +844,15 @@ impl Client {
                             }))
                         }
                         Err(BodyFailure::TooLarge(limit)) => {
-                            return Err(Error::Decode(Box::new(DecodeError {
+                            return Err(Error::Decode(Box::new(DecodeError::new(
                                 status,
-                                request_id: header_string(&headers, REQUEST_ID_HEADER),
-                                path: String::new(),
-                                message: format!(
+                                header_text(&headers, REQUEST_ID_HEADER),
+                                "",
+                                &format!(
                                     "the body is larger than {limit} bytes, the most this client reads (ClientBuilder::max_body_bytes)"
                                 ),
-                                excerpt: String::new(),
-                            })))
+                                &[],
+                            ))))
                         }
                         // A body cut off on the way: for methods that may be repeated,
                         // like any other failure on the way.
@@ -690,6 +879,13 @@ impl Client {
             }
             return Err(Error::Transport(e));
         }
+    }
+
+    fn headers_timeout<E>(&self) -> Error<E> {
+        Error::Timeout(format!(
+            "no response headers within {} ms (ClientBuilder::timeout)",
+            self.timeout.as_millis()
+        ))
     }
 
     /// Adds the credentials the operation accepts. Returns the bearer token used, if any,

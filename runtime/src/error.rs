@@ -6,6 +6,10 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use super::response::{header_seconds, header_text, retry_after};
+use super::text::{bounded, MESSAGE_CHARS};
+
+/// The most characters of a request id an error shows.
+const REQUEST_ID_CHARS: usize = 100;
 
 /// Everything that can go wrong with a call. `E` is the operation's error body type.
 ///
@@ -30,6 +34,10 @@ pub enum Error<E> {
     /// A paging stream stopped before the last page (a page limit, or pages that never
     /// end); the items yielded before it are not the whole list.
     Paging(String),
+    /// The server did not answer in time where the transport's own timeout does not apply:
+    /// no response headers within [`ClientBuilder::timeout`](super::ClientBuilder::timeout)
+    /// for a streamed call, or an error body that did not arrive within it.
+    Timeout(String),
 }
 
 impl<E> Error<E> {
@@ -69,6 +77,7 @@ impl<E> fmt::Display for Error<E> {
             Error::InvalidRequest(message) => write!(f, "the request cannot be sent: {message}"),
             Error::Authentication(message) => write!(f, "authentication failed: {message}"),
             Error::Paging(message) => write!(f, "the list is incomplete: {message}"),
+            Error::Timeout(message) => write!(f, "the request timed out: {message}"),
         }
     }
 }
@@ -108,7 +117,7 @@ impl<E> fmt::Display for ApiError<E> {
             write!(f, " {reason}")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", bounded(id, REQUEST_ID_CHARS))?;
         }
         if !self.excerpt.is_empty() {
             write!(f, ": {}", self.excerpt)?;
@@ -144,6 +153,9 @@ impl RateLimit {
 }
 
 /// A success response whose body does not decode as the documented type.
+///
+/// Its texts come from what the server sent, so each is bounded (a few hundred
+/// characters, however large the value that failed) and holds no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -153,6 +165,25 @@ pub struct DecodeError {
     pub path: String,
     pub message: String,
     pub excerpt: String,
+}
+
+impl DecodeError {
+    /// The error for `body`, with every text bounded and escaped.
+    pub(crate) fn new(
+        status: u16,
+        request_id: Option<&str>,
+        path: &str,
+        message: &str,
+        body: &[u8],
+    ) -> Self {
+        DecodeError {
+            status,
+            request_id: request_id.map(|id| bounded(id, REQUEST_ID_CHARS)),
+            path: bounded(path, MESSAGE_CHARS),
+            message: bounded(message, MESSAGE_CHARS),
+            excerpt: super::response::excerpt(body),
+        }
+    }
 }
 
 impl fmt::Display for DecodeError {

@@ -30,18 +30,20 @@ mod retry;
 mod serde_support;
 #[cfg(all(test, feature = "client"))]
 mod tests;
+mod text;
 mod validation;
 mod webhook;
 
 #[cfg(feature = "client")]
 pub use auth::{
-    Credentials, SchemeKey, Secret, SharedTokens, MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME,
-    TOKEN_FAILURE_MEMORY, TOKEN_FETCH_TIMEOUT,
+    Credentials, SchemeKey, Secret, SharedTokens, MAX_TOKEN_FAILURE_MEMORY, MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_AGE_FOR_REFRESH, MIN_TOKEN_LIFETIME, TOKEN_FAILURE_MEMORY, TOKEN_FETCH_TIMEOUT,
 };
 #[cfg(feature = "client")]
 pub use client::{
     same_origin_redirects, ApiResponse, BuildError, Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_PAGES, DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_PAGES, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_STREAM_TIMEOUT,
 };
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, RateLimit, ValidationError};
@@ -52,7 +54,7 @@ pub use paging::MAX_EMPTY_PAGES;
 #[cfg(feature = "client")]
 pub use reqwest;
 #[cfg(feature = "client")]
-pub use response::ByteStream;
+pub use response::{ByteStream, StreamError};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 pub use serde_support::{ConversionError, Known, Open};
@@ -69,7 +71,7 @@ pub mod __private {
     /// The version of this module's contract with generated code. A generated crate checks
     /// it at compile time and names the runtime it needs when it differs; it changes
     /// whenever generated code from before would no longer compile or behave the same.
-    pub const API: u32 = 1;
+    pub const API: u32 = 2;
 
     #[cfg(feature = "client")]
     pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};
@@ -84,8 +86,9 @@ pub mod __private {
     };
     #[cfg(feature = "client")]
     pub use super::response::{
-        header_boolean, header_integer, header_number, header_seconds, header_string, no_headers,
-        read_bytes, read_empty, read_json, read_stream, read_text, retry_after,
+        debug_header_set, header_boolean, header_integer, header_number, header_seconds,
+        header_string, no_headers, read_bytes, read_empty, read_json, read_stream, read_text,
+        retry_after, HeaderField,
     };
     pub use super::serde_support::{
         check_example, deserialize_tagged, double_option, missing_tag, request_view,

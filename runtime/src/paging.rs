@@ -30,6 +30,22 @@ pub struct PageLimit {
     pub max_pages: u64,
 }
 
+/// A 128-bit digest of a page token, to tell whether a token came before without keeping
+/// it: a server's tokens may be any size. Two SipHash passes over the token, each behind a
+/// different prefix; the same token always gives the same digest, and two tokens the same
+/// one only by a 2^-128 chance. A server that forged a collision would only stop its own
+/// list early, with [`Error::Paging`].
+fn digest(token: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |prefix: u8| {
+        let mut hasher = DefaultHasher::new();
+        prefix.hash(&mut hasher);
+        token.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
 /// Empty pages in a row, each naming a next page, after which a stream stops: a server
 /// that hands out fresh tokens with nothing in them would otherwise be followed forever.
 pub const MAX_EMPTY_PAGES: u32 = 100;
@@ -56,14 +72,15 @@ where
         /// The token of the next page to read (`Some(None)`: the first), or why the stream
         /// stops (`Err`), or `None` once it has stopped.
         next: Option<Result<Option<String>, String>>,
-        seen: std::collections::BTreeSet<String>,
+        /// Digests of the tokens given so far: 16 bytes a page, however long a token.
+        seen: std::collections::HashSet<u128>,
         pages: u64,
         empty_in_a_row: u32,
     }
     let start = State {
         fetch,
         next: Some(Ok(None)),
-        seen: std::collections::BTreeSet::new(),
+        seen: std::collections::HashSet::new(),
         pages: 0,
         empty_in_a_row: 0,
     };
@@ -89,7 +106,7 @@ where
                 };
                 state.next = match next {
                     None => None,
-                    Some(t) if !state.seen.insert(t.clone()) => Some(Err(
+                    Some(t) if !state.seen.insert(digest(&t)) => Some(Err(
                         "the server named a page it had already given, so the pages loop".into(),
                     )),
                     Some(_) if state.empty_in_a_row >= MAX_EMPTY_PAGES => Some(Err(format!(

@@ -26,13 +26,13 @@ impl Received {
     }
 
     fn decode_error(&self, path: String, message: String) -> Box<DecodeError> {
-        Box::new(DecodeError {
-            status: self.status,
-            request_id: self.request_id(),
-            path,
-            message,
-            excerpt: excerpt(&self.body),
-        })
+        Box::new(DecodeError::new(
+            self.status,
+            header_text(&self.headers, REQUEST_ID_HEADER),
+            &path,
+            &message,
+            &self.body,
+        ))
     }
 
     fn respond<T, H>(self, headers: fn(&HeaderMap) -> H, body: T) -> ApiResponse<T, H> {
@@ -91,6 +91,39 @@ async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> 
     } else {
         Error::Api(error)
     })
+}
+
+/// A field of a typed response-header set, for its `Debug`.
+#[doc(hidden)]
+pub trait HeaderField: std::fmt::Debug {
+    /// Whether the header was there.
+    fn present(&self) -> bool;
+}
+
+impl<T: std::fmt::Debug> HeaderField for Option<T> {
+    fn present(&self) -> bool {
+        self.is_some()
+    }
+}
+
+/// `Debug` of a typed response-header set: each field as `name: value`, except that a
+/// header whose name says it may hold a secret (a cookie, a token, a key) shows `"***"`
+/// for its value. Each field is given as (field name, header name, value).
+#[doc(hidden)]
+pub fn debug_header_set(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    fields: &[(&str, &str, &dyn HeaderField)],
+) -> std::fmt::Result {
+    let mut out = f.debug_struct(name);
+    for (field, header, value) in fields {
+        if value.present() && is_sensitive_header(&header.to_ascii_lowercase()) {
+            out.field(field, &Some("***"));
+        } else {
+            out.field(field, value);
+        }
+    }
+    out.finish()
 }
 
 /// Headers whose values may be secrets: cookies, credentials, and names that say so.
@@ -185,15 +218,47 @@ pub async fn read_bytes<H, E: DeserializeOwned>(
 /// than memory should hold. The client's body limit does not apply; the reader decides how
 /// much to take. The whole download, body included, is bounded by
 /// [`ClientBuilder::stream_timeout`](super::ClientBuilder::stream_timeout) rather than by the
-/// client's timeout.
+/// client's timeout, and each chunk must come within
+/// [`ClientBuilder::stream_idle_timeout`](super::ClientBuilder::stream_idle_timeout).
 pub struct ByteStream {
     source: ByteSource,
 }
 
 enum ByteSource {
-    Response(reqwest::Response),
+    Response(reqwest::Response, Duration),
     /// A body that was read whole anyway (given back as one chunk).
     Whole(Option<bytes::Bytes>),
+}
+
+/// Why a streamed body stopped before its end.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The connection failed, or the whole stream's timeout passed.
+    Transport(reqwest::Error),
+    /// No byte came for this long
+    /// ([`ClientBuilder::stream_idle_timeout`](super::ClientBuilder::stream_idle_timeout)).
+    Idle(Duration),
+}
+
+impl std::fmt::Display for StreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StreamError::Transport(e) => write!(f, "the body stopped: {e}"),
+            StreamError::Idle(idle) => {
+                write!(f, "the body stopped: no byte for {} ms", idle.as_millis())
+            }
+        }
+    }
+}
+
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StreamError::Transport(e) => Some(e),
+            StreamError::Idle(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for ByteStream {
@@ -204,9 +269,14 @@ impl std::fmt::Debug for ByteStream {
 
 impl ByteStream {
     /// The next chunk, or `None` at the end of the body.
-    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, reqwest::Error> {
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, StreamError> {
         match &mut self.source {
-            ByteSource::Response(response) => response.chunk().await,
+            ByteSource::Response(response, idle) => {
+                match tokio::time::timeout(*idle, response.chunk()).await {
+                    Ok(chunk) => chunk.map_err(|e| StreamError::Transport(e.without_url())),
+                    Err(_) => Err(StreamError::Idle(*idle)),
+                }
+            }
             ByteSource::Whole(rest) => Ok(rest.take()),
         }
     }
@@ -214,7 +284,7 @@ impl ByteStream {
     /// The chunks as a `futures` stream.
     pub fn into_stream(
         self,
-    ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, reqwest::Error>> {
+    ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, StreamError>> {
         futures_util::stream::unfold(Some(self), |state| async move {
             let mut stream = state?;
             match stream.chunk().await {
@@ -239,7 +309,7 @@ pub async fn read_stream<H, E: DeserializeOwned>(
             request_id: header_string(&unread.headers, REQUEST_ID_HEADER),
             headers: headers(&unread.headers),
             body: ByteStream {
-                source: ByteSource::Response(unread.response),
+                source: ByteSource::Response(unread.response, unread.idle_timeout),
             },
         }),
         Answer::Read(sent) => {
@@ -259,10 +329,17 @@ pub async fn read_stream<H, E: DeserializeOwned>(
 #[doc(hidden)]
 pub fn no_headers(_: &HeaderMap) {}
 
+/// The start of a body, as errors show it: at most [`EXCERPT_CHARS`] characters, control
+/// characters escaped. Only the start is decoded, however large the body.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().nth(EXCERPT_CHARS).is_some() {
+    // Four bytes per character at most, and one more to tell whether anything follows.
+    let start = &body[..body.len().min(EXCERPT_CHARS * 4 + 1)];
+    let text = String::from_utf8_lossy(start);
+    let mut out = super::text::bounded(
+        &text.chars().take(EXCERPT_CHARS).collect::<String>(),
+        EXCERPT_CHARS,
+    );
+    if text.chars().nth(EXCERPT_CHARS).is_some() || start.len() < body.len() {
         out.push('…');
     }
     out

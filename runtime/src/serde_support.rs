@@ -438,8 +438,23 @@ pub fn unknown_variant<'de, D: Deserializer<'de>>(
 pub fn unknown_tag_value<E: serde::de::Error>(tag_name: &str, tag: &str, expected: &str) -> E {
     E::custom(format_args!(
         "unknown `{tag_name}` value {}; expected one of {expected}",
-        Value::String(tag.to_string())
+        shown_value(&Value::String(tag.to_string()))
     ))
+}
+
+/// A value from the wire as an error message quotes it: as JSON, bounded and escaped.
+fn shown_value(value: &Value) -> String {
+    // A long string is cut before it is written out as JSON, so that quoting it costs no
+    // more than the bound.
+    let cut;
+    let value = match value {
+        Value::String(s) if s.len() > super::text::MESSAGE_CHARS * 4 => {
+            cut = Value::String(s.chars().take(super::text::MESSAGE_CHARS).collect());
+            &cut
+        }
+        other => other,
+    };
+    super::text::bounded(&value.to_string(), super::text::MESSAGE_CHARS / 2)
 }
 
 /// The error for an object without a string discriminator, in a closed union.
@@ -451,7 +466,8 @@ pub fn missing_tag<E: serde::de::Error>(
 ) -> E {
     match object.get(tag_name) {
         Some(found) => E::custom(format_args!(
-            "unknown `{tag_name}` value {found}; expected one of {expected}"
+            "unknown `{tag_name}` value {}; expected one of {expected}",
+            shown_value(found)
         )),
         None => E::custom(format_args!("missing discriminator property `{tag_name}`")),
     }

@@ -519,3 +519,69 @@ fn errors_inside_a_tagged_variant_name_their_place() {
         assert_eq!(error.path().to_string(), "cloud.zones[1]", "{text}");
     }
 }
+
+#[test]
+fn discriminator_errors_quote_the_value_within_a_bound() {
+    let mut object = serde_json::Map::new();
+    let huge = serde_json::json!({"nested": "\u{1b}[31m".repeat(1_000_000)});
+    object.insert("kind".into(), huge);
+    let error: serde_json::Error = missing_tag("kind", &object, "`a`, `b`");
+    let text = error.to_string();
+    assert!(text.len() < 600, "{} bytes", text.len());
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.ends_with("expected one of `a`, `b`"), "{text}");
+    let error: serde_json::Error = unknown_tag_value("kind", &"x".repeat(8 << 20), "`a`");
+    assert!(error.to_string().len() < 600);
+}
+
+#[test]
+fn header_sets_show_secret_headers_as_stars() {
+    struct Set {
+        request_id: Option<String>,
+        set_cookie: Option<String>,
+        api_key: Option<String>,
+        absent_token: Option<String>,
+    }
+    impl std::fmt::Debug for Set {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            debug_header_set(
+                f,
+                "Set",
+                &[
+                    ("request_id", "X-Request-Id", &self.request_id),
+                    ("set_cookie", "Set-Cookie", &self.set_cookie),
+                    ("api_key", "X-Api-Key", &self.api_key),
+                    ("absent_token", "X-Token", &self.absent_token),
+                ],
+            )
+        }
+    }
+    let shown = format!(
+        "{:?}",
+        Set {
+            request_id: Some("req-1".into()),
+            set_cookie: Some("sid=s3cret".into()),
+            api_key: Some("k3y".into()),
+            absent_token: None,
+        }
+    );
+    assert_eq!(
+        shown,
+        r#"Set { request_id: Some("req-1"), set_cookie: Some("***"), api_key: Some("***"), absent_token: None }"#
+    );
+}
+
+#[test]
+fn webhook_errors_are_bounded_and_escaped() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Event {
+        count: u32,
+    }
+    let body = serde_json::json!({"count": format!("\u{1b}[31m{}", "9".repeat(4 << 20))});
+    let error = decode_webhook::<Event>(body.to_string().as_bytes()).expect_err("a string");
+    assert_eq!(error.path, "count");
+    let text = error.to_string();
+    assert!(text.len() < 1_000, "{} bytes", text.len());
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

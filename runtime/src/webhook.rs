@@ -4,7 +4,10 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-/// A webhook body that is not what the spec describes.
+use super::text::{bounded, MESSAGE_CHARS};
+
+/// A webhook body that is not what the spec describes. Its texts are bounded (a few
+/// hundred characters) and hold no control characters, whatever the body held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WebhookError {
@@ -30,9 +33,14 @@ impl std::error::Error for WebhookError {}
 pub fn decode_webhook<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
     let value = super::serde_support::decode_json::<T>(body).map_err(|(path, message)| {
         WebhookError {
-            // Nothing after the value is a place outside it: the whole body.
-            path: if path.is_empty() { ".".into() } else { path },
-            message,
+            // Nothing after the value is a place outside it: the whole body. Both texts
+            // come from the body, so both are bounded and escaped.
+            path: if path.is_empty() {
+                ".".into()
+            } else {
+                bounded(&path, MESSAGE_CHARS)
+            },
+            message: bounded(&message, MESSAGE_CHARS),
         }
     })?;
     Ok(value)

@@ -628,11 +628,26 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
         };
         quote!(#field: super::runtime::__private::#reader(headers, #wire),)
     });
+    let name_text = &set.name;
+    let debug_fields = set.headers.iter().map(|h| {
+        let field = ident(&h.rust_name);
+        let field_text = &h.rust_name;
+        let wire = &h.wire_name;
+        quote!((#field_text, #wire, &self.#field),)
+    });
     quote! {
         /// Response headers the spec documents. A header that is absent or malformed is `None`.
-        #[derive(Debug, Clone, Default, PartialEq)]
+        #[derive(Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
+        }
+
+        /// A header whose name says it may hold a secret (a cookie, a token, a key) shows
+        /// `"***"` for its value.
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                super::runtime::__private::debug_header_set(f, #name_text, &[#(#debug_fields)*])
+            }
         }
 
         impl #name {

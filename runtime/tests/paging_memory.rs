@@ -1,0 +1,76 @@
+//! A paging stream remembers the page tokens it was given (to stop a loop) in memory that
+//! does not grow with their size: 300 pages with 1 MiB tokens each must not hold 300 MiB.
+//! This test binary counts the bytes allocated and not yet freed, so the figure is the
+//! stream's own and not the whole process's.
+
+use openapi_rust_gen_runtime::Error;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only the counters are
+// added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+            PEAK.fetch_max(now, Ordering::SeqCst);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const PAGES: u64 = 300;
+const TOKEN_BYTES: usize = 1024 * 1024;
+
+#[tokio::test(flavor = "current_thread")]
+async fn three_hundred_pages_with_1_mib_tokens_stay_in_a_few_mib() {
+    use futures_util::StreamExt;
+    let start = LIVE.load(Ordering::SeqCst);
+    PEAK.store(start, Ordering::SeqCst);
+    let limit = openapi_rust_gen_runtime::__private::PageLimit { max_pages: 1_000 };
+    let stream = openapi_rust_gen_runtime::__private::paginate(limit, |token: Option<String>| {
+        // Page n names page n + 1 with a token of 1 MiB that differs from every other.
+        let n = token.map_or(0, |t| t.len() as u64 - TOKEN_BYTES as u64 + 1);
+        async move {
+            let next = (n + 1 < PAGES).then(|| {
+                let mut t = "t".repeat(TOKEN_BYTES);
+                t.push_str(&"n".repeat(n as usize));
+                t
+            });
+            Ok::<_, Error<()>>((vec![n], next))
+        }
+    });
+    let items: Vec<u64> = stream
+        .map(|item| item.expect("every page reads"))
+        .collect()
+        .await;
+    assert_eq!(
+        items,
+        (0..PAGES).collect::<Vec<_>>(),
+        "every page, in order"
+    );
+    let peak = PEAK.load(Ordering::SeqCst).saturating_sub(start);
+    println!(
+        "paging: {PAGES} pages with 1 MiB tokens, peak {} KiB held",
+        peak / 1024
+    );
+    assert!(
+        peak < 16 * 1024 * 1024,
+        "the stream held {} MiB at its peak",
+        peak / (1024 * 1024)
+    );
+}
