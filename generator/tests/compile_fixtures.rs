@@ -26,12 +26,14 @@ fn fixture_crates_compile_clean() {
         common::write_crate(&root.join("crates").join(&name), &files);
         members.push(format!("crates/{name}"));
     }
-    // The multi-file fixture, read from its folder.
-    let multi = common::generate_multi_file("multi", generator::ReferencePolicy::default())
-        .expect("the multi-file fixture generates");
-    common::assert_no_internal("multi", &multi.warnings);
-    common::write_crate(&root.join("crates/multi"), &multi.files);
-    members.push("crates/multi".to_string());
+    // The multi-file fixtures, read from their folders.
+    for name in ["multi", "multi_properties_ref"] {
+        let multi = common::generate_multi_file(name, generator::ReferencePolicy::default())
+            .unwrap_or_else(|d| panic!("the multi-file fixture {name} generates: {d:?}"));
+        common::assert_no_internal(name, &multi.warnings);
+        common::write_crate(&root.join("crates").join(name), &multi.files);
+        members.push(format!("crates/{name}"));
+    }
     // The other ways a crate gets its runtime, on specs that use most of it: multipart
     // bodies, paging, webhooks, validation rules and tagged unions.
     let variants = [

@@ -139,3 +139,60 @@ fn a_spec_given_as_text_cannot_read_other_files() {
         .iter()
         .any(|d| d.message.contains("given as one text")));
 }
+
+#[test]
+fn properties_given_by_reference_and_bounds_beyond_64_bits_generate_with_warnings() {
+    let generated = common::generate_multi_file("multi_properties_ref", ReferencePolicy::default())
+        .expect("generates");
+    common::assert_no_internal("multi_properties_ref", &generated.warnings);
+    let warnings: Vec<(&str, &str)> = generated
+        .warnings
+        .iter()
+        .map(|d| (d.pointer.as_str(), d.message.as_str()))
+        .collect();
+    assert!(
+        warnings.iter().any(
+            |(at, message)| *at == "/components/schemas/Order/properties/$ref"
+                && message.contains("resolved as bundlers do")
+        ),
+        "{warnings:?}"
+    );
+    for (at, bound) in [
+        (
+            "/components/schemas/Sampling/properties/count/maximum",
+            "100000000000000000000",
+        ),
+        (
+            "/components/schemas/Sampling/properties/ratio/minimum",
+            "0.5",
+        ),
+    ] {
+        assert!(
+            warnings.iter().any(|(p, message)| *p == at
+                && message.contains(bound)
+                && message.contains("not checked")),
+            "{at}: {warnings:?}"
+        );
+    }
+    // The bounds at the 64-bit limits are the limits, and say nothing.
+    assert!(
+        !warnings
+            .iter()
+            .any(|(p, _)| p.ends_with("seed/minimum") || p.ends_with("seed/maximum")),
+        "{warnings:?}"
+    );
+    let types = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/types.rs")
+        .map(|f| f.contents.as_str())
+        .unwrap_or_default();
+    // The map's properties, not one named `$ref`.
+    for field in [
+        "pub id: String",
+        "pub quantity: Option<i64>",
+        "pub sampling: Option<",
+    ] {
+        assert!(types.contains(field), "{field} missing:\n{types}");
+    }
+}

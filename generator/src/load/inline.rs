@@ -22,6 +22,15 @@ const MAX_ROUNDS: usize = 64;
 /// referring twice to the next).
 const MAX_COPIED_NODES: usize = 4_000_000;
 
+/// Schema keywords whose value is a map of schemas.
+const SCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
 struct Site {
     /// The pointer of the reference object.
     at: String,
@@ -175,12 +184,35 @@ fn find_sites(tree: &Value, root: &str, root_kind: Node, version: SpecVersion) -
         return sites;
     };
     walk(start, root_kind, &mut |kind, node, path| {
+        if kind == Node::Schema {
+            // A map of schemas (`properties`, say) given as a reference to a map elsewhere:
+            // the specification has no such reference, but bundlers resolve it, and specs
+            // split into files rely on that. Read as a property named `$ref`, it would
+            // lose every property.
+            for keyword in SCHEMA_MAPS {
+                let Some(Value::Object(map)) = node.get(keyword) else {
+                    continue;
+                };
+                let Some(Value::String(reference)) = map.get("$ref") else {
+                    continue;
+                };
+                if map.len() != 1 {
+                    continue;
+                }
+                if let Some(target) = reference.strip_prefix('#').filter(|t| t.starts_with('/')) {
+                    sites.push(Site {
+                        at: pointer_push(&format!("{root}{}", path.pointer()), keyword),
+                        target: target.to_string(),
+                        kind,
+                        allowed: false,
+                    });
+                }
+            }
+            return Flow::Descend;
+        }
         let Some(Value::String(reference)) = node.get("$ref") else {
             return Flow::Descend;
         };
-        if kind == Node::Schema {
-            return Flow::Descend;
-        }
         // The bundler made every reference it could follow local; the others were
         // reported there.
         let Some(target) = reference.strip_prefix('#') else {

@@ -49,6 +49,24 @@ impl<'de> Visitor<'de> for TreeVisitor<'_> {
         Ok(Value::from(v))
     }
 
+    /// An integer beyond 64 bits (YAML readers give these as 128-bit): kept as the
+    /// nearest floating-point number, as JSON readers keep them. Specs write such numbers
+    /// as bounds (`minimum: -9223372036854776000`, the 64-bit limit printed as a double);
+    /// the bound's reader decides what a bound beyond its Rust type means.
+    fn visit_i128<E: Error>(self, v: i128) -> Result<Value, E> {
+        match i64::try_from(v) {
+            Ok(small) => Ok(Value::from(small)),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
+
+    fn visit_u128<E: Error>(self, v: u128) -> Result<Value, E> {
+        match u64::try_from(v) {
+            Ok(small) => Ok(Value::from(small)),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
+
     fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
         Number::from_f64(v)
             .map(Value::Number)
@@ -154,6 +172,22 @@ mod tests {
             .expect("reads");
         assert_eq!(value, json!({"a": 3, "b": {"c": 2}}));
         assert_eq!(repeated_keys.get(), 2);
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_as_doubles() {
+        let tree = read(
+            "min: -9223372036854776000\nmax: 18446744073709551616\nhuge: 1234567890123456789012345678901234567890\nsmall: -5\n",
+        )
+        .expect("reads");
+        assert_eq!(tree["min"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(tree["max"].as_f64(), Some(1.8446744073709552e19));
+        assert!(
+            tree["huge"].as_f64().is_some_and(|v| v > 1e39),
+            "{}",
+            tree["huge"]
+        );
+        assert_eq!(tree["small"].as_i64(), Some(-5));
     }
 
     #[test]

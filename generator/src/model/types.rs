@@ -70,6 +70,24 @@ pub enum IntegerKind {
     I64,
 }
 
+impl IntegerKind {
+    /// The bound `v` as a value of this type, when it is one: a whole number within the
+    /// type's range. A spec may write a bound no Rust integer holds (a 20-digit number,
+    /// or `1.5`); such a bound cannot be checked.
+    pub fn bound(self, v: f64) -> Option<i64> {
+        if v.fract() != 0.0 || !v.is_finite() {
+            return None;
+        }
+        // `i64::MAX` has no double of its own: written in a spec it reads as 2^63, one past
+        // the range, which stands for the limit and is taken as it (`as` saturates).
+        let (min, max) = match self {
+            IntegerKind::I32 => (f64::from(i32::MIN), f64::from(i32::MAX)),
+            IntegerKind::I64 => (i64::MIN as f64, i64::MAX as f64),
+        };
+        (v >= min && v <= max).then_some(v as i64)
+    }
+}
+
 /// A named type the generator emits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
@@ -241,4 +259,28 @@ pub struct UntaggedDef {
 pub struct UntaggedVariant {
     pub rust_name: String,
     pub ty: TypeRef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntegerKind;
+
+    #[test]
+    fn integer_bounds_are_taken_only_when_the_type_holds_them() {
+        assert_eq!(
+            IntegerKind::I64.bound(-9.223372036854776e18),
+            Some(i64::MIN)
+        );
+        // 2^63 is how the 64-bit limit reads as a double: the limit itself.
+        assert_eq!(IntegerKind::I64.bound(9.223372036854776e18), Some(i64::MAX));
+        assert_eq!(IntegerKind::I64.bound(1e20), None);
+        assert_eq!(IntegerKind::I64.bound(0.5), None);
+        assert_eq!(IntegerKind::I64.bound(f64::NAN), None);
+        assert_eq!(IntegerKind::I32.bound(2_147_483_647.0), Some(2_147_483_647));
+        assert_eq!(IntegerKind::I32.bound(2_147_483_648.0), None);
+        assert_eq!(
+            IntegerKind::I32.bound(-2_147_483_648.0),
+            Some(-2_147_483_648)
+        );
+    }
 }

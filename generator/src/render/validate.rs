@@ -149,18 +149,11 @@ fn bounds(min: Option<u64>, max: Option<u64>) -> Option<TokenStream> {
 }
 
 /// An integer bound as a literal of the field's type; bounds that are fractional or out of
-/// the type's range cannot be written as such and are left out.
+/// the type's range cannot be written as such and are left out (resolve has said so).
 fn integer_literal(v: f64, kind: IntegerKind) -> Option<Literal> {
-    if v.fract() != 0.0 || !v.is_finite() {
-        return None;
-    }
-    match kind {
-        IntegerKind::I32 if v >= i32::MIN as f64 && v <= i32::MAX as f64 => {
-            Some(Literal::i32_unsuffixed(v as i32))
-        }
-        IntegerKind::I64 if v >= i64::MIN as f64 && v <= i64::MAX as f64 => {
-            Some(Literal::i64_unsuffixed(v as i64))
-        }
-        _ => None,
-    }
+    let v = kind.bound(v)?;
+    Some(match kind {
+        IntegerKind::I32 => Literal::i32_unsuffixed(i32::try_from(v).ok()?),
+        IntegerKind::I64 => Literal::i64_unsuffixed(v),
+    })
 }

@@ -271,11 +271,15 @@ impl<'a> Resolver<'a> {
                 (Some("uri"), Direction::Write) => TypeRef::Format(StringFormat::Url),
                 _ => TypeRef::String,
             },
-            Some(Kind::Integer) => TypeRef::Integer(if view.format == Some("int32") {
-                IntegerKind::I32
-            } else {
-                IntegerKind::I64
-            }),
+            Some(Kind::Integer) => {
+                let kind = if view.format == Some("int32") {
+                    IntegerKind::I32
+                } else {
+                    IntegerKind::I64
+                };
+                self.warn_unheld_bounds(&view, kind);
+                TypeRef::Integer(kind)
+            }
             Some(Kind::Number) => TypeRef::Number,
             Some(Kind::Boolean) => TypeRef::Boolean,
             None if view.has_not => {
@@ -581,6 +585,26 @@ impl<'a> Resolver<'a> {
             self.summaries.insert(k.to_string(), summary.clone());
         }
         Some(summary)
+    }
+
+    /// Says so when an integer's bound cannot be held by its Rust type (a 20-digit number,
+    /// or a fraction): the bound is not checked, and the spec still generates.
+    fn warn_unheld_bounds(&mut self, view: &SchemaView<'a>, kind: IntegerKind) {
+        let rust = match kind {
+            IntegerKind::I32 => "i32",
+            IntegerKind::I64 => "i64",
+        };
+        for (keyword, bound) in [
+            ("minimum", view.constraints.minimum),
+            ("maximum", view.constraints.maximum),
+        ] {
+            if let Some(v) = bound.filter(|v| kind.bound(*v).is_none()) {
+                self.diags.warning(
+                    crate::diagnostics::pointer_push(&view.pointer, keyword),
+                    format!("the bound {v} is not a value an {rust} holds, so it is not checked"),
+                );
+            }
+        }
     }
 
     /// Drops a `pattern` the Rust regex engine cannot compile, with a warning: the
