@@ -91,8 +91,9 @@ pub mod __private {
         retry_after, HeaderField,
     };
     pub use super::serde_support::{
-        check_example, deserialize_tagged, double_option, missing_tag, request_view,
-        serialize_tagged, unknown_tag_value, unknown_variant, TaggedDecode,
+        check_example, deserialize_tagged, deserialize_untagged, double_option, missing_tag,
+        request_view, serialize_tagged, unknown_tag_value, unknown_variant, untagged_candidate,
+        TaggedDecode,
     };
     pub use super::validation::{
         exclusive_maximum, exclusive_minimum, unique_items, ItemList, NumberValue,

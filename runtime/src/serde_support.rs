@@ -473,6 +473,75 @@ pub fn missing_tag<E: serde::de::Error>(
     }
 }
 
+/// Decodes an untagged union (a oneOf or anyOf that no property tells apart) by trying
+/// each variant in turn, keeping nothing that loses data when another does not: a variant
+/// that decodes the value but drops properties it does not know (a struct of fewer
+/// properties, say) wins only when no later variant keeps them all. Of the variants that
+/// lose something, the one that loses least (the first of those) wins.
+#[doc(hidden)]
+pub fn deserialize_untagged<'de, D: Deserializer<'de>, U>(
+    deserializer: D,
+    name: &str,
+    candidates: &[UntaggedCandidate<U>],
+) -> Result<U, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let mut best: Option<(U, usize)> = None;
+    for candidate in candidates {
+        if let Some((decoded, lost)) = candidate(&value) {
+            if lost == 0 {
+                return Ok(decoded);
+            }
+            match &best {
+                Some((_, least)) if *least <= lost => {}
+                _ => best = Some((decoded, lost)),
+            }
+        }
+    }
+    best.map(|(decoded, _)| decoded).ok_or_else(|| {
+        D::Error::custom(format_args!(
+            "data did not match any variant of untagged enum {name}"
+        ))
+    })
+}
+
+/// A variant of an untagged union `U`, tried on a value: see [`untagged_candidate`].
+#[doc(hidden)]
+pub type UntaggedCandidate<U> = fn(&Value) -> Option<(U, usize)>;
+
+/// One variant of an untagged union tried on `value`: the decoded variant and how many
+/// properties (at any depth) it would not write back.
+#[doc(hidden)]
+pub fn untagged_candidate<T: DeserializeOwned + Serialize, U>(
+    value: &Value,
+    wrap: fn(T) -> U,
+) -> Option<(U, usize)> {
+    let decoded = T::deserialize(value).ok()?;
+    let lost = match value {
+        Value::Object(_) | Value::Array(_) => {
+            serde_json::to_value(&decoded).map_or(usize::MAX, |back| lost_properties(value, &back))
+        }
+        _ => 0,
+    };
+    Some((wrap(decoded), lost))
+}
+
+/// Properties of `original` (at any depth) that `back` does not have: what a decode and
+/// an encode lost. A property whose `null` came back absent counts as lost.
+fn lost_properties(original: &Value, back: &Value) -> usize {
+    match (original, back) {
+        (Value::Object(a), Value::Object(b)) => a
+            .iter()
+            .map(|(key, v)| b.get(key).map_or(1, |w| lost_properties(v, w)))
+            .fold(0usize, usize::saturating_add),
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .map(|(v, w)| lost_properties(v, w))
+            .fold(a.len().saturating_sub(b.len()), usize::saturating_add),
+        _ => 0,
+    }
+}
+
 /// Whether two strings are one value of a typed format written two ways: the same instant
 /// (`2024-01-01T01:00:00+01:00` and `2024-01-01T00:00:00Z`), the same UUID in another case,
 /// or the same URL before and after normalization (`https://a.io` and `https://a.io/`).

@@ -585,3 +585,77 @@ fn webhook_errors_are_bounded_and_escaped() {
     assert!(text.len() < 1_000, "{} bytes", text.len());
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+#[test]
+fn untagged_unions_prefer_the_variant_that_keeps_every_property() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Short {
+        kind: String,
+    }
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Long {
+        kind: String,
+        token: String,
+    }
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Nested {
+        inner: Short,
+    }
+    #[derive(Debug, PartialEq, Serialize)]
+    #[serde(untagged)]
+    enum Either {
+        Short(Short),
+        Long(Long),
+        Nested(Nested),
+        Text(String),
+    }
+    impl<'de> Deserialize<'de> for Either {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_untagged(
+                d,
+                "Either",
+                &[
+                    |v| untagged_candidate(v, Either::Short),
+                    |v| untagged_candidate(v, Either::Long),
+                    |v| untagged_candidate(v, Either::Nested),
+                    |v| untagged_candidate(v, Either::Text),
+                ],
+            )
+        }
+    }
+    let read = |json: &str| serde_json::from_str::<Either>(json);
+    // The first variant that keeps everything wins.
+    assert_eq!(
+        read(r#"{"kind": "a"}"#).unwrap(),
+        Either::Short(Short { kind: "a".into() })
+    );
+    // A later variant that keeps `token` beats an earlier one that would drop it.
+    assert_eq!(
+        read(r#"{"kind": "a", "token": "t"}"#).unwrap(),
+        Either::Long(Long {
+            kind: "a".into(),
+            token: "t".into()
+        })
+    );
+    // When every variant loses something, the one that loses least wins.
+    assert_eq!(
+        read(r#"{"kind": "a", "token": "t", "extra": 1}"#).unwrap(),
+        Either::Long(Long {
+            kind: "a".into(),
+            token: "t".into()
+        })
+    );
+    // Losses deep inside count too.
+    assert!(matches!(
+        read(r#"{"inner": {"kind": "a", "more": 1}}"#).unwrap(),
+        Either::Nested(_)
+    ));
+    assert_eq!(read(r#""text""#).unwrap(), Either::Text("text".into()));
+    let error = read("5").expect_err("no variant is a number");
+    assert!(
+        error
+            .to_string()
+            .contains("did not match any variant of untagged enum Either"),
+        "{error}"
+    );
+}

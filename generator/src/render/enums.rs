@@ -195,13 +195,26 @@ pub fn render_untagged(
     } else {
         quote!()
     };
+    let name_text = &def.name;
+    let candidates = u.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(|v| super::runtime::__private::untagged_candidate(v, Self::#vname),)
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #validate
         pub enum #name {
             #(#variants)*
+        }
+
+        /// Each variant is tried in turn; one that would drop properties wins only when
+        /// no other keeps them all.
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::__private::deserialize_untagged(deserializer, #name_text, &[#(#candidates)*])
+            }
         }
     }
 }

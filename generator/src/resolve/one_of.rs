@@ -138,8 +138,16 @@ impl<'a> Resolver<'a> {
         hint: &str,
         target: Target,
     ) -> Option<TypeRef> {
+        let inferred = discriminator.is_none();
         let mut entries = mapping_entries(view, discriminator);
         for m in members {
+            // Without a discriminator, the tag was inferred from the values each member
+            // gives it: one, or several (each of which names the member).
+            let values = if inferred {
+                self.tag_values(m, tag)
+            } else {
+                self.tag_value(m, tag).map(|v| vec![v])
+            };
             match m.schema {
                 SchemaRef::Ref(r) => {
                     if entries
@@ -151,20 +159,28 @@ impl<'a> Resolver<'a> {
                     let Some(target) = super::refs::local_pointer(r) else {
                         continue;
                     };
-                    let value = match self.tag_value(m, tag) {
-                        Some(value) => value,
-                        None => self.schema_base_name(target),
+                    let values = match values {
+                        Some(values) => values,
+                        None => vec![self.schema_base_name(target)],
                     };
-                    entries.push((value, Variant::Reference(r.to_string()), m.pointer.clone()));
+                    for value in values {
+                        entries.push((value, Variant::Reference(r.to_string()), m.pointer.clone()));
+                    }
                 }
-                SchemaRef::Inline(_) => match self.tag_value(m, tag) {
-                    // The variant's struct is named for the value that names it.
-                    Some(value) => entries.push((
-                        value.clone(),
-                        Variant::Inline(m.clone(), format!("{hint} {value}")),
-                        m.pointer.clone(),
-                    )),
-                    None => {
+                SchemaRef::Inline(_) => match values.as_deref() {
+                    // The variant's struct is named for the (first) value that names it; a
+                    // member named by several values is one struct under each.
+                    Some([first, ..]) => {
+                        let struct_hint = format!("{hint} {first}");
+                        for value in values.iter().flatten() {
+                            entries.push((
+                                value.clone(),
+                                Variant::Inline(m.clone(), struct_hint.clone()),
+                                m.pointer.clone(),
+                            ));
+                        }
+                    }
+                    _ => {
                         self.diags.warning(
                             m.pointer.clone(),
                             "an inline oneOf member that gives its discriminator property no single value cannot be named by the discriminator; the enum is decoded by trying each variant",
@@ -328,8 +344,30 @@ impl<'a> Resolver<'a> {
         value
     }
 
-    /// A property every member has and gives a single literal value, different in each
-    /// member: the tag of a oneOf without a discriminator.
+    /// The values a member allows for the tag property: its `const`, or its enum of
+    /// strings (one value or several).
+    fn tag_values(&mut self, member: &Member<'a>, tag: &str) -> Option<Vec<String>> {
+        let view = self.flat_view(member)?;
+        let contributions = view.properties.get(tag)?.clone();
+        let mut values = None;
+        for c in &contributions {
+            let property = self.flat_view(c)?;
+            let strings: Option<Vec<String>> = property
+                .enumeration
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect();
+            if let Some(strings) = strings.filter(|s| !s.is_empty()) {
+                values = Some(strings);
+            }
+        }
+        values
+    }
+
+    /// A property every member has and gives literal values, different in each member:
+    /// the tag of a oneOf without a discriminator. A single value per member is enough; a
+    /// member that allows several (`type: {enum: [sdk, wechatpaySDK]}`) must also require
+    /// the property, and no value may name two members.
     fn inferred_tag(&mut self, members: &[Member<'a>]) -> Option<&'a str> {
         if members.len() < 2 {
             return None;
@@ -346,7 +384,7 @@ impl<'a> Resolver<'a> {
             .copied()
             .filter(|name| views.iter().all(|v| v.properties.contains_key(name)))
             .collect();
-        'candidates: for candidate in candidates {
+        'candidates: for candidate in &candidates {
             let mut seen = std::collections::BTreeSet::new();
             for m in members {
                 let fresh = self
@@ -354,6 +392,21 @@ impl<'a> Resolver<'a> {
                     .is_some_and(|value| seen.insert(value));
                 if !fresh {
                     continue 'candidates;
+                }
+            }
+            return Some(candidate);
+        }
+        'several: for candidate in candidates {
+            let mut seen = std::collections::BTreeSet::new();
+            for (m, v) in members.iter().zip(&views) {
+                if !v.required.contains(&candidate) {
+                    continue 'several;
+                }
+                let Some(values) = self.tag_values(m, candidate) else {
+                    continue 'several;
+                };
+                if !values.into_iter().all(|value| seen.insert(value)) {
+                    continue 'several;
                 }
             }
             return Some(candidate);

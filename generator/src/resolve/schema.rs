@@ -222,7 +222,14 @@ impl<'a> Resolver<'a> {
                 return shortcut;
             }
             let merged = self.expand_all_of(view);
-            return self.type_of_view_inner(merged, dir, &hint, target);
+            // The merge may allow null where the schema itself did not say so.
+            let nullable = merged.nullable;
+            let t = self.type_of_view_inner(merged, dir, &hint, target);
+            return if nullable && !matches!(t, TypeRef::Nullable(_)) {
+                TypeRef::Nullable(Box::new(t))
+            } else {
+                t
+            };
         }
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
             return self.choice_type(view, dir, &hint, target);
@@ -412,8 +419,16 @@ impl<'a> Resolver<'a> {
         let members = std::mem::take(&mut view.all_of);
         // The first member (or the schema itself) that said what type the value is.
         let mut typed_by: Option<(Kind, String)> = view.kind.map(|k| (k, view.pointer.clone()));
+        // Null is a value of the whole when every member that says what type the value is
+        // allows it (a property declared `nullable` in each part that declares it).
+        let mut typed_members = 0usize;
+        let mut nullable_members = 0usize;
         for m in members {
             if let Some(mut v) = self.flat_view(&m) {
+                if v.kind.is_some() {
+                    typed_members += 1;
+                    nullable_members += usize::from(v.nullable);
+                }
                 if matches!(m.schema, SchemaRef::Ref(_)) && v.discriminator.is_some() {
                     // Including a base with a discriminator makes this schema one of the
                     // base's subtypes: its properties apply, not its choice of subtypes.
@@ -442,6 +457,9 @@ impl<'a> Resolver<'a> {
                 }
                 view.absorb(v);
             }
+        }
+        if typed_members > 0 && nullable_members == typed_members && view.kind.is_some() {
+            view.nullable = true;
         }
         view
     }
