@@ -78,13 +78,15 @@ impl Client {
             &OPERATION,
             path,
         );
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query = super::runtime::__private::Query::new();
         if let Some(value) = &params.page_size {
             super::runtime::__private::push_query(
                 &mut query,
                 "page_size",
                 value,
-                super::runtime::__private::QueryStyle::Form,
+                super::runtime::__private::Style::Form,
+                true,
+                false,
             )?;
         }
         if let Some(value) = &params.page_token {
@@ -92,7 +94,9 @@ impl Client {
                 &mut query,
                 "page_token",
                 value,
-                super::runtime::__private::QueryStyle::Form,
+                super::runtime::__private::Style::Form,
+                true,
+                false,
             )?;
         }
         if let Some(value) = &params.cloud {
@@ -100,7 +104,9 @@ impl Client {
                 &mut query,
                 "cloud",
                 value,
-                super::runtime::__private::QueryStyle::Form,
+                super::runtime::__private::Style::Form,
+                true,
+                false,
             )?;
         }
         if let Some(value) = &params.ids {
@@ -108,15 +114,17 @@ impl Client {
                 &mut query,
                 "ids",
                 value,
-                super::runtime::__private::QueryStyle::FormUnexploded,
+                super::runtime::__private::Style::Form,
+                false,
+                false,
             )?;
         }
-        request = request.query(&query);
+        request = super::runtime::__private::with_query(request, &query)?;
         if let Some(value) = &params.x_trace {
             request = request
                 .header(
                     "X-Trace",
-                    super::runtime::__private::header_param("X-Trace", value)?,
+                    super::runtime::__private::header_param("X-Trace", value, false)?,
                 );
         }
         let response = super::runtime::__private::send(
@@ -440,6 +448,120 @@ impl Client {
             .await
     }
 
+    /// `GET /styles/{labels}/{point}` (operation `getStyles`).
+    pub async fn get_styles(
+        &self,
+        labels: &[String],
+        point: &super::types::Color,
+        params: &super::client::GetStylesParams,
+    ) -> Result<
+        super::runtime::ApiResponse<(), ()>,
+        super::runtime::Error<::serde_json::Value>,
+    > {
+        const OPERATION: super::runtime::__private::Operation = super::runtime::__private::Operation {
+            id: "getStyles",
+            method: super::runtime::reqwest::Method::GET,
+            path: "/styles/{labels}/{point}",
+            accepts: super::runtime::__private::Accepts {
+                basic: true,
+                bearer: false,
+                anonymous: false,
+                keys: &[],
+            },
+        };
+        let path: &[&str] = &[
+            "/styles/",
+            &super::runtime::__private::path_param(
+                "labels",
+                &labels,
+                super::runtime::__private::Style::Label,
+                false,
+            )?,
+            "/",
+            &super::runtime::__private::path_param(
+                "point",
+                &point,
+                super::runtime::__private::Style::Matrix,
+                true,
+            )?,
+        ];
+        let mut request = super::runtime::__private::request(
+            &self.runtime,
+            &OPERATION,
+            path,
+        );
+        let mut query = super::runtime::__private::Query::new();
+        if let Some(value) = &params.color {
+            super::runtime::__private::push_query(
+                &mut query,
+                "color",
+                value,
+                super::runtime::__private::Style::DeepObject,
+                true,
+                false,
+            )?;
+        }
+        if let Some(value) = &params.next {
+            super::runtime::__private::push_query(
+                &mut query,
+                "next",
+                value,
+                super::runtime::__private::Style::Form,
+                true,
+                true,
+            )?;
+        }
+        if let Some(value) = &params.tags {
+            super::runtime::__private::push_query(
+                &mut query,
+                "tags",
+                value,
+                super::runtime::__private::Style::PipeDelimited,
+                false,
+                false,
+            )?;
+        }
+        if let Some(value) = &params.filter {
+            super::runtime::__private::push_query(
+                &mut query,
+                "filter",
+                &super::runtime::__private::content_text("filter", value)?,
+                super::runtime::__private::Style::Form,
+                true,
+                false,
+            )?;
+        }
+        request = super::runtime::__private::with_query(request, &query)?;
+        if let Some(value) = &params.x_color {
+            request = request
+                .header(
+                    "X-Color",
+                    super::runtime::__private::header_param("X-Color", value, true)?,
+                );
+        }
+        let mut cookies: Vec<String> = Vec::new();
+        if let Some(value) = &params.shades {
+            super::runtime::__private::push_cookie(
+                &mut cookies,
+                "shades",
+                value,
+                false,
+            )?;
+        }
+        request = super::runtime::__private::with_cookies(request, &cookies)?;
+        let response = super::runtime::__private::send(
+                &self.runtime,
+                &OPERATION,
+                request,
+            )
+            .await?;
+        super::runtime::__private::read_empty(
+                response,
+                super::runtime::__private::no_headers,
+            )
+            .await
+    }
+
     /// `POST /tokens` (operation `requestToken`).
     pub async fn request_token(
         &self,
@@ -646,6 +768,58 @@ impl ListConnectV1CustomConnectorPluginsParams {
     /// Sets the `X-Trace` parameter.
     pub fn with_x_trace(mut self, x_trace: impl Into<String>) -> Self {
         self.x_trace = Some(x_trace.into());
+        self
+    }
+}
+
+/// Optional parameters of [`Client::get_styles`](super::Client::get_styles).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetStylesParams {
+    pub color: Option<super::types::Color>,
+    pub next: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub filter: Option<super::types::GetStylesFilter>,
+    pub x_color: Option<super::types::Color>,
+    pub shades: Option<Vec<String>>,
+}
+
+impl GetStylesParams {
+    /// Sets the `color` parameter.
+    pub fn with_color(mut self, color: impl Into<super::types::Color>) -> Self {
+        self.color = Some(color.into());
+        self
+    }
+
+    /// Sets the `next` parameter.
+    pub fn with_next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+
+    /// Sets the `tags` parameter.
+    pub fn with_tags(mut self, tags: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(tags.into());
+        self
+    }
+
+    /// Sets the `filter` parameter.
+    pub fn with_filter(
+        mut self,
+        filter: impl Into<super::types::GetStylesFilter>,
+    ) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
+
+    /// Sets the `X-Color` parameter.
+    pub fn with_x_color(mut self, x_color: impl Into<super::types::Color>) -> Self {
+        self.x_color = Some(x_color.into());
+        self
+    }
+
+    /// Sets the `shades` parameter.
+    pub fn with_shades(mut self, shades: impl Into<Vec<String>>) -> Self {
+        self.shades = Some(shades.into());
         self
     }
 }

@@ -377,6 +377,60 @@ for CustomConnectorPluginUploadSourceRequest {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct Color {
+    #[serde(rename = "R")]
+    pub r: i64,
+    #[serde(rename = "G")]
+    pub g: i64,
+    #[serde(rename = "B")]
+    pub b: i64,
+}
+
+impl Color {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(r: impl Into<i64>, g: impl Into<i64>, b: impl Into<i64>) -> Self {
+        Self {
+            r: r.into(),
+            g: g.into(),
+            b: b.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct GetStylesFilter {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+impl GetStylesFilter {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new() -> Self {
+        Self { type_: None, color: None }
+    }
+
+    /// Sets `type`.
+    pub fn with_type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `color`.
+    pub fn with_color(mut self, color: impl Into<String>) -> Self {
+        self.color = Some(color.into());
+        self
+    }
+}
+
 #[derive(
     Debug,
     Clone,

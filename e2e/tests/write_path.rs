@@ -557,3 +557,57 @@ async fn bodies_in_other_content_types_go_on_the_wire_as_declared() {
         .await
         .expect("patched");
 }
+
+/// One parameter in each style of its place, with lists and objects, as the
+/// specification's style table writes them, and a parameter given by `content` as JSON.
+#[tokio::test]
+async fn every_parameter_style_goes_on_the_wire_as_the_specification_writes_it() {
+    use e2e_fixture_client::{Color, GetStylesFilter, GetStylesParams};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let color = Color {
+        r: 100,
+        g: 200,
+        b: 150,
+    };
+    let params = GetStylesParams::default()
+        .with_color(color.clone())
+        .with_next("/pages/2?size=10")
+        .with_tags(vec!["blue".to_string(), "black".to_string()])
+        .with_filter(
+            GetStylesFilter::default()
+                .with_type_("t-shirt")
+                .with_color("blue"),
+        )
+        .with_x_color(color.clone())
+        .with_shades(vec!["light".to_string(), "dark".to_string()]);
+    client(&server)
+        .get_styles(&["blue".to_string(), "black".to_string()], &color, &params)
+        .await
+        .expect("sent");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let request = requests.first().expect("one request");
+    // `label` (not exploded) and `matrix` (exploded) path parameters.
+    assert_eq!(request.url.path(), "/styles/.blue,black/;R=100;G=200;B=150");
+    // `deepObject`, `allowReserved`, `pipeDelimited`, and JSON by `content`.
+    assert_eq!(
+        request.url.query().unwrap_or_default(),
+        "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150&next=/pages/2?size=10&tags=blue%7Cblack\
+         &filter=%7B%22type%22%3A%22t-shirt%22%2C%22color%22%3A%22blue%22%7D"
+    );
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // A `simple` header object, exploded; a `form` cookie list, not exploded.
+    assert_eq!(header("x-color"), "R=100,G=200,B=150");
+    assert_eq!(header("cookie"), "shades=light%2Cdark");
+}

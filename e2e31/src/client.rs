@@ -142,32 +142,41 @@ impl Client {
             &OPERATION,
             path2,
         );
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query = super::runtime::__private::Query::new();
         super::runtime::__private::push_query(
             &mut query,
             "path",
             &path,
-            super::runtime::__private::QueryStyle::Form,
+            super::runtime::__private::Style::Form,
+            true,
+            false,
         )?;
         if let Some(value) = &params.id_query {
             super::runtime::__private::push_query(
                 &mut query,
                 "id",
                 value,
-                super::runtime::__private::QueryStyle::Form,
+                super::runtime::__private::Style::Form,
+                true,
+                false,
             )?;
         }
-        request = request.query(&query);
+        request = super::runtime::__private::with_query(request, &query)?;
         if let Some(value) = &params.request {
             request = request
                 .header(
                     "request",
-                    super::runtime::__private::header_param("request", value)?,
+                    super::runtime::__private::header_param("request", value, false)?,
                 );
         }
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.tracking {
-            super::runtime::__private::push_cookie(&mut cookies, "tracking", value)?;
+            super::runtime::__private::push_cookie(
+                &mut cookies,
+                "tracking",
+                value,
+                true,
+            )?;
         }
         request = super::runtime::__private::with_cookies(request, &cookies)?;
         let response = super::runtime::__private::send(
@@ -272,14 +281,16 @@ impl Client {
             &OPERATION,
             path,
         );
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query = super::runtime::__private::Query::new();
         super::runtime::__private::push_query(
             &mut query,
             "q",
             &q,
-            super::runtime::__private::QueryStyle::Form,
+            super::runtime::__private::Style::Form,
+            true,
+            false,
         )?;
-        request = request.query(&query);
+        request = super::runtime::__private::with_query(request, &query)?;
         let response = super::runtime::__private::send(
                 &self.runtime,
                 &OPERATION,
@@ -328,7 +339,7 @@ impl Client {
         );
         let mut cookies: Vec<String> = Vec::new();
         if let Some(value) = &params.theme {
-            super::runtime::__private::push_cookie(&mut cookies, "theme", value)?;
+            super::runtime::__private::push_cookie(&mut cookies, "theme", value, true)?;
         }
         request = super::runtime::__private::with_cookies(request, &cookies)?;
         let response = super::runtime::__private::send(

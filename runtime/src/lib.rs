@@ -81,8 +81,8 @@ pub mod __private {
     pub use super::paging::{next_page_token, paginate, PageLimit};
     #[cfg(feature = "client")]
     pub use super::request::{
-        cookie_pair, header_param, json_body, param_text, path_segment, push_cookie, push_query,
-        validate, with_cookies, QueryStyle,
+        content_text, cookie_pair, header_param, json_body, param_text, path_param, path_segment,
+        push_cookie, push_query, validate, with_cookies, with_query, Query, Style,
     };
     #[cfg(feature = "client")]
     pub use super::response::{

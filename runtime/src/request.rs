@@ -41,84 +41,293 @@ pub fn param_text<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<Str
     }
 }
 
-/// How a query parameter's lists and objects are written (OpenAPI `style` and `explode`).
+/// How a parameter's value is written: OpenAPI's `style` (with `explode` beside it).
+/// The table of the specification's "Style Examples" is the reference; where OpenAPI 3.0's
+/// table and RFC 6570 disagree (an unexploded `label` list), RFC 6570 is followed, as
+/// later versions of the specification do.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QueryStyle {
-    /// `form`, exploded (the default): `id=a&id=b`; objects as `k=v&k2=v2`.
+pub enum Style {
+    /// Path and header parameters: `blue,black`; objects `R,100,G,200` (`R=100,G=200`
+    /// exploded).
+    Simple,
+    /// Path: `.blue`; lists `.blue,black` (`.blue.black` exploded).
+    Label,
+    /// Path: `;color=blue`; lists `;color=blue,black` (`;color=blue;color=black`
+    /// exploded); objects exploded `;R=100;G=200`.
+    Matrix,
+    /// Query and cookie parameters: `color=blue&color=black` exploded, `color=blue,black`
+    /// not; objects exploded are their own pairs, `R=100&G=200`.
     Form,
-    /// `form` with `explode: false`: `id=a,b`; objects as `name=k,v,k2,v2`.
-    FormUnexploded,
-    /// `spaceDelimited`: `id=a%20b`.
+    /// Query: `color=blue%20black`.
     SpaceDelimited,
-    /// `pipeDelimited`: `id=a|b`.
+    /// Query: `color=blue|black`.
     PipeDelimited,
-    /// `deepObject`: `name[k]=v`.
+    /// Query: `color[R]=100&color[G]=200`.
     DeepObject,
+}
+
+/// A parameter's value, read as what `style` writes: nothing, one text, a list, or an
+/// object's entries.
+enum Shape {
+    Absent,
+    One(String),
+    List(Vec<String>),
+    Entries(Vec<(String, String)>),
+}
+
+fn shape<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<Shape, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|e| {
+        Error::InvalidRequest(format!("the parameter `{name}` cannot be serialized: {e}"))
+    })?;
+    Ok(match value {
+        serde_json::Value::Null => Shape::Absent,
+        serde_json::Value::Array(items) => Shape::List(
+            items
+                .iter()
+                .map(|i| param_text(name, i))
+                .collect::<Result<_, _>>()?,
+        ),
+        serde_json::Value::Object(map) => Shape::Entries(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), param_text(name, v)?)))
+                .collect::<Result<_, Error<E>>>()?,
+        ),
+        scalar => Shape::One(param_text(name, &scalar)?),
+    })
+}
+
+/// Joins entries as `k,v,k2,v2`, or `k=v,k2=v2` when exploded, each text through `encode`.
+fn entries_text(
+    entries: &[(String, String)],
+    explode: bool,
+    separator: &str,
+    encode: &dyn Fn(&str) -> String,
+) -> String {
+    let parts: Vec<String> = if explode {
+        entries
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect()
+    } else {
+        entries
+            .iter()
+            .flat_map(|(k, v)| [encode(k), encode(v)])
+            .collect()
+    };
+    parts.join(separator)
+}
+
+/// A path parameter in `style` (`simple`, `label` or `matrix`), encoded so that it stays
+/// within its place in the path: every character but RFC 3986's unreserved ones is
+/// escaped, and only the style's own separators are written bare. A `simple` value that
+/// would still change the path's shape (empty, `.`, `..`) is refused.
+#[doc(hidden)]
+pub fn path_param<T: Serialize + ?Sized, E>(
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+) -> Result<String, Error<E>> {
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, PATH_SEGMENT).to_string();
+    let shape = shape(name, value)?;
+    let text = match style {
+        Style::Label => {
+            let separator = if explode { "." } else { "," };
+            match shape {
+                Shape::Absent => ".".to_string(),
+                Shape::One(v) => format!(".{}", encode(&v)),
+                Shape::List(items) => format!(
+                    ".{}",
+                    items
+                        .iter()
+                        .map(|i| encode(i))
+                        .collect::<Vec<_>>()
+                        .join(separator)
+                ),
+                Shape::Entries(entries) => {
+                    format!(".{}", entries_text(&entries, explode, separator, &encode))
+                }
+            }
+        }
+        Style::Matrix => {
+            let key = encode(name);
+            match shape {
+                Shape::Absent => format!(";{key}"),
+                Shape::One(v) => format!(";{key}={}", encode(&v)),
+                Shape::List(items) if explode => items
+                    .iter()
+                    .map(|i| format!(";{key}={}", encode(i)))
+                    .collect(),
+                Shape::List(items) => format!(
+                    ";{key}={}",
+                    items
+                        .iter()
+                        .map(|i| encode(i))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                Shape::Entries(entries) if explode => {
+                    format!(";{}", entries_text(&entries, true, ";", &encode))
+                }
+                Shape::Entries(entries) => {
+                    format!(";{key}={}", entries_text(&entries, false, ",", &encode))
+                }
+            }
+        }
+        _ => {
+            let text = match shape {
+                Shape::Absent => String::new(),
+                Shape::One(v) => return path_segment(name, &v),
+                Shape::List(items) => items
+                    .iter()
+                    .map(|i| encode(i))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Shape::Entries(entries) => entries_text(&entries, explode, ",", &encode),
+            };
+            if text.is_empty() || text == "." || text == ".." {
+                return Err(Error::InvalidRequest(format!(
+                    "the path parameter `{name}` is `{text}`, which cannot be sent as one path segment"
+                )));
+            }
+            text
+        }
+    };
+    Ok(text)
+}
+
+/// The query parameters of a request, each written as its style says, in order.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Query {
+    /// (name, value, whether the value's reserved characters go unescaped).
+    pairs: Vec<(String, String, bool)>,
+}
+
+impl Query {
+    pub fn new() -> Self {
+        Query::default()
+    }
+}
+
+/// RFC 3986's reserved characters, which an `allowReserved` parameter sends as they are.
+const RESERVED: &[u8] = b":/?#[]@!$&'()*+,;=";
+
+/// Puts the query on the request's URL: names and values form-encoded (as `reqwest`
+/// writes a query), except that a value of an `allowReserved` parameter keeps its
+/// reserved characters.
+#[doc(hidden)]
+pub fn with_query<E>(
+    request: reqwest::RequestBuilder,
+    query: &Query,
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    if query.pairs.is_empty() {
+        return Ok(request);
+    }
+    let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let mut written = String::new();
+    for (name, value, allow_reserved) in &query.pairs {
+        if !written.is_empty() {
+            written.push('&');
+        }
+        written.push_str(&encode(name));
+        written.push('=');
+        if *allow_reserved {
+            // Each reserved character is written as it is; the rest as form encoding
+            // writes it.
+            for c in value.chars() {
+                if c.is_ascii() && RESERVED.contains(&(c as u8)) {
+                    written.push(c);
+                } else {
+                    written.push_str(&encode(c.encode_utf8(&mut [0; 4])));
+                }
+            }
+        } else {
+            written.push_str(&encode(value));
+        }
+    }
+    let (client, built) = request.build_split();
+    let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
+    let url = built.url_mut();
+    let joined = match url.query() {
+        Some(existing) if !existing.is_empty() => format!("{existing}&{written}"),
+        _ => written,
+    };
+    url.set_query(Some(&joined));
+    Ok(reqwest::RequestBuilder::from_parts(client, built))
 }
 
 /// Adds a query parameter written in `style`. A null value adds nothing.
 #[doc(hidden)]
 pub fn push_query<T: Serialize + ?Sized, E>(
+    query: &mut Query,
+    name: &str,
+    value: &T,
+    style: Style,
+    explode: bool,
+    allow_reserved: bool,
+) -> Result<(), Error<E>> {
+    let mut pairs = Vec::new();
+    push_pairs(&mut pairs, name, value, style, explode)?;
+    query
+        .pairs
+        .extend(pairs.into_iter().map(|(k, v)| (k, v, allow_reserved)));
+    Ok(())
+}
+
+/// The (name, value) pairs a query parameter is written as.
+fn push_pairs<T: Serialize + ?Sized, E>(
     pairs: &mut Vec<(String, String)>,
     name: &str,
     value: &T,
-    style: QueryStyle,
+    style: Style,
+    explode: bool,
 ) -> Result<(), Error<E>> {
-    let value = serde_json::to_value(value).map_err(|e| {
-        Error::InvalidRequest(format!("the parameter `{name}` cannot be serialized: {e}"))
-    })?;
     let delimiter = match style {
-        QueryStyle::SpaceDelimited => " ",
-        QueryStyle::PipeDelimited => "|",
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
         _ => ",",
     };
-    let mut push = |key: String, text: String| pairs.push((key, text));
-    match value {
-        serde_json::Value::Null => {}
-        serde_json::Value::Array(items) => {
-            let texts = items
-                .iter()
-                .map(|i| param_text(name, i))
-                .collect::<Result<Vec<_>, _>>()?;
-            if matches!(style, QueryStyle::Form | QueryStyle::DeepObject) {
-                texts.into_iter().for_each(|t| push(name.to_string(), t));
-            } else {
-                push(name.to_string(), texts.join(delimiter));
-            }
+    let plain = |s: &str| s.to_string();
+    match shape(name, value)? {
+        Shape::Absent => {}
+        Shape::One(v) => pairs.push((name.to_string(), v)),
+        // deepObject says nothing of lists; they are written as form writes them.
+        Shape::List(items) if explode || style == Style::DeepObject => {
+            pairs.extend(items.into_iter().map(|i| (name.to_string(), i)));
         }
-        serde_json::Value::Object(map) => {
-            let mut flat = Vec::new();
-            for (key, item) in &map {
-                let text = param_text(name, item)?;
-                match style {
-                    QueryStyle::Form => push(key.clone(), text),
-                    QueryStyle::DeepObject => push(format!("{name}[{key}]"), text),
-                    _ => flat.extend([key.clone(), text]),
-                }
-            }
-            if !flat.is_empty() {
-                push(name.to_string(), flat.join(delimiter));
-            }
+        Shape::List(items) => pairs.push((name.to_string(), items.join(delimiter))),
+        Shape::Entries(entries) if style == Style::DeepObject => {
+            pairs.extend(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (format!("{name}[{k}]"), v)),
+            );
         }
-        scalar => push(name.to_string(), param_text(name, &scalar)?),
+        Shape::Entries(entries) if explode && style == Style::Form => pairs.extend(entries),
+        Shape::Entries(entries) if !entries.is_empty() => pairs.push((
+            name.to_string(),
+            entries_text(&entries, false, delimiter, &plain),
+        )),
+        Shape::Entries(_) => {}
     }
     Ok(())
 }
 
-/// A header parameter value. CR and LF are refused so a value cannot add headers.
+/// A header parameter value (`simple` style). CR and LF are refused so a value cannot add
+/// headers.
 #[doc(hidden)]
 pub fn header_param<T: Serialize + ?Sized, E>(
     name: &str,
     value: &T,
+    explode: bool,
 ) -> Result<HeaderValue, Error<E>> {
-    let text = match serde_json::to_value(value) {
-        Ok(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|i| param_text(name, i))
-            .collect::<Result<Vec<_>, _>>()?
-            .join(","),
-        _ => param_text(name, value)?,
+    let text = match shape(name, value)? {
+        Shape::Absent => String::new(),
+        Shape::One(v) => v,
+        Shape::List(items) => items.join(","),
+        Shape::Entries(entries) => entries_text(&entries, explode, ",", &|s| s.to_string()),
     };
     if text.contains(['\r', '\n']) {
         return Err(Error::InvalidRequest(format!(
@@ -132,28 +341,19 @@ pub fn header_param<T: Serialize + ?Sized, E>(
     })
 }
 
-/// One cookie parameter as `name=value`: lists joined by commas (OpenAPI's `form` style),
-/// and the characters a cookie value cannot hold (RFC 6265: controls, space, `"`, `,`,
-/// `;`, `\`, non-ASCII) percent-encoded.
+/// One cookie as `name=value`, the characters a cookie value cannot hold (RFC 6265:
+/// controls, space, `"`, `,`, `;`, `\`, non-ASCII) percent-encoded.
 #[doc(hidden)]
-pub fn cookie_pair<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+pub fn cookie_pair<E>(name: &str, text: &str) -> Result<String, Error<E>> {
     let is_token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(is_token) {
         return Err(Error::InvalidRequest(format!(
             "`{name}` cannot be a cookie name"
         )));
     }
-    let text = match serde_json::to_value(value) {
-        Ok(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|i| param_text(name, i))
-            .collect::<Result<Vec<_>, _>>()?
-            .join(","),
-        _ => param_text(name, value)?,
-    };
     Ok(format!(
         "{name}={}",
-        percent_encoding::utf8_percent_encode(&text, COOKIE_VALUE)
+        percent_encoding::utf8_percent_encode(text, COOKIE_VALUE)
     ))
 }
 
@@ -165,15 +365,45 @@ const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'\\')
     .add(b'%');
 
-/// Adds a cookie parameter (see [`cookie_pair`]) to those a request sends.
+/// Adds a cookie parameter (`form` style, see [`cookie_pair`]) to those a request sends:
+/// lists and objects as one cookie of comma-joined texts, or, exploded, a cookie per
+/// item (`name=a; name=b`) or per entry (`R=100; G=200`).
 #[doc(hidden)]
 pub fn push_cookie<T: Serialize + ?Sized, E>(
     cookies: &mut Vec<String>,
     name: &str,
     value: &T,
+    explode: bool,
 ) -> Result<(), Error<E>> {
-    cookies.push(cookie_pair(name, value)?);
+    match shape(name, value)? {
+        Shape::Absent => {}
+        Shape::One(v) => cookies.push(cookie_pair(name, &v)?),
+        Shape::List(items) if explode => {
+            for item in items {
+                cookies.push(cookie_pair(name, &item)?);
+            }
+        }
+        Shape::List(items) => cookies.push(cookie_pair(name, &items.join(","))?),
+        Shape::Entries(entries) if explode => {
+            for (key, text) in entries {
+                cookies.push(cookie_pair(&key, &text)?);
+            }
+        }
+        Shape::Entries(entries) => cookies.push(cookie_pair(
+            name,
+            &entries_text(&entries, false, ",", &|s| s.to_string()),
+        )?),
+    }
     Ok(())
+}
+
+/// A parameter given by `content` rather than `schema`: its value written in that media
+/// type (JSON), then sent as text where the parameter goes.
+#[doc(hidden)]
+pub fn content_text<T: Serialize + ?Sized, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|e| {
+        Error::InvalidRequest(format!("the parameter `{name}` cannot be serialized: {e}"))
+    })
 }
 
 /// Sends cookie parameters in one `Cookie` header.

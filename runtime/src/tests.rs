@@ -63,59 +63,185 @@ fn path_segments_cannot_change_the_path() {
 #[test]
 fn header_params_refuse_line_breaks() {
     assert!(matches!(
-        header_param::<_, ()>("X-A", "a\r\nX-B: c"),
+        header_param::<_, ()>("X-A", "a\r\nX-B: c", false),
         Err(Error::InvalidRequest(_))
     ));
-    assert_eq!(header_param::<_, ()>("X-A", &[1, 2]).unwrap(), "1,2");
+    assert_eq!(header_param::<_, ()>("X-A", &[1, 2], false).unwrap(), "1,2");
+}
+
+/// The values of the specification's "Style Examples": `color` as a string, a list and an
+/// object (in that order of properties).
+fn style_values() -> [serde_json::Value; 4] {
+    [
+        serde_json::Value::Null,
+        serde_json::json!("blue"),
+        serde_json::json!(["blue", "black", "brown"]),
+        serde_json::json!({"R": 100, "G": 200, "B": 150}),
+    ]
+}
+
+/// The query string a request carries once `fill` has written its parameters.
+fn query_text(fill: impl FnOnce(&mut Query)) -> String {
+    let mut query = Query::new();
+    fill(&mut query);
+    let request = reqwest::Client::new().get("http://127.0.0.1/p");
+    with_query::<()>(request, &query)
+        .ok()
+        .and_then(|r| r.build().ok())
+        .and_then(|r| r.url().query().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[test]
-fn query_lists_explode() {
-    let mut pairs = Vec::new();
-    push_query::<_, ()>(&mut pairs, "id", &["a", "b"], QueryStyle::Form).unwrap();
-    push_query::<_, ()>(&mut pairs, "n", &5, QueryStyle::Form).unwrap();
+fn path_styles_follow_the_specification_table() {
+    let run = |style, explode| -> Vec<String> {
+        style_values()
+            .iter()
+            .map(|v| {
+                path_param::<_, ()>("color", v, style, explode)
+                    .unwrap_or_else(|e| format!("error: {e}"))
+            })
+            .collect()
+    };
     assert_eq!(
-        pairs,
-        vec![
-            ("id".into(), "a".into()),
-            ("id".into(), "b".into()),
-            ("n".into(), "5".into())
+        run(Style::Matrix, false),
+        [
+            ";color",
+            ";color=blue",
+            ";color=blue,black,brown",
+            ";color=R,100,G,200,B,150"
         ]
     );
+    assert_eq!(
+        run(Style::Matrix, true),
+        [
+            ";color",
+            ";color=blue",
+            ";color=blue;color=black;color=brown",
+            ";R=100;G=200;B=150"
+        ]
+    );
+    // RFC 6570 (and OpenAPI 3.1.1's corrected table): an unexploded label list is
+    // comma-separated.
+    assert_eq!(
+        run(Style::Label, false),
+        [".", ".blue", ".blue,black,brown", ".R,100,G,200,B,150"]
+    );
+    assert_eq!(
+        run(Style::Label, true),
+        [".", ".blue", ".blue.black.brown", ".R=100.G=200.B=150"]
+    );
+    let simple = run(Style::Simple, false);
+    assert!(
+        simple[0].starts_with("error"),
+        "an empty path segment is refused"
+    );
+    assert_eq!(
+        simple[1..],
+        ["blue", "blue,black,brown", "R,100,G,200,B,150"]
+    );
+    assert_eq!(run(Style::Simple, true)[3], "R=100,G=200,B=150");
+    // Whatever the style, a value stays within its place: reserved characters are escaped.
+    assert_eq!(
+        path_param::<_, ()>("p", &["a/b", "c;d"], Style::Matrix, true).unwrap(),
+        ";p=a%2Fb;p=c%3Bd"
+    );
+    assert_eq!(
+        path_param::<_, ()>("p", &serde_json::json!({"k/": "v,"}), Style::Simple, true).unwrap(),
+        "k%2F=v%2C"
+    );
+    assert!(path_param::<_, ()>("p", &[".."], Style::Simple, false).is_err());
 }
 
 #[test]
-fn query_styles_write_lists_and_objects_as_the_spec_says() {
-    let run = |value: serde_json::Value, style| {
-        let mut pairs = Vec::new();
-        push_query::<_, ()>(&mut pairs, "p", &value, style).unwrap();
-        pairs
+fn query_styles_follow_the_specification_table() {
+    let run = |style, explode| -> Vec<String> {
+        style_values()
+            .iter()
+            .map(|v| {
+                query_text(|q| push_query::<_, ()>(q, "color", v, style, explode, false).unwrap())
+            })
+            .collect()
     };
-    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
-    let list = serde_json::json!(["a", "b"]);
     assert_eq!(
-        run(list.clone(), QueryStyle::FormUnexploded),
-        vec![pair("p", "a,b")]
+        run(Style::Form, false),
+        [
+            "",
+            "color=blue",
+            "color=blue%2Cblack%2Cbrown",
+            "color=R%2C100%2CG%2C200%2CB%2C150"
+        ]
     );
     assert_eq!(
-        run(list.clone(), QueryStyle::SpaceDelimited),
-        vec![pair("p", "a b")]
+        run(Style::Form, true),
+        [
+            "",
+            "color=blue",
+            "color=blue&color=black&color=brown",
+            "R=100&G=200&B=150"
+        ]
     );
-    assert_eq!(run(list, QueryStyle::PipeDelimited), vec![pair("p", "a|b")]);
-    let object = serde_json::json!({"x": 1, "y": "z"});
+    // Form encoding writes the space as `+`, which a server reads as the `%20` of the table.
     assert_eq!(
-        run(object.clone(), QueryStyle::Form),
-        vec![pair("x", "1"), pair("y", "z")]
+        run(Style::SpaceDelimited, false)[2..],
+        ["color=blue+black+brown", "color=R+100+G+200+B+150"]
     );
     assert_eq!(
-        run(object.clone(), QueryStyle::FormUnexploded),
-        vec![pair("p", "x,1,y,z")]
+        run(Style::PipeDelimited, false)[2..],
+        [
+            "color=blue%7Cblack%7Cbrown",
+            "color=R%7C100%7CG%7C200%7CB%7C150"
+        ]
     );
     assert_eq!(
-        run(object, QueryStyle::DeepObject),
-        vec![pair("p[x]", "1"), pair("p[y]", "z")]
+        run(Style::DeepObject, true)[3],
+        "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"
     );
-    assert!(run(serde_json::Value::Null, QueryStyle::Form).is_empty());
+}
+
+#[test]
+fn header_and_cookie_styles_follow_the_specification_table() {
+    let header = |v: &serde_json::Value, explode| {
+        header_param::<_, ()>("X-Color", v, explode)
+            .map(|h| h.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let [_, string, list, object] = style_values();
+    assert_eq!(header(&string, false), "blue");
+    assert_eq!(header(&list, false), "blue,black,brown");
+    assert_eq!(header(&object, false), "R,100,G,200,B,150");
+    assert_eq!(header(&object, true), "R=100,G=200,B=150");
+    let cookie = |v: &serde_json::Value, explode| {
+        let mut cookies = Vec::new();
+        push_cookie::<_, ()>(&mut cookies, "color", v, explode).unwrap();
+        cookies.join("; ")
+    };
+    assert_eq!(cookie(&string, true), "color=blue");
+    assert_eq!(cookie(&list, false), "color=blue%2Cblack%2Cbrown");
+    assert_eq!(cookie(&list, true), "color=blue; color=black; color=brown");
+    assert_eq!(cookie(&object, false), "color=R%2C100%2CG%2C200%2CB%2C150");
+    assert_eq!(cookie(&object, true), "R=100; G=200; B=150");
+}
+
+#[test]
+fn content_parameters_are_written_in_their_media_type() {
+    let filter = serde_json::json!({"type": "t-shirt", "color": "blue"});
+    let text = content_text::<_, ()>("filter", &filter).unwrap();
+    assert_eq!(text, r#"{"type":"t-shirt","color":"blue"}"#);
+    assert_eq!(
+        query_text(|q| push_query::<_, ()>(q, "filter", &text, Style::Form, true, false).unwrap()),
+        "filter=%7B%22type%22%3A%22t-shirt%22%2C%22color%22%3A%22blue%22%7D"
+    );
+}
+
+#[test]
+fn allow_reserved_values_keep_their_reserved_characters() {
+    let text = query_text(|q| {
+        push_query::<_, ()>(q, "path", "/a b/c:d?e=f", Style::Form, true, true).unwrap();
+        push_query::<_, ()>(q, "plain", "/a b", Style::Form, true, false).unwrap();
+        push_query::<_, ()>(q, "list", &["x/y", "ü"], Style::Form, false, true).unwrap();
+    });
+    assert_eq!(text, "path=/a+b/c:d?e=f&plain=%2Fa+b&list=x/y,%C3%BC");
 }
 
 #[test]

@@ -250,20 +250,30 @@ pub struct Parameter {
     pub wire_name: String,
     pub rust_name: String,
     pub location: ParameterLocation,
-    /// How a query parameter's lists and objects are written.
-    pub style: QueryStyle,
+    /// How the value is written (OpenAPI `style`), and whether lists and objects are
+    /// exploded (`explode`, with the specification's default for the style).
+    pub style: ParamStyle,
+    pub explode: bool,
+    /// A query parameter whose value's reserved characters go unescaped (`allowReserved`).
+    pub allow_reserved: bool,
+    /// For a parameter given by `content` rather than `schema`: the media type its value
+    /// is written in (JSON) before it is sent as text.
+    pub content: Option<String>,
     pub required: bool,
     pub ty: TypeRef,
     pub doc: Option<String>,
 }
 
-/// OpenAPI `style` and `explode` of a query parameter. (Path and header parameters use
-/// `simple`, the only style this client writes for them.)
+/// OpenAPI `style` of a parameter: `simple`, `label` and `matrix` for path parameters,
+/// `simple` for headers, `form` (and the delimited and `deepObject` styles) for query
+/// parameters, `form` for cookies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QueryStyle {
+pub enum ParamStyle {
     #[default]
+    Simple,
+    Label,
+    Matrix,
     Form,
-    FormUnexploded,
     SpaceDelimited,
     PipeDelimited,
     DeepObject,

@@ -4,8 +4,8 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, Parameter,
-    ParameterLocation, QueryStyle, RequestBody, ResponseEncoding, TypeKind, TypeRef,
+    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, ParamStyle, Parameter,
+    ParameterLocation, RequestBody, ResponseEncoding, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -448,11 +448,21 @@ fn render_path(op: &Operation) -> TokenStream {
         match param {
             Some(p) => {
                 let arg = ident(&p.rust_name);
-                let text = match strip_nullable(&p.ty) {
-                    TypeRef::String => quote!(#arg),
-                    _ => quote!(&super::runtime::__private::param_text(#wire, &#arg)?),
-                };
-                pieces.push(quote!(&super::runtime::__private::path_segment(#wire, #text)?));
+                let plain_text = p.style == ParamStyle::Simple
+                    && p.content.is_none()
+                    && matches!(strip_nullable(&p.ty), TypeRef::String);
+                if plain_text {
+                    // The common case, a string in a simple segment, without a detour
+                    // through JSON.
+                    pieces.push(quote!(&super::runtime::__private::path_segment(#wire, #arg)?));
+                } else {
+                    let value = param_value(p, &quote!(&#arg));
+                    let style = runtime_style(p.style);
+                    let explode = p.explode;
+                    pieces.push(quote!(
+                        &super::runtime::__private::path_param(#wire, #value, #style, #explode)?
+                    ));
+                }
             }
             // The resolver reports undeclared template names as errors, so this is not
             // reached for a document that generated.
@@ -486,27 +496,47 @@ fn render_query(op: &Operation) -> TokenStream {
     let pushes = query.iter().map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
-        let style = match p.style {
-            QueryStyle::Form => quote!(super::runtime::__private::QueryStyle::Form),
-            QueryStyle::FormUnexploded => quote!(super::runtime::__private::QueryStyle::FormUnexploded),
-            QueryStyle::SpaceDelimited => quote!(super::runtime::__private::QueryStyle::SpaceDelimited),
-            QueryStyle::PipeDelimited => quote!(super::runtime::__private::QueryStyle::PipeDelimited),
-            QueryStyle::DeepObject => quote!(super::runtime::__private::QueryStyle::DeepObject),
-        };
+        let style = runtime_style(p.style);
+        let (explode, reserved) = (p.explode, p.allow_reserved);
         if is_positional(p) {
-            quote!(super::runtime::__private::push_query(&mut #query_local, #wire, &#arg, #style)?;)
+            let given = param_value(p, &quote!(&#arg));
+            quote!(super::runtime::__private::push_query(&mut #query_local, #wire, #given, #style, #explode, #reserved)?;)
         } else {
+            let given = param_value(p, &quote!(#value));
             quote! {
                 if let Some(#value) = &params.#arg {
-                    super::runtime::__private::push_query(&mut #query_local, #wire, #value, #style)?;
+                    super::runtime::__private::push_query(&mut #query_local, #wire, #given, #style, #explode, #reserved)?;
                 }
             }
         }
     });
     quote! {
-        let mut #query_local: Vec<(String, String)> = Vec::new();
+        let mut #query_local = super::runtime::__private::Query::new();
         #(#pushes)*
-        #request = #request.query(&#query_local);
+        #request = super::runtime::__private::with_query(#request, &#query_local)?;
+    }
+}
+
+/// The runtime's name for a parameter style.
+fn runtime_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Simple => quote!(super::runtime::__private::Style::Simple),
+        ParamStyle::Label => quote!(super::runtime::__private::Style::Label),
+        ParamStyle::Matrix => quote!(super::runtime::__private::Style::Matrix),
+        ParamStyle::Form => quote!(super::runtime::__private::Style::Form),
+        ParamStyle::SpaceDelimited => quote!(super::runtime::__private::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(super::runtime::__private::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(super::runtime::__private::Style::DeepObject),
+    }
+}
+
+/// The value a parameter sends (a reference): as given, or, for a parameter given by
+/// `content`, written in its media type first.
+fn param_value(p: &Parameter, given: &TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    match p.content {
+        Some(_) => quote!(&super::runtime::__private::content_text(#wire, #given)?),
+        None => given.clone(),
     }
 }
 
@@ -515,12 +545,15 @@ fn render_header_params(op: &Operation) -> TokenStream {
     let sets = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
+        let explode = p.explode;
         if is_positional(p) {
-            quote!(#request = #request.header(#wire, super::runtime::__private::header_param(#wire, &#arg)?);)
+            let given = param_value(p, &quote!(&#arg));
+            quote!(#request = #request.header(#wire, super::runtime::__private::header_param(#wire, #given, #explode)?);)
         } else {
+            let given = param_value(p, &quote!(#value));
             quote! {
                 if let Some(#value) = &params.#arg {
-                    #request = #request.header(#wire, super::runtime::__private::header_param(#wire, #value)?);
+                    #request = #request.header(#wire, super::runtime::__private::header_param(#wire, #given, #explode)?);
                 }
             }
         }
@@ -543,12 +576,15 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
     let pushes = cookies.iter().map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
+        let explode = p.explode;
         if is_positional(p) {
-            quote!(super::runtime::__private::push_cookie(&mut #cookies_local, #wire, &#arg)?;)
+            let given = param_value(p, &quote!(&#arg));
+            quote!(super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #given, #explode)?;)
         } else {
+            let given = param_value(p, &quote!(#value));
             quote! {
                 if let Some(#value) = &params.#arg {
-                    super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #value)?;
+                    super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #given, #explode)?;
                 }
             }
         }

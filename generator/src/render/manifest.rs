@@ -22,7 +22,9 @@ pub(super) const TYPE_DEPENDENCIES: &[&str] = &[
     r#"garde = { version = "0.23", default-features = false, features = ["derive", "regex"] }"#,
     r#"regex = "1""#,
     r#"serde = { version = "1", features = ["derive"] }"#,
-    r#"serde_json = "1""#,
+    // Objects keep their properties in the order written, so parameters and examples go
+    // out as the types declare them (the runtime asks for the same).
+    r#"serde_json = { version = "1", features = ["preserve_order"] }"#,
 ];
 
 /// Dependencies of a crate that carries its own copy of the runtime: the runtime crate's.

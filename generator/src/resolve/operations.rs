@@ -7,7 +7,7 @@ use crate::diagnostics::pointer_push;
 use crate::load::SpecVersion;
 use crate::model::{
     Accepts, Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId,
-    HttpMethod, Operation, Parameter, ParameterLocation, QueryStyle, RequestBody, ResponseEncoding,
+    HttpMethod, Operation, ParamStyle, Parameter, ParameterLocation, RequestBody, ResponseEncoding,
     ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
@@ -619,9 +619,21 @@ fn parameters<'a>(
                 continue;
             }
         }
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(_) => r.schema_at(pointer_push(&at, "schema")),
-            ParameterSchemaOrContent::Content(_) => None,
+        // A parameter given by `content` is typed by its media type's schema, and its
+        // value is written in that media type.
+        let (schema, content) = match &data.format {
+            ParameterSchemaOrContent::Schema(_) => (r.schema_at(pointer_push(&at, "schema")), None),
+            ParameterSchemaOrContent::Content(content) => match pick_content(content) {
+                Some((media, _)) if is_json(media) => {
+                    let media_at = pointer_push(&pointer_push(&at, "content"), media);
+                    (
+                        r.schema_at(pointer_push(&media_at, "schema")),
+                        Some(media.to_string()),
+                    )
+                }
+                // Another media type is sent as the text it is.
+                _ => (None, None),
+            },
         };
         let ty = match schema {
             Some(s) => {
@@ -631,17 +643,32 @@ fn parameters<'a>(
             None => TypeRef::String,
         };
         let style = match p {
-            openapiv3::Parameter::Query { style, .. } => match (style, data.explode) {
-                (openapiv3::QueryStyle::Form, Some(false)) => QueryStyle::FormUnexploded,
-                (openapiv3::QueryStyle::Form, _) => QueryStyle::Form,
-                (openapiv3::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
-                (openapiv3::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
-                (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+            openapiv3::Parameter::Path { style, .. } => match style {
+                openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                openapiv3::PathStyle::Label => ParamStyle::Label,
+                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
             },
-            _ => QueryStyle::Form,
+            openapiv3::Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => ParamStyle::Form,
+                openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+            },
+            openapiv3::Parameter::Header { .. } => ParamStyle::Simple,
+            openapiv3::Parameter::Cookie { .. } => ParamStyle::Form,
         };
         out.push(Parameter {
             style,
+            // The specification's default: exploded for `form`, not for the others.
+            explode: data.explode.unwrap_or(style == ParamStyle::Form),
+            allow_reserved: matches!(
+                p,
+                openapiv3::Parameter::Query {
+                    allow_reserved: true,
+                    ..
+                }
+            ),
+            content,
             wire_name: data.name.clone(),
             rust_name: String::new(),
             location,
@@ -684,7 +711,10 @@ fn parameters<'a>(
                 )),
             );
             out.push(Parameter {
-                style: QueryStyle::Form,
+                style: ParamStyle::Simple,
+                explode: false,
+                allow_reserved: false,
+                content: None,
                 wire_name: name.to_string(),
                 rust_name: String::new(),
                 location: ParameterLocation::Path,
