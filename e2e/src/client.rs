@@ -588,7 +588,26 @@ impl Client {
             &OPERATION,
             path,
         );
-        request = request.form(body);
+        request = super::runtime::__private::form_body(
+            request,
+            body,
+            &[
+                super::runtime::__private::FormField {
+                    name: "resources",
+                    style: super::runtime::__private::Style::Form,
+                    explode: false,
+                    allow_reserved: false,
+                    json: false,
+                },
+                super::runtime::__private::FormField {
+                    name: "claims",
+                    style: super::runtime::__private::Style::Form,
+                    explode: true,
+                    allow_reserved: false,
+                    json: true,
+                },
+            ],
+        )?;
         let response = super::runtime::__private::send(
                 &self.runtime,
                 &OPERATION,

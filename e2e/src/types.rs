@@ -464,6 +464,36 @@ impl ::std::fmt::Display for RequestTokenRequestGrantType {
     }
 }
 
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct RequestTokenRequestClaims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<i64>,
+}
+
+impl RequestTokenRequestClaims {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new() -> Self {
+        Self { tenant: None, level: None }
+    }
+
+    /// Sets `tenant`.
+    pub fn with_tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// Sets `level`.
+    pub fn with_level(mut self, level: impl Into<i64>) -> Self {
+        self.level = Some(level.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
@@ -472,6 +502,13 @@ pub struct RequestTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(length(chars, max = 10))]
     pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audiences: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(dive)]
+    pub claims: Option<super::types::RequestTokenRequestClaims>,
 }
 
 impl RequestTokenRequest {
@@ -483,12 +520,36 @@ impl RequestTokenRequest {
         Self {
             grant_type: grant_type.into(),
             scope: None,
+            audiences: None,
+            resources: None,
+            claims: None,
         }
     }
 
     /// Sets `scope`.
     pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets `audiences`.
+    pub fn with_audiences(mut self, audiences: impl Into<Vec<String>>) -> Self {
+        self.audiences = Some(audiences.into());
+        self
+    }
+
+    /// Sets `resources`.
+    pub fn with_resources(mut self, resources: impl Into<Vec<String>>) -> Self {
+        self.resources = Some(resources.into());
+        self
+    }
+
+    /// Sets `claims`.
+    pub fn with_claims(
+        mut self,
+        claims: impl Into<super::types::RequestTokenRequestClaims>,
+    ) -> Self {
+        self.claims = Some(claims.into());
         self
     }
 }

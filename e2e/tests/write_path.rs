@@ -504,10 +504,10 @@ async fn bodies_in_other_content_types_go_on_the_wire_as_declared() {
         .expect(1)
         .mount(&server)
         .await;
-    let form = e2e_fixture_client::RequestTokenRequest {
-        grant_type: e2e_fixture_client::RequestTokenRequestGrantType::ClientCredentials,
-        scope: Some("a b".into()),
-    };
+    let form = e2e_fixture_client::RequestTokenRequest::new(
+        e2e_fixture_client::RequestTokenRequestGrantType::ClientCredentials,
+    )
+    .with_scope("a b");
     let token = c.request_token(&form).await.expect("a token");
     assert_eq!(token.body.access_token.as_deref(), Some("t"));
     let too_long = e2e_fixture_client::RequestTokenRequest {
@@ -610,4 +610,44 @@ async fn every_parameter_style_goes_on_the_wire_as_the_specification_writes_it()
     // A `simple` header object, exploded; a `form` cookie list, not exploded.
     assert_eq!(header("x-color"), "R=100,G=200,B=150");
     assert_eq!(header("cookie"), "shades=light%2Cdark");
+}
+
+/// A form body with lists and an object: a list exploded (the default), one not (its
+/// `encoding` entry says `explode: false`), and an object written as JSON (its entry's
+/// `contentType`).
+#[tokio::test]
+async fn form_bodies_write_lists_and_objects_as_their_encoding_says() {
+    use e2e_fixture_client::{RequestTokenRequest, RequestTokenRequestClaims};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/tokens"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"t"}"#,
+            "application/vnd.example.token+json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let form = RequestTokenRequest::new(
+        e2e_fixture_client::RequestTokenRequestGrantType::ClientCredentials,
+    )
+    .with_audiences(vec!["api".to_string(), "web".to_string()])
+    .with_resources(vec!["r1".to_string(), "r/2".to_string()])
+    .with_claims(
+        RequestTokenRequestClaims::default()
+            .with_tenant("t 1")
+            .with_level(3),
+    );
+    client(&server).request_token(&form).await.expect("a token");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let body = requests
+        .first()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .unwrap_or_default();
+    assert_eq!(
+        body,
+        "grant_type=client_credentials&audiences=api&audiences=web&resources=r1%2Cr%2F2\
+         &claims=%7B%22tenant%22%3A%22t+1%22%2C%22level%22%3A3%7D"
+    );
 }

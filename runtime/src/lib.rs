@@ -81,8 +81,9 @@ pub mod __private {
     pub use super::paging::{next_page_token, paginate, PageLimit};
     #[cfg(feature = "client")]
     pub use super::request::{
-        content_text, cookie_pair, header_param, json_body, param_text, path_param, path_segment,
-        push_cookie, push_query, validate, with_cookies, with_query, Query, Style,
+        content_text, cookie_pair, form_body, header_param, json_body, param_text, path_param,
+        path_segment, push_cookie, push_query, validate, with_cookies, with_query, FormField,
+        Query, Style,
     };
     #[cfg(feature = "client")]
     pub use super::response::{

@@ -225,6 +225,21 @@ pub fn with_query<E>(
     if query.pairs.is_empty() {
         return Ok(request);
     }
+    let written = encoded_query(query);
+    let (client, built) = request.build_split();
+    let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
+    let url = built.url_mut();
+    let joined = match url.query() {
+        Some(existing) if !existing.is_empty() => format!("{existing}&{written}"),
+        _ => written,
+    };
+    url.set_query(Some(&joined));
+    Ok(reqwest::RequestBuilder::from_parts(client, built))
+}
+
+/// The pairs of `query`, form-encoded, except that a value of an `allowReserved`
+/// parameter keeps its reserved characters.
+fn encoded_query(query: &Query) -> String {
     let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
     let mut written = String::new();
     for (name, value, allow_reserved) in &query.pairs {
@@ -247,15 +262,61 @@ pub fn with_query<E>(
             written.push_str(&encode(value));
         }
     }
-    let (client, built) = request.build_split();
-    let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
-    let url = built.url_mut();
-    let joined = match url.query() {
-        Some(existing) if !existing.is_empty() => format!("{existing}&{written}"),
-        _ => written,
+    written
+}
+
+/// How one property of a form body is written (an entry of the media type's `encoding`
+/// object).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct FormField {
+    pub name: &'static str,
+    pub style: Style,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// The value is written as JSON (the entry's `contentType` is JSON).
+    pub json: bool,
+}
+
+/// Writes `value` (an object) as an `application/x-www-form-urlencoded` body: each
+/// property as a query parameter of the same name would be, in the `style` its `fields`
+/// entry gives (`form`, exploded, when it has none), or as JSON text where the entry says
+/// so. Lists and nested objects are written too, which a plain form serializer refuses.
+#[doc(hidden)]
+pub fn form_body<T: Serialize + ?Sized, E>(
+    request: reqwest::RequestBuilder,
+    value: &T,
+    fields: &[FormField],
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    let value = serde_json::to_value(value).map_err(|e| {
+        Error::InvalidRequest(format!("the request body cannot be serialized: {e}"))
+    })?;
+    let serde_json::Value::Object(properties) = value else {
+        return Err(Error::InvalidRequest(
+            "a form body must be an object of properties".into(),
+        ));
     };
-    url.set_query(Some(&joined));
-    Ok(reqwest::RequestBuilder::from_parts(client, built))
+    let mut query = Query::new();
+    for (name, property) in &properties {
+        let field = fields.iter().find(|f| f.name == name);
+        let (style, explode, reserved) = field.map_or((Style::Form, true, false), |f| {
+            (f.style, f.explode, f.allow_reserved)
+        });
+        if field.is_some_and(|f| f.json) {
+            if !property.is_null() {
+                let text = property.to_string();
+                push_query(&mut query, name, &text, Style::Form, true, reserved)?;
+            }
+        } else {
+            push_query(&mut query, name, property, style, explode, reserved)?;
+        }
+    }
+    Ok(request
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(encoded_query(&query)))
 }
 
 /// Adds a query parameter written in `style`. A null value adds nothing.

@@ -284,9 +284,24 @@ pub struct RequestBody {
     pub content_type: String,
     pub required: bool,
     pub encoding: BodyEncoding,
+    /// For a form body: how the properties the media type's `encoding` object names are
+    /// written (the others as `form`, exploded).
+    pub form_fields: Vec<FormField>,
     /// The body's type; for multipart bodies, the type the spec describes (the method
     /// takes a ready-made form).
     pub ty: TypeRef,
+}
+
+/// How one property of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    /// The property's wire name.
+    pub name: String,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// Whether its value is written as JSON (an `encoding` `contentType` of JSON).
+    pub json: bool,
 }
 
 /// How a request body is written.

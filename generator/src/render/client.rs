@@ -622,8 +622,22 @@ fn render_body(
         BodyEncoding::Json => {
             quote!(#request = super::runtime::__private::json_body(#request, #content_type, #body_ref)?;)
         }
-        // reqwest writes the form and its content type.
-        BodyEncoding::Form => quote!(#request = #request.form(#body_ref);),
+        BodyEncoding::Form => {
+            let fields = body.form_fields.iter().map(|f| {
+                let (name, style) = (&f.name, runtime_style(f.style));
+                let (explode, reserved, json) = (f.explode, f.allow_reserved, f.json);
+                quote! {
+                    super::runtime::__private::FormField {
+                        name: #name,
+                        style: #style,
+                        explode: #explode,
+                        allow_reserved: #reserved,
+                        json: #json,
+                    },
+                }
+            });
+            quote!(#request = super::runtime::__private::form_body(#request, #body_ref, &[#(#fields)*])?;)
+        }
         BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
         BodyEncoding::Text => {
             quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)

@@ -6,9 +6,9 @@ use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::load::SpecVersion;
 use crate::model::{
-    Accepts, Api, BodyEncoding, ErrorResponse, Example, HeaderKind, HeaderSet, HeaderSetId,
-    HttpMethod, Operation, ParamStyle, Parameter, ParameterLocation, RequestBody, ResponseEncoding,
-    ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
+    Accepts, Api, BodyEncoding, ErrorResponse, Example, FormField, HeaderKind, HeaderSet,
+    HeaderSetId, HttpMethod, Operation, ParamStyle, Parameter, ParameterLocation, RequestBody,
+    ResponseEncoding, ResponseHeader, SecurityScheme, SuccessResponse, TypeRef,
 };
 use crate::naming::{snake_ident, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -333,10 +333,43 @@ pub(super) fn request_body<'a>(
         let media_at = at.strip_suffix("/schema").unwrap_or(&at).to_string();
         collect_examples(r, api, media, &media_at, &ty);
     }
+    // A form's `encoding` object says how each property it names is written.
+    let form_fields = if encoding == BodyEncoding::Form {
+        let encoding_at = pointer_push(at.strip_suffix("/schema").unwrap_or(&at), "encoding");
+        media
+            .encoding
+            .iter()
+            .map(|(name, e)| {
+                // `openapiv3` reads an absent `explode` as false; the default depends on the
+                // style, so the document itself is asked.
+                let written_explode = r
+                    .loaded
+                    .raw
+                    .pointer(&pointer_push(&pointer_push(&encoding_at, name), "explode"))
+                    .and_then(serde_json::Value::as_bool);
+                let style = match e.style {
+                    Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                    Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                    Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                    _ => ParamStyle::Form,
+                };
+                FormField {
+                    name: name.clone(),
+                    style,
+                    explode: written_explode.unwrap_or(style == ParamStyle::Form),
+                    allow_reserved: e.allow_reserved,
+                    json: e.content_type.as_deref().is_some_and(is_json),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(RequestBody {
         content_type: content_type.to_string(),
         required: body.required,
         encoding,
+        form_fields,
         ty,
     })
 }
