@@ -214,7 +214,7 @@ fn signature(api: &Api, op: &Operation) -> Signature {
     let mut optional = BTreeMap::new();
     for p in &op.parameters {
         let ty = type_name(api, &p.ty);
-        if p.required || p.location == crate::model::ParameterLocation::Path {
+        if p.is_positional() {
             arguments.push((p.rust_name.clone(), ty));
         } else {
             optional.insert(p.rust_name.clone(), ty);

@@ -48,6 +48,9 @@ pub struct Settings {
     /// a file to `include!`, anywhere in a crate, that declares the modules by their paths
     /// in that folder (see [`build`]).
     pub include_dir: Option<String>,
+    /// Adds `Client::__conformance`, which calls any operation by its operationId with
+    /// arguments given as JSON, for `cargo xtask conformance` (off unless set).
+    pub conformance_hooks: bool,
 }
 
 /// Where a generated crate's runtime comes from.
@@ -74,6 +77,7 @@ impl Settings {
             types_only: false,
             string_formats: false,
             include_dir: None,
+            conformance_hooks: false,
         }
     }
 }

@@ -38,6 +38,9 @@ fn fixture_crates_compile_clean() {
     // bodies, paging, webhooks, validation rules and tagged unions.
     let variants = [
         ("vendored", "e2e/create_plugin.yaml", true, false),
+        // With the conformance hooks (every kind of body and parameter), which must be
+        // as clean as the rest.
+        ("conformance_hooks", "e2e/create_plugin.yaml", false, false),
         ("types_only", "specs/openapi_31.yaml", false, true),
         ("vendored_types_only", "specs/openapi_31.yaml", true, true),
         (
@@ -57,6 +60,7 @@ fn fixture_crates_compile_clean() {
         let mut settings =
             common::scratch_settings(format!("variant-{}", name.replace('_', "-")), spec);
         settings.types_only = types_only;
+        settings.conformance_hooks = name == "conformance_hooks";
         if vendored {
             settings.runtime = generator::RuntimeSource::Vendored;
         }

@@ -117,6 +117,7 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
             types_only: false,
             string_formats: false,
             include_dir: None,
+            conformance_hooks: false,
         };
         let spec = root.join(t.spec);
         let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;

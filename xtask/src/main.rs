@@ -16,6 +16,8 @@
 //! - `cargo xtask bench [--corpus DIR] [--runs N] [--only PARTS]`: time generation,
 //!   compiling and using generated code, each against its floor, and print one table.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
+//! - `cargo xtask conformance --spec FILE|DIR... [--overlay FILE]... [--known-failures FILE]`:
+//!   call every operation of each spec's client against Prism serving the same spec.
 //!
 //! Exit codes: 0 success, 1 the spec has errors (or the tree is stale), 2 bad command-line
 //! use or an I/O failure.
@@ -25,6 +27,8 @@ mod bench_client;
 mod bench_scratch;
 mod bench_types;
 mod codegen;
+mod conformance;
+mod conformance_synth;
 mod files;
 mod fuzz;
 mod report;
@@ -39,7 +43,8 @@ const USAGE: &str = "usage:
                        [--allow-outside-folder] [--types-only] [--string-formats] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
   cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build]
-  cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]";
+  cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]
+  cargo xtask conformance --spec FILE|DIR... [--overlay FILE]... [--known-failures FILE]";
 
 /// Counts allocations for `cargo xtask bench`'s per-call figures; otherwise the system
 /// allocator.
@@ -245,6 +250,27 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 }
             }
             fuzz::fuzz(inputs, seed, keep_from)
+        }
+        "conformance" => {
+            let mut specs = Vec::new();
+            let mut overlays = Vec::new();
+            let mut known = None;
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
+                let value = it
+                    .next()
+                    .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
+                match flag.as_str() {
+                    "--spec" => specs.push(PathBuf::from(value)),
+                    "--overlay" => overlays.push(PathBuf::from(value)),
+                    "--known-failures" => known = Some(PathBuf::from(value)),
+                    other => return Err(Failure::Usage(format!("unknown option `{other}`"))),
+                }
+            }
+            if specs.is_empty() {
+                return Err(Failure::Usage("--spec is required".into()));
+            }
+            conformance::conformance(&specs, &overlays, known.as_deref())
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

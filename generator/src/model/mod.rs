@@ -264,6 +264,14 @@ pub struct Parameter {
     pub doc: Option<String>,
 }
 
+impl Parameter {
+    /// Whether the parameter is an argument of its method (path parameters and required
+    /// ones), rather than a field of the method's optional-parameters struct.
+    pub fn is_positional(&self) -> bool {
+        self.location == ParameterLocation::Path || self.required
+    }
+}
+
 /// OpenAPI `style` of a parameter: `simple`, `label` and `matrix` for path parameters,
 /// `simple` for headers, `form` (and the delimited and `deepObject` styles) for query
 /// parameters, `form` for cookies.

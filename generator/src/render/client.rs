@@ -98,13 +98,13 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
     }
 }
 
-fn is_positional(p: &Parameter) -> bool {
-    p.location == ParameterLocation::Path || p.required
-}
-
 /// The struct of an operation's optional query and header parameters, if it has any.
 fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
-    let optional: Vec<&Parameter> = op.parameters.iter().filter(|p| !is_positional(p)).collect();
+    let optional: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| !p.is_positional())
+        .collect();
     if optional.is_empty() {
         return None;
     }
@@ -148,7 +148,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn strip_nullable(t: &TypeRef) -> &TypeRef {
+pub(super) fn strip_nullable(t: &TypeRef) -> &TypeRef {
     match t {
         TypeRef::Nullable(inner) => inner,
         other => other,
@@ -162,7 +162,7 @@ fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
 }
 
 /// Whether an argument of this type is taken by value (small `Copy` values).
-fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
+pub(super) fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
     match strip_nullable(t) {
         TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
         TypeRef::Named(id) => cx
@@ -237,12 +237,12 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> Token
     };
 
     let mut args = Vec::new();
-    for p in op.parameters.iter().filter(|p| is_positional(p)) {
+    for p in op.parameters.iter().filter(|p| p.is_positional()) {
         let arg = ident(&p.rust_name);
         let ty = argument_type(cx, &p.ty);
         args.push(quote!(#arg: #ty));
     }
-    let has_params = op.parameters.iter().any(|p| !is_positional(p));
+    let has_params = op.parameters.iter().any(|p| !p.is_positional());
     if has_params {
         let params_ty = ident(&op.params_type);
         args.push(quote!(params: &super::client::#params_ty));
@@ -358,7 +358,7 @@ fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) ->
     let lifetime = quote!('a);
     let mut args = Vec::new();
     let mut call_args = Vec::new();
-    for param in op.parameters.iter().filter(|p| is_positional(p)) {
+    for param in op.parameters.iter().filter(|p| p.is_positional()) {
         let arg = ident(&param.rust_name);
         let ty = argument_type_with(cx, &param.ty, Some(&lifetime));
         args.push(quote!(#arg: #ty));
@@ -498,7 +498,7 @@ fn render_query(op: &Operation) -> TokenStream {
         let arg = ident(&p.rust_name);
         let style = runtime_style(p.style);
         let (explode, reserved) = (p.explode, p.allow_reserved);
-        if is_positional(p) {
+        if p.is_positional() {
             let given = param_value(p, &quote!(&#arg));
             quote!(super::runtime::__private::push_query(&mut #query_local, #wire, #given, #style, #explode, #reserved)?;)
         } else {
@@ -546,7 +546,7 @@ fn render_header_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         let explode = p.explode;
-        if is_positional(p) {
+        if p.is_positional() {
             let given = param_value(p, &quote!(&#arg));
             quote!(#request = #request.header(#wire, super::runtime::__private::header_param(#wire, #given, #explode)?);)
         } else {
@@ -577,7 +577,7 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
         let explode = p.explode;
-        if is_positional(p) {
+        if p.is_positional() {
             let given = param_value(p, &quote!(&#arg));
             quote!(super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #given, #explode)?;)
         } else {

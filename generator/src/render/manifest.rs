@@ -178,6 +178,10 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
     if !api.webhooks.is_empty() {
         modules.push_str(&module("webhooks"));
     }
+    if has_client && settings.conformance_hooks {
+        modules.push_str("#[doc(hidden)]\n");
+        modules.push_str(&module("conformance"));
+    }
     let runtime_module = settings
         .include_dir
         .as_ref()

@@ -5,6 +5,7 @@
 //! (Cargo.toml and lib.rs), and `format`, which checks and prints the tokens.
 
 mod client;
+mod conformance;
 mod docs;
 mod enums;
 mod examples;
@@ -48,7 +49,19 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
             // A document without operations (only webhooks, or only schemas) gives a crate
             // of types: there is nothing to call.
             let client = (!api.operations.is_empty() && !settings.types_only)
-                .then(|| format::format_file(client::render_client(&cx), "client module"))
+                .then(|| {
+                    let client = format::format_file(client::render_client(&cx), "client module")?;
+                    let hooks = settings
+                        .conformance_hooks
+                        .then(|| {
+                            format::format_file(
+                                conformance::render_conformance(&cx),
+                                "conformance module",
+                            )
+                        })
+                        .transpose()?;
+                    Ok((client, hooks))
+                })
                 .transpose();
             let hooks = (!api.webhooks.is_empty())
                 .then(|| format::format_file(webhooks::render_webhooks(&cx), "webhooks module"))
@@ -78,8 +91,11 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         contents,
     };
     let mut files = vec![file("Cargo.toml", manifest::cargo_toml(api, settings))];
-    if let Some(client) = client {
+    if let Some((client, conformance)) = client {
         files.push(file("src/client.rs", format!("{header}{client}")));
+        if let Some(conformance) = conformance {
+            files.push(file("src/conformance.rs", format!("{header}{conformance}")));
+        }
     }
     files.push(file("src/lib.rs", manifest::lib_rs(api, settings)));
     files.push(file("src/types.rs", format!("{header}{types}")));

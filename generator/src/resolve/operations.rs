@@ -189,7 +189,22 @@ fn resolve_operation<'a>(
         } else {
             format!("{operation_id} error")
         };
-        let body = response_body(r, api, response, &at, &hint, Direction::Read);
+        // 204, 205 and 304 carry no content (RFC 9110): a body documented for one is
+        // never sent, and a client that waited for it would fail on every answer.
+        let body = if matches!(code, Some(204 | 205 | 304)) {
+            if !response.content.is_empty() {
+                r.diags.warning(
+                    pointer_push(&at, "content"),
+                    format!(
+                        "a {} answer has no content, so the content documented for it is not read",
+                        code.unwrap_or_default()
+                    ),
+                );
+            }
+            None
+        } else {
+            response_body(r, api, response, &at, &hint, Direction::Read)
+        };
         if is_success && success.status.is_none() {
             success.status = code;
             if let Some((ty, encoding)) = body {
@@ -239,13 +254,10 @@ fn resolve_operation<'a>(
 fn method_locals(parameters: &[Parameter], has_body: bool) -> crate::model::MethodLocals {
     let mut arguments: Vec<&str> = parameters
         .iter()
-        .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .filter(|p| p.is_positional())
         .map(|p| p.rust_name.as_str())
         .collect();
-    if parameters
-        .iter()
-        .any(|p| !(p.required || p.location == ParameterLocation::Path))
-    {
+    if parameters.iter().any(|p| !p.is_positional()) {
         arguments.push("params");
     }
     if has_body {

@@ -57,7 +57,7 @@ fn pagination_of(api: &Api, index: usize) -> Option<Pagination> {
     let mut arguments: Vec<&str> = op
         .parameters
         .iter()
-        .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .filter(|p| p.is_positional())
         .map(|p| p.rust_name.as_str())
         .collect();
     arguments.push("params");

@@ -1,0 +1,205 @@
+//! Conformance hooks: one method on the generated `Client`, `__conformance`, that calls
+//! any operation by its operationId with arguments given as JSON (by wire name, the body
+//! as `body`) and says what came back. `cargo xtask conformance` drives every operation
+//! of a spec through it against a mock server of the same spec. Only crates generated
+//! with [`Settings::conformance_hooks`](crate::Settings::conformance_hooks) have it.
+//!
+//! The hooks are written here, where the signatures are known, so that the driver never
+//! has to know how an argument is passed.
+
+use super::client::{by_value, strip_nullable};
+use super::types::{ident, TypeContext};
+use crate::model::{BodyEncoding, Operation, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
+    let arms = cx.api.operations.iter().map(|op| operation_arm(cx, op));
+    // Only a crate with multipart bodies has reqwest's multipart forms.
+    let has_multipart = cx.api.operations.iter().any(|op| {
+        op.request_body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+    });
+    let multipart = if has_multipart {
+        quote! {
+            /// A multipart form of an object's properties: strings as text parts, anything
+            /// else as its JSON text.
+            fn multipart(value: &::serde_json::Value) -> super::runtime::reqwest::multipart::Form {
+                let mut form = super::runtime::reqwest::multipart::Form::new();
+                if let Some(object) = value.as_object() {
+                    for (name, part) in object {
+                        let text = match part {
+                            ::serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        form = form.text(name.clone(), text);
+                    }
+                }
+                form
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        //! Hooks for `cargo xtask conformance`: not part of this crate's API.
+
+        /// What one call came to.
+        #[derive(Debug)]
+        pub struct Outcome {
+            /// The status the server answered, if it answered.
+            pub status: Option<u16>,
+            /// `ok`, or the kind of error (`api`, `decode`, `transport`, ...).
+            pub kind: &'static str,
+            /// Whether the body decoded into its documented type (for an error, its error
+            /// type).
+            pub body_decoded: bool,
+            pub message: String,
+        }
+
+        fn outcome<T, H, E>(
+            result: Result<super::runtime::ApiResponse<T, H>, super::runtime::Error<E>>,
+        ) -> Outcome {
+            let error = match result {
+                Ok(response) => {
+                    return Outcome {
+                        status: Some(response.status),
+                        kind: "ok",
+                        body_decoded: true,
+                        message: String::new(),
+                    }
+                }
+                Err(error) => error,
+            };
+            let (kind, body_decoded, excerpt) = match &error {
+                super::runtime::Error::Api(e) | super::runtime::Error::RateLimited(e) => {
+                    ("api", e.body.is_some(), e.excerpt.clone())
+                }
+                super::runtime::Error::Decode(_) => ("decode", false, String::new()),
+                super::runtime::Error::Transport(_) => ("transport", false, String::new()),
+                super::runtime::Error::Validation(_) => ("validation", false, String::new()),
+                super::runtime::Error::InvalidRequest(_) => ("invalid-request", false, String::new()),
+                super::runtime::Error::Authentication(_) => ("authentication", false, String::new()),
+                _ => ("other", false, String::new()),
+            };
+            Outcome {
+                status: error.status(),
+                kind,
+                body_decoded,
+                message: format!("{error} {excerpt}"),
+            }
+        }
+
+        #[allow(dead_code)]
+        fn arg<T: ::serde::de::DeserializeOwned>(
+            args: &::serde_json::Value,
+            name: &str,
+        ) -> Result<T, String> {
+            let value = args.get(name).cloned().unwrap_or(::serde_json::Value::Null);
+            ::serde_json::from_value(value).map_err(|e| format!("argument `{name}`: {e}"))
+        }
+
+        #[allow(dead_code)]
+        fn optional<T: ::serde::de::DeserializeOwned>(
+            args: &::serde_json::Value,
+            name: &str,
+        ) -> Result<Option<T>, String> {
+            match args.get(name) {
+                None => Ok(None),
+                Some(value) => ::serde_json::from_value(value.clone())
+                    .map(Some)
+                    .map_err(|e| format!("argument `{name}`: {e}")),
+            }
+        }
+
+        #multipart
+
+        impl super::client::Client {
+            /// Calls the operation `operation` (its operationId) with `args`.
+            #[doc(hidden)]
+            #[allow(deprecated)]
+            pub async fn __conformance(
+                &self,
+                operation: &str,
+                args: &::serde_json::Value,
+            ) -> Result<Outcome, String> {
+                match operation {
+                    #(#arms)*
+                    other => Err(format!("no operation `{other}`")),
+                }
+            }
+        }
+    }
+}
+
+/// The arm that calls one operation: each argument read from `args` as the type the
+/// method takes, and passed as the method takes it.
+fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
+    let id = &op.operation_id;
+    let method = ident(&op.method_name);
+    let mut reads = Vec::new();
+    let mut passes = Vec::new();
+    // Positional arguments are read in place: their temporaries live until the call's
+    // statement ends, the await included.
+    // Arguments are named `{in}.{name}` (`path.id`, `query.id`): one name may serve a
+    // parameter in two places.
+    let key = |p: &crate::model::Parameter| format!("{}.{}", p.location.as_str(), p.wire_name);
+    for p in op.parameters.iter().filter(|p| p.is_positional()) {
+        let wire = key(p);
+        let ty = strip_nullable(&p.ty);
+        let owned = cx.tokens(ty, None);
+        passes.push(if by_value(cx, ty) {
+            quote!(arg::<#owned>(args, #wire)?)
+        } else {
+            quote!(&arg::<#owned>(args, #wire)?)
+        });
+    }
+    if op.parameters.iter().any(|p| !p.is_positional()) {
+        let params_ty = ident(&op.params_type);
+        let fields = op
+            .parameters
+            .iter()
+            .filter(|p| !p.is_positional())
+            .map(|p| {
+                let (field, wire) = (ident(&p.rust_name), key(p));
+                quote!(#field: optional(args, #wire)?,)
+            });
+        reads.push(quote!(let params = super::client::#params_ty { #(#fields)* };));
+        passes.push(quote!(&params));
+    }
+    if let Some(body) = &op.request_body {
+        let (read, pass) = match body.encoding {
+            BodyEncoding::Multipart => (
+                quote!(let body = multipart(args.get("body").unwrap_or(&::serde_json::Value::Null));),
+                quote!(body),
+            ),
+            BodyEncoding::Bytes => (
+                quote!(let body: String = arg(args, "body")?;),
+                quote!(body.into_bytes()),
+            ),
+            BodyEncoding::Text => (quote!(let body: String = arg(args, "body")?;), quote!(body)),
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let ty = match &body.ty {
+                    TypeRef::Nullable(inner) => inner.as_ref(),
+                    other => other,
+                };
+                let owned = cx.tokens(ty, None);
+                let pass = if by_value(cx, ty) {
+                    quote!(body)
+                } else {
+                    quote!(&body)
+                };
+                (quote!(let body: #owned = arg(args, "body")?;), pass)
+            }
+        };
+        reads.push(read);
+        passes.push(pass);
+    }
+    quote! {
+        #id => {
+            #(#reads)*
+            Ok(outcome(self.#method(#(#passes),*).await))
+        }
+    }
+}
