@@ -118,7 +118,9 @@ pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
         impl super::client::Client {
             /// Calls the operation `operation` (its operationId) with `args`.
             #[doc(hidden)]
-            #[allow(deprecated)]
+            // Deprecated operations are called too; an API whose operations take no
+            // arguments leaves `args` unread.
+            #[allow(deprecated, unused_variables)]
             pub async fn __conformance(
                 &self,
                 operation: &str,
