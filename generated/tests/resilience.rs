@@ -11,7 +11,7 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod support;
-use support::{plugin, skip};
+use support::{plugin, skip, Trace};
 
 const PLUGIN_PATH: &str = "/connect/v1/custom-connector-plugins/ccp-1";
 
@@ -22,31 +22,6 @@ fn builder(server: &MockServer) -> confluent_custom_plugin_client::ClientBuilder
         .base_url(server.uri())
         .http_client_builder(reqwest::Client::builder())
         .credentials(Credentials::api_key("KEY", "key-secret"))
-}
-
-/// Collects what the client traces, as text.
-#[derive(Clone, Default)]
-struct Trace(Arc<Mutex<Vec<u8>>>);
-
-impl Trace {
-    fn text(&self) -> String {
-        self.0
-            .lock()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
-    }
-}
-
-impl std::io::Write for Trace {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn tracing_into(trace: &Trace) -> tracing::subscriber::DefaultGuard {

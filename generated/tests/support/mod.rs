@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -84,4 +84,29 @@ pub async fn raw_server(answers: Vec<RawAnswer>) -> (String, Arc<AtomicU64>, Arc
         }
     });
     (format!("http://{address}"), written, connections)
+}
+
+/// Collects what the client traces, as text: a `tracing_subscriber` writer.
+#[derive(Clone, Default)]
+pub struct Trace(pub Arc<Mutex<Vec<u8>>>);
+
+impl Trace {
+    pub fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl std::io::Write for Trace {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
