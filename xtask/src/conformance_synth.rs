@@ -64,8 +64,7 @@ impl<'a> Synth<'a> {
                 .and_then(|e| e.first())
         });
         let builds_object = object.contains_key("properties") || object.contains_key("allOf");
-        let usable = |e: &&Value| !builds_object && fits_counts(e, object) && fits_type(e, object);
-        if let Some(example) = example.filter(usable) {
+        if let Some(example) = example.filter(|e| !builds_object && self.fits(e, schema, 0)) {
             return self.writable(example, schema);
         }
         if let Some(default) = object.get("default") {
@@ -180,8 +179,20 @@ impl<'a> Synth<'a> {
                     let item = self.value_at(items, depth + 1);
                     values.push(item);
                 }
+                // Items made the same way are alike: unique ones are told apart by a
+                // suffix on their first text.
                 if object.get("uniqueItems") == Some(&Value::Bool(true)) {
-                    values.dedup();
+                    for (i, value) in values.iter_mut().enumerate().skip(1) {
+                        mark_first_text(value, i);
+                    }
+                    let mut seen = Vec::new();
+                    values.retain(|v| {
+                        let fresh = !seen.contains(v);
+                        if fresh {
+                            seen.push(v.clone());
+                        }
+                        fresh
+                    });
                 }
                 Value::Array(values)
             }
@@ -190,6 +201,61 @@ impl<'a> Synth<'a> {
             "boolean" => json!(true),
             "null" => Value::Null,
             _ => json!(self.string_value(object)),
+        }
+    }
+
+    /// Whether `example` meets `schema`: its type, enum, string rules, item counts,
+    /// required properties, and the same for its items and properties, through allOf
+    /// (every member) and oneOf or anyOf (some member). Examples that do not are not sent.
+    fn fits(&self, example: &Value, schema: &'a Value, depth: usize) -> bool {
+        let schema = self.resolve(schema);
+        let Some(object) = schema.as_object() else {
+            return true;
+        };
+        if depth > 16 {
+            return true;
+        }
+        if let Some(Value::Array(members)) = object.get("allOf") {
+            if !members.iter().all(|m| self.fits(example, m, depth + 1)) {
+                return false;
+            }
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = object.get(keyword) {
+                if !members.iter().any(|m| self.fits(example, m, depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        if !fits_type(example, object) || !fits_counts(example, object) {
+            return false;
+        }
+        if breaks_string_rules(example, schema) {
+            return false;
+        }
+        match example {
+            Value::Array(items) => match object.get("items") {
+                Some(item) => items.iter().all(|i| self.fits(i, item, depth + 1)),
+                None => true,
+            },
+            Value::Object(fields) => {
+                let required = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| {
+                        r.iter()
+                            .filter_map(Value::as_str)
+                            .any(|n| !fields.contains_key(n))
+                    });
+                let properties = object.get("properties").and_then(Value::as_object);
+                !required
+                    && fields.iter().all(|(name, value)| {
+                        properties
+                            .and_then(|p| p.get(name))
+                            .is_none_or(|p| self.fits(value, p, depth + 1))
+                    })
+            }
+            _ => true,
         }
     }
 
@@ -366,10 +432,40 @@ fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
         match (into.get_mut(&key), value) {
             (Some(Value::Object(existing)), Value::Object(more)) => merge(existing, more),
             (Some(_), Value::Object(more)) if more.is_empty() => {}
+            // A later member's example of another kind than the value an earlier member
+            // typed (a list where an object is described) is the spec's slip: the typed
+            // value stays.
+            (Some(existing), value) if kind_of(existing) != kind_of(&value) => {}
             (_, value) => {
                 into.insert(key, value);
             }
         }
+    }
+}
+
+/// The JSON kind of a value, numbers as one.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::Null => "null",
+    }
+}
+
+/// Appends `-{n}` to the first string inside `value`, depth first; a value without one
+/// is left as it is.
+fn mark_first_text(value: &mut Value, n: usize) -> bool {
+    match value {
+        Value::String(text) => {
+            text.push_str(&format!("-{n}"));
+            true
+        }
+        Value::Array(items) => items.iter_mut().any(|i| mark_first_text(i, n)),
+        Value::Object(fields) => fields.values_mut().any(|v| mark_first_text(v, n)),
+        _ => false,
     }
 }
 
