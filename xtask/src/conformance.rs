@@ -33,6 +33,8 @@ struct Case {
     auth: String,
     /// Whether the answer for `prefer` documents a JSON body to decode.
     json_body: bool,
+    /// Walks the operation's paging stream instead of calling it once.
+    stream: bool,
 }
 
 /// A spec ready to be served and called.
@@ -331,7 +333,19 @@ fn prepare(
             args: args.clone(),
             auth: auth.clone(),
             json_body: true,
+            stream: false,
         });
+        if op.pagination.is_some() {
+            cases.push(Case {
+                example_mismatch: success.and_then(|r| example_mismatch(&synth, r)),
+                operation: op.operation_id.clone(),
+                prefer: None,
+                args: args.clone(),
+                auth: auth.clone(),
+                json_body: true,
+                stream: true,
+            });
+        }
         if let Some(Value::Object(responses)) = node.get("responses") {
             for (status, response) in responses {
                 let Ok(code) = status.parse::<u16>() else {
@@ -352,6 +366,7 @@ fn prepare(
                     args: args.clone(),
                     auth: auth.clone(),
                     json_body,
+                    stream: false,
                 });
             }
         }
@@ -529,9 +544,12 @@ async fn call_{krate}(base: &str, case: &Value) -> Result<Outcome, String> {{
         builder = builder.credentials(credentials);
     }}
     let client = builder.build().map_err(|e| e.to_string())?;
-    let o = client
-        .__conformance(case["operation"].as_str().unwrap_or_default(), &case["args"])
-        .await?;
+    let operation = case["operation"].as_str().unwrap_or_default();
+    let o = if case["stream"].as_bool() == Some(true) {{
+        client.__conformance_stream(operation, &case["args"]).await?
+    }} else {{
+        client.__conformance(operation, &case["args"]).await?
+    }};
     Ok(Outcome {{ status: o.status, kind: o.kind, body_decoded: o.body_decoded, message: o.message }})
 }}
 "#
@@ -630,7 +648,7 @@ fn serve_and_call(
         let cases: Vec<Value> = spec
             .cases
             .iter()
-            .map(|c| json!({"operation": c.operation, "prefer": c.prefer, "args": c.args, "auth": c.auth}))
+            .map(|c| json!({"operation": c.operation, "prefer": c.prefer, "args": c.args, "auth": c.auth, "stream": c.stream}))
             .collect();
         let file = scratch.join(format!("cases-{}.json", spec.crate_name));
         write(&file, &Value::Array(cases).to_string())?;
@@ -787,10 +805,11 @@ fn judge_call(case: &Case, result: &Value) -> Verdict {
 }
 
 fn describe(spec: &Prepared, case: &Case, why: &str) -> String {
-    let asked = case
-        .prefer
-        .map(|c| format!(" (asked for {c})"))
-        .unwrap_or_default();
+    let asked = match (case.prefer, case.stream) {
+        (Some(c), _) => format!(" (asked for {c})"),
+        (None, true) => " (its paging stream)".to_string(),
+        (None, false) => String::new(),
+    };
     let mut sent = case.args.to_string();
     if sent.len() > 300 {
         let cut = (0..=300)
