@@ -28,6 +28,7 @@ mod bench_scratch;
 mod bench_types;
 mod codegen;
 mod conformance;
+mod conformance_run;
 mod conformance_synth;
 mod files;
 mod fuzz;
