@@ -135,6 +135,12 @@ pub enum CustomConnectorPluginUploadSource {
     Unknown(::serde_json::Value),
 }
 
+impl From<super::types::UploadSourcePresignedUrl> for CustomConnectorPluginUploadSource {
+    fn from(value: super::types::UploadSourcePresignedUrl) -> Self {
+        Self::PresignedUrlLocation(value)
+    }
+}
+
 impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -310,6 +316,13 @@ for CustomConnectorPluginRequest {
 pub enum CustomConnectorPluginUploadSourceRequest {
     /// `location` is `PRESIGNED_URL_LOCATION`.
     PresignedUrlLocation(#[garde(dive)] super::types::UploadSourcePresignedUrl),
+}
+
+impl From<super::types::UploadSourcePresignedUrl>
+for CustomConnectorPluginUploadSourceRequest {
+    fn from(value: super::types::UploadSourcePresignedUrl) -> Self {
+        Self::PresignedUrlLocation(value)
+    }
 }
 
 impl ::serde::Serialize for CustomConnectorPluginUploadSourceRequest {

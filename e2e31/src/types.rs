@@ -76,6 +76,18 @@ pub enum PaymentRequest {
     Invoice(#[garde(dive)] super::types::Invoice),
 }
 
+impl From<super::types::Card> for PaymentRequest {
+    fn from(value: super::types::Card) -> Self {
+        Self::Card(value)
+    }
+}
+
+impl From<super::types::Invoice> for PaymentRequest {
+    fn from(value: super::types::Invoice) -> Self {
+        Self::Invoice(value)
+    }
+}
+
 impl ::serde::Serialize for PaymentRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -213,6 +225,18 @@ pub enum Payment {
     Invoice(super::types::Invoice),
     /// An object whose `method` this client does not know, kept as received.
     Unknown(::serde_json::Value),
+}
+
+impl From<super::types::Card> for Payment {
+    fn from(value: super::types::Card) -> Self {
+        Self::Card(value)
+    }
+}
+
+impl From<super::types::Invoice> for Payment {
+    fn from(value: super::types::Invoice) -> Self {
+        Self::Invoice(value)
+    }
 }
 
 impl ::serde::Serialize for Payment {

@@ -104,9 +104,11 @@ async fn a_tagged_request_is_written_with_its_tag_and_validated_first() {
     let client = client(&server, Credentials::key("k-1"));
     let mut order = OrderRequest {
         status: Status::Placed,
-        payment: PaymentRequest::Card(Card {
+        // A union value from its variant's type, by `From`.
+        payment: Card {
             last4: "4242".into(),
-        }),
+        }
+        .into(),
         location: Some((1.0, 2.0)),
         note: None,
         total: Some(3.0),
@@ -118,6 +120,10 @@ async fn a_tagged_request_is_written_with_its_tag_and_validated_first() {
             last4: "4242".into()
         })
     );
+    assert!(matches!(
+        PaymentRequest::from(Card { last4: "1".into() }),
+        PaymentRequest::Card(_)
+    ));
     // `total` has `exclusiveMinimum: 0`: zero is refused before anything is sent.
     order.total = Some(0.0);
     match client.create_order(&order).await {

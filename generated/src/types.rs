@@ -228,6 +228,12 @@ pub enum CustomConnectorPluginUploadSource {
     Unknown(::serde_json::Value),
 }
 
+impl From<super::types::UploadSourcePresignedUrl> for CustomConnectorPluginUploadSource {
+    fn from(value: super::types::UploadSourcePresignedUrl) -> Self {
+        Self::PresignedUrlLocation(value)
+    }
+}
+
 impl ::serde::Serialize for CustomConnectorPluginUploadSource {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -2,7 +2,7 @@
 
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
-use crate::model::{EnumDef, TaggedDef, TypeDef, TypeId, TypeRef, UntaggedDef};
+use crate::model::{EnumDef, TaggedDef, TypeDef, TypeId, TypeKind, TypeRef, UntaggedDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -126,6 +126,15 @@ pub fn render_tagged(
     } else {
         quote!()
     };
+    let conversions = variant_conversions(
+        cx,
+        id,
+        &name,
+        &t.variants
+            .iter()
+            .map(|v| (v.rust_name.as_str(), TypeRef::Named(v.ty)))
+            .collect::<Vec<_>>(),
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +143,8 @@ pub fn render_tagged(
             #(#variants)*
             #unknown
         }
+
+        #conversions
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -200,6 +211,15 @@ pub fn render_untagged(
         let vname = ident(&v.rust_name);
         quote!(|v| super::runtime::__private::untagged_candidate(v, Self::#vname),)
     });
+    let conversions = variant_conversions(
+        cx,
+        id,
+        &name,
+        &u.variants
+            .iter()
+            .map(|v| (v.rust_name.as_str(), v.ty.clone()))
+            .collect::<Vec<_>>(),
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -209,6 +229,8 @@ pub fn render_untagged(
             #(#variants)*
         }
 
+        #conversions
+
         /// Each variant is tried in turn; one that would drop properties wins only when
         /// no other keeps them all.
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -217,4 +239,64 @@ pub fn render_untagged(
             }
         }
     }
+}
+
+/// `From` conversions into a union: from each variant's type that no other variant has
+/// (so a value says by its type which variant it is), and from `&str` where exactly one
+/// variant holds a string. Types are compared as the compiler sees them, through aliases,
+/// so that two variants whose aliases name one type give no conflicting impls.
+fn variant_conversions(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    name: &proc_macro2::Ident,
+    variants: &[(&str, TypeRef)],
+) -> TokenStream {
+    let keys: Vec<String> = variants
+        .iter()
+        .map(|(_, ty)| conversion_key(cx, ty, 0))
+        .collect();
+    let mut impls = Vec::new();
+    for ((variant, ty), key) in variants.iter().zip(&keys) {
+        if keys.iter().filter(|k| *k == key).count() != 1 || *ty == TypeRef::Named(id) {
+            continue;
+        }
+        let vname = ident(variant);
+        let tokens = cx.tokens(ty, Some(id));
+        impls.push(quote! {
+            impl From<#tokens> for #name {
+                fn from(value: #tokens) -> Self {
+                    Self::#vname(value)
+                }
+            }
+        });
+    }
+    let strings: Vec<&str> = variants
+        .iter()
+        .zip(&keys)
+        .filter(|(_, key)| key.as_str() == "String")
+        .map(|((variant, _), _)| *variant)
+        .collect();
+    if let [only] = strings.as_slice() {
+        let vname = ident(only);
+        impls.push(quote! {
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self::#vname(value.to_string())
+                }
+            }
+        });
+    }
+    quote!(#(#impls)*)
+}
+
+/// The type a reference names once aliases are followed, as text.
+fn conversion_key(cx: &TypeContext<'_>, ty: &TypeRef, depth: usize) -> String {
+    if let TypeRef::Named(target) = ty {
+        if let Some(TypeKind::Alias(inner)) = cx.api.type_def(*target).map(|d| &d.kind) {
+            if depth < 16 {
+                return conversion_key(cx, inner, depth + 1);
+            }
+        }
+    }
+    cx.tokens(ty, None).to_string().replace(' ', "")
 }
