@@ -434,13 +434,13 @@ fn arguments<'a>(
                 .get("in")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            if !op
+            let Some(declared) = op
                 .parameters
                 .iter()
-                .any(|p| p.wire_name == name && p.location.as_str() == place)
-            {
+                .find(|p| p.wire_name == name && p.location.as_str() == place)
+            else {
                 continue;
-            }
+            };
             let schema = parameter.get("schema").or_else(|| {
                 parameter
                     .get("content")
@@ -453,7 +453,7 @@ fn arguments<'a>(
                 (None, Some(schema)) => synth.value(schema),
                 (None, None) => json!("value"),
             };
-            args.insert(format!("{place}.{name}"), value);
+            args.insert(declared.argument_key(), value);
         }
     }
     if let Some(body) = &op.request_body {

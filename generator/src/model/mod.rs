@@ -270,6 +270,12 @@ impl Parameter {
     pub fn is_positional(&self) -> bool {
         self.location == ParameterLocation::Path || self.required
     }
+
+    /// The parameter's name among the JSON arguments of the conformance hooks:
+    /// `{in}.{name}` (`path.id`, `query.id`), since one name may serve two places.
+    pub fn argument_key(&self) -> String {
+        format!("{}.{}", self.location.as_str(), self.wire_name)
+    }
 }
 
 /// OpenAPI `style` of a parameter: `simple`, `label` and `matrix` for path parameters,

@@ -9,7 +9,7 @@
 
 use super::client::{by_value, strip_nullable};
 use super::types::{ident, TypeContext};
-use crate::model::{BodyEncoding, Operation, TypeRef};
+use crate::model::{BodyEncoding, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -188,6 +188,35 @@ pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
     }
 }
 
+/// Each positional argument of an operation's method: how it is read from `args` (as the
+/// owned type the method borrows from), and whether the method takes it by value.
+fn positional_reads(cx: &TypeContext<'_>, op: &Operation) -> Vec<(TokenStream, bool)> {
+    op.parameters
+        .iter()
+        .filter(|p| p.is_positional())
+        .map(|p| {
+            let key = p.argument_key();
+            let ty = strip_nullable(&p.ty);
+            let owned = cx.tokens(ty, None);
+            (quote!(arg::<#owned>(args, #key)?), by_value(cx, ty))
+        })
+        .collect()
+}
+
+/// The operation's optional-parameters struct, each field read from `args`.
+fn params_struct(op: &Operation) -> TokenStream {
+    let params_ty = ident(&op.params_type);
+    let fields = op
+        .parameters
+        .iter()
+        .filter(|p| !p.is_positional())
+        .map(|p| {
+            let (field, key) = (ident(&p.rust_name), p.argument_key());
+            quote!(#field: optional(args, #key)?,)
+        });
+    quote!(super::client::#params_ty { #(#fields)* })
+}
+
 /// The arm that walks one operation's paging stream. The stream borrows its arguments
 /// for as long as it runs, so they are read into one tuple first.
 fn stream_arm(
@@ -197,39 +226,21 @@ fn stream_arm(
 ) -> TokenStream {
     let id = &op.operation_id;
     let method = ident(&pagination.method_name);
-    let key = |p: &crate::model::Parameter| format!("{}.{}", p.location.as_str(), p.wire_name);
-    let mut reads = Vec::new();
-    let mut passes = Vec::new();
-    for (i, p) in op
-        .parameters
-        .iter()
-        .filter(|p| p.is_positional())
-        .enumerate()
-    {
-        let wire = key(p);
-        let ty = strip_nullable(&p.ty);
-        let owned = cx.tokens(ty, None);
-        reads.push(quote!(arg::<#owned>(args, #wire)?,));
+    let positional = positional_reads(cx, op);
+    let reads = positional.iter().map(|(read, _)| quote!(#read,));
+    let passes = positional.iter().enumerate().map(|(i, (_, by_value))| {
         let index = proc_macro2::Literal::usize_unsuffixed(i);
-        passes.push(if by_value(cx, ty) {
+        if *by_value {
             quote!(values.#index)
         } else {
             quote!(&values.#index)
-        });
-    }
-    let params_ty = ident(&op.params_type);
-    let fields = op
-        .parameters
-        .iter()
-        .filter(|p| !p.is_positional())
-        .map(|p| {
-            let (field, wire) = (ident(&p.rust_name), key(p));
-            quote!(#field: optional(args, #wire)?,)
-        });
+        }
+    });
+    let params = params_struct(op);
     quote! {
         #id => {
             let values = (#(#reads)*);
-            let params = super::client::#params_ty { #(#fields)* };
+            let params = #params;
             Ok(walk(self.#method(#(#passes,)* &params)).await)
         }
     }
@@ -241,33 +252,15 @@ fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     let id = &op.operation_id;
     let method = ident(&op.method_name);
     let mut reads = Vec::new();
-    let mut passes = Vec::new();
     // Positional arguments are read in place: their temporaries live until the call's
     // statement ends, the await included.
-    // Arguments are named `{in}.{name}` (`path.id`, `query.id`): one name may serve a
-    // parameter in two places.
-    let key = |p: &crate::model::Parameter| format!("{}.{}", p.location.as_str(), p.wire_name);
-    for p in op.parameters.iter().filter(|p| p.is_positional()) {
-        let wire = key(p);
-        let ty = strip_nullable(&p.ty);
-        let owned = cx.tokens(ty, None);
-        passes.push(if by_value(cx, ty) {
-            quote!(arg::<#owned>(args, #wire)?)
-        } else {
-            quote!(&arg::<#owned>(args, #wire)?)
-        });
-    }
+    let mut passes: Vec<TokenStream> = positional_reads(cx, op)
+        .into_iter()
+        .map(|(read, by_value)| if by_value { read } else { quote!(&#read) })
+        .collect();
     if op.parameters.iter().any(|p| !p.is_positional()) {
-        let params_ty = ident(&op.params_type);
-        let fields = op
-            .parameters
-            .iter()
-            .filter(|p| !p.is_positional())
-            .map(|p| {
-                let (field, wire) = (ident(&p.rust_name), key(p));
-                quote!(#field: optional(args, #wire)?,)
-            });
-        reads.push(quote!(let params = super::client::#params_ty { #(#fields)* };));
+        let params = params_struct(op);
+        reads.push(quote!(let params = #params;));
         passes.push(quote!(&params));
     }
     if let Some(body) = &op.request_body {
@@ -282,10 +275,7 @@ fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             ),
             BodyEncoding::Text => (quote!(let body: String = arg(args, "body")?;), quote!(body)),
             BodyEncoding::Json | BodyEncoding::Form => {
-                let ty = match &body.ty {
-                    TypeRef::Nullable(inner) => inner.as_ref(),
-                    other => other,
-                };
+                let ty = strip_nullable(&body.ty);
                 let owned = cx.tokens(ty, None);
                 let pass = if by_value(cx, ty) {
                     quote!(body)
