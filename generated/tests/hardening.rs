@@ -43,6 +43,23 @@ async fn requests_to(server: &MockServer, wanted: &str) -> usize {
         .count()
 }
 
+/// Mounts `first` as the answer to the first request to `at`, and `then` to every later
+/// one.
+async fn first_then(
+    server: &MockServer,
+    at: &str,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) {
+    Mock::given(path(at))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(path(at)).respond_with(then).mount(server).await;
+}
+
 /// Whether `text` shows a character that can steer a terminal or reorder what is shown.
 fn has_controls(text: &str) -> bool {
     text.chars()
@@ -189,16 +206,7 @@ async fn escapes_from_error_and_success_bodies_never_reach_display() {
 #[tokio::test]
 async fn an_access_token_that_is_not_a_header_value_is_refused_not_cached() {
     let server = MockServer::start().await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("bad\u{1}token"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("good"))
-        .mount(&server)
-        .await;
+    first_then(&server, TOKEN_PATH, token("bad\u{1}token"), token("good")).await;
     Mock::given(path(PLUGIN_PATH))
         .and(header("authorization", "Bearer good"))
         .respond_with(ResponseTemplate::new(200).set_body_json(plugin()))
@@ -258,16 +266,13 @@ async fn a_401_to_a_fresh_token_is_returned_without_a_refresh_storm() {
 #[tokio::test]
 async fn a_401_to_an_old_token_is_one_refresh_for_every_request_that_met_it() {
     let server = MockServer::start().await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("old"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("new").set_delay(Duration::from_millis(200)))
-        .mount(&server)
-        .await;
+    first_then(
+        &server,
+        TOKEN_PATH,
+        token("old"),
+        token("new").set_delay(Duration::from_millis(200)),
+    )
+    .await;
     Mock::given(path(PLUGIN_PATH))
         .and(header("authorization", "Bearer new"))
         .respond_with(ResponseTemplate::new(200).set_body_json(plugin()))
@@ -307,17 +312,14 @@ async fn a_401_to_an_old_token_is_one_refresh_for_every_request_that_met_it() {
 #[tokio::test]
 async fn retiring_a_token_waits_for_the_cache_no_longer_than_the_budget() {
     let server = MockServer::start().await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("t1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
     // Every later fetch takes 7 s.
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("t2").set_delay(Duration::from_secs(7)))
-        .mount(&server)
-        .await;
+    first_then(
+        &server,
+        TOKEN_PATH,
+        token("t1"),
+        token("t2").set_delay(Duration::from_secs(7)),
+    )
+    .await;
     Mock::given(path(PLUGIN_PATH))
         .respond_with(ResponseTemplate::new(401).set_delay(Duration::from_millis(300)))
         .mount(&server)
@@ -363,16 +365,13 @@ async fn retiring_a_token_waits_for_the_cache_no_longer_than_the_budget() {
 #[tokio::test]
 async fn a_token_endpoints_retry_after_is_waited_for() {
     let server = MockServer::start().await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(TOKEN_PATH))
-        .respond_with(token("t"))
-        .mount(&server)
-        .await;
+    first_then(
+        &server,
+        TOKEN_PATH,
+        ResponseTemplate::new(503).insert_header("retry-after", "3"),
+        token("t"),
+    )
+    .await;
     Mock::given(path(PLUGIN_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_json(plugin()))
         .mount(&server)
