@@ -68,6 +68,16 @@ impl ::std::fmt::Display for CustomConnectorPluginConnectorType {
     }
 }
 
+impl super::runtime::KnownValues for CustomConnectorPluginConnectorType {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "SINK" => ::std::option::Option::Some(Self::Sink),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -106,6 +116,17 @@ impl CustomConnectorPluginCloud {
 impl ::std::fmt::Display for CustomConnectorPluginCloud {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for CustomConnectorPluginCloud {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "AWS" => ::std::option::Option::Some(Self::Aws),
+            "GCP" => ::std::option::Option::Some(Self::Gcp),
+            "AZURE" => ::std::option::Option::Some(Self::Azure),
+            _ => ::std::option::Option::None,
+        }
     }
 }
 
@@ -477,6 +498,15 @@ impl ::std::fmt::Display for RequestTokenRequestGrantType {
     }
 }
 
+impl super::runtime::KnownValues for RequestTokenRequestGrantType {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "client_credentials" => ::std::option::Option::Some(Self::ClientCredentials),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[derive(::garde::Validate)]
 #[garde(allow_unvalidated)]
@@ -641,6 +671,17 @@ impl PatchConnectV1CustomConnectorPluginRequestItemOp {
 impl ::std::fmt::Display for PatchConnectV1CustomConnectorPluginRequestItemOp {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for PatchConnectV1CustomConnectorPluginRequestItemOp {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "add" => ::std::option::Option::Some(Self::Add),
+            "remove" => ::std::option::Option::Some(Self::Remove),
+            "replace" => ::std::option::Option::Some(Self::Replace),
+            _ => ::std::option::Option::None,
+        }
     }
 }
 

@@ -216,6 +216,17 @@ impl ::std::fmt::Display for Status {
     }
 }
 
+impl super::runtime::KnownValues for Status {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "placed" => ::std::option::Option::Some(Self::Placed),
+            "shipped" => ::std::option::Option::Some(Self::Shipped),
+            "delivered" => ::std::option::Option::Some(Self::Delivered),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
 /// How the order is paid; each variant names itself in `method`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payment {

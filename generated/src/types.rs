@@ -34,6 +34,15 @@ impl ::std::fmt::Display for CustomConnectorPluginApiVersion {
     }
 }
 
+impl super::runtime::KnownValues for CustomConnectorPluginApiVersion {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "connect/v1" => ::std::option::Option::Some(Self::ConnectV1),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
 /// Kind defines the object this REST resource represents.
 #[derive(
     Debug,
@@ -65,6 +74,17 @@ impl CustomConnectorPluginKind {
 impl ::std::fmt::Display for CustomConnectorPluginKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for CustomConnectorPluginKind {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "CustomConnectorPlugin" => {
+                ::std::option::Option::Some(Self::CustomConnectorPlugin)
+            }
+            _ => ::std::option::Option::None,
+        }
     }
 }
 
@@ -132,6 +152,16 @@ impl ::std::fmt::Display for CustomConnectorPluginContentFormat {
     }
 }
 
+impl super::runtime::KnownValues for CustomConnectorPluginContentFormat {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "ZIP" => ::std::option::Option::Some(Self::Zip),
+            "JAR" => ::std::option::Option::Some(Self::Jar),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
 /// Custom Connector type.
 #[derive(
     Debug,
@@ -167,6 +197,16 @@ impl CustomConnectorPluginConnectorType {
 impl ::std::fmt::Display for CustomConnectorPluginConnectorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for CustomConnectorPluginConnectorType {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "SINK" => ::std::option::Option::Some(Self::Sink),
+            _ => ::std::option::Option::None,
+        }
     }
 }
 
@@ -209,6 +249,17 @@ impl CustomConnectorPluginCloud {
 impl ::std::fmt::Display for CustomConnectorPluginCloud {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for CustomConnectorPluginCloud {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "AWS" => ::std::option::Option::Some(Self::Aws),
+            "GCP" => ::std::option::Option::Some(Self::Gcp),
+            "AZURE" => ::std::option::Option::Some(Self::Azure),
+            _ => ::std::option::Option::None,
+        }
     }
 }
 
@@ -323,6 +374,16 @@ impl CustomConnectorPluginRuntimeLanguage {
 impl ::std::fmt::Display for CustomConnectorPluginRuntimeLanguage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for CustomConnectorPluginRuntimeLanguage {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "JAVA" => ::std::option::Option::Some(Self::Java),
+            "PYTHON" => ::std::option::Option::Some(Self::Python),
+            _ => ::std::option::Option::None,
+        }
     }
 }
 

@@ -117,9 +117,13 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
 
     let old_types = types(old);
     let new_types = types(new);
-    for name in old_types.keys() {
+    for (name, def) in &old_types {
         if !new_types.contains_key(name) {
-            change(true, format!("removed type `{name}`"), None);
+            change(
+                true,
+                format!("removed type `{name}`"),
+                merged_into(new, &def.origin),
+            );
         }
     }
     for (name, def) in &new_types {
@@ -174,6 +178,17 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
     changes.sort_by(|a, b| (!a.breaking, &a.what).cmp(&(!b.breaking, &b.what)));
     changes.dedup();
     ApiDiff { changes }
+}
+
+/// Where the type of a schema went when it was folded into the type of the same schema
+/// written elsewhere.
+fn merged_into(new: &Api, origin: &str) -> Option<String> {
+    let (_, into) = new.merged_types.iter().find(|(from, _)| from == origin)?;
+    let kept = new.types.iter().find(|t| t.origin == *into)?;
+    Some(format!(
+        "the same schema is written elsewhere; both places are now the type `{}`",
+        kept.name
+    ))
 }
 
 fn operations(api: &Api) -> BTreeMap<String, &Operation> {

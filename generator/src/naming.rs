@@ -127,7 +127,10 @@ pub fn type_ident(schema_name: &str, short: bool) -> String {
 fn strip_package(schema_name: &str) -> &str {
     let mut rest = schema_name;
     while let Some((head, tail)) = rest.split_once('.') {
+        // A package is a run of dotted words before the schema's own name; a dot after a
+        // space is inside a property name (`Connector config confluent.connector.type`).
         if head.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !head.contains(' ')
             && !tail.is_empty()
         {
             rest = tail;
@@ -183,6 +186,47 @@ pub fn stream_locals(arguments: &[&str]) -> crate::model::StreamLocals {
     }
 }
 
+/// The variant names of a union whose members name themselves by content: `candidates`
+/// holds each member's names in order of preference (a title, a tag value, a schema name,
+/// a primitive type, its required properties). In each round every member still unnamed
+/// proposes its next candidate, and a proposal is taken when no other member proposes or
+/// holds it; so the outcome depends on the members' content, not on their order. A member
+/// left without a name is numbered by its place (`Variant2`), the last resort.
+pub fn union_variant_names(candidates: &[Vec<String>]) -> Vec<String> {
+    let mut chosen: Vec<Option<String>> = vec![None; candidates.len()];
+    let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
+    for round in 0..rounds {
+        let proposals: Vec<Option<&String>> = candidates
+            .iter()
+            .zip(&chosen)
+            .map(|(c, done)| if done.is_some() { None } else { c.get(round) })
+            .collect();
+        for i in 0..candidates.len() {
+            let Some(name) = proposals[i] else { continue };
+            let contested = proposals
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && *other == Some(name))
+                || chosen.iter().any(|c| c.as_ref() == Some(name));
+            if !contested {
+                chosen[i] = Some(name.clone());
+            }
+        }
+    }
+    let mut scope = Scope::with_reserved(
+        &chosen
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    chosen
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| c.unwrap_or_else(|| scope.claim(format!("Variant{}", i + 1))))
+        .collect()
+}
+
 /// Hands out names unique within one scope (a struct's fields, an enum's variants, the
 /// crate's types): the first claimant gets the name, later ones get `2`, `3`, ... appended.
 /// Claims are made in spec order, so the outcome is deterministic.
@@ -228,6 +272,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn union_variants_are_named_by_content_whatever_their_order() {
+        let names = |c: &[&[&str]]| {
+            let c: Vec<Vec<String>> = c
+                .iter()
+                .map(|m| m.iter().map(|s| s.to_string()).collect())
+                .collect();
+            union_variant_names(&c)
+        };
+        // Two members offer `String`: neither takes it, each takes its next name.
+        assert_eq!(
+            names(&[&["Auto", "String"], &["String"], &["Plugin"]]),
+            ["Auto", "String", "Plugin"]
+        );
+        assert_eq!(
+            names(&[&["String"], &["Plugin"], &["Auto", "String"]]),
+            ["String", "Plugin", "Auto"]
+        );
+        assert_eq!(
+            names(&[&["Object", "ImageUrl"], &["Object", "FileId"]]),
+            ["ImageUrl", "FileId"]
+        );
+        // Nothing tells two members apart: numbered, as a last resort.
+        assert_eq!(names(&[&["Object"], &["Object"]]), ["Variant1", "Variant2"]);
+        assert_eq!(names(&[&[], &["Variant1"]]), ["Variant1_2", "Variant1"]);
+    }
+
+    #[test]
     fn snake_names() {
         assert_eq!(
             snake_ident("getConnectV1CustomConnectorPlugin"),
@@ -271,6 +342,11 @@ mod tests {
         assert_eq!(type_ident("String", true), "StringType");
         assert_eq!(type_ident("Error", true), "ErrorType");
         assert_eq!(type_ident("v1", true), "V1");
+        // A dotted property name is not a package: the name keeps its schema.
+        assert_eq!(
+            type_ident("connect.v1.Connector config confluent.connector.type", true),
+            "ConnectorConfigConfluentConnectorType"
+        );
     }
 
     #[test]

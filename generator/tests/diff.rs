@@ -111,3 +111,62 @@ fn a_new_order_of_required_properties_is_a_break() {
     );
     assert_eq!(report.semver(), "major");
 }
+
+/// Two inline schemas that become the same shape are one type; the report says where the
+/// other one went rather than only that it is gone.
+#[test]
+fn a_type_folded_into_its_twin_is_reported_with_where_it_went() {
+    let spec = |shipping: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: Shop, version: '1'}}
+paths:
+  /orders:
+    get:
+      operationId: getOrder
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  billing:
+                    type: object
+                    properties: {{street: {{type: string}}, city: {{type: string}}}}
+                  shipping:
+                    type: object
+                    description: Where it goes.
+                    properties: {{street: {{type: string}}, {shipping}: {{type: string}}}}
+"#
+        )
+    };
+    let model = |text: &str| generator::resolve_model(text).expect("the spec resolves").0;
+    let (old, new) = (model(&spec("town")), model(&spec("city")));
+    let names = |api: &generator::model::Api| -> Vec<String> {
+        api.types.iter().map(|t| t.name.clone()).collect()
+    };
+    assert!(
+        names(&old).contains(&"GetOrderResponseShipping".to_string()),
+        "{:?}",
+        names(&old)
+    );
+    assert!(
+        !names(&new).contains(&"GetOrderResponseShipping".to_string()),
+        "{:?}",
+        names(&new)
+    );
+    let report = generator::diff::diff(&old, &new);
+    let removed = report
+        .changes
+        .iter()
+        .find(|c| c.what == "removed type `GetOrderResponseShipping`")
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert!(removed.breaking);
+    assert_eq!(
+        removed.detail.as_deref(),
+        Some("the same schema is written elsewhere; both places are now the type `GetOrderResponseBilling`")
+    );
+}

@@ -460,3 +460,96 @@ paths:
     assert_eq!(ty("at"), TypeRef::Format(StringFormat::DateTime));
     assert_eq!(api.operations[0].error_body, TypeRef::Json);
 }
+
+/// A union's variants are named by what each member is, so writing its members in another
+/// order names them the same.
+#[test]
+fn union_variant_names_do_not_depend_on_member_order() {
+    let members = [
+        "{type: number}",
+        "{type: string, enum: [auto]}",
+        "{type: array, items: {type: string}}",
+        "{type: array, items: {type: integer}}",
+        "{type: object, required: [url], properties: {url: {type: string}}}",
+        "{title: Named tool, type: object, properties: {name: {type: string}}}",
+        "{$ref: '#/components/schemas/Pair'}",
+    ];
+    let variants = |order: &[usize]| -> Vec<(String, String)> {
+        let listed: Vec<String> = order
+            .iter()
+            .map(|&i| format!("        - {}", members[i]))
+            .collect();
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /c:\n    get:\n      operationId: getChoice\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Choice'}}\ncomponents:\n  schemas:\n    Pair: {{type: object, properties: {{left: {{type: string}}}}}}\n    Choice:\n      oneOf:\n{}\n",
+            listed.join("\n")
+        );
+        let api = model(&spec);
+        let choice = api
+            .types
+            .iter()
+            .find(|t| t.name == "Choice")
+            .unwrap_or_else(|| panic!("the union is a type: {:?}", type_names(&api)));
+        let TypeKind::Untagged(u) = &choice.kind else {
+            panic!("{:?}", choice.kind)
+        };
+        let mut named: Vec<(String, String)> = u
+            .variants
+            .iter()
+            .map(|v| {
+                (
+                    v.rust_name.clone(),
+                    generator::render::type_name(&api, &v.ty),
+                )
+            })
+            .collect();
+        named.sort();
+        named
+    };
+    let forward = variants(&[0, 1, 2, 3, 4, 5, 6]);
+    let backward = variants(&[6, 5, 4, 3, 2, 1, 0]);
+    assert_eq!(forward, backward);
+    let names: Vec<&str> = forward.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Auto",
+            "IntegerArray",
+            "NamedTool",
+            "Number",
+            "Pair",
+            "StringArray",
+            "Url"
+        ]
+    );
+}
+
+/// "Any string, or one of these": `Open` of the known values, whatever the order and
+/// with null allowed.
+#[test]
+fn a_free_string_beside_string_enums_is_open_of_the_known_values() {
+    let api = model(&fixture("unions_named"));
+    let alias = |name: &str| {
+        let def = api
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("{name} is a type: {:?}", type_names(&api)));
+        match &def.kind {
+            TypeKind::Alias(t) => generator::render::type_name(&api, t),
+            other => panic!("{name} is {other:?}"),
+        }
+    };
+    assert_eq!(alias("ModelId"), "Open<ModelIdKnown>");
+    assert_eq!(alias("Voice"), "Option<Open<KnownVoice>>");
+    assert_eq!(alias("ResponsesModelId"), "Open<ResponsesModelIdKnown>");
+    let known = api
+        .types
+        .iter()
+        .find(|t| t.name == "ResponsesModelIdKnown")
+        .expect("the merged known values are a type");
+    let TypeKind::Enum(e) = &known.kind else {
+        panic!("{:?}", known.kind)
+    };
+    let values: Vec<&str> = e.variants.iter().map(|v| v.wire_value.as_str()).collect();
+    assert_eq!(values, ["model-deep", "model-large", "model-small"]);
+}

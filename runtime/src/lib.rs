@@ -57,7 +57,7 @@ pub use reqwest;
 pub use response::{ByteStream, StreamError};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
-pub use serde_support::{ConversionError, Known, Open};
+pub use serde_support::{ConversionError, Known, KnownValues, Open};
 pub use webhook::WebhookError;
 /// The crates of typed string formats in generated types: `date-time` is a
 /// `chrono::DateTime<chrono::FixedOffset>` (the instant with the offset it was written
@@ -71,7 +71,7 @@ pub mod __private {
     /// The version of this module's contract with generated code. A generated crate checks
     /// it at compile time and names the runtime it needs when it differs; it changes
     /// whenever generated code from before would no longer compile or behave the same.
-    pub const API: u32 = 2;
+    pub const API: u32 = 3;
 
     #[cfg(feature = "client")]
     pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};

@@ -115,6 +115,37 @@ impl<T> From<T> for Open<T> {
     }
 }
 
+/// A closed set of string values (a generated string enum): each value is written as one
+/// string on the wire. It lets any string become an `Open` value, known where it is one.
+pub trait KnownValues: Sized {
+    /// The value whose wire form is `raw`, if it is one of the set.
+    fn from_wire(raw: &str) -> Option<Self>;
+}
+
+impl<T: KnownValues> Open<T> {
+    /// The value a string stands for: known where it is one of `T`'s values, kept as
+    /// written otherwise. `Open::parse("gpt-4o")` is the known model when `T` lists it.
+    pub fn parse(raw: impl Into<String> + AsRef<str>) -> Self {
+        match T::from_wire(raw.as_ref()) {
+            Some(value) => Open::Known(value),
+            None => Open::Unknown(raw.into()),
+        }
+    }
+}
+
+/// `"gpt-4o".into()` wherever an open string is expected, as for a plain `String`.
+impl<T: KnownValues> From<&str> for Open<T> {
+    fn from(raw: &str) -> Self {
+        Open::parse(raw)
+    }
+}
+
+impl<T: KnownValues> From<String> for Open<T> {
+    fn from(raw: String) -> Self {
+        Open::parse(raw)
+    }
+}
+
 impl<T: Serialize> Serialize for Open<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

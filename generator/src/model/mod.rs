@@ -36,6 +36,10 @@ pub struct Api {
     /// response-side view), e.g. `PluginRequest` and `Plugin`. A value read from the API
     /// converts into the request type, dropping its read-only properties.
     pub request_views: Vec<(TypeId, TypeId)>,
+    /// Inline schemas written the same way in several places are one type: the JSON
+    /// pointer of each place whose type was folded into another, and the pointer of the
+    /// schema whose type it became. The change report uses it to say where a type went.
+    pub merged_types: Vec<(String, String)>,
 }
 
 /// One example value from the spec and the type it describes.

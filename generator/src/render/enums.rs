@@ -24,6 +24,11 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         let wire = &v.wire_value;
         quote!(Self::#vname => #wire,)
     });
+    let from_wire = e.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(#wire => ::std::option::Option::Some(Self::#vname),)
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -43,6 +48,15 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl super::runtime::KnownValues for #name {
+            fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+                match raw {
+                    #(#from_wire)*
+                    _ => ::std::option::Option::None,
+                }
             }
         }
     }

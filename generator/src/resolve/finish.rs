@@ -40,6 +40,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         .collect();
 
     merge_write_views(&mut defs, &hints, &mut redirects);
+    let merged = merge_same_inline(&mut defs, &hints, &mut redirects);
     let remap = compact(&defs, &redirects);
     let mut kept_hints = Vec::new();
     let mut kept = Vec::new();
@@ -60,6 +61,13 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         }
     }
     api.for_each_operation_ref_mut(&mut |t| rewrite(t));
+    api.merged_types = merged
+        .into_iter()
+        .filter_map(|(origin, id)| {
+            let into = kept.get(remap.get(&id)?.0)?;
+            Some((origin, into.origin.clone()))
+        })
+        .collect();
     prune_unreachable(&mut api, &mut kept, &mut kept_hints);
     propagate_validation(&mut kept);
     name_types(&mut api, &mut kept, &kept_hints);
@@ -134,6 +142,68 @@ fn merge_write_views(
             return;
         }
     }
+}
+
+/// Inline schemas written the same way in several places (the same keywords, whatever
+/// their descriptions say) are one type, named for its shortest use: users need not
+/// convert between copies, and the crate compiles each shape once. A schema given by
+/// reference keeps its own name and is never folded. Repeats until nothing changes, since
+/// folding children can make parents equal. Returns where each folded schema was written
+/// and the type it became.
+fn merge_same_inline(
+    defs: &mut [TypeDef],
+    hints: &[NameHint],
+    redirects: &mut BTreeMap<TypeId, TypeId>,
+) -> Vec<(String, TypeId)> {
+    let mut merged = Vec::new();
+    loop {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, def) in defs.iter().enumerate() {
+            if hints[i].component.is_some() || redirects.contains_key(&TypeId(i)) {
+                continue;
+            }
+            groups
+                .entry(shape_key(&def.kind, redirects))
+                .or_default()
+                .push(i);
+        }
+        let mut changed = false;
+        for members in groups.values().filter(|m| m.len() > 1) {
+            // The shortest name among the uses, the first written on a tie.
+            let Some(&keep) = members.iter().min_by_key(|&&i| (hints[i].base.len(), i)) else {
+                continue;
+            };
+            for &i in members.iter().filter(|&&i| i != keep) {
+                redirects.insert(TypeId(i), TypeId(keep));
+                defs[keep].validated |= defs[i].validated;
+                merged.push((defs[i].origin.clone(), TypeId(keep)));
+                changed = true;
+            }
+        }
+        if !changed {
+            // Ids redirected to a type later folded into another end where it ended.
+            return merged
+                .into_iter()
+                .map(|(origin, id)| (origin, follow(id, redirects)))
+                .collect();
+        }
+    }
+}
+
+/// What makes two types the same shape: their kind, with references followed and the
+/// documentation of their fields left out.
+fn shape_key(kind: &TypeKind, redirects: &BTreeMap<TypeId, TypeId>) -> String {
+    let mut k = kind.clone();
+    k.for_each_leaf_mut(&mut |t| redirect_ref(t, redirects));
+    match &mut k {
+        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.doc = None),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter_mut()
+            .for_each(|v| v.ty = follow(v.ty, redirects)),
+        _ => {}
+    }
+    format!("{k:?}")
 }
 
 fn follow(mut id: TypeId, redirects: &BTreeMap<TypeId, TypeId>) -> TypeId {

@@ -88,22 +88,19 @@ impl<'a> Resolver<'a> {
                 return t;
             }
         }
-        let mut scope = Scope::new();
-        let mut variants = Vec::new();
-        for (i, m) in members.iter().enumerate() {
-            let variant_hint = format!("{hint} variant {}", i + 1);
-            let ty = self.type_of(m, dir, &variant_hint);
-            let name = match m.schema {
-                SchemaRef::Ref(r) => super::refs::local_pointer(r)
-                    .map(|p| crate::naming::type_ident(&self.schema_base_name(p), true)),
-                SchemaRef::Inline(s) => s
-                    .get("title")
-                    .and_then(serde_json::Value::as_str)
-                    .map(|t| crate::naming::type_ident(t, true)),
+        if view.discriminator.is_none() {
+            if let Some(t) = self.open_string(&members, &view.pointer, dir, hint) {
+                return t;
             }
-            .unwrap_or_else(|| variant_name_for(&ty, i));
+        }
+        let candidates: Vec<Vec<String>> = members.iter().map(|m| self.content_names(m)).collect();
+        let names = crate::naming::union_variant_names(&candidates);
+        let mut variants = Vec::new();
+        for (m, name) in members.iter().zip(names) {
+            // An inline member's type is named for its variant: `{union}{variant}`.
+            let ty = self.type_of(m, dir, &format!("{hint} {name}"));
             variants.push(UntaggedVariant {
-                rust_name: scope.claim(name),
+                rust_name: name,
                 ty,
             });
         }
@@ -450,6 +447,248 @@ enum Variant<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    /// The names a union member offers for its variant, in order of preference: a
+    /// referenced schema's name; for an inline schema its title, the one literal value of a
+    /// tag-like property or of the schema itself, its primitive type, and the properties it
+    /// requires.
+    fn content_names(&mut self, m: &Member<'a>) -> Vec<String> {
+        if let SchemaRef::Ref(r) = m.schema {
+            return super::refs::local_pointer(r)
+                .map(|p| vec![crate::naming::type_ident(&self.schema_base_name(p), true)])
+                .unwrap_or_default();
+        }
+        let Some(view) = self.flat_view(m) else {
+            return Vec::new();
+        };
+        let mut names = Vec::new();
+        if let Some(title) = view.title {
+            names.push(crate::naming::type_ident(title, true));
+        }
+        let tags: Vec<&'a str> = view.properties.keys().copied().collect();
+        for tag in tags {
+            if let Some(value) = self.tag_value(m, tag) {
+                names.push(camel_ident(&value));
+                break;
+            }
+        }
+        if let [serde_json::Value::String(value)] = view.enumeration {
+            names.push(camel_ident(value));
+        }
+        let primitive = match view.kind {
+            Some(Kind::String) => Some("String"),
+            Some(Kind::Integer) => Some("Integer"),
+            Some(Kind::Number) => Some("Number"),
+            Some(Kind::Boolean) => Some("Boolean"),
+            Some(Kind::Array) => Some("Array"),
+            Some(Kind::Object) | None if view.properties.is_empty() => {
+                if view.additional.is_some() || view.kind.is_some() {
+                    Some("Object")
+                } else if view.one_of.is_empty() && view.any_of.is_empty() {
+                    // No keyword that constrains the value: any JSON value.
+                    Some("Value")
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        names.extend(primitive.map(str::to_string));
+        if view.kind == Some(Kind::Array) {
+            // Several lists are told apart by what they hold: `StringArray`, `IntegerArray`.
+            if let Some(items) = view.items.clone() {
+                let item_names = self.content_names(&items);
+                if let Some(item) = item_names.into_iter().find(|n| n != "Array") {
+                    names.push(format!("{item}Array"));
+                }
+            }
+        }
+        if !view.required.is_empty() && view.required.len() <= 3 {
+            let words: Vec<String> = view.required.iter().map(|r| camel_ident(r)).collect();
+            names.push(words.join("And"));
+        }
+        if view.kind == Some(Kind::Object) || !view.properties.is_empty() {
+            names.push("Object".to_string());
+        }
+        names
+    }
+
+    /// "Any string, or one of these": members that are all strings, some free and some
+    /// string enums (written inline, or referenced), become `Open` of the known values, so
+    /// a known value is typed, any other string is kept, and a `&str` converts. Several
+    /// enums are merged into one set of known values. `None` for any other union.
+    fn open_string(
+        &mut self,
+        members: &[Member<'a>],
+        at: &str,
+        dir: Direction,
+        hint: &str,
+    ) -> Option<TypeRef> {
+        let mut free = false;
+        let mut nullable = false;
+        let mut inline_enums = Vec::new();
+        let mut known: Vec<crate::model::TypeId> = Vec::new();
+        for m in members {
+            let view = self.flat_view(m)?;
+            nullable |= view.nullable;
+            let composed = !view.one_of.is_empty() || !view.any_of.is_empty();
+            if !composed {
+                if view.kind != Some(Kind::String) && view.kind.is_some() {
+                    return None;
+                }
+                if !view.more_kinds.is_empty() || view.constraints.pattern.is_some() {
+                    return None;
+                }
+                if view.kind.is_none() && view.enumeration.is_empty() {
+                    return None;
+                }
+            }
+            if matches!(m.schema, SchemaRef::Inline(_)) && !composed {
+                if view.enumeration.is_empty() && view.extensible_enum.is_empty() {
+                    if view
+                        .format
+                        .is_some_and(|f| matches!(f, "date-time" | "date" | "uuid" | "uri"))
+                    {
+                        return None;
+                    }
+                    free = true;
+                } else if view
+                    .enumeration
+                    .iter()
+                    .all(|v| v.is_string() || v.is_null())
+                    && view.enumeration.iter().any(serde_json::Value::is_string)
+                {
+                    inline_enums.push(m.clone());
+                } else {
+                    return None;
+                }
+                continue;
+            }
+            // A referenced member (or a nested union): its type says what it is.
+            let ty = match self.type_of(m, dir, hint) {
+                TypeRef::Nullable(inner) => {
+                    nullable = true;
+                    *inner
+                }
+                ty => ty,
+            };
+            match ty {
+                TypeRef::String => free = true,
+                TypeRef::Open(inner) => match *inner {
+                    TypeRef::Named(id) if self.is_enum(id) => known.push(id),
+                    _ => return None,
+                },
+                TypeRef::Named(id) if self.is_enum(id) => known.push(id),
+                TypeRef::Named(id) => match self.alias_of(id) {
+                    Some(TypeRef::Open(inner)) => match *inner {
+                        TypeRef::Named(e) if self.is_enum(e) => {
+                            free = true;
+                            known.push(e);
+                        }
+                        _ => return None,
+                    },
+                    Some(TypeRef::String) => free = true,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        if !free || (inline_enums.is_empty() && known.is_empty()) {
+            return None;
+        }
+        let open = self.open_known(&inline_enums, known, at, hint)?;
+        Some(if nullable {
+            TypeRef::Nullable(Box::new(open))
+        } else {
+            open
+        })
+    }
+
+    /// `Open` of the known values of an open-string union: its one set of known values,
+    /// or one enum of all of them.
+    fn open_known(
+        &mut self,
+        inline_enums: &[Member<'a>],
+        mut known: Vec<crate::model::TypeId>,
+        at: &str,
+        hint: &str,
+    ) -> Option<TypeRef> {
+        let known_hint = format!("{hint} known");
+        if let ([only], []) = (inline_enums, known.as_slice()) {
+            // Resolved as a request type, an enum is itself rather than `Open` of it.
+            return match self.type_of(only, Direction::Write, &known_hint) {
+                TypeRef::Named(id) => Some(TypeRef::Open(Box::new(TypeRef::Named(id)))),
+                _ => None,
+            };
+        }
+        known.dedup();
+        if let ([], [only]) = (inline_enums, known.as_slice()) {
+            return Some(TypeRef::Open(Box::new(TypeRef::Named(*only))));
+        }
+        // Several sets of known values: one enum of them all, in the members' order.
+        let mut values: Vec<String> = Vec::new();
+        let mut add = |v: &str| {
+            if !values.iter().any(|have| have == v) {
+                values.push(v.to_string());
+            }
+        };
+        for m in inline_enums {
+            let view = self.flat_view(m)?;
+            view.enumeration
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .for_each(&mut add);
+        }
+        for id in &known {
+            if let Some(TypeKind::Enum(e)) = self
+                .arena
+                .defs
+                .get(id.0)
+                .and_then(|d| d.as_ref())
+                .map(|d| &d.kind)
+            {
+                e.variants.iter().for_each(|v| add(&v.wire_value));
+            }
+        }
+        let mut scope = Scope::new();
+        let variants = values
+            .iter()
+            .map(|v| crate::model::EnumVariant {
+                wire_value: v.clone(),
+                rust_name: scope.claim(camel_ident(v)),
+            })
+            .collect();
+        let def = TypeDef {
+            name: String::new(),
+            origin: at.to_string(),
+            doc: None,
+            validated: false,
+            kind: TypeKind::Enum(crate::model::EnumDef { variants }),
+        };
+        let id = self.place(def, &known_hint, Direction::Read, Target::default());
+        Some(TypeRef::Open(Box::new(TypeRef::Named(id))))
+    }
+
+    fn is_enum(&self, id: crate::model::TypeId) -> bool {
+        self.arena
+            .defs
+            .get(id.0)
+            .and_then(Option::as_ref)
+            .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_)))
+    }
+
+    /// What an alias type stands for, following chains of aliases.
+    fn alias_of(&self, mut id: crate::model::TypeId) -> Option<TypeRef> {
+        for _ in 0..=self.arena.defs.len() {
+            let def = self.arena.defs.get(id.0)?.as_ref()?;
+            match &def.kind {
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                TypeKind::Alias(t) => return Some(t.clone()),
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Whether a member allows nothing but null.
     fn only_null(&mut self, m: &Member<'a>) -> bool {
         let Some(v) = self.flat_view(m) else {

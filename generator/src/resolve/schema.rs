@@ -232,7 +232,9 @@ impl<'a> Resolver<'a> {
             };
         }
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            return self.choice_type(view, dir, &hint, target);
+            if !only_requires(&view) {
+                return self.choice_type(view, dir, &hint, target);
+            }
         }
         if !view.more_kinds.is_empty() {
             return self.type_list_choice(view, dir, &hint, target);
@@ -700,6 +702,23 @@ impl<'a> Resolver<'a> {
             t
         })
     }
+}
+
+/// An object whose oneOf/anyOf members only say which of its properties are required
+/// (`anyOf: [{required: [image_url]}, {required: [file_id]}]`, "give one of these"): the
+/// value is the object itself, with those properties optional.
+fn only_requires(view: &SchemaView<'_>) -> bool {
+    let members = view.one_of.iter().chain(&view.any_of);
+    !view.properties.is_empty()
+        && members.into_iter().all(|m| match m.schema {
+            SchemaRef::Inline(Value::Object(keywords)) => {
+                keywords.contains_key("required")
+                    && keywords
+                        .keys()
+                        .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+            }
+            _ => false,
+        })
 }
 
 fn kind_name(kind: Kind) -> &'static str {
