@@ -20,6 +20,16 @@ pub struct OrderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[garde(custom(super::runtime::__private::exclusive_minimum(0f64)))]
     pub total: Option<f64>,
+    /// Who delivers: any carrier's name, typed when it is one this API knows.
+    pub carrier: super::runtime::Open<super::types::Carrier>,
+    /// Paper of a color, or a card with a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(dive)]
+    pub gift_wrap: Option<super::types::OrderGiftWrap>,
+    /// How to reach the buyer; one of the two is enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(dive)]
+    pub contact: Option<super::types::OrderContact>,
 }
 
 impl OrderRequest {
@@ -28,6 +38,7 @@ impl OrderRequest {
     pub fn new(
         status: impl Into<super::types::Status>,
         payment: impl Into<super::types::PaymentRequest>,
+        carrier: impl Into<super::runtime::Open<super::types::Carrier>>,
     ) -> Self {
         Self {
             status: status.into(),
@@ -35,6 +46,9 @@ impl OrderRequest {
             location: None,
             note: None,
             total: None,
+            carrier: carrier.into(),
+            gift_wrap: None,
+            contact: None,
         }
     }
 
@@ -54,6 +68,24 @@ impl OrderRequest {
     /// Sets `total`.
     pub fn with_total(mut self, total: impl Into<f64>) -> Self {
         self.total = Some(total.into());
+        self
+    }
+
+    /// Sets `gift_wrap`.
+    pub fn with_gift_wrap(
+        mut self,
+        gift_wrap: impl Into<super::types::OrderGiftWrap>,
+    ) -> Self {
+        self.gift_wrap = Some(gift_wrap.into());
+        self
+    }
+
+    /// Sets `contact`.
+    pub fn with_contact(
+        mut self,
+        contact: impl Into<super::types::OrderContact>,
+    ) -> Self {
+        self.contact = Some(contact.into());
         self
     }
 }
@@ -173,6 +205,14 @@ pub struct Order {
     pub note: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
+    /// Who delivers: any carrier's name, typed when it is one this API knows.
+    pub carrier: super::runtime::Open<super::types::Carrier>,
+    /// Paper of a color, or a card with a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_wrap: Option<super::types::OrderGiftWrap>,
+    /// How to reach the buyer; one of the two is enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<super::types::OrderContact>,
 }
 
 #[derive(
@@ -343,6 +383,152 @@ impl Invoice {
     /// their `with_` method sets them.
     pub fn new(due_days: impl Into<i64>) -> Self {
         Self { due_days: due_days.into() }
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum Carrier {
+    /// `dhl`
+    #[serde(rename = "dhl")]
+    Dhl,
+    /// `ups`
+    #[serde(rename = "ups")]
+    Ups,
+}
+
+impl Carrier {
+    /// The value as it is written on the wire.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Dhl => "dhl",
+            Self::Ups => "ups",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Carrier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl super::runtime::KnownValues for Carrier {
+    fn from_wire(raw: &str) -> ::std::option::Option<Self> {
+        match raw {
+            "dhl" => ::std::option::Option::Some(Self::Dhl),
+            "ups" => ::std::option::Option::Some(Self::Ups),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct Paper {
+    pub color: String,
+}
+
+impl Paper {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(color: impl Into<String>) -> Self {
+        Self { color: color.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct OrderGiftWrapMessage {
+    pub message: String,
+}
+
+impl OrderGiftWrapMessage {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+/// Paper of a color, or a card with a message.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[derive(::garde::Validate)]
+pub enum OrderGiftWrap {
+    Paper(#[garde(dive)] super::types::Paper),
+    Message(#[garde(dive)] super::types::OrderGiftWrapMessage),
+}
+
+impl From<super::types::Paper> for OrderGiftWrap {
+    fn from(value: super::types::Paper) -> Self {
+        Self::Paper(value)
+    }
+}
+
+impl From<super::types::OrderGiftWrapMessage> for OrderGiftWrap {
+    fn from(value: super::types::OrderGiftWrapMessage) -> Self {
+        Self::Message(value)
+    }
+}
+
+/// Each variant is tried in turn; one that would drop properties wins only when
+/// no other keeps them all.
+impl<'de> ::serde::Deserialize<'de> for OrderGiftWrap {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::__private::deserialize_untagged(
+            deserializer,
+            "OrderGiftWrap",
+            &[
+                |v| super::runtime::__private::untagged_candidate(v, Self::Paper),
+                |v| super::runtime::__private::untagged_candidate(v, Self::Message),
+            ],
+        )
+    }
+}
+
+/// How to reach the buyer; one of the two is enough.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(::garde::Validate)]
+#[garde(allow_unvalidated)]
+pub struct OrderContact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl OrderContact {
+    /// A value with the required properties; the optional ones stay unset until
+    /// their `with_` method sets them.
+    pub fn new() -> Self {
+        Self { email: None, phone: None }
+    }
+
+    /// Sets `email`.
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets `phone`.
+    pub fn with_phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
     }
 }
 

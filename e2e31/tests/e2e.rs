@@ -1,11 +1,13 @@
 //! The client for `spec/shop-3.1/` (an OpenAPI 3.1 document in several files) against a
 //! real HTTP server on loopback: API keys in a header, a query parameter and a cookie;
 //! cookie parameters; parameters named like the method's own locals; an enum body; a
-//! JSON string response; a oneOf told apart by `const`; a tuple; a webhook.
+//! JSON string response; a oneOf told apart by `const`; a tuple; a webhook; an open
+//! string of known values and unions named by their members' content.
 
 use e2e31_shop_client::{
-    webhooks, Card, Client, Credentials, Error, GetOrderParams, GetSessionParams, Invoice, Open,
-    OrderRequest, Payment, PaymentRequest, RetryPolicy, Status,
+    webhooks, Card, Carrier, Client, Credentials, Error, GetOrderParams, GetSessionParams, Invoice,
+    Open, OrderContact, OrderGiftWrap, OrderGiftWrapMessage, OrderRequest, Paper, Payment,
+    PaymentRequest, RetryPolicy, Status,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -27,7 +29,8 @@ fn order_json() -> serde_json::Value {
         "payment": {"method": "invoice", "due_days": 30},
         "location": [52.5, 13.4],
         "note": null,
-        "total": 12.5
+        "total": 12.5,
+        "carrier": "dhl"
     })
 }
 
@@ -93,10 +96,12 @@ async fn a_tagged_request_is_written_with_its_tag_and_validated_first() {
             "status": "placed",
             "payment": {"method": "card", "last4": "4242"},
             "location": [1.0, 2.0],
-            "total": 3.0
+            "total": 3.0,
+            "carrier": "ups"
         })))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "id": "o-2", "status": "placed", "payment": {"method": "card", "last4": "4242"}
+            "id": "o-2", "status": "placed", "payment": {"method": "card", "last4": "4242"},
+            "carrier": "ups"
         })))
         .expect(1)
         .mount(&server)
@@ -112,6 +117,9 @@ async fn a_tagged_request_is_written_with_its_tag_and_validated_first() {
         location: Some((1.0, 2.0)),
         note: None,
         total: Some(3.0),
+        carrier: Carrier::Ups.into(),
+        gift_wrap: None,
+        contact: None,
     };
     let created = client.create_order(&order).await.expect("created").body;
     assert_eq!(
@@ -277,7 +285,7 @@ async fn keys_by_scheme_name_and_the_wrong_credentials_are_told_apart() {
 #[test]
 fn a_webhook_body_decodes_or_names_the_field() {
     let event = webhooks::order_shipped(
-        br#"{"order": {"id": "o-1", "status": "shipped", "payment": {"method": "card", "last4": "4242"}},
+        br#"{"order": {"id": "o-1", "status": "shipped", "payment": {"method": "card", "last4": "4242"}, "carrier": "ups"},
              "shipped_at": "2026-11-29T10:00:00Z", "carrier": null}"#,
     )
     .expect("decodes");
@@ -329,4 +337,61 @@ async fn a_redirect_to_another_origin_is_not_followed_and_the_key_stays_home() {
         .get_order("o-2", "x", &params)
         .await
         .expect("followed within the origin");
+}
+
+#[tokio::test]
+async fn an_open_string_sends_any_value_and_reads_known_ones_typed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/orders"))
+        .and(body_json(json!({
+            "status": "placed",
+            "payment": {"method": "card", "last4": "4242"},
+            "carrier": "fedex",
+            "gift_wrap": {"message": "Happy birthday"},
+            "contact": {"phone": "+49 30 1234"}
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "o-3", "status": "placed", "payment": {"method": "card", "last4": "4242"},
+            "carrier": "dhl", "gift_wrap": {"color": "red"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Any string converts: a carrier this client does not know is sent as written.
+    let order = OrderRequest::new(
+        Status::Placed,
+        Card {
+            last4: "4242".into(),
+        },
+        "fedex",
+    )
+    .with_gift_wrap(OrderGiftWrapMessage {
+        message: "Happy birthday".into(),
+    })
+    .with_contact(OrderContact {
+        email: None,
+        phone: Some("+49 30 1234".into()),
+    });
+    assert_eq!(order.carrier, Open::Unknown("fedex".into()));
+    let created = client(&server, Credentials::key("k-1"))
+        .create_order(&order)
+        .await
+        .expect("created")
+        .body;
+    // A known value reads back typed, and the union is named by its members' content.
+    assert_eq!(created.carrier, Open::Known(Carrier::Dhl));
+    assert_eq!(created.carrier, Carrier::Dhl);
+    assert_eq!(
+        created.gift_wrap,
+        Some(OrderGiftWrap::Paper(Paper {
+            color: "red".into()
+        }))
+    );
+    let known: Open<Carrier> = "ups".into();
+    assert_eq!(
+        known,
+        Open::Known(Carrier::Ups),
+        "a known value converts typed"
+    );
 }

@@ -100,6 +100,9 @@ impl<'a> Synth<'a> {
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = object.get(keyword) {
+                if let Some(value) = self.one_required_set(object, members, depth) {
+                    return value;
+                }
                 let first = members.iter().find(|m| {
                     let m = self.resolve(m);
                     m.get("type") != Some(&json!("null"))
@@ -322,6 +325,42 @@ impl<'a> Synth<'a> {
             .filter_map(|k| schema.get(*k).and_then(Value::as_array))
             .flatten()
             .find_map(|member| self.property_schema(member, name, depth + 1))
+    }
+
+    /// An object whose oneOf/anyOf members only say which properties it requires
+    /// (`anyOf: [{required: [email]}, {required: [phone]}]`): the object, with the first
+    /// member's properties and none that only another member requires, so that it meets
+    /// exactly one member. `None` for any other union.
+    fn one_required_set(
+        &mut self,
+        object: &'a Map<String, Value>,
+        members: &[Value],
+        depth: usize,
+    ) -> Option<Value> {
+        let sets: Vec<Vec<&str>> = members
+            .iter()
+            .map(|m| {
+                let m = m.as_object()?;
+                if !m.keys().all(|k| matches!(k.as_str(), "required" | "description" | "title")) {
+                    return None;
+                }
+                m.get("required")?
+                    .as_array()?
+                    .iter()
+                    .map(Value::as_str)
+                    .collect::<Option<Vec<&str>>>()
+            })
+            .collect::<Option<_>>()?;
+        let (first, others) = sets.split_first()?;
+        let Value::Object(mut value) = self.object_value(object, depth) else {
+            return None;
+        };
+        for name in others.iter().flatten() {
+            if !first.contains(name) {
+                value.remove(*name);
+            }
+        }
+        Some(Value::Object(value))
     }
 
     fn object_value(&mut self, object: &'a Map<String, Value>, depth: usize) -> Value {
