@@ -92,6 +92,9 @@ impl<'a> Resolver<'a> {
             if let Some(t) = self.open_string(&members, &view.pointer, dir, hint) {
                 return t;
             }
+            if let Some(t) = self.one_primitive(&members, dir, hint) {
+                return t;
+            }
         }
         let candidates: Vec<Vec<String>> = members.iter().map(|m| self.content_names(m)).collect();
         let names = crate::naming::union_variant_names(&candidates);
@@ -493,6 +496,18 @@ impl<'a> Resolver<'a> {
             _ => None,
         };
         names.extend(primitive.map(str::to_string));
+        // A union inside the union: named by its own members, `ImageUrlOrText`.
+        let inner = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
+        if (2..=3).contains(&inner.len()) && view.kind.is_none() {
+            let inner = inner.clone();
+            let parts: Option<Vec<String>> = inner
+                .iter()
+                .map(|m| self.content_names(m).into_iter().next())
+                .collect();
+            if let Some(parts) = parts {
+                names.push(parts.join("Or"));
+            }
+        }
         if view.kind == Some(Kind::Array) {
             // Several lists are told apart by what they hold: `StringArray`, `IntegerArray`.
             if let Some(items) = view.items.clone() {
@@ -666,6 +681,31 @@ impl<'a> Resolver<'a> {
         };
         let id = self.place(def, &known_hint, Direction::Read, Target::default());
         Some(TypeRef::Open(Box::new(TypeRef::Named(id))))
+    }
+
+    /// Members that are all one primitive type (`anyOf: [{type: integer}, {type: integer,
+    /// enum: [1, 2, 4]}]`, an integer or one of its known values) are that type: numbers
+    /// and booleans with known values are not enums here, so the union could not tell its
+    /// members apart.
+    fn one_primitive(&mut self, members: &[Member<'a>], dir: Direction, hint: &str) -> Option<TypeRef> {
+        let mut one = None;
+        for m in members {
+            let view = self.flat_view(m)?;
+            let primitive = matches!(view.kind, Some(Kind::Integer | Kind::Number | Kind::Boolean))
+                && view.more_kinds.is_empty()
+                && view.one_of.is_empty()
+                && view.any_of.is_empty();
+            if !primitive {
+                return None;
+            }
+            let t = self.type_of(m, dir, hint);
+            match &one {
+                None => one = Some(t),
+                Some(seen) if *seen == t => {}
+                Some(_) => return None,
+            }
+        }
+        one
     }
 
     fn is_enum(&self, id: crate::model::TypeId) -> bool {
