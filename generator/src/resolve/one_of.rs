@@ -546,6 +546,10 @@ impl<'a> Resolver<'a> {
             let view = self.flat_view(m)?;
             nullable |= view.nullable;
             let composed = !view.one_of.is_empty() || !view.any_of.is_empty();
+            if composed && matches!(m.schema, SchemaRef::Inline(_)) {
+                // Resolving it here would name its type for the wrong place.
+                return None;
+            }
             if !composed {
                 if view.kind != Some(Kind::String) && view.kind.is_some() {
                     return None;
@@ -557,7 +561,7 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
             }
-            if matches!(m.schema, SchemaRef::Inline(_)) && !composed {
+            if matches!(m.schema, SchemaRef::Inline(_)) {
                 if view.enumeration.is_empty() && view.extensible_enum.is_empty() {
                     if view
                         .format
