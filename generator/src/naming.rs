@@ -347,6 +347,10 @@ mod tests {
             type_ident("connect.v1.Connector config confluent.connector.type", true),
             "ConnectorConfigConfluentConnectorType"
         );
+        assert_eq!(
+            type_ident("inline_object config confluent.connector.type", true),
+            "InlineObjectConfigConfluentConnectorType"
+        );
     }
 
     #[test]

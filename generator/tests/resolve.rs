@@ -552,4 +552,9 @@ fn a_free_string_beside_string_enums_is_open_of_the_known_values() {
     };
     let values: Vec<&str> = e.variants.iter().map(|v| v.wire_value.as_str()).collect();
     assert_eq!(values, ["model-deep", "model-large", "model-small"]);
+    // Members that only say which properties are required leave the object itself.
+    assert_eq!(
+        struct_fields(&api, "CompletionRequestImage"),
+        ["image_url", "file_id"]
+    );
 }

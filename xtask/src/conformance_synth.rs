@@ -341,7 +341,10 @@ impl<'a> Synth<'a> {
             .iter()
             .map(|m| {
                 let m = m.as_object()?;
-                if !m.keys().all(|k| matches!(k.as_str(), "required" | "description" | "title")) {
+                if !m
+                    .keys()
+                    .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+                {
                     return None;
                 }
                 m.get("required")?

@@ -497,7 +497,11 @@ impl<'a> Resolver<'a> {
         };
         names.extend(primitive.map(str::to_string));
         // A union inside the union: named by its own members, `ImageUrlOrText`.
-        let inner = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
+        let inner = if view.one_of.is_empty() {
+            &view.any_of
+        } else {
+            &view.one_of
+        };
         if (2..=3).contains(&inner.len()) && view.kind.is_none() {
             let inner = inner.clone();
             let parts: Option<Vec<String>> = inner
@@ -691,12 +695,19 @@ impl<'a> Resolver<'a> {
     /// enum: [1, 2, 4]}]`, an integer or one of its known values) are that type: numbers
     /// and booleans with known values are not enums here, so the union could not tell its
     /// members apart.
-    fn one_primitive(&mut self, members: &[Member<'a>], dir: Direction, hint: &str) -> Option<TypeRef> {
+    fn one_primitive(
+        &mut self,
+        members: &[Member<'a>],
+        dir: Direction,
+        hint: &str,
+    ) -> Option<TypeRef> {
         let mut one = None;
         for m in members {
             let view = self.flat_view(m)?;
-            let primitive = matches!(view.kind, Some(Kind::Integer | Kind::Number | Kind::Boolean))
-                && view.more_kinds.is_empty()
+            let primitive = matches!(
+                view.kind,
+                Some(Kind::Integer | Kind::Number | Kind::Boolean)
+            ) && view.more_kinds.is_empty()
                 && view.one_of.is_empty()
                 && view.any_of.is_empty();
             if !primitive {
