@@ -231,10 +231,8 @@ impl<'a> Resolver<'a> {
                 t
             };
         }
-        if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            if !only_requires(&view) {
-                return self.choice_type(view, dir, &hint, target);
-            }
+        if (!view.one_of.is_empty() || !view.any_of.is_empty()) && !only_requires(&view) {
+            return self.choice_type(view, dir, &hint, target);
         }
         if !view.more_kinds.is_empty() {
             return self.type_list_choice(view, dir, &hint, target);
