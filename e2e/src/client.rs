@@ -140,7 +140,47 @@ impl Client {
             .await
     }
 
-    /// Every item of [`Client::list_connect_v1_custom_connector_plugins`](super::Client::list_connect_v1_custom_connector_plugins), page after page: the stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, and ends after yielding an error (`Error::Paging` when it stops before the last page).
+    /// Every page of [`Client::list_connect_v1_custom_connector_plugins`](super::Client::list_connect_v1_custom_connector_plugins), with its status and headers: the stream asks for the next page by the `page_token` that the link to it carries. The stream ends after the last page, or after yielding an error (`Error::Paging` when it stops before the last page: a page limit, a page named twice, endless empty pages, a page on another origin, an offset past its type).
+    pub fn list_connect_v1_custom_connector_plugins_pages<'a>(
+        &'a self,
+        params: &'a super::client::ListConnectV1CustomConnectorPluginsParams,
+    ) -> impl super::runtime::__private::Stream<
+        Item = Result<
+            super::runtime::ApiResponse<
+                super::types::ListConnectV1CustomConnectorPluginsResponse,
+                super::client::ResponseHeaders,
+            >,
+            super::runtime::Error<super::types::Failure>,
+        >,
+    > + 'a {
+        super::runtime::__private::pages(
+            super::runtime::__private::page_limit(&self.runtime),
+            move |token: Option<String>| async move {
+                let mut page = params.clone();
+                if token.is_some() {
+                    page.page_token = token;
+                }
+                let response = self
+                    .list_connect_v1_custom_connector_plugins(&page)
+                    .await?;
+                let count = response.body.data.len();
+                let next = Ok(
+                    super::runtime::__private::cursor_in_url(
+                        response
+                            .body
+                            .metadata
+                            .as_ref()
+                            .and_then(|value| value.next.as_ref())
+                            .and_then(|value| value.as_deref()),
+                        "page_token",
+                    ),
+                );
+                Ok((response, count, next))
+            },
+        )
+    }
+
+    /// Every item of [`Client::list_connect_v1_custom_connector_plugins`](super::Client::list_connect_v1_custom_connector_plugins), page after page (see [`Client::list_connect_v1_custom_connector_plugins_pages`](super::Client::list_connect_v1_custom_connector_plugins_pages)).
     pub fn list_connect_v1_custom_connector_plugins_stream<'a>(
         &'a self,
         params: &'a super::client::ListConnectV1CustomConnectorPluginsParams,
@@ -150,25 +190,14 @@ impl Client {
             super::runtime::Error<super::types::Failure>,
         >,
     > + 'a {
-        super::runtime::__private::paginate(
-            super::runtime::__private::page_limit(&self.runtime),
-            move |token: Option<String>| async move {
-                let mut page = params.clone();
-                if token.is_some() {
-                    page.page_token = token;
-                }
-                let body = self
-                    .list_connect_v1_custom_connector_plugins(&page)
-                    .await?
-                    .body;
-                let next = super::runtime::__private::next_page_token(
-                    body
-                        .metadata
-                        .as_ref()
-                        .and_then(|m| m.next.as_ref().and_then(|n| n.as_deref())),
-                );
-                Ok((body.data, next))
-            },
+        super::runtime::__private::page_items(
+            self.list_connect_v1_custom_connector_plugins_pages(params),
+            |
+                response: super::runtime::ApiResponse<
+                    super::types::ListConnectV1CustomConnectorPluginsResponse,
+                    super::client::ResponseHeaders,
+                >|
+            response.body.data,
         )
     }
 

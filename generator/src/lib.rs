@@ -87,6 +87,9 @@ impl Settings {
 pub struct Generated {
     pub files: Vec<GeneratedFile>,
     pub warnings: Vec<Diagnostic>,
+    /// Which operations got paging streams and by which style, and why some that look
+    /// like lists did not.
+    pub paging: Vec<model::PagingNote>,
 }
 
 /// Runs the whole pipeline on a spec given as one text. On failure returns every
@@ -159,6 +162,7 @@ fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Ve
         Ok(files) => Ok(Generated {
             files,
             warnings: diagnostics,
+            paging: api.paging_notes,
         }),
         Err(d) => {
             let mut diagnostics = diagnostics;

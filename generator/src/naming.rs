@@ -171,6 +171,7 @@ pub fn method_locals(arguments: &[&str]) -> crate::model::MethodLocals {
         query: claim("query"),
         cookies: claim("cookies"),
         value: claim("value"),
+        page_url: claim("page_url"),
     }
 }
 
@@ -181,7 +182,9 @@ pub fn stream_locals(arguments: &[&str]) -> crate::model::StreamLocals {
     crate::model::StreamLocals {
         token: claim("token"),
         page: claim("page"),
-        body: claim("body"),
+        response: claim("response"),
+        count: claim("count"),
+        value: claim("value"),
         next: claim("next"),
     }
 }

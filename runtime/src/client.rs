@@ -630,6 +630,33 @@ impl Client {
         }
     }
 
+    /// Aims `request` at a URL the server named for a page; see `__private::at_url`.
+    pub(crate) fn at_url<E>(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<reqwest::RequestBuilder, Error<E>> {
+        let refuse = |why: String| Error::Paging(why);
+        let base = reqwest::Url::parse(&format!("{}/", self.base_url))
+            .map_err(|e| refuse(format!("the base URL does not parse: {e}")))?;
+        let target = base.join(url.trim()).map_err(|e| {
+            refuse(format!(
+                "the next page's URL `{}` does not parse: {e}",
+                super::text::bounded(url, super::text::MESSAGE_CHARS / 2)
+            ))
+        })?;
+        if target.origin() != base.origin() {
+            return Err(refuse(format!(
+                "the next page is on another origin ({}), which is not followed with this client's credentials",
+                super::text::bounded(&target.origin().ascii_serialization(), super::text::MESSAGE_CHARS / 2)
+            )));
+        }
+        let (client, built) = request.build_split();
+        let mut built = built.map_err(|e| Error::Transport(e.without_url()))?;
+        *built.url_mut() = target;
+        Ok(reqwest::RequestBuilder::from_parts(client, built))
+    }
+
     /// Starts a request to the path made of `path` (its pieces, already filled in and
     /// encoded), joined after the base URL into one string.
     pub(crate) fn start(&self, operation: &Operation, path: &[&str]) -> reqwest::RequestBuilder {

@@ -78,7 +78,10 @@ pub mod __private {
     #[cfg(feature = "client")]
     pub use super::client::{Answer, Operation, Sent, Unread};
     #[cfg(feature = "client")]
-    pub use super::paging::{next_page_token, paginate, PageLimit};
+    pub use super::paging::{
+        advance_offset, cursor_in_url, link_next, non_empty, offset_value, page_items, pages,
+        paginate, reached, PageLimit,
+    };
     #[cfg(feature = "client")]
     pub use super::request::{
         content_text, cookie_pair, form_body, header_param, json_body, param_text, path_param,
@@ -133,6 +136,19 @@ pub mod __private {
         request: reqwest::RequestBuilder,
     ) -> Result<Answer, super::Error<E>> {
         client.send_streaming(operation, request).await
+    }
+
+    /// Aims a request at `url`, a page the server named (absolute, or relative to the base
+    /// URL), in place of the URL built from the operation's path and query. A URL on
+    /// another origin than the base URL's is refused with `Error::Paging`: following it
+    /// would send the client's credentials to another server.
+    #[cfg(feature = "client")]
+    pub fn at_url<E>(
+        client: &super::Client,
+        request: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<reqwest::RequestBuilder, super::Error<E>> {
+        client.at_url(request, url)
     }
 
     /// How far the client's paging streams go.

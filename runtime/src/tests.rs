@@ -333,7 +333,7 @@ fn absent_and_null_stay_apart() {
 
 #[test]
 fn next_page_tokens_come_from_the_next_link() {
-    let token = |s| next_page_token(Some(s));
+    let token = |s| cursor_in_url(Some(s), "page_token");
     assert_eq!(
         token("https://api.example.com/v2/keys?page_size=10&page_token=abc%2Bd").as_deref(),
         Some("abc+d")
@@ -341,7 +341,54 @@ fn next_page_tokens_come_from_the_next_link() {
     assert_eq!(token("/v2/keys?page_token=xyz").as_deref(), Some("xyz"));
     assert_eq!(token("https://api.example.com/v2/keys"), None);
     assert_eq!(token(""), None);
-    assert_eq!(next_page_token(None), None);
+    assert_eq!(cursor_in_url(None, "page_token"), None);
+    assert_eq!(
+        cursor_in_url(Some("/x?cursor=c2"), "cursor").as_deref(),
+        Some("c2")
+    );
+}
+
+#[test]
+fn the_next_link_of_a_link_header_is_found_among_others() {
+    let next = |s: &str| link_next(Some(s));
+    assert_eq!(
+        next(r#"<https://api.example.com/x?page=2>; rel="next", <https://api.example.com/x?page=9>; rel="last""#)
+            .as_deref(),
+        Some("https://api.example.com/x?page=2")
+    );
+    // Another relation first, parameters in another order, several relations in one.
+    assert_eq!(
+        next(r#"</x?page=1>; rel="first", </x?page=3>; title="more"; rel="prefetch next""#)
+            .as_deref(),
+        Some("/x?page=3")
+    );
+    assert_eq!(
+        next(r#"<https://x/?page=1>; rel=NEXT"#).as_deref(),
+        Some("https://x/?page=1")
+    );
+    assert_eq!(next(r#"<https://x/?page=1>; rel="prev""#), None);
+    assert_eq!(next("garbage <without an end; rel=next"), None);
+    assert_eq!(next("<>; rel=next"), None);
+    assert_eq!(link_next(None), None);
+}
+
+#[test]
+fn offsets_advance_with_checked_arithmetic() {
+    assert_eq!(advance_offset::<i32, ()>(4, 2).ok(), Some(6));
+    assert!(matches!(
+        advance_offset::<i32, ()>(i32::MAX - 1, 2),
+        Err(Error::Paging(why)) if why.contains("overflows")
+    ));
+    assert!(advance_offset::<i64, ()>(i64::MAX, usize::MAX).is_err());
+    assert!(matches!(
+        offset_value::<i32, ()>("99999999999"),
+        Err(Error::Paging(_))
+    ));
+    assert!(reached(5_i64, Some(&5_i64)));
+    assert!(!reached(4_i64, Some(&5_i64)));
+    assert!(!reached(4_i64, None::<&i64>));
+    assert_eq!(non_empty(Some("  ")), None);
+    assert_eq!(non_empty(Some("c2")).as_deref(), Some("c2"));
 }
 
 #[test]

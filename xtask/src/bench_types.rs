@@ -306,6 +306,10 @@ fn list_types(spec: &str, api: &Api) -> Vec<ListType> {
         let (Some(paging), Some(TypeRef::Named(list))) = (&op.pagination, &op.success.body) else {
             continue;
         };
+        // A list field of the body, one level down (the bench's lists are Confluent's).
+        let [data] = paging.items.as_slice() else {
+            continue;
+        };
         if !seen.insert(*list) {
             continue;
         }
@@ -325,7 +329,7 @@ fn list_types(spec: &str, api: &Api) -> Vec<ListType> {
             spec: spec.to_string(),
             list: *list,
             name: def.name.clone(),
-            data_field: paging.data_field.clone(),
+            data_field: data.field.clone(),
             item: paging.item.clone(),
             item_bytes: sampler.out.len() / 4,
             tagged_share: sampler.tagged_bytes as f64 / sampler.out.len().max(1) as f64,

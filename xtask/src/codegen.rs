@@ -18,7 +18,8 @@ struct Target {
 /// operation in `spec/`; `e2e/` is a client for a small fixture with a request body,
 /// which the seed operation does not have, so that the write path is tested end to end
 /// too; `e2e31/` is the client for `spec/shop-3.1/`, an OpenAPI 3.1 document in several
-/// files, for what Confluent documents do not use (API keys, cookies, webhooks, ...).
+/// files, for what Confluent documents do not use (API keys, cookies, webhooks, ...);
+/// `e2e-paging/` is the client for a fixture with a list operation for each way of paging.
 /// Every file of a multi-file spec is read on each run, so a change to any of them makes
 /// the checked-in crate stale.
 const TARGETS: &[Target] = &[
@@ -36,6 +37,11 @@ const TARGETS: &[Target] = &[
         spec: "spec/shop-3.1/openapi.yaml",
         out: "e2e31",
         crate_name: "e2e31-shop-client",
+    },
+    Target {
+        spec: "generator/tests/fixtures/e2e/paging.yaml",
+        out: "e2e-paging",
+        crate_name: "e2e-paging-client",
     },
 ];
 
@@ -78,20 +84,39 @@ fn run_generator(
     input: &generator::Input<'_>,
     settings: &Settings,
     deny_warnings: bool,
-) -> Result<Vec<generator::GeneratedFile>, String> {
+) -> Result<generator::Generated, String> {
     let report = |diagnostics: &[Diagnostic]| input.report(diagnostics);
     match generator::generate_input(input, settings) {
-        Ok(generated) if generated.warnings.is_empty() => Ok(generated.files),
+        Ok(generated) if generated.warnings.is_empty() => Ok(generated),
         Ok(generated) if deny_warnings => Err(format!(
             "{}warnings are denied (--deny-warnings); nothing was written",
             report(&generated.warnings)
         )),
         Ok(generated) => {
             eprint!("{}", report(&generated.warnings));
-            Ok(generated.files)
+            Ok(generated)
         }
         Err(diagnostics) => Err(format!("{}nothing was written", report(&diagnostics))),
     }
+}
+
+/// The generate summary's paging part: each operation that pages and how, then each that
+/// looks like a list but does not page, and why.
+pub fn paging_summary(notes: &[generator::model::PagingNote]) -> String {
+    let (paged, not): (Vec<_>, Vec<_>) = notes.iter().partition(|n| n.note.starts_with("pages "));
+    let mut out = format!(
+        "paging: {} operation(s) page
+",
+        paged.len()
+    );
+    for n in paged.iter().chain(&not) {
+        out.push_str(&format!(
+            "  {}: {}
+",
+            n.operation_id, n.note
+        ));
+    }
+    out
 }
 
 /// Each target crate's folder with the files it should hold.
@@ -127,8 +152,8 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
             overlays: &overlays,
             ..generator::Input::text(t.spec, &text)
         };
-        let files = run_generator(&input, &settings, deny_warnings).map_err(|r| (r, false))?;
-        out.push((root.join(t.out), files));
+        let generated = run_generator(&input, &settings, deny_warnings).map_err(|r| (r, false))?;
+        out.push((root.join(t.out), generated.files));
     }
     Ok(out)
 }
@@ -436,8 +461,9 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         ..generator::Input::text(&label, &text)
     };
     match run_generator(&input, &settings, deny_warnings) {
-        Ok(files) => {
-            let written = write_crate(out, &files).map_err(Failure::Io)?;
+        Ok(generated) => {
+            let written = write_crate(out, &generated.files).map_err(Failure::Io)?;
+            print!("{}", paging_summary(&generated.paging));
             println!("wrote {} files to {}", written.len(), out.display());
             match &workspace {
                 Some(manifest) => println!(

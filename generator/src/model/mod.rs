@@ -40,6 +40,17 @@ pub struct Api {
     /// pointer of each place whose type was folded into another, and the pointer of the
     /// schema whose type it became. The change report uses it to say where a type went.
     pub merged_types: Vec<(String, String)>,
+    /// Which operations page and how, and why some that look like lists do not: the
+    /// generate summary lists them.
+    pub paging_notes: Vec<PagingNote>,
+}
+
+/// What paging was found for an operation, or why one that looks like a list does not
+/// page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagingNote {
+    pub operation_id: String,
+    pub note: String,
 }
 
 /// One example value from the spec and the type it describes.
@@ -125,6 +136,8 @@ pub struct MethodLocals {
     pub cookies: String,
     /// The value of an optional parameter, inside `if let Some(..)`.
     pub value: String,
+    /// The URL of a page the server named, in the method that follows it.
+    pub page_url: String,
 }
 
 /// Names of the locals of a paging stream method, clear of its arguments.
@@ -132,7 +145,12 @@ pub struct MethodLocals {
 pub struct StreamLocals {
     pub token: String,
     pub page: String,
-    pub body: String,
+    /// The page's response, headers and all.
+    pub response: String,
+    /// The number of items on the page.
+    pub count: String,
+    /// The parameter of the closures that read a page.
+    pub value: String,
     pub next: String,
 }
 
@@ -179,27 +197,95 @@ pub struct KeyUse {
     pub key_name: String,
 }
 
-/// A list operation that pages with a `page_token` query parameter and says where the next
-/// page is in `metadata.next` (a URL carrying the next `page_token`).
+/// A list operation whose pages can be followed: it gets a stream of every item and a
+/// stream of every page (each with its headers).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The name of the stream method.
+    /// The name of the method that streams the items.
     pub method_name: String,
-    /// The names of the stream method's locals.
+    /// The name of the method that streams the pages.
+    pub pages_method_name: String,
+    /// The names of the stream methods' locals.
     pub locals: StreamLocals,
     /// The type of one item of the list.
     pub item: TypeRef,
-    /// The Rust field of the optional-parameters struct that carries the page token.
-    pub token_field: String,
-    /// The body's list field, and how many `Option`s wrap it.
-    pub data_field: String,
-    pub data_options: u8,
-    /// The body's metadata field, and how many `Option`s wrap it.
-    pub metadata_field: String,
-    pub metadata_options: u8,
-    /// The metadata's link to the next page, and how many `Option`s wrap it.
-    pub next_field: String,
-    pub next_options: u8,
+    /// Where the list is in the body; empty when the body is the list.
+    pub items: Vec<FieldStep>,
+    pub style: PagingStyle,
+    /// Said by the spec (`x-pagination`, or a vendor's extension) rather than recognized.
+    pub declared: bool,
+}
+
+/// One step into a response body: a field, and how many `Option`s wrap it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    pub field: String,
+    pub options: u8,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PagingStyle {
+    /// A cursor parameter (`param`, a field of the parameters struct) takes the value of a
+    /// body field (`next`), until it is absent or empty. With `in_url`, the field is a URL
+    /// that carries the cursor in the query parameter of that name (`metadata.next`).
+    Cursor {
+        param: String,
+        next: Vec<FieldStep>,
+        in_url: Option<String>,
+    },
+    /// `after` (or `starting_after`) takes the last item's id (or the body's `last_id`)
+    /// while the body's `has_more` is true.
+    After {
+        param: String,
+        has_more: Vec<FieldStep>,
+        last_id: Option<Vec<FieldStep>>,
+        item_id: Option<FieldStep>,
+    },
+    /// The body gives the next page's URL (`next`, `links.next`, `@odata.nextLink`); the
+    /// page is fetched by `at_method`, the operation's method aimed at that URL.
+    NextUrl {
+        next: Vec<FieldStep>,
+        at_method: String,
+    },
+    /// The `Link` response header names the next page (`rel="next"`, RFC 8288); the
+    /// field of the operation's header set that holds it.
+    LinkHeader { header: String, at_method: String },
+    /// An offset (`by_page: false`, advanced by the items read) or a page number
+    /// (`by_page: true`, advanced by one) in the integer parameter `param`, until a page
+    /// is empty or the body's total is reached.
+    Offset {
+        param: String,
+        by_page: bool,
+        total: Option<Vec<FieldStep>>,
+    },
+}
+
+impl PagingStyle {
+    /// The style's name, as the generate summary and `x-pagination` write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PagingStyle::Cursor {
+                in_url: Some(_), ..
+            } => "cursor in next URL",
+            PagingStyle::Cursor { .. } => "cursor",
+            PagingStyle::After { .. } => "after",
+            PagingStyle::NextUrl { .. } => "next URL",
+            PagingStyle::LinkHeader { .. } => "Link header",
+            PagingStyle::Offset { by_page: false, .. } => "offset",
+            PagingStyle::Offset { by_page: true, .. } => "page",
+        }
+    }
+
+    /// The name of the hidden method that sends the operation to a URL the server gave.
+    pub fn at_method(&self) -> Option<&str> {
+        match self {
+            PagingStyle::NextUrl { at_method, .. } | PagingStyle::LinkHeader { at_method, .. } => {
+                Some(at_method)
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, Pagination, ParamStyle, Parameter,
+    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle, Parameter,
     ParameterLocation, RequestBody, ResponseEncoding, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
@@ -19,10 +19,18 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
         let stream = op
             .pagination
             .as_ref()
-            .map(|p| render_stream_method(cx, op, p));
-        let method = render_method(cx, op, false);
-        let byte_stream = op.byte_stream.as_ref().map(|_| render_method(cx, op, true));
-        quote!(#method #stream #byte_stream)
+            .map(|p| super::paging::render_paging(cx, op, p));
+        let at = op
+            .pagination
+            .as_ref()
+            .and_then(|p| p.style.at_method())
+            .map(|_| render_method(cx, op, Twin::At));
+        let method = render_method(cx, op, Twin::Plain);
+        let byte_stream = op
+            .byte_stream
+            .as_ref()
+            .map(|_| render_method(cx, op, Twin::ByteStream));
+        quote!(#method #stream #at #byte_stream)
     });
     let token_url = api.security_schemes.iter().find_map(|s| match s {
         crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
@@ -174,7 +182,7 @@ pub(super) fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
 }
 
 /// [`argument_type`], with references given `lifetime` when there is one.
-fn argument_type_with(
+pub(super) fn argument_type_with(
     cx: &TypeContext<'_>,
     t: &TypeRef,
     lifetime: Option<&TokenStream>,
@@ -206,15 +214,36 @@ fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// An operation's method; with `streaming`, its twin that gives the success body as a
-/// [`ByteStream`](super::runtime::ByteStream) instead of reading it whole.
-fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> TokenStream {
-    let (name, mut doc_text) = match (&op.byte_stream, streaming) {
-        (Some(stream), true) => (
+/// Which of an operation's methods to render.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Twin {
+    /// The operation's method.
+    Plain,
+    /// The twin that gives the success body as a [`ByteStream`](super::runtime::ByteStream)
+    /// instead of reading it whole.
+    ByteStream,
+    /// The twin a paging stream calls to fetch a page at a URL the server named.
+    At,
+}
+
+/// One of an operation's methods.
+fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStream {
+    let streaming = twin == Twin::ByteStream;
+    let at_method = op.pagination.as_ref().and_then(|p| p.style.at_method());
+    let (name, mut doc_text) = match (twin, &op.byte_stream, at_method) {
+        (Twin::ByteStream, Some(stream), _) => (
             ident(stream),
             format!(
                 "[`Client::{0}`](super::Client::{0}), with the body as a stream of chunks, never \
                  held whole in memory (the client's body limit does not apply).",
+                op.method_name
+            ),
+        ),
+        (Twin::At, _, Some(at)) => (
+            ident(at),
+            format!(
+                "[`Client::{0}`](super::Client::{0}), sent to `page_url` (a page the server \
+                 named, on the base URL's origin) when it is given.",
                 op.method_name
             ),
         ),
@@ -229,7 +258,10 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> Token
         op.path,
         op.operation_id
     ));
-    let doc = doc_attrs(Some(&doc_text));
+    let mut doc = doc_attrs(Some(&doc_text));
+    if twin == Twin::At {
+        doc = quote!(#[doc(hidden)] #doc);
+    }
     let deprecated = if op.deprecated {
         quote!(#[deprecated])
     } else {
@@ -237,6 +269,10 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> Token
     };
 
     let mut args = Vec::new();
+    let page_url = ident(&op.locals.page_url);
+    if twin == Twin::At {
+        args.push(quote!(#page_url: Option<&str>));
+    }
     for p in op.parameters.iter().filter(|p| p.is_positional()) {
         let arg = ident(&p.rust_name);
         let ty = argument_type(cx, &p.ty);
@@ -279,8 +315,20 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> Token
         .as_ref()
         .map(|b| render_body(cx, op, b))
         .unwrap_or_default();
-    let changes_request =
-        !query.is_empty() || !headers.is_empty() || !cookies.is_empty() || !attach.is_empty();
+    let aim = if twin == Twin::At {
+        quote! {
+            if let Some(#page_url) = #page_url {
+                #request = super::runtime::__private::at_url(&self.runtime, #request, #page_url)?;
+            }
+        }
+    } else {
+        quote!()
+    };
+    let changes_request = !query.is_empty()
+        || !headers.is_empty()
+        || !cookies.is_empty()
+        || !attach.is_empty()
+        || twin == Twin::At;
     let binding = if changes_request {
         quote!(let mut #request)
     } else {
@@ -336,80 +384,12 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, streaming: bool) -> Token
             #path
             #binding = super::runtime::__private::request(&self.runtime, &OPERATION, #path_local);
             #query
+            #aim
             #headers
             #cookies
             #attach
             let #response = super::runtime::__private::#send(&self.runtime, &OPERATION, #request).await?;
             super::runtime::__private::#reader(#response, #headers_fn).await
-        }
-    }
-}
-
-/// The method that streams every item of a paged list operation.
-fn render_stream_method(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> TokenStream {
-    let name = ident(&p.method_name);
-    let base = ident(&op.method_name);
-    let base_name = &op.method_name;
-    let doc = format!(
-        " Every item of [`Client::{base_name}`](super::Client::{base_name}), page after page: the \
-         stream asks for the next page (by the `page_token` in `metadata.next`) until the last one, \
-         and ends after yielding an error (`Error::Paging` when it stops before the last page)."
-    );
-    let lifetime = quote!('a);
-    let mut args = Vec::new();
-    let mut call_args = Vec::new();
-    for param in op.parameters.iter().filter(|p| p.is_positional()) {
-        let arg = ident(&param.rust_name);
-        let ty = argument_type_with(cx, &param.ty, Some(&lifetime));
-        args.push(quote!(#arg: #ty));
-        call_args.push(quote!(#arg));
-    }
-    let params_ty = ident(&op.params_type);
-    let token = ident(&p.token_field);
-    let item = cx.tokens(&p.item, None);
-    let error = cx.tokens(&op.error_body, None);
-    let data = ident(&p.data_field);
-    let body = ident(&p.locals.body);
-    let items = match p.data_options {
-        0 => quote!(#body.#data),
-        1 => quote!(#body.#data.unwrap_or_default()),
-        _ => quote!(#body.#data.flatten().unwrap_or_default()),
-    };
-    let metadata = ident(&p.metadata_field);
-    let metadata_ref = match p.metadata_options {
-        0 => quote!(Some(&#body.#metadata)),
-        1 => quote!(#body.#metadata.as_ref()),
-        _ => quote!(#body.#metadata.as_ref().and_then(|m| m.as_ref())),
-    };
-    let next = ident(&p.next_field);
-    let next_link = match p.next_options {
-        0 => quote!(Some(m.#next.as_str())),
-        1 => quote!(m.#next.as_deref()),
-        _ => quote!(m.#next.as_ref().and_then(|n| n.as_deref())),
-    };
-    let l = &p.locals;
-    let (token_local, page, body, next_local) = (
-        ident(&l.token),
-        ident(&l.page),
-        ident(&l.body),
-        ident(&l.next),
-    );
-    quote! {
-        #[doc = #doc]
-        pub fn #name<'a>(
-            &'a self,
-            #(#args,)*
-            params: &'a super::client::#params_ty,
-        ) -> impl super::runtime::__private::Stream<Item = Result<#item, super::runtime::Error<#error>>> + 'a {
-            super::runtime::__private::paginate(super::runtime::__private::page_limit(&self.runtime), move |#token_local: Option<String>| async move {
-                let mut #page = params.clone();
-                if #token_local.is_some() {
-                    #page.#token = #token_local;
-                }
-                let #body = self.#base(#(#call_args,)* &#page).await?.body;
-                let #next_local = super::runtime::__private::next_page_token(#metadata_ref.and_then(|m| #next_link));
-                Ok((#items, #next_local))
-            })
         }
     }
 }

@@ -11,6 +11,7 @@ mod enums;
 mod examples;
 mod format;
 mod manifest;
+mod paging;
 pub mod runtime;
 mod types;
 mod validate;

@@ -143,7 +143,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         return (None, r.diags);
     }
     let mut api = finish::finish(api, r.arena, &mut r.diags);
-    pagination::find_pagination(&mut api);
+    pagination::find_pagination(&mut api, &r.loaded.raw);
     operations::name_byte_streams(&mut api);
     (Some(api), r.diags)
 }

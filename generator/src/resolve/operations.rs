@@ -940,6 +940,10 @@ pub(super) fn name_byte_streams(api: &mut Api) {
         taken.claim(op.method_name.clone());
         if let Some(p) = &op.pagination {
             taken.claim(p.method_name.clone());
+            taken.claim(p.pages_method_name.clone());
+            if let Some(at) = p.style.at_method() {
+                taken.claim(at.to_string());
+            }
         }
     }
     for op in &mut api.operations {

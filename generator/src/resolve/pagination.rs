@@ -1,88 +1,664 @@
-//! Finds list operations that page the Confluent way: an optional `page_token` query
-//! parameter, and a body with a `data` list and `metadata.next`, the URL of the next page.
-//! Such operations get a second method that streams every item across the pages.
+//! Finds list operations whose pages can be followed, in each way public APIs page:
+//!
+//! - a cursor parameter and the next cursor in the body (`cursor`/`next_cursor`,
+//!   `page_token`/`next_page_token`, `marker`/`next_marker`, `pageToken`/`nextPageToken`),
+//!   or a URL in the body that carries it (Confluent's `page_token` and `metadata.next`);
+//! - `after`/`starting_after` with the last item's id while `has_more` is true;
+//! - the next page's URL in the body (`next`, `links.next`, `_links.next.href`,
+//!   `@odata.nextLink`, `nextLink`);
+//! - a `Link: <…>; rel="next"` response header (RFC 8288);
+//! - an `offset` (or a `page` number beside a page size) until a page is empty or the
+//!   body's total is reached.
+//!
+//! The spec can say it where names cannot: `x-pagination` on the operation (see
+//! [`declared`]), which also turns paging off, and Azure's `x-ms-pageable`. Recognition
+//! wants every part it names (an optional parameter of the right type, a list in the body,
+//! the field that leads on): when in doubt there is no stream, and a note says why.
 
-use crate::model::{Api, Field, Pagination, ParameterLocation, TypeKind, TypeRef};
+use crate::model::{
+    Api, Field, FieldStep, Operation, Pagination, PagingNote, PagingStyle, ParameterLocation,
+    TypeKind, TypeRef,
+};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
-pub(super) fn find_pagination(api: &mut Api) {
-    let mut taken: BTreeSet<String> = api
-        .operations
+pub(super) fn find_pagination(api: &mut Api, raw: &Value) {
+    let mut notes = Vec::new();
+    let mut taken: BTreeSet<String> = crate::naming::CLIENT_METHODS
         .iter()
-        .map(|op| op.method_name.clone())
+        .map(|s| s.to_string())
         .collect();
+    taken.extend(api.operations.iter().map(|op| op.method_name.clone()));
     for i in 0..api.operations.len() {
-        let Some(mut found) = pagination_of(api, i) else {
+        let op = &api.operations[i];
+        let node = raw.pointer(&op.origin);
+        let found = match declared(api, op, node) {
+            Some(Ok(found)) => found,
+            Some(Err(why)) => {
+                notes.push(PagingNote {
+                    operation_id: op.operation_id.clone(),
+                    note: why,
+                });
+                continue;
+            }
+            None => match recognized(api, op) {
+                Ok(found) => found,
+                Err(Some(why)) => {
+                    notes.push(PagingNote {
+                        operation_id: op.operation_id.clone(),
+                        note: why,
+                    });
+                    continue;
+                }
+                Err(None) => continue,
+            },
+        };
+        let Some((item, items, style, is_declared)) = found else {
+            if node.is_some_and(|n| {
+                n.get("x-pagination").is_some() || n.get("x-ms-pageable").is_some()
+            }) {
+                notes.push(PagingNote {
+                    operation_id: op.operation_id.clone(),
+                    note: "does not page: the spec says so".into(),
+                });
+            }
             continue;
         };
-        let base = format!("{}_stream", api.operations[i].method_name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}{n}");
-            n += 1;
+        let base = api.operations[i].method_name.clone();
+        let mut claim = |wanted: String| {
+            let mut name = wanted.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{wanted}{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            name
+        };
+        let method_name = claim(format!("{base}_stream"));
+        let pages_method_name = claim(format!("{base}_pages"));
+        let style = match style {
+            Unnamed::Cursor {
+                param,
+                next,
+                in_url,
+            } => PagingStyle::Cursor {
+                param,
+                next,
+                in_url,
+            },
+            Unnamed::After {
+                param,
+                has_more,
+                last_id,
+                item_id,
+            } => PagingStyle::After {
+                param,
+                has_more,
+                last_id,
+                item_id,
+            },
+            Unnamed::NextUrl { next } => PagingStyle::NextUrl {
+                next,
+                at_method: claim(format!("{base}_at")),
+            },
+            Unnamed::LinkHeader { header } => PagingStyle::LinkHeader {
+                header,
+                at_method: claim(format!("{base}_at")),
+            },
+            Unnamed::Offset {
+                param,
+                by_page,
+                total,
+            } => PagingStyle::Offset {
+                param,
+                by_page,
+                total,
+            },
+        };
+        let op = &api.operations[i];
+        let mut arguments: Vec<&str> = op
+            .parameters
+            .iter()
+            .filter(|p| p.is_positional())
+            .map(|p| p.rust_name.as_str())
+            .collect();
+        arguments.push("params");
+        let locals = crate::naming::stream_locals(&arguments);
+        notes.push(PagingNote {
+            operation_id: op.operation_id.clone(),
+            note: format!(
+                "pages by {}{}: `{method_name}`, `{pages_method_name}`",
+                style.name(),
+                if is_declared { " (declared)" } else { "" }
+            ),
+        });
+        api.operations[i].pagination = Some(Pagination {
+            method_name,
+            pages_method_name,
+            locals,
+            item,
+            items,
+            style,
+            declared: is_declared,
+        });
+    }
+    api.paging_notes = notes;
+}
+
+/// A style found, before its methods are named.
+enum Unnamed {
+    Cursor {
+        param: String,
+        next: Vec<FieldStep>,
+        in_url: Option<String>,
+    },
+    After {
+        param: String,
+        has_more: Vec<FieldStep>,
+        last_id: Option<Vec<FieldStep>>,
+        item_id: Option<FieldStep>,
+    },
+    NextUrl {
+        next: Vec<FieldStep>,
+    },
+    LinkHeader {
+        header: String,
+    },
+    Offset {
+        param: String,
+        by_page: bool,
+        total: Option<Vec<FieldStep>>,
+    },
+}
+
+/// The item type, where the list is, the style, and whether the spec declared it.
+type Found = Option<(TypeRef, Vec<FieldStep>, Unnamed, bool)>;
+
+/// Paging the spec declares. `x-pagination` (on the operation, written there or by an
+/// overlay):
+///
+/// ```yaml
+/// x-pagination:
+///   style: cursor        # cursor | after | next-url | link | offset | page | none
+///   param: page_token    # the query parameter that takes the cursor, id, offset or page
+///   next: meta.next      # cursor: the body field with the next cursor (dotted path);
+///                        # next-url: the body field with the next page's URL
+///   items: data          # the list in the body (dotted path; absent: the body is one)
+///   has_more: has_more   # after: the flag that says more pages follow
+///   total: total         # offset, page: the body's total count (optional)
+/// ```
+///
+/// `style: none` (or `x-pagination: false`) turns paging off. Azure's `x-ms-pageable`
+/// (`nextLinkName`, `itemName`) is read as `next-url`. `None` when the spec says nothing;
+/// `Err` when what it says cannot be followed, with why.
+fn declared(api: &Api, op: &Operation, node: Option<&Value>) -> Option<Result<Found, String>> {
+    let node = node?;
+    if let Some(spec) = node.get("x-pagination") {
+        return Some(declared_pagination(api, op, spec));
+    }
+    let pageable = node.get("x-ms-pageable")?;
+    let next = pageable.get("nextLinkName").and_then(Value::as_str);
+    let Some(next) = next else {
+        // `nextLinkName: null`: one page holds everything.
+        return Some(Ok(None));
+    };
+    let items = pageable
+        .get("itemName")
+        .and_then(Value::as_str)
+        .unwrap_or("value");
+    let spec = serde_json::json!({"style": "next-url", "next": next, "items": items});
+    Some(declared_pagination(api, op, &spec))
+}
+
+fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found, String> {
+    if spec == &Value::Bool(false) {
+        return Ok(None);
+    }
+    let text = |key: &str| spec.get(key).and_then(Value::as_str);
+    let style = text("style").ok_or("x-pagination has no `style`")?;
+    if style == "none" {
+        return Ok(None);
+    }
+    let body = op
+        .success
+        .body
+        .as_ref()
+        .ok_or("the operation's success has no body")?;
+    let (item, items) = match text("items") {
+        Some(path) => {
+            let (steps, ty) = follow(api, body, path).ok_or_else(|| {
+                format!("x-pagination: `items: {path}` is not a field of the body")
+            })?;
+            match ty {
+                TypeRef::Array(item) => ((**item).clone(), steps),
+                _ => return Err(format!("x-pagination: `items: {path}` is not a list")),
+            }
         }
-        taken.insert(name.clone());
-        found.method_name = name;
-        api.operations[i].pagination = Some(found);
+        None => match strip(body).0 {
+            TypeRef::Array(item) => ((**item).clone(), Vec::new()),
+            _ => items_of(api, body).ok_or("x-pagination: say where the list is with `items`")?,
+        },
+    };
+    let param = |kind: &str| -> Result<String, String> {
+        let wire =
+            text("param").ok_or_else(|| format!("x-pagination: style `{kind}` needs `param`"))?;
+        op.parameters
+            .iter()
+            .find(|p| {
+                p.location == ParameterLocation::Query
+                    && p.wire_name == wire
+                    && !p.required
+                    && matches!(p.ty, TypeRef::String | TypeRef::Integer(_))
+            })
+            .map(|p| p.rust_name.clone())
+            .ok_or_else(|| format!("x-pagination: `param: {wire}` is not an optional query parameter of the operation"))
+    };
+    let path = |key: &str, want: fn(&TypeRef) -> bool| -> Result<Vec<FieldStep>, String> {
+        let written =
+            text(key).ok_or_else(|| format!("x-pagination: style `{style}` needs `{key}`"))?;
+        let (steps, ty) = follow(api, body, written).ok_or_else(|| {
+            format!("x-pagination: `{key}: {written}` is not a field of the body")
+        })?;
+        if !want(ty) {
+            return Err(format!(
+                "x-pagination: `{key}: {written}` is not of the type it needs"
+            ));
+        }
+        Ok(steps)
+    };
+    let unnamed = match style {
+        "cursor" => Unnamed::Cursor {
+            param: param(style)?,
+            next: path("next", is_string)?,
+            in_url: None,
+        },
+        "after" => Unnamed::After {
+            param: param(style)?,
+            has_more: path("has_more", |t| matches!(t, TypeRef::Boolean))?,
+            last_id: None,
+            item_id: id_field(api, &item),
+        },
+        "next-url" => Unnamed::NextUrl {
+            next: path("next", is_string)?,
+        },
+        "link" => Unnamed::LinkHeader {
+            header: link_header(api, op).ok_or("x-pagination: style `link` needs the success response to document its `Link` header")?,
+        },
+        "offset" | "page" => {
+            let param = param(style)?;
+            if !op.parameters.iter().any(|p| p.rust_name == param && is_integer(&p.ty)) {
+                return Err(format!("x-pagination: style `{style}` needs an integer parameter"));
+            }
+            Unnamed::Offset {
+                param,
+                by_page: style == "page",
+                total: match text("total") {
+                    Some(_) => Some(path("total", is_integer)?),
+                    None => None,
+                },
+            }
+        }
+        other => {
+            return Err(format!(
+                "x-pagination: `style: {other}` is none of cursor, after, next-url, link, offset, page, none"
+            ))
+        }
+    };
+    if matches!(unnamed, Unnamed::After { item_id: None, .. }) {
+        return Err("x-pagination: style `after` needs items with an `id`".into());
+    }
+    Ok(Some((item, items, unnamed, true)))
+}
+
+/// Query parameters that carry a cursor, by their names with case and separators
+/// dropped.
+const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "pagetoken",
+    "pagecursor",
+    "marker",
+    "nexttoken",
+    "continuationtoken",
+];
+
+/// Paging recognized from names and types. `Err(Some(note))` when an operation looks like
+/// a list that pages but some part is missing.
+fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
+    if op.request_body.is_some() {
+        return Err(None);
+    }
+    let Some(body) = op.success.body.as_ref() else {
+        return Err(None);
+    };
+    let optional_query = |names: &[&str], want: fn(&TypeRef) -> bool| {
+        op.parameters.iter().find(|p| {
+            p.location == ParameterLocation::Query
+                && !p.required
+                && names.contains(&squash(&p.wire_name).as_str())
+                && want(&p.ty)
+        })
+    };
+    let cursor = optional_query(CURSOR_PARAMS, is_string);
+    let after = optional_query(&["after", "startingafter"], is_string);
+    let list = match strip(body).0 {
+        TypeRef::Array(item) => Some(((**item).clone(), Vec::new())),
+        _ => items_of(api, body),
+    };
+    let Some((item, items)) = list else {
+        if cursor.is_some() || after.is_some() {
+            return Err(Some(
+                "has a cursor parameter but no list in its body, so it does not page".into(),
+            ));
+        }
+        return Err(None);
+    };
+    // `after` and `has_more`: the last item's id (or the body's `last_id`) leads on.
+    if let Some(after) = after {
+        let has_more = find_field(api, body, &["hasmore"], |t| matches!(t, TypeRef::Boolean));
+        let last_id = find_field(api, body, &["lastid"], is_string);
+        let item_id = id_field(api, &item);
+        return match has_more {
+            Some(has_more) if last_id.is_some() || item_id.is_some() => Ok(Some((
+                item,
+                items,
+                Unnamed::After {
+                    param: after.rust_name.clone(),
+                    has_more,
+                    last_id,
+                    item_id,
+                },
+                false,
+            ))),
+            _ => Err(Some(format!(
+                "has `{}` but no `has_more` flag with a last id in its body, so it does not page",
+                after.wire_name
+            ))),
+        };
+    }
+    if let Some(cursor) = cursor {
+        let p = squash(&cursor.wire_name);
+        let names = [
+            format!("next{p}"),
+            "nextcursor".to_string(),
+            "nextpagetoken".to_string(),
+            "nexttoken".to_string(),
+            "nextmarker".to_string(),
+            "nextpagecursor".to_string(),
+            "continuationtoken".to_string(),
+        ];
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(next) = find_field(api, body, &names, is_string) {
+            return Ok(Some((
+                item,
+                items,
+                Unnamed::Cursor {
+                    param: cursor.rust_name.clone(),
+                    next,
+                    in_url: None,
+                },
+                false,
+            )));
+        }
+        // A link to the next page that carries the cursor (Confluent's `metadata.next`).
+        if let Some(next) = find_field(api, body, &["next"], is_string) {
+            if next.len() == 2 {
+                return Ok(Some((
+                    item,
+                    items,
+                    Unnamed::Cursor {
+                        param: cursor.rust_name.clone(),
+                        next,
+                        in_url: Some(cursor.wire_name.clone()),
+                    },
+                    false,
+                )));
+            }
+        }
+        return Err(Some(format!(
+            "has `{}` but no next cursor in its body, so it does not page",
+            cursor.wire_name
+        )));
+    }
+    // The next page's URL in the body.
+    let url_names = [
+        "nextlink",
+        "odatanextlink",
+        "nextpageurl",
+        "nexturl",
+        "nextpage",
+    ];
+    let next_url = find_field(api, body, &url_names, is_string).or_else(|| {
+        // `next` alone is a URL where it sits in a links object.
+        find_link(api, body)
+    });
+    if let Some(next) = next_url {
+        return Ok(Some((item, items, Unnamed::NextUrl { next }, false)));
+    }
+    if let Some(header) = link_header(api, op) {
+        return Ok(Some((item, items, Unnamed::LinkHeader { header }, false)));
+    }
+    // An offset, or a page number beside a page size.
+    let total = find_field(
+        api,
+        body,
+        &["total", "totalcount", "totalresults", "totalitems", "count"],
+        is_integer,
+    );
+    if let Some(offset) = optional_query(&["offset", "skip"], is_integer) {
+        return Ok(Some((
+            item,
+            items,
+            Unnamed::Offset {
+                param: offset.rust_name.clone(),
+                by_page: false,
+                total,
+            },
+            false,
+        )));
+    }
+    let page = optional_query(&["page", "pagenumber", "pageno"], is_integer);
+    let size = optional_query(
+        &["perpage", "pagesize", "limit", "size", "pagelimit"],
+        is_integer,
+    );
+    match (page, size) {
+        (Some(page), Some(_)) => Ok(Some((
+            item,
+            items,
+            Unnamed::Offset {
+                param: page.rust_name.clone(),
+                by_page: true,
+                total,
+            },
+            false,
+        ))),
+        (Some(page), None) => Err(Some(format!(
+            "has `{}` but no page size parameter, so it is not taken for a page number",
+            page.wire_name
+        ))),
+        _ => Err(None),
     }
 }
 
-fn pagination_of(api: &Api, index: usize) -> Option<Pagination> {
-    let op = &api.operations[index];
-    if op.request_body.is_some() {
-        return None;
-    }
-    let token = op.parameters.iter().find(|p| {
-        p.location == ParameterLocation::Query && p.wire_name == "page_token" && !p.required
-    })?;
-    if !matches!(strip(&token.ty).0, TypeRef::String) {
-        return None;
-    }
-    let body = struct_fields(api, op.success.body.as_ref()?)?;
-    let data = body.iter().find(|f| f.wire_name == "data")?;
-    let (data_ty, data_options) = options_of(data);
-    let TypeRef::Array(item) = data_ty else {
+/// A name with case, `_`, `-`, `.` and `@` dropped: `next_page_token`, `nextPageToken` and
+/// `@odata.nextLink` meet as `nextpagetoken` and `odatanextlink`.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The list in a body: its one list field, or among several the one with a list's usual
+/// name.
+fn items_of(api: &Api, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep>)> {
+    let fields = struct_fields(api, body)?;
+    let lists: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(options_of(f).0, TypeRef::Array(_)))
+        .collect();
+    let chosen = match lists.as_slice() {
+        [one] => *one,
+        _ => {
+            let usual = [
+                "data", "items", "results", "value", "entries", "records", "elements",
+            ];
+            let named: Vec<&&Field> = lists
+                .iter()
+                .filter(|f| usual.contains(&squash(&f.wire_name).as_str()))
+                .collect();
+            match named.as_slice() {
+                [one] => **one,
+                _ => return None,
+            }
+        }
+    };
+    let (ty, options) = options_of(chosen);
+    let TypeRef::Array(item) = ty else {
         return None;
     };
-    let metadata = body.iter().find(|f| f.wire_name == "metadata")?;
-    let (metadata_ty, metadata_options) = options_of(metadata);
-    let next = struct_fields(api, metadata_ty)?
+    Some((
+        (**item).clone(),
+        vec![FieldStep {
+            field: chosen.rust_name.clone(),
+            options,
+        }],
+    ))
+}
+
+/// A field of the body (or of an object field of the body, one level down) whose name is
+/// one of `names` (squashed) and whose type `want` accepts. Several matches: none.
+fn find_field(
+    api: &Api,
+    body: &TypeRef,
+    names: &[&str],
+    want: fn(&TypeRef) -> bool,
+) -> Option<Vec<FieldStep>> {
+    let fields = struct_fields(api, body)?;
+    let step = |f: &Field| FieldStep {
+        field: f.rust_name.clone(),
+        options: options_of(f).1,
+    };
+    let mut found = Vec::new();
+    for f in fields {
+        let (ty, _) = options_of(f);
+        if names.contains(&squash(&f.wire_name).as_str()) && want(ty) {
+            found.push(vec![step(f)]);
+        }
+    }
+    if found.is_empty() {
+        for f in fields {
+            let (ty, _) = options_of(f);
+            for inner in struct_fields(api, ty).into_iter().flatten() {
+                if names.contains(&squash(&inner.wire_name).as_str()) && want(options_of(inner).0) {
+                    found.push(vec![step(f), step(inner)]);
+                }
+            }
+        }
+    }
+    match found.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// `links.next` or `_links.next.href`: a URL named `next` inside a links object.
+fn find_link(api: &Api, body: &TypeRef) -> Option<Vec<FieldStep>> {
+    let fields = struct_fields(api, body)?;
+    let step = |f: &Field| FieldStep {
+        field: f.rust_name.clone(),
+        options: options_of(f).1,
+    };
+    let links = fields.iter().find(|f| {
+        matches!(
+            squash(&f.wire_name).as_str(),
+            "links" | "link" | "paging" | "pagination"
+        )
+    })?;
+    let next = struct_fields(api, options_of(links).0)?
         .iter()
-        .find(|f| f.wire_name == "next")?;
-    let (next_ty, next_options) = options_of(next);
-    if !matches!(next_ty, TypeRef::String) {
+        .find(|f| squash(&f.wire_name) == "next")?;
+    let (ty, _) = options_of(next);
+    if is_string(ty) {
+        return Some(vec![step(links), step(next)]);
+    }
+    // HAL: `_links.next.href`.
+    let href = struct_fields(api, ty)?
+        .iter()
+        .find(|f| f.wire_name == "href" && is_string(options_of(f).0))?;
+    Some(vec![step(links), step(next), step(href)])
+}
+
+/// The field of the operation's success header set that holds `Link`.
+fn link_header(api: &Api, op: &Operation) -> Option<String> {
+    let set = api.header_sets.get(op.success.headers?.0)?;
+    set.headers
+        .iter()
+        .find(|h| {
+            h.wire_name.eq_ignore_ascii_case("link") && h.kind == crate::model::HeaderKind::String
+        })
+        .map(|h| h.rust_name.clone())
+}
+
+/// The `id` field of a list's items, when it is a string and the items are a struct.
+fn id_field(api: &Api, item: &TypeRef) -> Option<FieldStep> {
+    if !matches!(item, TypeRef::Named(_)) {
         return None;
     }
-    let mut arguments: Vec<&str> = op
-        .parameters
+    let f = struct_fields(api, item)?
         .iter()
-        .filter(|p| p.is_positional())
-        .map(|p| p.rust_name.as_str())
-        .collect();
-    arguments.push("params");
-    Some(Pagination {
-        method_name: String::new(),
-        locals: crate::naming::stream_locals(&arguments),
-        item: (**item).clone(),
-        token_field: token.rust_name.clone(),
-        data_field: data.rust_name.clone(),
-        data_options,
-        metadata_field: metadata.rust_name.clone(),
-        metadata_options,
-        next_field: next.rust_name.clone(),
-        next_options,
+        .find(|f| f.wire_name == "id" && is_string(options_of(f).0))?;
+    Some(FieldStep {
+        field: f.rust_name.clone(),
+        options: options_of(f).1,
     })
 }
 
-fn struct_fields<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::Named(id) = strip(t).0 else {
-        return None;
-    };
-    match &api.types.get(id.0)?.kind {
-        TypeKind::Struct(s) => Some(&s.fields),
-        _ => None,
+/// A dotted path of wire names through the body's fields, with the type it ends at.
+fn follow<'a>(
+    api: &'a Api,
+    body: &'a TypeRef,
+    path: &str,
+) -> Option<(Vec<FieldStep>, &'a TypeRef)> {
+    let mut ty = body;
+    let mut steps = Vec::new();
+    for name in path.split('.') {
+        let f = struct_fields(api, ty)?
+            .iter()
+            .find(|f| f.wire_name == name)?;
+        let (inner, options) = options_of(f);
+        steps.push(FieldStep {
+            field: f.rust_name.clone(),
+            options,
+        });
+        ty = inner;
     }
+    Some((steps, ty))
+}
+
+fn is_string(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::String)
+}
+
+fn is_integer(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Integer(_))
+}
+
+fn struct_fields<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a [Field]> {
+    let mut t = strip(t).0;
+    // Through aliases, as far as the model goes.
+    for _ in 0..=api.types.len() {
+        let TypeRef::Named(id) = t else {
+            return None;
+        };
+        match &api.types.get(id.0)?.kind {
+            TypeKind::Struct(s) => return Some(&s.fields),
+            TypeKind::Alias(inner) => t = strip(inner).0,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The type under any `Nullable`, and whether there was one.
