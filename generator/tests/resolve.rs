@@ -558,3 +558,186 @@ fn a_free_string_beside_string_enums_is_open_of_the_known_values() {
         ["image_url", "file_id"]
     );
 }
+
+/// Paging recognized by names and types in each spelling public APIs use, and none where
+/// an operation only looks like a list that pages.
+#[test]
+fn paging_is_recognized_in_each_spelling_and_only_there() {
+    let op = |id: &str, params: &str, body: &str| {
+        format!(
+            "  /{id}:\n    get:\n      operationId: {id}\n      parameters: [{params}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {body}\n"
+        )
+    };
+    let q = |name: &str, ty: &str| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}");
+    let things = "{type: array, items: {$ref: '#/components/schemas/Thing'}}";
+    let paths = [
+        op("google", &q("pageToken", "string"), &format!("{{type: object, properties: {{things: {things}, nextPageToken: {{type: string}}}}}}")),
+        op("s3", &q("marker", "string"), &format!("{{type: object, properties: {{contents: {things}, next_marker: {{type: string}}}}}}")),
+        op("stripe", &q("starting_after", "string"), &format!("{{type: object, properties: {{data: {things}, has_more: {{type: boolean}}}}}}")),
+        op("hal", "", &format!("{{type: object, properties: {{items: {things}, _links: {{type: object, properties: {{next: {{type: object, properties: {{href: {{type: string}}}}}}}}}}}}}}")),
+        op("skip", &format!("{}, {}", q("skip", "integer"), q("top", "integer")), things),
+        op("usage", &q("page", "string"), &format!("{{type: object, properties: {{data: {things}, next_page: {{type: string}}}}}}")),
+        op("noNext", &q("cursor", "string"), &format!("{{type: object, properties: {{items: {things}}}}}")),
+        op("pageOfABook", &q("page", "integer"), things),
+        op("afterAlone", &q("after", "string"), &format!("{{type: object, properties: {{data: {things}}}}}")),
+        op("twoLists", &q("cursor", "string"), &format!("{{type: object, properties: {{left: {things}, right: {things}, next_cursor: {{type: string}}}}}}")),
+        op("oneThing", "", "{$ref: '#/components/schemas/Thing'}"),
+    ];
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{}components:\n  schemas:\n    Thing: {{type: object, required: [id], properties: {{id: {{type: string}}}}}}\n",
+        paths.concat()
+    );
+    let api = model(&spec);
+    let style = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("{id} is an operation"));
+        op.pagination.as_ref().map(|p| p.style.name())
+    };
+    assert_eq!(style("google"), Some("cursor"));
+    assert_eq!(style("s3"), Some("cursor"));
+    assert_eq!(style("stripe"), Some("after"));
+    assert_eq!(style("hal"), Some("next URL"));
+    assert_eq!(style("skip"), Some("offset"));
+    assert_eq!(
+        style("usage"),
+        Some("cursor"),
+        "a string `page` is a cursor"
+    );
+    for id in [
+        "noNext",
+        "pageOfABook",
+        "afterAlone",
+        "twoLists",
+        "oneThing",
+    ] {
+        assert_eq!(style(id), None, "{id} must not page");
+    }
+    let note = |id: &str| {
+        api.paging_notes
+            .iter()
+            .find(|n| n.operation_id == id)
+            .map(|n| n.note.as_str())
+            .unwrap_or_default()
+    };
+    assert!(
+        note("noNext").contains("no next cursor"),
+        "{}",
+        note("noNext")
+    );
+    assert!(
+        note("pageOfABook").contains("no page size"),
+        "{}",
+        note("pageOfABook")
+    );
+    assert!(
+        note("afterAlone").contains("no `has_more`"),
+        "{}",
+        note("afterAlone")
+    );
+    assert!(
+        note("google").starts_with("pages by cursor"),
+        "{}",
+        note("google")
+    );
+}
+
+/// `x-pagination` says what names cannot, or turns paging off; a declaration that names
+/// what the operation does not have is a note, not a stream.
+#[test]
+fn x_pagination_declares_corrects_or_turns_off_paging() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /declared:
+    get:
+      operationId: declared
+      x-pagination: {style: offset, param: start, items: rows, total: meta.count}
+      parameters: [{name: start, in: query, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  rows: {type: array, items: {type: string}}
+                  meta: {type: object, properties: {count: {type: integer}}}
+  /off:
+    get:
+      operationId: off
+      x-pagination: false
+      parameters: [{name: cursor, in: query, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  next_cursor: {type: string}
+  /wrong:
+    get:
+      operationId: wrong
+      x-pagination: {style: cursor, param: nope, next: next_cursor}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {type: string}}
+                  next_cursor: {type: string}
+  /azure:
+    get:
+      operationId: azure
+      x-ms-pageable: {nextLinkName: nextLink, itemName: value}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  value: {type: array, items: {type: string}}
+                  nextLink: {type: string}
+"#;
+    let api = model(spec);
+    let paging = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .and_then(|o| o.pagination.as_ref())
+    };
+    let declared = paging("declared").expect("declared paging");
+    assert!(declared.declared);
+    assert!(matches!(
+        &declared.style,
+        generator::model::PagingStyle::Offset { by_page: false, total: Some(total), .. } if total.len() == 2
+    ));
+    assert!(paging("off").is_none());
+    assert!(paging("wrong").is_none());
+    assert_eq!(paging("azure").map(|p| p.style.name()), Some("next URL"));
+    let note = |id: &str| {
+        api.paging_notes
+            .iter()
+            .find(|n| n.operation_id == id)
+            .map(|n| n.note.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        note("wrong").contains("`param: nope` is not an optional query parameter"),
+        "{}",
+        note("wrong")
+    );
+    assert!(note("off").contains("the spec says so"), "{}", note("off"));
+}

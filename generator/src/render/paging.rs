@@ -257,8 +257,15 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
          (see [`Client::{0}`](super::Client::{0})).",
         p.pages_method_name
     );
+    // The streams of a deprecated operation are deprecated too, and call it knowingly.
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated] #[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #pages_doc]
+        #deprecated
         pub fn #pages_name<'a>(
             &'a self,
             #(#args,)*
@@ -275,6 +282,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
         }
 
         #[doc = #items_doc]
+        #deprecated
         pub fn #items_name<'a>(
             &'a self,
             #(#args,)*

@@ -313,8 +313,11 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
 
 /// Query parameters that carry a cursor, by their names with case and separators
 /// dropped.
+/// (`page` is a cursor when it is a string, as in usage APIs, and a page number when it
+/// is an integer.)
 const CURSOR_PARAMS: &[&str] = &[
     "cursor",
+    "page",
     "pagetoken",
     "pagecursor",
     "marker",
@@ -420,14 +423,9 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
             cursor.wire_name
         )));
     }
-    // The next page's URL in the body.
-    let url_names = [
-        "nextlink",
-        "odatanextlink",
-        "nextpageurl",
-        "nexturl",
-        "nextpage",
-    ];
+    // The next page's URL in the body. Only names that say they are a URL: a `next_page`
+    // may as well be a cursor.
+    let url_names = ["nextlink", "odatanextlink", "nextpageurl", "nexturl"];
     let next_url = find_field(api, body, &url_names, is_string).or_else(|| {
         // `next` alone is a URL where it sits in a links object.
         find_link(api, body)
