@@ -16,6 +16,16 @@ fn seed_output_matches_snapshot() {
     insta::assert_snapshot!("seed", code);
 }
 
+/// The paging fixture, one list operation for each way of paging (its client is checked
+/// in as `e2e-paging/`, whose tests run it against a server).
+#[test]
+fn paging_output_matches_snapshot() {
+    let path = common::repo_root().join("generator/tests/fixtures/e2e/paging.yaml");
+    let text = std::fs::read_to_string(path).expect("the paging fixture reads");
+    let code = common::spec_dependent_code(&common::generate("paging", &text));
+    insta::assert_snapshot!("paging", code);
+}
+
 #[test]
 fn output_is_byte_identical_across_runs() {
     let mut specs = common::fixtures();
