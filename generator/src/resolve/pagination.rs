@@ -374,7 +374,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
                 false,
             ))),
             _ => Err(Some(format!(
-                "has `{}` but no `has_more` flag with a last id in its body, so it does not page",
+                "has `{}` but no `has_more` flag, or no id to go on after (a `last_id`, or items with an `id`), so it does not page",
                 after.wire_name
             ))),
         };
