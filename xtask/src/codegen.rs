@@ -490,6 +490,66 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
 mod tests {
     use super::*;
 
+    /// An overlay declares paging the names do not show, without touching the document, and
+    /// the generate summary lists what pages and why the rest does not.
+    #[test]
+    fn an_overlay_turns_paging_on_and_the_summary_lists_it() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /rows:
+    get:
+      operationId: listRows
+      parameters: [{name: from, in: query, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  rows: {type: array, items: {type: string}}
+                  continue_from: {type: string}
+  /book:
+    get:
+      operationId: readBook
+      parameters: [{name: page, in: query, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+"#;
+        let overlay = generator::Overlay::new(
+            "paging.overlay.yaml",
+            r#"
+overlay: 1.0.0
+info: {title: paging, version: '1'}
+actions:
+  - target: $.paths['/rows'].get
+    update:
+      x-pagination: {style: cursor, param: from, next: continue_from, items: rows}
+"#,
+        );
+        let settings = Settings::new("rows-client", "rows.yaml");
+        let summary = |overlays: &[generator::Overlay]| {
+            let generated = generator::generate_with_overlays(spec, overlays, &settings)
+                .expect("the spec generates");
+            paging_summary(&generated.paging)
+        };
+        assert_eq!(
+            summary(&[]),
+            "paging: 0 operation(s) page\n  readBook: has `page` but no page size parameter, so it is not taken for a page number\n"
+        );
+        assert_eq!(
+            summary(&[overlay]),
+            "paging: 1 operation(s) page\n  listRows: pages by cursor (declared): `list_rows_stream`, `list_rows_pages`\n  readBook: has `page` but no page size parameter, so it is not taken for a page number\n"
+        );
+    }
+
     /// `cargo test` fails when the checked-in crates do not match the specs and generator.
     #[test]
     fn checked_in_crates_are_fresh() {
