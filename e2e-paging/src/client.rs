@@ -1299,7 +1299,7 @@ impl ListTurnedOffParams {
 /// Optional parameters of [`Client::list_lookalike`](super::Client::list_lookalike).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListLookalikeParams {
-    /// A page of a book
+    /// A page of a book, not of a list.
     pub page: Option<i64>,
 }
 

@@ -735,7 +735,7 @@ paths:
             .unwrap_or_default()
     };
     assert!(
-        note("wrong").contains("`param: nope` is not an optional query parameter"),
+        note("wrong").contains("`param: nope` is not an optional string query parameter"),
         "{}",
         note("wrong")
     );

@@ -220,11 +220,17 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
     if style == "none" {
         return Ok(None);
     }
+    if op.request_body.is_some() {
+        return Err("x-pagination: an operation with a request body cannot be paged".into());
+    }
     let body = op
         .success
         .body
         .as_ref()
         .ok_or("the operation's success has no body")?;
+    if matches!(body, TypeRef::Nullable(_)) {
+        return Err("x-pagination: the success body may be null, so it has no next page".into());
+    }
     let (item, items) = match text("items") {
         Some(path) => {
             let (steps, ty) = follow(api, body, path).ok_or_else(|| {
@@ -243,16 +249,21 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
     let param = |kind: &str| -> Result<String, String> {
         let wire =
             text("param").ok_or_else(|| format!("x-pagination: style `{kind}` needs `param`"))?;
+        // A cursor or an id is a string; an offset or a page number an integer.
+        let numeric = matches!(kind, "offset" | "page");
         op.parameters
             .iter()
             .find(|p| {
                 p.location == ParameterLocation::Query
                     && p.wire_name == wire
                     && !p.required
-                    && matches!(p.ty, TypeRef::String | TypeRef::Integer(_))
+                    && if numeric { is_integer(&p.ty) } else { is_string(&p.ty) }
             })
             .map(|p| p.rust_name.clone())
-            .ok_or_else(|| format!("x-pagination: `param: {wire}` is not an optional query parameter of the operation"))
+            .ok_or_else(|| {
+                let ty = if numeric { "integer" } else { "string" };
+                format!("x-pagination: `param: {wire}` is not an optional {ty} query parameter of the operation")
+            })
     };
     let path = |key: &str, want: fn(&TypeRef) -> bool| -> Result<Vec<FieldStep>, String> {
         let written =
@@ -287,9 +298,6 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
         },
         "offset" | "page" => {
             let param = param(style)?;
-            if !op.parameters.iter().any(|p| p.rust_name == param && is_integer(&p.ty)) {
-                return Err(format!("x-pagination: style `{style}` needs an integer parameter"));
-            }
             Unnamed::Offset {
                 param,
                 by_page: style == "page",
@@ -331,7 +339,13 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
     if op.request_body.is_some() {
         return Err(None);
     }
-    let Some(body) = op.success.body.as_ref() else {
+    // A body that may be null has no next page to name.
+    let Some(body) = op
+        .success
+        .body
+        .as_ref()
+        .filter(|b| !matches!(b, TypeRef::Nullable(_)))
+    else {
         return Err(None);
     };
     let optional_query = |names: &[&str], want: fn(&TypeRef) -> bool| {
@@ -418,13 +432,10 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
                 )));
             }
         }
-        return Err(Some(format!(
-            "has `{}` but no next cursor in its body, so it does not page",
-            cursor.wire_name
-        )));
     }
-    // The next page's URL in the body. Only names that say they are a URL: a `next_page`
-    // may as well be a cursor.
+    // The next page's URL in the body (which also carries any cursor, as Twilio's
+    // `meta.next_page_url` carries `PageToken`). Only names that say they are a URL: a
+    // `next_page` may as well be a cursor.
     let url_names = ["nextlink", "odatanextlink", "nextpageurl", "nexturl"];
     let next_url = find_field(api, body, &url_names, is_string).or_else(|| {
         // `next` alone is a URL where it sits in a links object.
@@ -432,6 +443,12 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
     });
     if let Some(next) = next_url {
         return Ok(Some((item, items, Unnamed::NextUrl { next }, false)));
+    }
+    if let Some(cursor) = cursor {
+        return Err(Some(format!(
+            "has `{}` but no next cursor or next page URL in its body, so it does not page",
+            cursor.wire_name
+        )));
     }
     if let Some(header) = link_header(api, op) {
         return Ok(Some((item, items, Unnamed::LinkHeader { header }, false)));
