@@ -69,6 +69,13 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
             }
         }
     };
+    // The parameter's name on the wire, for the docs.
+    let wire_of = |param: &str| {
+        op.parameters
+            .iter()
+            .find(|q| q.rust_name == param)
+            .map_or(param.to_string(), |q| q.wire_name.clone())
+    };
     let base_call = |page_params: TokenStream| {
         let positional = call_args.iter().take(call_args.len().saturating_sub(1));
         quote!(self.#base(#(#positional,)* #page_params).await?)
@@ -138,11 +145,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
                 (None, Some(item)) => item,
                 (None, None) => quote!(None),
             };
-            let param_wire = op
-                .parameters
-                .iter()
-                .find(|q| q.rust_name == *param)
-                .map_or(param.as_str(), |q| q.wire_name.as_str());
+            let param_wire = wire_of(param);
             (
                 format!(
                     "the stream asks for the next page with `{param_wire}` set to the last id read, while `{}` is true",
@@ -199,11 +202,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
             let call = base_call(quote!(&#page));
             let first = if *by_page { quote!(1) } else { quote!(0) };
             let step = if *by_page { quote!(1) } else { quote!(#count) };
-            let param_wire = op
-                .parameters
-                .iter()
-                .find(|q| q.rust_name == *param)
-                .map_or(param.as_str(), |q| q.wire_name.as_str());
+            let param_wire = wire_of(param);
             // Only an offset counts items, so only an offset can be compared with a total
             // count of items.
             let done = match (total, by_page) {
