@@ -221,6 +221,7 @@ struct Signature {
     /// The typed response headers (`H` of `ApiResponse<T, H>`).
     headers: String,
     stream: Option<String>,
+    pages: Option<String>,
     byte_stream: Option<String>,
 }
 
@@ -255,6 +256,7 @@ fn signature(api: &Api, op: &Operation) -> Signature {
             .map(|set| set.name.clone())
             .unwrap_or_else(|| "()".into()),
         stream: op.pagination.as_ref().map(|p| p.method_name.clone()),
+        pages: op.pagination.as_ref().map(|p| p.pages_method_name.clone()),
         byte_stream: op.byte_stream.clone(),
     }
 }
@@ -333,6 +335,7 @@ fn compare_operation(
     }
     for (kind, was, now) in [
         ("paging stream", &before.stream, &after.stream),
+        ("pages stream", &before.pages, &after.pages),
         (
             "streaming download",
             &before.byte_stream,

@@ -170,3 +170,42 @@ paths:
         Some("the same schema is written elsewhere; both places are now the type `GetOrderResponseBilling`")
     );
 }
+
+/// A list operation that starts to page gains both its streams, which the report lists.
+#[test]
+fn paging_that_appears_adds_both_streams() {
+    let spec = |next: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters: [{{name: cursor, in: query, schema: {{type: string}}}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {{type: array, items: {{type: string}}}}
+                  {next}: {{type: string}}
+"#
+        )
+    };
+    let model = |text: &str| generator::resolve_model(text).expect("resolves").0;
+    let report = generator::diff::diff(&model(&spec("note")), &model(&spec("next_cursor")));
+    let whats: Vec<&str> = report.changes.iter().map(|c| c.what.as_str()).collect();
+    assert!(
+        whats.contains(&"added paging stream `Client::list_things_stream`"),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&"added pages stream `Client::list_things_pages`"),
+        "{whats:?}"
+    );
+}
