@@ -615,13 +615,7 @@ fn paging_is_recognized_in_each_spelling_and_only_there() {
     ] {
         assert_eq!(style(id), None, "{id} must not page");
     }
-    let note = |id: &str| {
-        api.paging_notes
-            .iter()
-            .find(|n| n.operation_id == id)
-            .map(|n| n.note.as_str())
-            .unwrap_or_default()
-    };
+    let note = |id: &str| paging_note(&api, id);
     assert!(
         note("noNext").contains("no next cursor"),
         "{}",
@@ -727,17 +721,20 @@ paths:
     assert!(paging("off").is_none());
     assert!(paging("wrong").is_none());
     assert_eq!(paging("azure").map(|p| p.style.name()), Some("next URL"));
-    let note = |id: &str| {
-        api.paging_notes
-            .iter()
-            .find(|n| n.operation_id == id)
-            .map(|n| n.note.clone())
-            .unwrap_or_default()
-    };
+    let note = |id: &str| paging_note(&api, id);
     assert!(
         note("wrong").contains("`param: nope` is not an optional string query parameter"),
         "{}",
         note("wrong")
     );
     assert!(note("off").contains("the spec says so"), "{}", note("off"));
+}
+
+/// What the generate summary says of an operation's paging (empty when nothing).
+fn paging_note<'a>(api: &'a Api, operation_id: &str) -> &'a str {
+    api.paging_notes
+        .iter()
+        .find(|n| n.operation_id == operation_id)
+        .map(|n| n.note.as_str())
+        .unwrap_or_default()
 }
