@@ -156,6 +156,7 @@ pub struct Client {
     timeout: Duration,
     stream_timeout: Duration,
     stream_idle_timeout: Duration,
+    max_event_bytes: usize,
 }
 
 /// The base URL without its password; default header values are marked sensitive, which
@@ -173,6 +174,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.timeout)
             .field("stream_timeout", &self.stream_timeout)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("max_event_bytes", &self.max_event_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -196,6 +198,7 @@ pub struct ClientBuilder<C = Client> {
     max_pages: u64,
     stream_timeout: Duration,
     stream_idle_timeout: Duration,
+    max_event_bytes: usize,
     builds: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -233,6 +236,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_pages", &self.max_pages)
             .field("stream_timeout", &self.stream_timeout)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("max_event_bytes", &self.max_event_bytes)
             .finish()
     }
 }
@@ -278,6 +282,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             max_pages: DEFAULT_MAX_PAGES,
             stream_timeout: DEFAULT_STREAM_TIMEOUT,
             stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
+            max_event_bytes: super::events::DEFAULT_MAX_EVENT_BYTES,
             builds: std::marker::PhantomData,
         }
     }
@@ -297,6 +302,15 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// instead of waiting out [`ClientBuilder::stream_timeout`].
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
         self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// The largest event (or JSON line) an event stream reads
+    /// ([`DEFAULT_MAX_EVENT_BYTES`](super::DEFAULT_MAX_EVENT_BYTES) unless set): a larger one
+    /// ends the stream with [`EventError::TooLarge`](super::EventError::TooLarge), and is not
+    /// read past the limit.
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = limit;
         self
     }
 
@@ -503,6 +517,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: self.timeout,
             stream_timeout: self.stream_timeout,
             stream_idle_timeout: self.stream_idle_timeout,
+            max_event_bytes: self.max_event_bytes,
         }))
     }
 }
@@ -621,6 +636,18 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    pub(crate) fn max_event_bytes(&self) -> usize {
+        self.max_event_bytes
+    }
+
+    pub(crate) fn stream_idle_timeout(&self) -> Duration {
+        self.stream_idle_timeout
     }
 
     /// How far the client's paging streams go.

@@ -20,6 +20,10 @@ mod client;
 #[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]
+mod events;
+#[cfg(feature = "multipart")]
+mod multipart;
+#[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
 mod request;
@@ -47,6 +51,12 @@ pub use client::{
 };
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, RateLimit, ValidationError};
+#[cfg(feature = "client")]
+pub use events::{
+    Event, EventError, EventStream, LineParser, RawEvent, SseParser, DEFAULT_MAX_EVENT_BYTES,
+};
+#[cfg(feature = "multipart")]
+pub use multipart::FilePart;
 #[cfg(feature = "client")]
 pub use paging::MAX_EMPTY_PAGES;
 /// The `reqwest` this runtime sends requests with: give [`ClientBuilder::http_client`] a
@@ -77,6 +87,10 @@ pub mod __private {
     pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};
     #[cfg(feature = "client")]
     pub use super::client::{Answer, Operation, Sent, Unread};
+    #[cfg(feature = "client")]
+    pub use super::events::{decode_event_json, decode_event_text, events, EventFormat};
+    #[cfg(feature = "multipart")]
+    pub use super::multipart::{multipart_body, MultipartField};
     #[cfg(feature = "client")]
     pub use super::paging::{
         advance_offset, cursor_in_url, link_next, non_empty, offset_value, page_items, pages,
