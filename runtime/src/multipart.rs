@@ -27,6 +27,9 @@ const READ_CHUNK: usize = 64 * 1024;
 type ByteStream =
     std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
+/// A stream and its length, when known.
+type SizedStream = (ByteStream, Option<u64>);
+
 thread_local! {
     /// The files of the form being written on this thread; `None` outside a form.
     static FILES: RefCell<Option<Vec<FilePart>>> = const { RefCell::new(None) };
@@ -52,7 +55,7 @@ enum FileSource {
     Bytes(Bytes),
     Path(PathBuf),
     /// A stream can be sent once; clones share it, and the first to be sent takes it.
-    Stream(Arc<Mutex<Option<(ByteStream, Option<u64>)>>>),
+    Stream(Arc<Mutex<Option<SizedStream>>>),
 }
 
 impl FilePart {
