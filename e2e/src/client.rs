@@ -653,7 +653,7 @@ impl Client {
     /// `POST /uploads` (operation `uploadFiles`).
     pub async fn upload_files(
         &self,
-        body: super::runtime::reqwest::multipart::Form,
+        body: &super::types::UploadFilesRequest,
     ) -> Result<
         super::runtime::ApiResponse<(), ()>,
         super::runtime::Error<::serde_json::Value>,
@@ -669,13 +669,14 @@ impl Client {
                 keys: &[],
             },
         };
+        super::runtime::__private::validate(body)?;
         let path: &[&str] = &["/uploads"];
         let mut request = super::runtime::__private::request(
             &self.runtime,
             &OPERATION,
             path,
         );
-        request = request.multipart(body);
+        request = super::runtime::__private::multipart_body(request, body, &[])?;
         let response = super::runtime::__private::send(
                 &self.runtime,
                 &OPERATION,

@@ -608,7 +608,7 @@ pub struct RequestTokenResponse {
 #[garde(allow_unvalidated)]
 pub struct UploadFilesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub file: Option<super::runtime::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -621,7 +621,7 @@ impl UploadFilesRequest {
     }
 
     /// Sets `file`.
-    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+    pub fn with_file(mut self, file: impl Into<super::runtime::FilePart>) -> Self {
         self.file = Some(file.into());
         self
     }

@@ -530,11 +530,12 @@ async fn bodies_in_other_content_types_go_on_the_wire_as_declared() {
         .expect(1)
         .mount(&server)
         .await;
-    let upload = reqwest::multipart::Form::new().text("note", "hello").part(
-        "file",
-        reqwest::multipart::Part::bytes(vec![1u8, 2, 3]).file_name("a.zip"),
-    );
-    c.upload_files(upload).await.expect("uploaded");
+    let upload = e2e_fixture_client::UploadFilesRequest::new()
+        .with_note("hello")
+        .with_file(
+            e2e_fixture_client::runtime::FilePart::bytes(vec![1u8, 2, 3]).file_name("a.zip"),
+        );
+    c.upload_files(&upload).await.expect("uploaded");
 
     Mock::given(method("PATCH"))
         .and(path("/connect/v1/custom-connector-plugins/p1"))

@@ -223,6 +223,7 @@ struct Signature {
     stream: Option<String>,
     pages: Option<String>,
     byte_stream: Option<String>,
+    events: Option<String>,
 }
 
 fn signature(api: &Api, op: &Operation) -> Signature {
@@ -258,6 +259,7 @@ fn signature(api: &Api, op: &Operation) -> Signature {
         stream: op.pagination.as_ref().map(|p| p.method_name.clone()),
         pages: op.pagination.as_ref().map(|p| p.pages_method_name.clone()),
         byte_stream: op.byte_stream.clone(),
+        events: op.events_method.clone(),
     }
 }
 
@@ -341,6 +343,7 @@ fn compare_operation(
             &before.byte_stream,
             &after.byte_stream,
         ),
+        ("event stream", &before.events, &after.events),
     ] {
         match (was, now) {
             (Some(s), None) => change(true, format!("removed {kind} `Client::{s}`"), None),

@@ -143,6 +143,10 @@ pub struct SseParser {
     /// Whether a `data` field was seen for the pending event (its data may be empty).
     has_data: bool,
     event: String,
+    /// The id the event being read will carry (the standard's last event ID buffer).
+    id_buffer: String,
+    /// The id of the last event dispatched: a stream cut inside an event resumes from the
+    /// event before it.
     last_id: String,
     retry: Option<Duration>,
     max: usize,
@@ -159,6 +163,7 @@ impl SseParser {
             data: String::new(),
             has_data: false,
             event: String::new(),
+            id_buffer: String::new(),
             last_id: String::new(),
             retry: None,
             max: max_event_bytes,
@@ -206,7 +211,7 @@ impl SseParser {
         self.ready.pop_front()
     }
 
-    /// The last event id the server gave (empty when none).
+    /// The id of the last event dispatched (empty when none).
     pub fn last_event_id(&self) -> &str {
         &self.last_id
     }
@@ -262,7 +267,7 @@ impl SseParser {
                 self.data.push('\n');
                 self.has_data = true;
             }
-            "id" if !value.contains('\0') => value.clone_into(&mut self.last_id),
+            "id" if !value.contains('\0') => value.clone_into(&mut self.id_buffer),
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 // A value too large for 64 bits is still a valid (very long) time.
                 let millis = value.parse::<u64>().unwrap_or(u64::MAX);
@@ -273,6 +278,7 @@ impl SseParser {
     }
 
     fn dispatch(&mut self) {
+        self.last_id.clone_from(&self.id_buffer);
         if !self.has_data {
             self.event.clear();
             return;
@@ -429,6 +435,7 @@ impl Parser {
             Parser::Sse(p) => {
                 let mut fresh = SseParser::new(max);
                 fresh.last_id = std::mem::take(&mut p.last_id);
+                fresh.id_buffer.clone_from(&fresh.last_id);
                 fresh.retry = p.retry;
                 fresh.ready = std::mem::take(&mut p.ready);
                 *p = fresh;
@@ -554,9 +561,7 @@ impl<T> EventStream<T> {
     }
 
     /// The events as a `futures` stream.
-    pub fn into_stream(
-        self,
-    ) -> impl futures_util::Stream<Item = Result<Event<T>, EventError>> {
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Event<T>, EventError>> {
         futures_util::stream::unfold(self, |mut stream| async move {
             let next = stream.next_event().await?;
             Some((next, stream))
@@ -811,11 +816,22 @@ mod tests {
     #[test]
     fn retry_takes_only_digits_and_ids_with_nul_are_ignored() {
         let mut parser = SseParser::new(1024);
-        parser.feed(b"retry: 1500\nretry: 10a\nid: 7\nid: x\0y\ndata: a\n\n").unwrap();
+        parser
+            .feed(b"retry: 1500\nretry: 10a\nid: 7\nid: x\0y\ndata: a\n\n")
+            .unwrap();
         assert_eq!(parser.retry(), Some(Duration::from_millis(1500)));
         assert_eq!(parser.next_event(), Some(event("", "7", "a")));
         parser.feed(b"retry: 99999999999999999999999\n").unwrap();
         assert_eq!(parser.retry(), Some(Duration::from_millis(u64::MAX)));
+    }
+
+    #[test]
+    fn an_id_counts_only_once_its_event_is_dispatched() {
+        let mut parser = SseParser::new(1024);
+        parser.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b").unwrap();
+        assert_eq!(parser.last_event_id(), "1");
+        parser.feed(b"\n\n").unwrap();
+        assert_eq!(parser.last_event_id(), "2");
     }
 
     #[test]

@@ -68,9 +68,7 @@ impl FilePart {
     /// A file that cannot be opened fails the call before anything is sent.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         FilePart {
             file_name: name,
             ..Self::from_source(FileSource::Path(path))
@@ -256,7 +254,9 @@ pub fn multipart_body<B: Serialize, E>(
     let invalid = |message: String| Error::InvalidRequest(format!("the multipart body: {message}"));
     let previous = FILES.with(|files| files.replace(Some(Vec::new())));
     let value = serde_json::to_value(body);
-    let files = FILES.with(|files| files.replace(previous)).unwrap_or_default();
+    let files = FILES
+        .with(|files| files.replace(previous))
+        .unwrap_or_default();
     let value = value.map_err(|e| invalid(e.to_string()))?;
     let Value::Object(properties) = value else {
         return Err(invalid("the body is not an object".into()));

@@ -135,7 +135,7 @@ fn plain_ref(
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
         TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Bytes | TypeRef::File => "Vec<u8>".into(),
         TypeRef::Array(inner) => format!("Vec<{}>", plain_ref(api, boxed, inner, None)),
         TypeRef::Map(inner) => format!(
             "std::collections::BTreeMap<String, {}>",
@@ -185,7 +185,7 @@ impl Sampler<'_> {
             TypeRef::Number => self.out.push_str("12.5"),
             TypeRef::Boolean => self.out.push_str("true"),
             TypeRef::Json => self.out.push_str("{\"key\":\"value\",\"n\":1}"),
-            TypeRef::Bytes => self.out.push_str("[]"),
+            TypeRef::Bytes | TypeRef::File => self.out.push_str("[]"),
             TypeRef::Array(inner) => {
                 self.out.push('[');
                 if depth < MAX_DEPTH {

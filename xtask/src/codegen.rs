@@ -19,7 +19,8 @@ struct Target {
 /// which the seed operation does not have, so that the write path is tested end to end
 /// too; `e2e31/` is the client for `spec/shop-3.1/`, an OpenAPI 3.1 document in several
 /// files, for what Confluent documents do not use (API keys, cookies, webhooks, ...);
-/// `e2e-paging/` is the client for a fixture with a list operation for each way of paging.
+/// `e2e-paging/` is the client for a fixture with a list operation for each way of paging;
+/// `e2e-streams/` the client for a fixture with event streams, JSON Lines and an upload.
 /// Every file of a multi-file spec is read on each run, so a change to any of them makes
 /// the checked-in crate stale.
 const TARGETS: &[Target] = &[
@@ -42,6 +43,11 @@ const TARGETS: &[Target] = &[
         spec: "generator/tests/fixtures/e2e/paging.yaml",
         out: "e2e-paging",
         crate_name: "e2e-paging-client",
+    },
+    Target {
+        spec: "generator/tests/fixtures/e2e/streams.yaml",
+        out: "e2e-streams",
+        crate_name: "e2e-streams-client",
     },
 ];
 
@@ -68,6 +74,7 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1", default-features = false, features = ["std"] }"#,
     ),
     ("wiremock", r#""0.6""#),
+    ("multer", r#""3""#),
 ];
 
 pub fn workspace_root() -> PathBuf {

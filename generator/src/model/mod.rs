@@ -118,6 +118,9 @@ pub struct Operation {
     /// For an operation whose success body is raw bytes: the name of the method that
     /// returns the body as a stream of chunks rather than whole in memory.
     pub byte_stream: Option<String>,
+    /// For an operation whose success response can be a stream of events (or JSON lines):
+    /// the name of the method that reads it event by event.
+    pub events_method: Option<String>,
     /// Which credentials the operation's security requirements (or the document's) accept.
     pub accepts: Accepts,
     /// The names of the method's own locals, clear of every parameter name.
@@ -388,11 +391,11 @@ pub struct RequestBody {
     pub content_type: String,
     pub required: bool,
     pub encoding: BodyEncoding,
-    /// For a form body: how the properties the media type's `encoding` object names are
-    /// written (the others as `form`, exploded).
+    /// For a form or multipart body: how the properties the media type's `encoding`
+    /// object names are written (the others as `form`, exploded, or as their type says).
     pub form_fields: Vec<FormField>,
-    /// The body's type; for multipart bodies, the type the spec describes (the method
-    /// takes a ready-made form).
+    /// The body's type; for a multipart body, a struct whose binary properties are
+    /// [`TypeRef::File`].
     pub ty: TypeRef,
 }
 
@@ -406,6 +409,8 @@ pub struct FormField {
     pub allow_reserved: bool,
     /// Whether its value is written as JSON (an `encoding` `contentType` of JSON).
     pub json: bool,
+    /// The `encoding` object's `contentType`, for a multipart body's part.
+    pub content_type: Option<String>,
 }
 
 /// How a request body is written.
@@ -415,7 +420,7 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`, from a typed struct.
     Form,
-    /// `multipart/form-data`, built by the caller with `reqwest::multipart::Form`.
+    /// `multipart/form-data`, one part per property of a typed struct.
     Multipart,
     /// `text/*`, from a string.
     Text,
@@ -432,6 +437,33 @@ pub struct SuccessResponse {
     /// How the body is read.
     pub encoding: ResponseEncoding,
     pub headers: Option<HeaderSetId>,
+    /// A stream of events the response may be instead (`text/event-stream`, JSON Lines),
+    /// read by its own method.
+    pub stream: Option<EventBody>,
+}
+
+/// A success response read as a stream of events or JSON lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventBody {
+    pub format: EventFormat,
+    /// The media type as the spec writes it.
+    pub media_type: String,
+    /// The type of each event's data (each line's value); a string is kept as text.
+    pub item: TypeRef,
+    /// The wire name of a boolean property of the request body that asks the server to
+    /// stream (`stream`), when the body has one.
+    pub switch: Option<String>,
+}
+
+/// The wire format of a stream of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventFormat {
+    /// `text/event-stream` (server-sent events).
+    Sse,
+    /// `application/jsonl`, `application/x-ndjson`: one JSON text per line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464).
+    JsonSeq,
 }
 
 /// How a response body is read.
@@ -527,7 +559,8 @@ impl SecurityScheme {
 
 impl Api {
     /// Calls `f` on every type reference held outside the type definitions: parameters,
-    /// bodies, error bodies and paging items of operations, webhook bodies, and examples.
+    /// bodies, error bodies, event items and paging items of operations, webhook bodies,
+    /// and examples.
     pub fn for_each_operation_ref_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {
         for op in &mut self.operations {
             for p in &mut op.parameters {
@@ -538,6 +571,9 @@ impl Api {
             }
             if let Some(b) = &mut op.success.body {
                 f(b);
+            }
+            if let Some(stream) = &mut op.success.stream {
+                f(&mut stream.item);
             }
             for e in &mut op.errors {
                 if let Some(b) = &mut e.body {

@@ -15,6 +15,8 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (binary bodies).
     Bytes,
+    /// A file sent as a part of a multipart upload (a binary property of its body).
+    File,
     Array(Box<TypeRef>),
     /// A fixed-length array whose items have types of their own (JSON Schema
     /// `prefixItems`), written as a Rust tuple.

@@ -4,8 +4,8 @@
 use super::docs::doc_attrs;
 use super::types::{ident, TypeContext};
 use crate::model::{
-    BodyEncoding, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle, Parameter,
-    ParameterLocation, RequestBody, ResponseEncoding, TypeKind, TypeRef,
+    BodyEncoding, EventBody, EventFormat, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle,
+    Parameter, ParameterLocation, RequestBody, ResponseEncoding, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -30,7 +30,11 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             .byte_stream
             .as_ref()
             .map(|_| render_method(cx, op, Twin::ByteStream));
-        quote!(#method #stream #at #byte_stream)
+        let events = op
+            .events_method
+            .as_ref()
+            .map(|_| render_method(cx, op, Twin::Events));
+        quote!(#method #stream #at #byte_stream #events)
     });
     let token_url = api.security_schemes.iter().find_map(|s| match s {
         crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
@@ -206,7 +210,6 @@ pub(super) fn argument_type_with(
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
     match (body.encoding, &body.ty) {
-        (BodyEncoding::Multipart, _) => quote!(super::runtime::reqwest::multipart::Form),
         // Bytes in memory (`Vec<u8>`, `Bytes`) or a stream (`reqwest::Body::wrap_stream`).
         (BodyEncoding::Bytes, _) => quote!(impl Into<super::runtime::reqwest::Body>),
         (BodyEncoding::Text, _) => quote!(String),
@@ -224,6 +227,8 @@ enum Twin {
     ByteStream,
     /// The twin a paging stream calls to fetch a page at a URL the server named.
     At,
+    /// The twin that reads a stream of events (or JSON lines) the response may be.
+    Events,
 }
 
 /// One of an operation's methods.
@@ -247,6 +252,10 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
                 op.method_name
             ),
         ),
+        (Twin::Events, _, _) => match (&op.events_method, &op.success.stream) {
+            (Some(name), Some(stream)) => (ident(name), events_doc(op, stream)),
+            _ => (ident(&op.method_name), String::new()),
+        },
         _ => (ident(&op.method_name), op.doc.clone().unwrap_or_default()),
     };
     if !doc_text.is_empty() {
@@ -336,6 +345,15 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
     };
 
     let (ok_ty, reader) = match (&op.success.body, op.success.encoding) {
+        _ if twin == Twin::Events => {
+            let item = op
+                .success
+                .stream
+                .as_ref()
+                .map_or(TypeRef::Json, |s| s.item.clone());
+            let item = cx.tokens(&item, None);
+            (quote!(super::runtime::EventStream<#item>), quote!(events))
+        }
         (None, _) => (quote!(()), quote!(read_empty)),
         (Some(_), ResponseEncoding::Bytes) if streaming => {
             (quote!(super::runtime::ByteStream), quote!(read_stream))
@@ -361,6 +379,35 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
         quote!(send_streaming)
     } else {
         quote!(send)
+    };
+    // An events method sends and starts reading in one call, which keeps the request to
+    // resume the stream with.
+    let (send_and_read, binding_response) = match (&op.success.stream, twin) {
+        (Some(stream), Twin::Events) => {
+            let format = match stream.format {
+                EventFormat::Sse => quote!(super::runtime::__private::EventFormat::Sse),
+                EventFormat::JsonLines => quote!(super::runtime::__private::EventFormat::JsonLines),
+                EventFormat::JsonSeq => quote!(super::runtime::__private::EventFormat::JsonSeq),
+            };
+            let decode = if strip_nullable(&stream.item) == &TypeRef::String {
+                quote!(super::runtime::__private::decode_event_text)
+            } else {
+                quote!(super::runtime::__private::decode_event_json)
+            };
+            (
+                quote!(super::runtime::__private::events(&self.runtime, OPERATION, #request, #headers_fn, #format, #decode).await),
+                false,
+            )
+        }
+        _ => (
+            quote!(super::runtime::__private::#reader(#response, #headers_fn).await),
+            true,
+        ),
+    };
+    let send_statement = if binding_response {
+        quote!(let #response = super::runtime::__private::#send(&self.runtime, &OPERATION, #request).await?;)
+    } else {
+        quote!()
     };
     quote! {
         #doc
@@ -388,8 +435,8 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
             #headers
             #cookies
             #attach
-            let #response = super::runtime::__private::#send(&self.runtime, &OPERATION, #request).await?;
-            super::runtime::__private::#reader(#response, #headers_fn).await
+            #send_statement
+            #send_and_read
         }
     }
 }
@@ -586,7 +633,6 @@ fn render_body(
     let request = ident(&op.locals.request);
     let content_type = &body.content_type;
     let validate = match (&body.ty, body.encoding) {
-        (_, BodyEncoding::Multipart) => quote!(),
         (TypeRef::Named(id), _) if cx.validatable(*id) => {
             quote!(super::runtime::__private::validate(body)?;)
         }
@@ -618,7 +664,17 @@ fn render_body(
             });
             quote!(#request = super::runtime::__private::form_body(#request, #body_ref, &[#(#fields)*])?;)
         }
-        BodyEncoding::Multipart => quote!(#request = #request.multipart(body);),
+        BodyEncoding::Multipart => {
+            let fields = body.form_fields.iter().map(|f| {
+                let name = &f.name;
+                let content_type = match &f.content_type {
+                    Some(t) => quote!(Some(#t)),
+                    None => quote!(None),
+                };
+                quote!(super::runtime::__private::MultipartField { name: #name, content_type: #content_type },)
+            });
+            quote!(#request = super::runtime::__private::multipart_body(#request, #body_ref, &[#(#fields)*])?;)
+        }
         BodyEncoding::Text => {
             quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
         }
@@ -687,4 +743,26 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
             }
         }
     }
+}
+
+/// The docs of an events method: what it reads, and how to ask for the stream.
+fn events_doc(op: &Operation, stream: &EventBody) -> String {
+    let what = match stream.format {
+        EventFormat::Sse => "the answer as a stream of server-sent events",
+        EventFormat::JsonLines | EventFormat::JsonSeq => {
+            "the answer as a stream of JSON values, one per line"
+        }
+    };
+    let mut doc = format!(
+        "[`Client::{0}`](super::Client::{0}), reading {what} (`{1}`), each decoded as it \
+         arrives and never held whole.",
+        op.method_name, stream.media_type
+    );
+    if let Some(switch) = &stream.switch {
+        doc.push_str(&format!(
+            " The server streams only when the body's `{switch}` is `true`: set it before \
+             calling."
+        ));
+    }
+    doc
 }

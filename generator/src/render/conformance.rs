@@ -20,33 +20,6 @@ pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| op.pagination.as_ref().map(|p| stream_arm(cx, op, p)));
-    // Only a crate with multipart bodies has reqwest's multipart forms.
-    let has_multipart = cx.api.operations.iter().any(|op| {
-        op.request_body
-            .as_ref()
-            .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
-    });
-    let multipart = if has_multipart {
-        quote! {
-            /// A multipart form of an object's properties: strings as text parts, anything
-            /// else as its JSON text.
-            fn multipart(value: &::serde_json::Value) -> super::runtime::reqwest::multipart::Form {
-                let mut form = super::runtime::reqwest::multipart::Form::new();
-                if let Some(object) = value.as_object() {
-                    for (name, part) in object {
-                        let text = match part {
-                            ::serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        form = form.text(name.clone(), text);
-                    }
-                }
-                form
-            }
-        }
-    } else {
-        quote!()
-    };
     quote! {
         //! Hooks for `cargo xtask conformance`: not part of this crate's API.
 
@@ -118,7 +91,6 @@ pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
             }
         }
 
-        #multipart
 
         impl super::client::Client {
             /// Calls the operation `operation` (its operationId) with `args`.
@@ -265,16 +237,12 @@ fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.request_body {
         let (read, pass) = match body.encoding {
-            BodyEncoding::Multipart => (
-                quote!(let body = multipart(args.get("body").unwrap_or(&::serde_json::Value::Null));),
-                quote!(body),
-            ),
             BodyEncoding::Bytes => (
                 quote!(let body: String = arg(args, "body")?;),
                 quote!(body.into_bytes()),
             ),
             BodyEncoding::Text => (quote!(let body: String = arg(args, "body")?;), quote!(body)),
-            BodyEncoding::Json | BodyEncoding::Form => {
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let ty = strip_nullable(&body.ty);
                 let owned = cx.tokens(ty, None);
                 let pass = if by_value(cx, ty) {

@@ -55,6 +55,10 @@ impl<'a> TypeContext<'a> {
                 let root = &self.root;
                 quote!(#root::runtime::bytes::Bytes)
             }
+            TypeRef::File => {
+                let root = &self.root;
+                quote!(#root::runtime::FilePart)
+            }
             // Containers already give their items a finite size, so no box is needed inside.
             TypeRef::Array(inner) => {
                 let inner = self.tokens(inner, None);

@@ -284,6 +284,9 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
         if let Some(b) = &op.success.body {
             named_ids(b, &mut stack);
         }
+        if let Some(stream) = &op.success.stream {
+            named_ids(&stream.item, &mut stack);
+        }
         named_ids(&op.error_body, &mut stack);
     }
     for hook in &api.webhooks {

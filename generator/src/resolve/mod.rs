@@ -15,6 +15,7 @@
 //! responses and what it writes in requests differ (readOnly properties are never
 //! written; enum values the client does not know are accepted only when read).
 
+mod events;
 mod example_check;
 mod finish;
 mod one_of;
@@ -107,6 +108,8 @@ pub struct Resolver<'a> {
     summaries: BTreeMap<String, schema::PropertyFlags>,
     /// Whether each pattern seen compiles, so each is compiled once.
     patterns: BTreeMap<String, Option<String>>,
+    /// A multipart request body is being converted: its binary properties are files.
+    uploading: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -137,6 +140,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         depth: 0,
         summaries: BTreeMap::new(),
         patterns: BTreeMap::new(),
+        uploading: false,
     };
     let api = operations::resolve_api(&mut r);
     if r.diags.has_errors() {
@@ -144,6 +148,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
     }
     let mut api = finish::finish(api, r.arena, &mut r.diags);
     pagination::find_pagination(&mut api, &r.loaded.raw);
+    events::find_stream_switches(&mut api);
     operations::name_byte_streams(&mut api);
     (Some(api), r.diags)
 }

@@ -176,6 +176,7 @@ fn resolve_operation<'a>(
         body: None,
         encoding: ResponseEncoding::Json,
         headers: None,
+        stream: None,
     };
     let mut errors = Vec::new();
     for (code, key, response) in response_entries(&op.responses) {
@@ -212,6 +213,8 @@ fn resolve_operation<'a>(
                 success.encoding = encoding;
             }
             success.headers = header_set(r, api, &response.headers, &at, &operation_id);
+            let hint = format!("{operation_id} event");
+            success.stream = super::events::event_body(r, response, &at, &hint);
         } else if !is_success {
             errors.push(ErrorResponse {
                 status: code,
@@ -244,6 +247,7 @@ fn resolve_operation<'a>(
         params_type: String::new(),
         pagination: None,
         byte_stream: None,
+        events_method: None,
         accepts,
         locals,
     })
@@ -329,6 +333,14 @@ pub(super) fn request_body<'a>(
     };
     let schema = media.schema.as_ref().and_then(|_| r.schema_at(at.clone()));
     let ty = match (schema, encoding) {
+        (Some(s), BodyEncoding::Multipart) if dir == Direction::Write => {
+            // The binary properties of an upload are files.
+            let hint = schema_hint(r, &at, hint);
+            let outer = std::mem::replace(&mut r.uploading, true);
+            let t = r.type_of(&s, dir, &hint);
+            r.uploading = outer;
+            t
+        }
         (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
             let hint = schema_hint(r, &at, hint);
             r.type_of(&s, dir, &hint)
@@ -346,7 +358,7 @@ pub(super) fn request_body<'a>(
         collect_examples(r, api, media, &media_at, &ty);
     }
     // A form's `encoding` object says how each property it names is written.
-    let form_fields = if encoding == BodyEncoding::Form {
+    let form_fields = if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) {
         let encoding_at = pointer_push(at.strip_suffix("/schema").unwrap_or(&at), "encoding");
         media
             .encoding
@@ -371,6 +383,7 @@ pub(super) fn request_body<'a>(
                     explode: written_explode.unwrap_or(style == ParamStyle::Form),
                     allow_reserved: e.allow_reserved,
                     json: e.content_type.as_deref().is_some_and(is_json),
+                    content_type: e.content_type.clone(),
                 }
             })
             .collect()
@@ -932,8 +945,9 @@ fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
     out
 }
 
-/// Operations that download raw bytes get a second method that streams the body; its name
-/// is claimed after every other method's.
+/// Operations that download raw bytes get a second method that streams the body, and
+/// operations whose answer may be a stream of events one that reads it event by event;
+/// their names are claimed after every other method's.
 pub(super) fn name_byte_streams(api: &mut Api) {
     let mut taken = Scope::with_reserved(crate::naming::CLIENT_METHODS);
     for op in &api.operations {
@@ -949,6 +963,9 @@ pub(super) fn name_byte_streams(api: &mut Api) {
     for op in &mut api.operations {
         if op.success.encoding == ResponseEncoding::Bytes && op.success.body.is_some() {
             op.byte_stream = Some(taken.claim(format!("{}_streaming", op.method_name)));
+        }
+        if op.success.stream.is_some() {
+            op.events_method = Some(taken.claim(format!("{}_events", op.method_name)));
         }
     }
 }

@@ -249,6 +249,12 @@ impl<'a> Resolver<'a> {
         if let Some(t) = self.enum_type(&view, dir, &hint, &target) {
             return t;
         }
+        if self.uploading
+            && view.format == Some("binary")
+            && matches!(view.kind, Some(Kind::String) | None)
+        {
+            return TypeRef::File;
+        }
         match view.kind {
             Some(Kind::Object) => self.object_type(view, dir, &hint, target),
             Some(Kind::Array) if !view.prefix_items.is_empty() => self.tuple_type(view, dir, &hint),

@@ -1,0 +1,92 @@
+//! A 200 MB file is uploaded from disk in a few MiB: the multipart body is read from the
+//! file as it is sent, never whole. This test binary counts the bytes allocated and not
+//! yet freed, and its server counts the body bytes and throws them away, so the peak is the
+//! client's own.
+
+mod support;
+
+use e2e_streams_client::runtime::FilePart;
+use e2e_streams_client::{Client, Credentials, FileUpload, FileUploadPurpose, RetryPolicy};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only the counters are
+// added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+            PEAK.fetch_max(now, Ordering::SeqCst);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_200_mb_file_is_uploaded_in_a_few_mib() {
+    let path = std::env::temp_dir().join(format!("e2e-streams-200mb-{}.bin", std::process::id()));
+    {
+        let mut file = std::fs::File::create(&path).expect("a temporary file");
+        let block = vec![0xA5u8; 1024 * 1024];
+        for _ in 0..FILE_BYTES / block.len() as u64 {
+            file.write_all(&block).expect("written");
+        }
+    }
+    let server = support::serve(false, |_, request, mut socket| async move {
+        let answer = format!(
+            r#"{{"id":"f","bytes":{},"filename":"big.bin"}}"#,
+            request.body_len
+        );
+        support::json(&mut socket, 201, &answer).await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::disabled())
+        .credentials(Credentials::bearer_token("t-1"))
+        .build()
+        .expect("the client builds");
+    let upload = FileUpload::new(FilePart::path(&path), FileUploadPurpose::Batch);
+    let start = LIVE.load(Ordering::SeqCst);
+    PEAK.store(start, Ordering::SeqCst);
+    let stored = client
+        .upload_file(&upload)
+        .await
+        .expect("the upload is stored");
+    let peak = PEAK.load(Ordering::SeqCst).saturating_sub(start);
+    let _ = std::fs::remove_file(&path);
+    // The body is the file and the parts' headers.
+    assert!(
+        stored.body.bytes as u64 > FILE_BYTES,
+        "{}",
+        stored.body.bytes
+    );
+    let request = &server.requests()[0];
+    assert!(
+        request.header("content-length").is_some(),
+        "the size of a form of files on disk is known before sending"
+    );
+    println!(
+        "uploaded {} bytes with a peak of {} KiB allocated",
+        stored.body.bytes,
+        peak / 1024
+    );
+    assert!(peak < 8 * 1024 * 1024, "peak {peak} bytes");
+}
