@@ -738,3 +738,109 @@ fn paging_note<'a>(api: &'a Api, operation_id: &str) -> &'a str {
         .map(|n| n.note.as_str())
         .unwrap_or_default()
 }
+
+#[test]
+fn an_event_stream_beside_json_gets_an_events_method_typed_by_its_schema() {
+    let api = model(&common::read_repo_file(
+        "generator/tests/fixtures/e2e/streams.yaml",
+    ));
+    let op = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("no operation {id}"))
+    };
+    let completion = op("createCompletion");
+    let stream = completion.success.stream.as_ref().expect("a stream");
+    assert_eq!(stream.format, generator::model::EventFormat::Sse);
+    assert_eq!(stream.switch.as_deref(), Some("stream"));
+    let TypeRef::Named(item) = &stream.item else {
+        panic!("{:?}", stream.item)
+    };
+    assert_eq!(api.types[item.0].name, "CompletionChunk");
+    // The JSON method stays, answering the JSON body.
+    assert_eq!(completion.method_name, "create_completion");
+    assert_eq!(
+        completion.events_method.as_deref(),
+        Some("create_completion_events")
+    );
+    let export = op("readExport").success.stream.as_ref().expect("a stream");
+    assert_eq!(export.format, generator::model::EventFormat::JsonLines);
+    assert!(op("uploadFile").success.stream.is_none());
+}
+
+#[test]
+fn an_upload_body_holds_files_where_the_schema_says_binary() {
+    let api = model(&common::read_repo_file(
+        "generator/tests/fixtures/e2e/streams.yaml",
+    ));
+    let upload = api
+        .types
+        .iter()
+        .find(|t| t.name == "FileUpload")
+        .expect("the upload type");
+    let TypeKind::Struct(s) = &upload.kind else {
+        panic!("{:?}", upload.kind)
+    };
+    let field = |name: &str| {
+        &s.fields
+            .iter()
+            .find(|f| f.wire_name == name)
+            .expect("a field")
+            .ty
+    };
+    assert_eq!(field("file"), &TypeRef::File);
+    assert_eq!(
+        field("attachments"),
+        &TypeRef::Array(Box::new(TypeRef::File))
+    );
+    assert_eq!(field("notes"), &TypeRef::String);
+    let op = &api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "uploadFile")
+        .expect("op");
+    let body = op.request_body.as_ref().expect("a body");
+    let encodings: Vec<(&str, Option<&str>)> = body
+        .form_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.content_type.as_deref()))
+        .collect();
+    assert_eq!(
+        encodings,
+        [
+            ("metadata", Some("application/json")),
+            ("notes", Some("text/markdown"))
+        ]
+    );
+    // A binary string outside an upload stays what it was.
+    let stored = api
+        .types
+        .iter()
+        .find(|t| t.name == "StoredFile")
+        .expect("type");
+    assert!(!format!("{:?}", stored.kind).contains("File)"));
+}
+
+#[test]
+fn a_3_2_item_schema_types_the_data_of_each_event() {
+    let api = model(
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /ticks:\n    get:\n      operationId: ticks\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              itemSchema:\n                type: object\n                properties:\n                  event: {type: string}\n                  data:\n                    type: string\n                    contentMediaType: application/json\n                    contentSchema: {$ref: '#/components/schemas/Tick'}\n  /lines:\n    get:\n      operationId: lines\n      responses:\n        '200':\n          description: ok\n          content:\n            application/jsonl:\n              itemSchema: {$ref: '#/components/schemas/Tick'}\n  /plain:\n    get:\n      operationId: plain\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              itemSchema:\n                type: object\n                properties:\n                  data: {type: string}\ncomponents:\n  schemas:\n    Tick:\n      type: object\n      properties:\n        price: {type: number}\n",
+    );
+    let item = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .expect("op");
+        op.success.stream.as_ref().expect("a stream").item.clone()
+    };
+    let tick = |t: TypeRef| match t {
+        TypeRef::Named(id) => api.types[id.0].name.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(tick(item("ticks")), "Tick");
+    assert_eq!(tick(item("lines")), "Tick");
+    // Data the schema gives as a plain string is kept as text.
+    assert_eq!(item("plain"), TypeRef::String);
+}

@@ -26,6 +26,15 @@ fn paging_output_matches_snapshot() {
     insta::assert_snapshot!("paging", code);
 }
 
+/// The streams fixture: event streams beside JSON, JSON Lines, and a multipart upload
+/// (its client is checked in as `e2e-streams/`).
+#[test]
+fn streams_output_matches_snapshot() {
+    let text = common::read_repo_file("generator/tests/fixtures/e2e/streams.yaml");
+    let code = common::spec_dependent_code(&common::generate("streams", &text));
+    insta::assert_snapshot!("streams", code);
+}
+
 #[test]
 fn output_is_byte_identical_across_runs() {
     let mut specs = common::fixtures();

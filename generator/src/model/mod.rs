@@ -558,6 +558,16 @@ impl SecurityScheme {
 }
 
 impl Api {
+    /// Whether some operation takes a multipart upload: the crate then needs the runtime's
+    /// multipart support.
+    pub fn has_multipart(&self) -> bool {
+        self.operations.iter().any(|op| {
+            op.request_body
+                .as_ref()
+                .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+        })
+    }
+
     /// Calls `f` on every type reference held outside the type definitions: parameters,
     /// bodies, error bodies, event items and paging items of operations, webhook bodies,
     /// and examples.

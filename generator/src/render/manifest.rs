@@ -50,11 +50,7 @@ pub(super) const VENDORED_CLIENT_DEPENDENCIES: &[&str] = &[
 ];
 
 pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
-    let multipart = api.operations.iter().any(|op| {
-        op.request_body
-            .as_ref()
-            .is_some_and(|b| b.encoding == crate::model::BodyEncoding::Multipart)
-    });
+    let multipart = api.has_multipart();
     let mut dependencies: Vec<String> = TYPE_DEPENDENCIES.iter().map(|d| d.to_string()).collect();
     match runtime::dependency(settings, multipart) {
         Some(line) => dependencies.push(line.trim_end().to_string()),
@@ -62,12 +58,16 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
             dependencies.extend(VENDORED_RUNTIME_DEPENDENCIES.iter().map(|d| d.to_string()));
             if !settings.types_only {
                 dependencies.extend(VENDORED_CLIENT_DEPENDENCIES.iter().map(|d| {
-                    // reqwest's multipart support pulls in more crates; only specs with
-                    // multipart bodies need it.
+                    // reqwest's multipart support pulls in more crates, and files are read
+                    // from disk with tokio's; only specs with multipart bodies need them.
                     if multipart {
                         d.replace(
                             r#"features = ["rustls-tls", "stream"]"#,
                             r#"features = ["multipart", "rustls-tls", "stream"]"#,
+                        )
+                        .replace(
+                            r#"features = ["sync", "time"]"#,
+                            r#"features = ["fs", "io-util", "sync", "time"]"#,
                         )
                     } else {
                         d.to_string()

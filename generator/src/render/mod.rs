@@ -105,7 +105,7 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
     }
     if settings.runtime == crate::RuntimeSource::Vendored {
         files.extend(
-            runtime::vendored_files(settings.types_only)
+            runtime::vendored_files(settings.types_only, api.has_multipart())
                 .into_iter()
                 .map(|(path, text)| file(&path, text)),
         );

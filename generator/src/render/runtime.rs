@@ -20,7 +20,12 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("events.rs", include_str!("../../../runtime/src/events.rs")),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    (
+        "multipart.rs",
+        include_str!("../../../runtime/src/multipart.rs"),
+    ),
     ("paging.rs", include_str!("../../../runtime/src/paging.rs")),
     (
         "request.rs",
@@ -52,6 +57,8 @@ const CLIENT_MODULES: &[&str] = &[
     "auth.rs",
     "client.rs",
     "error.rs",
+    "events.rs",
+    "multipart.rs",
     "paging.rs",
     "request.rs",
     "response.rs",
@@ -62,24 +69,35 @@ const CLIENT_MODULES: &[&str] = &[
 /// The runtime's own gate for its client half, and for its tests (which need the client).
 const CLIENT_GATE: &str = "#[cfg(feature = \"client\")]";
 const TESTS_GATE: &str = "#[cfg(all(test, feature = \"client\"))]";
+/// The runtime's gate for multipart uploads (reqwest's multipart forms, files from disk).
+const MULTIPART_GATE: &str = "#[cfg(feature = \"multipart\")]";
 
 /// The files of a vendored runtime, as (path in the generated crate, text). A crate with a
 /// client gets every file with the client half always compiled; a types-only crate gets the
 /// other files, with the client half compiled out (its files are not shipped, and a module
-/// that is compiled out is never read).
-pub fn vendored_files(types_only: bool) -> Vec<(String, String)> {
+/// that is compiled out is never read). Multipart support is shipped only to a crate whose
+/// spec has uploads (`multipart`), the only crates that depend on what it needs.
+pub fn vendored_files(types_only: bool, multipart: bool) -> Vec<(String, String)> {
+    let uploads = multipart && !types_only;
     RUNTIME_SOURCES
         .iter()
         .filter(|(name, _)| !(types_only && CLIENT_MODULES.contains(name)))
+        .filter(|(name, _)| uploads || *name != "multipart.rs")
         .map(|(name, text)| {
             if *name == "lib.rs" {
                 let module = if types_only {
                     text.replace(TESTS_GATE, "#[cfg(any())]")
                         .replace(CLIENT_GATE, "#[cfg(any())]")
+                        .replace(MULTIPART_GATE, "#[cfg(any())]")
                 } else {
+                    let text = if uploads {
+                        text.to_string()
+                    } else {
+                        text.replace(MULTIPART_GATE, "#[cfg(any())]")
+                    };
                     text.replace(TESTS_GATE, "#[cfg(test)]")
                         .lines()
-                        .filter(|line| line.trim() != CLIENT_GATE)
+                        .filter(|line| line.trim() != CLIENT_GATE && line.trim() != MULTIPART_GATE)
                         .map(|line| format!("{line}\n"))
                         .collect()
                 };
@@ -211,8 +229,8 @@ mod tests {
     /// with a client compiles all of it.
     #[test]
     fn vendored_module_keeps_no_feature_gate() {
-        for types_only in [false, true] {
-            let files = vendored_files(types_only);
+        for (types_only, multipart) in [(false, false), (false, true), (true, true)] {
+            let files = vendored_files(types_only, multipart);
             let module = files
                 .iter()
                 .find(|(path, _)| path == "src/runtime/mod.rs")
@@ -225,6 +243,12 @@ mod tests {
                     .iter()
                     .any(|(path, _)| path == "src/runtime/client.rs"),
                 !types_only
+            );
+            assert_eq!(
+                files
+                    .iter()
+                    .any(|(path, _)| path == "src/runtime/multipart.rs"),
+                multipart && !types_only
             );
         }
     }

@@ -220,3 +220,9 @@ pub fn generate_multi_file(
     let settings = scratch_settings(format!("fixture-{}", name.replace('_', "-")), label.clone());
     generator::generate_input(&input, &settings)
 }
+
+/// A file of this repository, by path from its root.
+#[allow(dead_code)]
+pub fn read_repo_file(path: &str) -> String {
+    std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
