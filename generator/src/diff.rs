@@ -224,6 +224,7 @@ struct Signature {
     pages: Option<String>,
     byte_stream: Option<String>,
     events: Option<String>,
+    upload: Option<String>,
 }
 
 fn signature(api: &Api, op: &Operation) -> Signature {
@@ -260,6 +261,7 @@ fn signature(api: &Api, op: &Operation) -> Signature {
         pages: op.pagination.as_ref().map(|p| p.pages_method_name.clone()),
         byte_stream: op.byte_stream.clone(),
         events: op.events_method.clone(),
+        upload: op.upload_method.clone(),
     }
 }
 
@@ -344,6 +346,7 @@ fn compare_operation(
             &after.byte_stream,
         ),
         ("event stream", &before.events, &after.events),
+        ("multipart upload", &before.upload, &after.upload),
     ] {
         match (was, now) {
             (Some(s), None) => change(true, format!("removed {kind} `Client::{s}`"), None),

@@ -121,6 +121,11 @@ pub struct Operation {
     /// For an operation whose success response can be a stream of events (or JSON lines):
     /// the name of the method that reads it event by event.
     pub events_method: Option<String>,
+    /// The body as a multipart upload, when the spec offers one beside the body the
+    /// operation's method sends (JSON): a method of its own sends it.
+    pub upload: Option<RequestBody>,
+    /// The name of the method that sends [`Operation::upload`].
+    pub upload_method: Option<String>,
     /// Which credentials the operation's security requirements (or the document's) accept.
     pub accepts: Accepts,
     /// The names of the method's own locals, clear of every parameter name.
@@ -562,9 +567,11 @@ impl Api {
     /// multipart support.
     pub fn has_multipart(&self) -> bool {
         self.operations.iter().any(|op| {
-            op.request_body
-                .as_ref()
-                .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+            op.upload.is_some()
+                || op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
         })
     }
 
@@ -577,6 +584,9 @@ impl Api {
                 f(&mut p.ty);
             }
             if let Some(b) = &mut op.request_body {
+                f(&mut b.ty);
+            }
+            if let Some(b) = &mut op.upload {
                 f(&mut b.ty);
             }
             if let Some(b) = &mut op.success.body {

@@ -34,7 +34,16 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             .events_method
             .as_ref()
             .map(|_| render_method(cx, op, Twin::Events));
-        quote!(#method #stream #at #byte_stream #events)
+        // The upload twin is the operation's method with the multipart body in place of
+        // the one the method sends.
+        let upload = op.upload.as_ref().map(|body| {
+            let upload = Operation {
+                request_body: Some(body.clone()),
+                ..op.clone()
+            };
+            render_method(cx, &upload, Twin::Upload)
+        });
+        quote!(#method #stream #at #byte_stream #events #upload)
     });
     let token_url = api.security_schemes.iter().find_map(|s| match s {
         crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
@@ -229,6 +238,8 @@ enum Twin {
     At,
     /// The twin that reads a stream of events (or JSON lines) the response may be.
     Events,
+    /// The twin that sends the body as a multipart upload.
+    Upload,
 }
 
 /// One of an operation's methods.
@@ -249,6 +260,14 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
             format!(
                 "[`Client::{0}`](super::Client::{0}), sent to `page_url` (a page the server \
                  named, on the base URL's origin) when it is given.",
+                op.method_name
+            ),
+        ),
+        (Twin::Upload, _, _) => (
+            ident(op.upload_method.as_deref().unwrap_or(&op.method_name)),
+            format!(
+                "[`Client::{0}`](super::Client::{0}), with the body sent as a multipart \
+                 upload (`multipart/form-data`), whose files are read as they are sent.",
                 op.method_name
             ),
         ),

@@ -281,6 +281,9 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
         if let Some(b) = &op.request_body {
             named_ids(&b.ty, &mut stack);
         }
+        if let Some(b) = &op.upload {
+            named_ids(&b.ty, &mut stack);
+        }
         if let Some(b) = &op.success.body {
             named_ids(b, &mut stack);
         }
@@ -384,7 +387,8 @@ fn propagate_validation(types: &mut [TypeDef]) {
 
 /// Decides type names. Component names lose their package prefix unless two components
 /// would then share a name; a request-side view of a schema that also has a response-side
-/// view gets `Request` appended. Remaining clashes are numbered in arena order.
+/// view gets `Request` appended, and the upload view of a schema also sent as JSON gets
+/// `Upload`. Remaining clashes are numbered in arena order.
 fn name_types(api: &mut Api, types: &mut [TypeDef], hints: &[NameHint]) {
     let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for h in hints {
@@ -398,13 +402,21 @@ fn name_types(api: &mut Api, types: &mut [TypeDef], hints: &[NameHint]) {
         .filter(|h| h.direction == Direction::Read)
         .map(|h| h.base.as_str())
         .collect();
+    // Components sent as JSON too: their upload view is named apart.
+    let json_bases: BTreeSet<&str> = hints
+        .iter()
+        .filter(|h| !h.upload && h.component.is_some())
+        .map(|h| h.base.as_str())
+        .collect();
     let mut scope = Scope::with_reserved(&[]);
     for (def, hint) in types.iter_mut().zip(hints) {
         let short = short_owner
             .get(&type_ident(&hint.base, true))
             .is_none_or(|owners| owners.len() <= 1);
         let mut name = type_ident(&hint.base, short);
-        if hint.direction == Direction::Write
+        if hint.upload && json_bases.contains(hint.base.as_str()) {
+            name.push_str("Upload");
+        } else if hint.direction == Direction::Write
             && read_bases.contains(hint.base.as_str())
             && !matches!(def.kind, TypeKind::Enum(_))
         {

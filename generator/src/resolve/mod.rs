@@ -47,6 +47,9 @@ struct NameHint {
     /// The component schema this type is a view of, if any.
     component: Option<String>,
     direction: Direction,
+    /// The view of a component that a multipart upload sends, with files for its binary
+    /// properties, when the component is sent as JSON too.
+    upload: bool,
 }
 
 /// The type arena while resolving. Entries are `None` while a referenced component is
@@ -89,7 +92,8 @@ impl Arena {
 
 /// Key of a converted referenced schema: the JSON pointer of the schema, the direction,
 /// and the discriminator property removed from it when it is a variant of a tagged enum.
-type ComponentKey = (String, Direction, Option<String>);
+/// and whether it is the upload view (files for binary properties).
+type ComponentKey = (String, Direction, Option<String>, bool);
 
 pub struct Resolver<'a> {
     loaded: &'a Loaded,

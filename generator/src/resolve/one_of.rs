@@ -477,7 +477,11 @@ impl<'a> Resolver<'a> {
         if let [serde_json::Value::String(value)] = view.enumeration {
             names.push(camel_ident(value));
         }
+        let uploaded_file = self.uploading
+            && view.format == Some("binary")
+            && matches!(view.kind, Some(Kind::String) | None);
         let primitive = match view.kind {
+            _ if uploaded_file => Some("File"),
             Some(Kind::String) => Some("String"),
             Some(Kind::Integer) => Some("Integer"),
             Some(Kind::Number) => Some("Number"),
@@ -811,6 +815,7 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Number => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),
+        TypeRef::File => "File".into(),
         TypeRef::Array(_) | TypeRef::Tuple(_) => "Array".into(),
         TypeRef::Map(_) => "Object".into(),
         _ => format!("Variant{}", index + 1),

@@ -169,6 +169,16 @@ fn resolve_operation<'a>(
         let hint = format!("{operation_id} request");
         request_body(r, api, body, &at, &hint, Direction::Write)
     });
+    // A body offered as JSON and as a multipart upload is sent as JSON by the method; the
+    // upload gets a method of its own, so that files can be sent too.
+    let upload = match (&op.request_body, &request_body) {
+        (Some(body), Some(chosen)) if chosen.encoding != BodyEncoding::Multipart => {
+            let at = pointer_push(&pointer, "requestBody");
+            let hint = format!("{operation_id} upload");
+            upload_body(r, api, body, &at, &hint)
+        }
+        _ => None,
+    };
 
     let responses_pointer = pointer_push(&pointer, "responses");
     let mut success = SuccessResponse {
@@ -248,6 +258,8 @@ fn resolve_operation<'a>(
         pagination: None,
         byte_stream: None,
         events_method: None,
+        upload,
+        upload_method: None,
         accepts,
         locals,
     })
@@ -315,6 +327,46 @@ pub(super) fn request_body<'a>(
 ) -> Option<RequestBody> {
     let (body, at) = r.follow(body, at, "requestBodies", |c| &c.request_bodies)?;
     let (content_type, media) = pick_content(&body.content)?;
+    body_of_media(r, api, body, &at, content_type, media, hint, dir)
+}
+
+/// The multipart alternative of a request body (written at `at`), if it offers one.
+fn upload_body<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    at: &str,
+    hint: &str,
+) -> Option<RequestBody> {
+    let (body, at) = r.follow(body, at, "requestBodies", |c| &c.request_bodies)?;
+    let (content_type, media) = body
+        .content
+        .iter()
+        .find(|(k, _)| essence(k) == "multipart/form-data")?;
+    body_of_media(
+        r,
+        api,
+        body,
+        &at,
+        content_type,
+        media,
+        hint,
+        Direction::Write,
+    )
+}
+
+/// A request body sent as `content_type`, one of the media types it offers.
+#[allow(clippy::too_many_arguments)]
+fn body_of_media<'a>(
+    r: &mut Resolver<'a>,
+    api: &mut Api,
+    body: &'a openapiv3::RequestBody,
+    at: &str,
+    content_type: &'a str,
+    media: &'a openapiv3::MediaType,
+    hint: &str,
+    dir: Direction,
+) -> Option<RequestBody> {
     let at = pointer_push(
         &pointer_push(&pointer_push(&at, "content"), content_type),
         "schema",
@@ -966,6 +1018,9 @@ pub(super) fn name_byte_streams(api: &mut Api) {
         }
         if op.success.stream.is_some() {
             op.events_method = Some(taken.claim(format!("{}_events", op.method_name)));
+        }
+        if op.upload.is_some() {
+            op.upload_method = Some(taken.claim(format!("{}_upload", op.method_name)));
         }
     }
 }

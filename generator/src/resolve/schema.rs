@@ -51,7 +51,7 @@ impl<'a> Resolver<'a> {
     /// it.
     pub(super) fn read_type_of_schema(&self, pointer: &str) -> Option<TypeRef> {
         self.components
-            .get(&(pointer.to_string(), Direction::Read, None))
+            .get(&(pointer.to_string(), Direction::Read, None, false))
             .cloned()
     }
 
@@ -78,7 +78,10 @@ impl<'a> Resolver<'a> {
         dir: Direction,
         omit: Option<&str>,
     ) -> TypeRef {
-        let key = (def_pointer.clone(), dir, omit.map(str::to_string));
+        // Inside an upload, a schema with binary properties is converted on its own, with
+        // files for them; any other schema is the same type as elsewhere.
+        let upload = self.uploading && holds_binary(schema, 0);
+        let key = (def_pointer.clone(), dir, omit.map(str::to_string), upload);
         if let Some(done) = self.components.get(&key) {
             return done.clone();
         }
@@ -107,8 +110,9 @@ impl<'a> Resolver<'a> {
         let name = self.schema_base_name(&def_pointer);
         let slot = self.arena.reserve(NameHint {
             base: name.clone(),
-            component: Some(name.clone()),
+            component: (!upload).then(|| name.clone()),
             direction: dir,
+            upload,
         });
         self.in_progress.insert(key.clone(), slot);
         let view = SchemaView::of(schema, &def_pointer, self.loaded.version);
@@ -553,6 +557,7 @@ impl<'a> Resolver<'a> {
                     base: hint.to_string(),
                     component: None,
                     direction: dir,
+                    upload: false,
                 },
             ),
         }
@@ -799,4 +804,31 @@ pub(super) struct PropertyFlags {
     description: Option<String>,
     default: Option<Value>,
     constraints: Constraints,
+}
+
+/// Whether a schema has binary data of its own: a binary string, in its properties, items
+/// or alternatives, not following references (a referenced schema is asked on its own).
+fn holds_binary(schema: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    if object.get("format").and_then(Value::as_str) == Some("binary")
+        || (object.contains_key("contentMediaType") && !object.contains_key("contentEncoding"))
+    {
+        return true;
+    }
+    let nested = |key: &str| match object.get(key) {
+        Some(Value::Object(map)) if key == "properties" => {
+            map.values().any(|v| holds_binary(v, depth + 1))
+        }
+        Some(Value::Array(list)) => list.iter().any(|v| holds_binary(v, depth + 1)),
+        Some(other) => holds_binary(other, depth + 1),
+        None => false,
+    };
+    ["properties", "items", "anyOf", "oneOf", "allOf"]
+        .iter()
+        .any(|k| nested(k))
 }
