@@ -3,7 +3,8 @@
 //! repeated and the fastest and median runs are shown), ending with one table:
 //! generating the corpus against parsing it, `cargo check` of a generated crate and
 //! decoding large responses against plain derives of the same types, one GET against raw
-//! `reqwest`, and building every corpus client.
+//! `reqwest`, decoding server-sent events against `serde_json` alone, and building every
+//! corpus client.
 
 use crate::Failure;
 use std::path::{Path, PathBuf};
@@ -21,17 +22,20 @@ pub enum Part {
     Get,
     /// Building every corpus client.
     Build,
+    /// Decoding a stream of server-sent events.
+    Events,
 }
 
 impl Part {
-    pub const NAMES: &'static str = "generate, types, get or build";
+    pub const NAMES: &'static str = "generate, types, get, build or events";
 
     /// Each part with its name on the command line.
-    const ALL: [(&'static str, Part); 4] = [
+    const ALL: [(&'static str, Part); 5] = [
         ("generate", Part::Generate),
         ("types", Part::Types),
         ("get", Part::Get),
         ("build", Part::Build),
+        ("events", Part::Events),
     ];
 
     pub fn parse(name: &str) -> Option<Part> {
@@ -82,6 +86,9 @@ pub fn bench(corpus: &Path, runs: usize, only: &[Part]) -> Result<ExitCode, Fail
     }
     if runs_part(Part::Get) {
         rows.push(crate::bench_client::get_overhead(runs)?);
+    }
+    if runs_part(Part::Events) {
+        rows.push(crate::bench_events::events_decode(runs)?);
     }
     if runs_part(Part::Build) {
         rows.push(crate::bench_client::corpus_build(corpus, runs)?);

@@ -43,6 +43,7 @@ pub(super) const VENDORED_CLIENT_DEPENDENCIES: &[&str] = &[
     r#"form_urlencoded = "1""#,
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,
     r#"httpdate = "1""#,
+    r#"memchr = "2""#,
     r#"percent-encoding = "2""#,
     r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "stream"] }"#,
     r#"tokio = { version = "1", default-features = false, features = ["sync", "time"] }"#,
