@@ -1,7 +1,6 @@
 //! The request side of a generated client, against a real HTTP server on loopback:
 //! validation before sending, readOnly fields never sent, parameters on the wire.
 
-use e2e_fixture_client::runtime::reqwest;
 use e2e_fixture_client::{
     Client, Credentials, CustomConnectorPlugin, CustomConnectorPluginCloud,
     CustomConnectorPluginConnectorType, CustomConnectorPluginRequest,

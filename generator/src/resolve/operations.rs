@@ -368,7 +368,7 @@ fn body_of_media<'a>(
     dir: Direction,
 ) -> Option<RequestBody> {
     let at = pointer_push(
-        &pointer_push(&pointer_push(&at, "content"), content_type),
+        &pointer_push(&pointer_push(at, "content"), content_type),
         "schema",
     );
     let essence = essence(content_type);
