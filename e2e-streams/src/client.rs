@@ -138,6 +138,7 @@ impl Client {
                 request,
                 super::runtime::__private::no_headers,
                 super::runtime::__private::EventFormat::Sse,
+                "text/event-stream",
                 super::runtime::__private::decode_event_json,
             )
             .await
@@ -227,6 +228,7 @@ impl Client {
                 request,
                 super::runtime::__private::no_headers,
                 super::runtime::__private::EventFormat::Sse,
+                "text/event-stream",
                 super::runtime::__private::decode_event_json,
             )
             .await
@@ -357,6 +359,7 @@ impl Client {
                 request,
                 super::runtime::__private::no_headers,
                 super::runtime::__private::EventFormat::JsonLines,
+                "application/x-ndjson",
                 super::runtime::__private::decode_event_json,
             )
             .await

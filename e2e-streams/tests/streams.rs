@@ -330,7 +330,7 @@ async fn an_error_status_is_an_api_error_before_any_event() {
 #[tokio::test]
 async fn json_lines_come_as_typed_records() {
     let server = serve(false, |_, request, mut socket| async move {
-        assert_eq!(request.header("accept"), Some("application/jsonl"));
+        assert_eq!(request.header("accept"), Some("application/x-ndjson"));
         start_chunked(&mut socket, 200, "application/x-ndjson").await;
         chunk(&mut socket, b"{\"id\":1,\"name\":\"a\"}\r\n\n{\"id\":2,").await;
         chunk(&mut socket, b"\"name\":\"b\"}\n{\"id\":3,\"name\":\"c\"}").await;

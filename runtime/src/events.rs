@@ -414,16 +414,6 @@ pub enum EventFormat {
     JsonSeq,
 }
 
-impl EventFormat {
-    fn media_type(self) -> &'static str {
-        match self {
-            EventFormat::Sse => "text/event-stream",
-            EventFormat::JsonLines => "application/jsonl",
-            EventFormat::JsonSeq => "application/json-seq",
-        }
-    }
-}
-
 #[derive(Debug)]
 enum Parser {
     Sse(SseParser),
@@ -719,18 +709,20 @@ impl<T> EventStream<T> {
     }
 }
 
-/// Sends a request for an event stream (with `Accept` set to the format's media type) and
-/// starts reading its events.
+/// Sends a request for an event stream (with `Accept` set to the media type the spec
+/// gives, `accept`) and starts reading its events.
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
 pub async fn events<T, H, E: DeserializeOwned>(
     client: &Client,
     operation: Operation,
     request: reqwest::RequestBuilder,
     headers: fn(&HeaderMap) -> H,
     format: EventFormat,
+    accept: &'static str,
     decode: DecodeEvent<T>,
 ) -> Result<ApiResponse<EventStream<T>, H>, Error<E>> {
-    let request = request.header(reqwest::header::ACCEPT, format.media_type());
+    let request = request.header(reqwest::header::ACCEPT, accept);
     let resume = if super::retry::is_idempotent(&operation.method) {
         request.try_clone().map(|request| Resume {
             client: client.clone(),

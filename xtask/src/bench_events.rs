@@ -3,14 +3,55 @@
 
 use crate::bench::{Row, Spread};
 use crate::Failure;
-use e2e_streams_client::runtime::bytes::Bytes;
-use e2e_streams_client::runtime::SseParser;
-use e2e_streams_client::CompletionChunk;
+use openapi_rust_gen_runtime::bytes::Bytes;
+use openapi_rust_gen_runtime::{__private, EventStream, SseParser};
 use std::time::Instant;
 
 /// A recorded chat-completion stream (17 chunks), repeated to this many copies for one
 /// run, then `[DONE]`.
 const COPIES: usize = 200;
+
+/// A chat-completion chunk, typed as the streams fixture's `CompletionChunk` is generated
+/// (required fields plain, optional ones in `Option`, a nullable one in two).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct CompletionChunk {
+    id: String,
+    choices: Vec<Choice>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Choice {
+    index: i64,
+    delta: Delta,
+    #[serde(default, with = "__private::double_option")]
+    finish_reason: Option<Option<openapi_rust_gen_runtime::Open<FinishReason>>>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Delta {
+    #[serde(default)]
+    role: Option<Role>,
+    #[serde(default)]
+    content: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum FinishReason {
+    Stop,
+    Length,
+}
 
 /// The size of the chunks the stream is fed in, as a network read would give them.
 const CHUNK: usize = 4096;
@@ -92,11 +133,10 @@ fn parse_and_decode(
     runtime: &tokio::runtime::Runtime,
     chunks: Vec<Bytes>,
 ) -> Result<usize, Failure> {
-    use e2e_streams_client::runtime::{__private, EventStream};
     let mut events: EventStream<CompletionChunk> = EventStream::from_chunks(
         chunks,
         __private::EventFormat::Sse,
-        e2e_streams_client::runtime::DEFAULT_MAX_EVENT_BYTES,
+        openapi_rust_gen_runtime::DEFAULT_MAX_EVENT_BYTES,
         __private::decode_event_json,
     );
     runtime.block_on(async {

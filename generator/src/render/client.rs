@@ -413,8 +413,9 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
             } else {
                 quote!(super::runtime::__private::decode_event_json)
             };
+            let accept = &stream.media_type;
             (
-                quote!(super::runtime::__private::events(&self.runtime, OPERATION, #request, #headers_fn, #format, #decode).await),
+                quote!(super::runtime::__private::events(&self.runtime, OPERATION, #request, #headers_fn, #format, #accept, #decode).await),
                 false,
             )
         }
