@@ -400,10 +400,12 @@ impl Client {
                 super::runtime::__private::MultipartField {
                     name: "metadata",
                     content_type: Some("application/json"),
+                    headers: &[],
                 },
                 super::runtime::__private::MultipartField {
                     name: "notes",
                     content_type: Some("text/markdown"),
+                    headers: &[("X-Markdown-Flavor", "commonmark")],
                 },
             ],
         )?;

@@ -355,6 +355,8 @@ struct ReadPart {
     name: String,
     file_name: Option<String>,
     content_type: Option<String>,
+    /// The part's headers other than its content disposition and type.
+    extra: Vec<(String, String)>,
     data: Vec<u8>,
 }
 
@@ -369,11 +371,18 @@ async fn read_parts(request: &support::Request) -> Vec<ReadPart> {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
         let content_type = field.content_type().map(|m| m.to_string());
+        let extra = field
+            .headers()
+            .iter()
+            .filter(|(n, _)| *n != "content-disposition" && *n != "content-type")
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
         let data = field.bytes().await.expect("a part's bytes").to_vec();
         parts.push(ReadPart {
             name,
             file_name,
             content_type,
+            extra,
             data,
         });
     }
@@ -385,6 +394,7 @@ fn part(name: &str, file: Option<&str>, content_type: Option<&str>, data: &[u8])
         name: name.into(),
         file_name: file.map(str::to_string),
         content_type: content_type.map(str::to_string),
+        extra: Vec::new(),
         data: data.to_vec(),
     }
 }
@@ -442,14 +452,18 @@ async fn an_upload_arrives_part_by_part() {
             // An array is one part per item.
             part("tags", None, None, b"a"),
             part("tags", None, None, b"b"),
-            // The encoding object says JSON for `metadata`, and markdown for `notes`.
+            // The encoding object says JSON for `metadata`, and markdown for `notes`, with a
+            // header of a fixed value.
             part(
                 "metadata",
                 None,
                 Some("application/json"),
                 br#"{"source":"camera"}"#
             ),
-            part("notes", None, Some("text/markdown"), b"# Notes"),
+            ReadPart {
+                extra: vec![("x-markdown-flavor".into(), "commonmark".into())],
+                ..part("notes", None, Some("text/markdown"), b"# Notes")
+            },
             part(
                 "attachments",
                 Some("notes.txt"),

@@ -35,6 +35,7 @@ pub struct Build {
     overlays: Vec<PathBuf>,
     types_only: bool,
     string_formats: bool,
+    tag_features: bool,
     deny_warnings: bool,
     allow_outside_folder: bool,
 }
@@ -61,6 +62,7 @@ impl Build {
             overlays: Vec::new(),
             types_only: false,
             string_formats: false,
+            tag_features: false,
             deny_warnings: false,
             allow_outside_folder: false,
         }
@@ -89,6 +91,15 @@ impl Build {
     /// line's `--string-formats`).
     pub fn string_formats(mut self, strings: bool) -> Self {
         self.string_formats = strings;
+        self
+    }
+
+    /// Gate the operations by the spec's tags (see the command line's `--tag-features`):
+    /// each tag's operations, and the types they need, compile only with the including
+    /// crate's feature of that name, which its `Cargo.toml` declares (the included file's
+    /// docs list them).
+    pub fn tag_features(mut self, gate: bool) -> Self {
+        self.tag_features = gate;
         self
     }
 
@@ -151,6 +162,7 @@ impl Build {
             runtime: RuntimeSource::Version(crate::render::runtime::RUNTIME_VERSION.into()),
             types_only: self.types_only,
             string_formats: self.string_formats,
+            tag_features: self.tag_features,
             include_dir: Some(dir.to_string_lossy().replace('\\', "/")),
             ..Settings::new(module.clone(), label.clone())
         };

@@ -51,6 +51,10 @@ pub struct Settings {
     /// Adds `Client::__conformance`, which calls any operation by its operationId with
     /// arguments given as JSON, for `cargo xtask conformance` (off unless set).
     pub conformance_hooks: bool,
+    /// Gates the API by the spec's tags: a Cargo feature per tag (and `full`, on by
+    /// default, for all of them), so that a crate compiles only the operations it calls
+    /// and the types those need (off unless set).
+    pub tag_features: bool,
 }
 
 /// Where a generated crate's runtime comes from.
@@ -78,6 +82,7 @@ impl Settings {
             string_formats: false,
             include_dir: None,
             conformance_hooks: false,
+            tag_features: false,
         }
     }
 }
@@ -157,6 +162,9 @@ fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Ve
     };
     if settings.string_formats {
         api = api.with_string_formats();
+    }
+    if settings.tag_features {
+        api = api.with_tag_features();
     }
     match render::render(&api, settings) {
         Ok(files) => Ok(Generated {

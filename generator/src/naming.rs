@@ -47,6 +47,36 @@ pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
 /// no operation method may take their names.
 pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "runtime", "from", "clone"];
 
+/// The Cargo feature for a tag (`None`: the operations without a tag), clear of `taken`
+/// and of the features every gated crate has (`default`, `full`): lower-case words joined
+/// by `-`, as Cargo features are usually written.
+pub fn feature_name(tag: Option<&str>, taken: &[&str]) -> String {
+    use heck::ToKebabCase;
+    let base = match tag {
+        None => "untagged".to_string(),
+        Some(tag) => {
+            let words: String = tag
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+                .collect();
+            let name = words.to_kebab_case();
+            if name.is_empty() {
+                "tag".to_string()
+            } else {
+                name
+            }
+        }
+    };
+    let clear = |n: &str| !taken.contains(&n) && n != "default" && n != "full";
+    if clear(&base) {
+        return base;
+    }
+    (2..)
+        .map(|i| format!("{base}-{i}"))
+        .find(|n| clear(n))
+        .unwrap_or(base)
+}
+
 /// The name of the method that sets an optional field of a generated struct. Field names
 /// are unique snake_case identifiers and no other method of a struct starts with `with_`,
 /// so setter names cannot collide.

@@ -239,6 +239,8 @@ pub struct MultipartField {
     /// The part's content type (its `contentType`), for parts that are not files: a JSON
     /// content type sends the value as JSON.
     pub content_type: Option<&'static str>,
+    /// Headers every part of the property carries, with their fixed values.
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 /// Attaches `body` as a multipart form: one part per property that is set, in the order
@@ -264,10 +266,9 @@ pub fn multipart_body<B: Serialize, E>(
     let mut files: Vec<Option<FilePart>> = files.into_iter().map(Some).collect();
     let mut form = Form::new();
     for (name, value) in properties {
-        let content_type = fields
-            .iter()
-            .find(|f| f.name == name)
-            .and_then(|f| f.content_type);
+        let field = fields.iter().find(|f| f.name == name);
+        let content_type = field.and_then(|f| f.content_type);
+        let headers = part_headers(field.map_or(&[], |f| f.headers)).map_err(invalid)?;
         let json = content_type.is_some_and(is_json);
         let items = match value {
             Value::Null => continue,
@@ -290,10 +291,33 @@ pub fn multipart_body<B: Serialize, E>(
                 }
                 other => value_part(&name, other, content_type, json).map_err(invalid)?,
             };
+            let part = match &headers {
+                Some(headers) => part.headers(headers.clone()),
+                None => part,
+            };
             form = form.part(name.clone(), part);
         }
     }
     Ok(request.multipart(form))
+}
+
+/// The headers of a part, as a header map (`None` when there are none).
+fn part_headers(
+    headers: &[(&'static str, &'static str)],
+) -> Result<Option<reqwest::header::HeaderMap>, String> {
+    if headers.is_empty() {
+        return Ok(None);
+    }
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| format!("the part header `{name}` is not a valid header name: {e}"))?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|e| {
+            format!("the part header `{name}` has a value that cannot be sent: {e}")
+        })?;
+        map.insert(name, value);
+    }
+    Ok(Some(map))
 }
 
 /// A part holding a value that is not a file.

@@ -150,6 +150,7 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
             string_formats: false,
             include_dir: None,
             conformance_hooks: false,
+            tag_features: false,
         };
         let spec = root.join(t.spec);
         let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;
@@ -297,6 +298,8 @@ pub struct GenerateRequest {
     pub types_only: bool,
     /// Keep typed string formats as `String`s.
     pub string_formats: bool,
+    /// Gate the operations by tag, a Cargo feature per tag.
+    pub tag_features: bool,
     /// Make the crate its own workspace even inside another one.
     pub standalone: bool,
 }
@@ -376,6 +379,7 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         runtime,
         types_only,
         string_formats,
+        tag_features,
         standalone,
     } = request;
     let (spec, out, deny_warnings) = (spec.as_path(), out.as_path(), *deny_warnings);
@@ -450,6 +454,7 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         runtime,
         types_only: *types_only,
         string_formats: *string_formats,
+        tag_features: *tag_features,
         ..Settings::new(crate_name, label.clone())
     };
     // A bare file name has an empty parent, which is the current folder.
@@ -584,6 +589,7 @@ actions:
             runtime: None,
             types_only: false,
             string_formats: false,
+            tag_features: false,
             standalone,
         }
     }

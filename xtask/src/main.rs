@@ -13,6 +13,8 @@
 //!   runtime inside the crate) says otherwise; it joins the workspace that encloses `DIR`,
 //!   if any, unless `--standalone`; `--types-only` leaves the client out;
 //!   `--string-formats` keeps `date-time`, `date`, `uuid` and `uri` values as strings.
+//!   `--tag-features` gates the operations by the spec's tags, a Cargo feature per tag
+//!   (and `full`, the default, for all).
 //! - `cargo xtask bench [--corpus DIR] [--runs N] [--only PARTS]`: time generation,
 //!   compiling and using generated code, each against its floor, and print one table.
 //! - `cargo xtask fuzz [--inputs N] [--seed S]`: feed the generator mutated specs.
@@ -42,7 +44,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--deny-warnings] [--since REV] [--report FILE]
   cargo xtask diff OLD NEW [--overlay FILE]... [--name CRATE]
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
-                       [--allow-outside-folder] [--types-only] [--string-formats] [--standalone]
+                       [--allow-outside-folder] [--types-only] [--string-formats] [--tag-features] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
   cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build,events]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]
@@ -150,6 +152,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             let mut runtime = None;
             let mut types_only = false;
             let mut string_formats = false;
+            let mut tag_features = false;
             let mut standalone = false;
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
@@ -158,6 +161,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                     "--allow-outside-folder" => allow_outside_folder = true,
                     "--types-only" => types_only = true,
                     "--string-formats" => string_formats = true,
+                    "--tag-features" => tag_features = true,
                     "--standalone" => standalone = true,
                     "--vendor-runtime" => runtime = Some(generator::RuntimeSource::Vendored),
                     _ => {
@@ -197,6 +201,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 runtime,
                 types_only,
                 string_formats,
+                tag_features,
                 standalone,
             })
         }

@@ -4,8 +4,10 @@
 //! hand and render it. Types live in an arena ([`Api::types`]) and refer to each other by
 //! [`TypeId`], which lets recursive schemas refer to themselves without ownership cycles.
 
+mod features;
 mod types;
 
+pub use features::{FeatureGates, TagFeature};
 pub use types::*;
 
 /// Everything the renderer needs to write one client crate.
@@ -43,6 +45,8 @@ pub struct Api {
     /// Which operations page and how, and why some that look like lists do not: the
     /// generate summary lists them.
     pub paging_notes: Vec<PagingNote>,
+    /// Cargo features gating the API by tag, when the crate is generated with them.
+    pub features: Option<FeatureGates>,
 }
 
 /// What paging was found for an operation, or why one that looks like a list does not
@@ -98,6 +102,8 @@ pub struct Operation {
     pub origin: String,
     /// The spec's operationId (or a name derived from method and path when absent).
     pub operation_id: String,
+    /// The spec's tags of the operation, in order.
+    pub tags: Vec<String>,
     /// The Rust method name, decided by the naming pass.
     pub method_name: String,
     pub http_method: HttpMethod,
@@ -416,6 +422,9 @@ pub struct FormField {
     pub json: bool,
     /// The `encoding` object's `contentType`, for a multipart body's part.
     pub content_type: Option<String>,
+    /// Headers the `encoding` object gives a multipart body's part, each with the value
+    /// its schema fixes (`const`, one `enum` value, or `default`).
+    pub headers: Vec<(String, String)>,
 }
 
 /// How a request body is written.

@@ -13,9 +13,26 @@ use quote::quote;
 pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
     let api = cx.api;
     let default_url = api.default_server.clone().unwrap_or_default();
-    let header_sets = api.header_sets.iter().map(render_header_set);
-    let params = api.operations.iter().filter_map(|op| render_params(cx, op));
-    let methods = api.operations.iter().map(|op| {
+    let gates = api.features.as_ref();
+    let op_cfg = |i: usize| {
+        super::features::cfg_attr(
+            gates,
+            gates.and_then(|g| g.operations.get(i)).map(Vec::as_slice),
+        )
+    };
+    let header_sets = api.header_sets.iter().enumerate().map(|(i, set)| {
+        let needed = gates
+            .and_then(|g| g.header_sets.get(i))
+            .and_then(Option::as_deref);
+        super::features::gate_items(
+            render_header_set(set),
+            &super::features::cfg_attr(gates, needed),
+        )
+    });
+    let params = api.operations.iter().enumerate().filter_map(|(i, op)| {
+        render_params(cx, op).map(|items| super::features::gate_items(items, &op_cfg(i)))
+    });
+    let methods = api.operations.iter().enumerate().map(|(i, op)| {
         let stream = op
             .pagination
             .as_ref()
@@ -43,7 +60,10 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             };
             render_method(cx, &upload, Twin::Upload)
         });
-        quote!(#method #stream #at #byte_stream #events #upload)
+        super::features::gate_methods(
+            quote!(#method #stream #at #byte_stream #events #upload),
+            &op_cfg(i),
+        )
     });
     let token_url = api.security_schemes.iter().find_map(|s| match s {
         crate::model::SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
@@ -691,7 +711,8 @@ fn render_body(
                     Some(t) => quote!(Some(#t)),
                     None => quote!(None),
                 };
-                quote!(super::runtime::__private::MultipartField { name: #name, content_type: #content_type },)
+                let headers = f.headers.iter().map(|(n, v)| quote!((#n, #v)));
+                quote!(super::runtime::__private::MultipartField { name: #name, content_type: #content_type, headers: &[#(#headers),*] },)
             });
             quote!(#request = super::runtime::__private::multipart_body(#request, #body_ref, &[#(#fields)*])?;)
         }

@@ -14,12 +14,26 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
-    let arms = cx.api.operations.iter().map(|op| operation_arm(cx, op));
-    let stream_arms = cx
-        .api
-        .operations
-        .iter()
-        .filter_map(|op| op.pagination.as_ref().map(|p| stream_arm(cx, op, p)));
+    // In a crate gated by tag, each operation's arm is there when its method is.
+    let gates = cx.api.features.as_ref();
+    let cfg = |i: usize| {
+        super::features::cfg_attr(
+            gates,
+            gates.and_then(|g| g.operations.get(i)).map(Vec::as_slice),
+        )
+    };
+    let arms = cx.api.operations.iter().enumerate().map(|(i, op)| {
+        let cfg = cfg(i);
+        let arm = operation_arm(cx, op);
+        quote!(#cfg #arm)
+    });
+    let stream_arms = cx.api.operations.iter().enumerate().filter_map(|(i, op)| {
+        let cfg = cfg(i);
+        op.pagination.as_ref().map(|p| {
+            let arm = stream_arm(cx, op, p);
+            quote!(#cfg #arm)
+        })
+    });
     quote! {
         //! Hooks for `cargo xtask conformance`: not part of this crate's API.
 

@@ -55,11 +55,17 @@ pub fn render_example_tests(api: &Api, crate_ident: &str) -> Option<TokenStream>
 
 /// The test target's root file. It is written as rustfmt lays it out and mounts the
 /// generated checks with `#[rustfmt::skip]`, so `cargo fmt` leaves both files alone.
-pub fn example_tests_main(header: &str) -> String {
+pub fn example_tests_main(header: &str, gated: bool) -> String {
+    // A crate gated by tag has every type only with all its features on.
+    let gate = if gated {
+        "#![cfg(feature = \"full\")]\n\n"
+    } else {
+        ""
+    };
     format!(
         "{header}//! Every example the spec gives for a response body or a schema decodes into its\n\
          //! generated type and encodes back to the same JSON.\n\n\
-         #[rustfmt::skip]\nmod cases;\n\n\
+         {gate}#[rustfmt::skip]\nmod cases;\n\n\
          #[test]\nfn examples_round_trip() {{\n    cases::run();\n}}\n"
     )
 }

@@ -93,6 +93,21 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
         toml_string(&format!("{what} {} (API version {})", api.title, api.version)),
         dependencies.join("\n"),
     );
+    if let Some(gates) = &api.features {
+        // A feature per tag; `full`, the default, turns them all on.
+        let names: Vec<String> = gates
+            .features
+            .iter()
+            .map(|f| toml_string(&f.name))
+            .collect();
+        out.push_str(&format!(
+            "\n[features]\ndefault = [\"full\"]\nfull = [{}]\n",
+            names.join(", ")
+        ));
+        for f in &gates.features {
+            out.push_str(&format!("{} = []\n", toml_key(&f.name)));
+        }
+    }
     if !settings.dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, spec) in &settings.dev_dependencies {
@@ -104,6 +119,18 @@ pub fn cargo_toml(api: &Api, settings: &Settings) -> String {
         out.push_str("\n[workspace]\n");
     }
     out
+}
+
+/// A TOML key: bare when it can be (feature names usually are), quoted otherwise.
+fn toml_key(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        s.to_string()
+    } else {
+        toml_string(s)
+    }
 }
 
 /// A TOML basic string.
@@ -136,6 +163,9 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(&sanitize(description));
+    }
+    if let Some(gates) = &api.features {
+        doc.push_str(&features_doc(gates));
     }
     let doc: String = doc
         .lines()
@@ -194,6 +224,10 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
     }
     uses.push_str(&exports);
     if !api.types.is_empty() {
+        if api.features.is_some() {
+            // With none of the features that need them, the types module may be empty.
+            uses.push_str("#[allow(unused_imports)]\n");
+        }
         uses.push_str("pub use types::*;\n");
     }
     let header = generated_header(settings);
@@ -206,6 +240,29 @@ pub fn lib_rs(api: &Api, settings: &Settings) -> String {
          #![allow(\n    clippy::enum_variant_names,\n    clippy::large_enum_variant,\n    clippy::too_many_arguments\n)]\n\n\
          {modules}\n{uses}",
     )
+}
+
+/// The crate docs' list of its Cargo features.
+fn features_doc(gates: &crate::model::FeatureGates) -> String {
+    let mut doc = String::from(
+        "\n\n# Cargo features\n\nThe operations are gated by the spec's tags, one feature per tag, so that \
+         a build compiles only the operations it enables and the types those need. `full`, on by \
+         default, enables every feature; to choose, depend on this crate with \
+         `default-features = false` and list the features.\n",
+    );
+    for f in &gates.features {
+        let what = match &f.tag {
+            Some(tag) => format!("the operations tagged `{}`", tag.replace('`', "'")),
+            None => "the operations without a tag".to_string(),
+        };
+        let count = if f.operations == 1 {
+            "1 operation".to_string()
+        } else {
+            format!("{} operations", f.operations)
+        };
+        doc.push_str(&format!("\n- `{}`: {what} ({count})", f.name));
+    }
+    doc
 }
 
 /// Names separated by commas on lines of at most `width` characters, each line indented

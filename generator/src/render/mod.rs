@@ -9,6 +9,7 @@ mod conformance;
 mod docs;
 mod enums;
 mod examples;
+mod features;
 mod format;
 mod manifest;
 mod paging;
@@ -114,7 +115,7 @@ pub fn render(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diag
         files.push(file("tests/examples/cases.rs", format!("{header}{tests}")));
         files.push(file(
             "tests/examples/main.rs",
-            examples::example_tests_main(&header),
+            examples::example_tests_main(&header, api.features.is_some()),
         ));
     }
     Ok(files)
@@ -139,13 +140,18 @@ fn render_types(cx: &TypeContext<'_>, range: std::ops::Range<usize>) -> TokenStr
         .take(range.len())
         .map(|(i, def)| {
             let id = TypeId(i);
-            match &def.kind {
+            let items = match &def.kind {
                 TypeKind::Struct(s) => types::render_struct(cx, id, def, s),
                 TypeKind::Alias(t) => types::render_alias(cx, id, def, t),
                 TypeKind::Enum(e) => enums::render_enum(def, e),
                 TypeKind::Tagged(t) => enums::render_tagged(cx, id, def, t),
                 TypeKind::Untagged(u) => enums::render_untagged(cx, id, def, u),
-            }
+            };
+            let gates = cx.api.features.as_ref();
+            let needed = gates
+                .and_then(|g| g.types.get(i))
+                .and_then(Option::as_deref);
+            features::gate_items(items, &features::cfg_attr(gates, needed))
         });
     quote::quote! { #(#items)* }
 }

@@ -244,6 +244,7 @@ fn resolve_operation<'a>(
     Some(Operation {
         origin: pointer,
         operation_id,
+        tags: op.tags.clone(),
         method_name,
         http_method,
         path: path.to_string(),
@@ -328,6 +329,68 @@ pub(super) fn request_body<'a>(
     let (body, at) = r.follow(body, at, "requestBodies", |c| &c.request_bodies)?;
     let (content_type, media) = pick_content(&body.content)?;
     body_of_media(r, api, body, &at, content_type, media, hint, dir)
+}
+
+/// The headers an `encoding` object (its `headers` at `at`) gives a multipart part, with the
+/// value each one always has: its schema's `const`, its one `enum` value, or its
+/// `default`. A header without such a value has nothing a client could send, which a
+/// warning says; `Content-Type` is the encoding's `contentType`, so it is left out.
+fn part_headers(r: &mut Resolver<'_>, at: &str) -> Vec<(String, String)> {
+    let loaded = r.loaded;
+    let raw = &loaded.raw;
+    let Some(headers) = raw.pointer(at).and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut unsent = Vec::new();
+    for (name, header) in headers {
+        if name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let schema = follow_local(
+            raw,
+            follow_local(raw, header)
+                .get("schema")
+                .unwrap_or(&Value::Null),
+        );
+        let fixed = schema
+            .get("const")
+            .or_else(|| match schema.get("enum").and_then(Value::as_array) {
+                Some(one) if one.len() == 1 => one.first(),
+                _ => None,
+            })
+            .or_else(|| schema.get("default"));
+        match fixed {
+            Some(Value::String(text)) => out.push((name.clone(), text.clone())),
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => {
+                out.push((name.clone(), v.to_string()))
+            }
+            _ => unsent.push(name.clone()),
+        }
+    }
+    for name in unsent {
+        r.diags.warning(
+            pointer_push(at, &name),
+            format!("the part header `{name}` has no fixed value (a `const`, one `enum` value or a `default`), so it is not sent"),
+        );
+    }
+    out
+}
+
+/// A node, or what its local `$ref` (a header, a schema in the same document) names.
+fn follow_local<'v>(raw: &'v Value, mut node: &'v Value) -> &'v Value {
+    for _ in 0..8 {
+        let target = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| raw.pointer(p));
+        match target {
+            Some(next) => node = next,
+            None => break,
+        }
+    }
+    node
 }
 
 /// The multipart alternative of a request body (written at `at`), if it offers one.
@@ -436,6 +499,14 @@ fn body_of_media<'a>(
                     allow_reserved: e.allow_reserved,
                     json: e.content_type.as_deref().is_some_and(is_json),
                     content_type: e.content_type.clone(),
+                    headers: if encoding == BodyEncoding::Multipart {
+                        part_headers(
+                            r,
+                            &pointer_push(&pointer_push(&encoding_at, name), "headers"),
+                        )
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect()
