@@ -3,8 +3,8 @@
 //! repeated and the fastest and median runs are shown), ending with one table:
 //! generating the corpus against parsing it, `cargo check` of a generated crate and
 //! decoding large responses against plain derives of the same types, one GET against raw
-//! `reqwest`, decoding server-sent events against `serde_json` alone, and building every
-//! corpus client.
+//! `reqwest`, decoding server-sent events against `serde_json` alone, building every
+//! corpus client, and checking the large document's client against async-openai.
 
 use crate::Failure;
 use std::path::{Path, PathBuf};
@@ -24,18 +24,21 @@ pub enum Part {
     Build,
     /// Decoding a stream of server-sent events.
     Events,
+    /// `cargo check` of the large document's client against async-openai.
+    Large,
 }
 
 impl Part {
-    pub const NAMES: &'static str = "generate, types, get, build or events";
+    pub const NAMES: &'static str = "generate, types, get, build, events or large";
 
     /// Each part with its name on the command line.
-    const ALL: [(&'static str, Part); 5] = [
+    const ALL: [(&'static str, Part); 6] = [
         ("generate", Part::Generate),
         ("types", Part::Types),
         ("get", Part::Get),
         ("build", Part::Build),
         ("events", Part::Events),
+        ("large", Part::Large),
     ];
 
     pub fn parse(name: &str) -> Option<Part> {
@@ -92,6 +95,9 @@ pub fn bench(corpus: &Path, runs: usize, only: &[Part]) -> Result<ExitCode, Fail
     }
     if runs_part(Part::Build) {
         rows.push(crate::bench_client::corpus_build(corpus, runs)?);
+    }
+    if runs_part(Part::Large) {
+        rows.extend(crate::bench_large::rows(runs)?);
     }
     print_table(&rows);
     Ok(ExitCode::SUCCESS)

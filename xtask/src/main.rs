@@ -27,6 +27,7 @@
 mod bench;
 mod bench_client;
 mod bench_events;
+mod bench_large;
 mod bench_scratch;
 mod bench_types;
 mod codegen;
@@ -46,7 +47,7 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
                        [--allow-outside-folder] [--types-only] [--string-formats] [--tag-features] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
-  cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build,events]
+  cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build,events,large]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]
   cargo xtask conformance --spec FILE|DIR... [--overlay FILE]... [--known-failures FILE]";
 

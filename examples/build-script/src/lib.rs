@@ -40,6 +40,12 @@ pub mod environments {
     include!(concat!(env!("OUT_DIR"), "/environments.rs"));
 }
 
+/// An API gated by tag: with this crate's default features, only its `chat` operations
+/// (and the types they need) are compiled.
+pub mod tagged {
+    include!(concat!(env!("OUT_DIR"), "/tagged.rs"));
+}
+
 use openapi_rust_gen_runtime::{BuildError, Credentials, RetryPolicy};
 
 /// Where the APIs are, and who calls them.
