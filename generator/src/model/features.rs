@@ -85,7 +85,7 @@ impl Api {
         let mut needed: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.types.len()];
         for (op, own) in self.operations.iter().zip(&operations) {
             let mut stack = Vec::new();
-            let mut push = |t: &TypeRef| named(t, &mut stack);
+            let mut push = |t: &TypeRef| t.named_ids(&mut stack);
             op.parameters.iter().for_each(|p| push(&p.ty));
             if let Some(b) = &op.request_body {
                 push(&b.ty);
@@ -121,10 +121,10 @@ impl Api {
         let mut stack = Vec::new();
         for hook in &self.webhooks {
             if let Some(b) = &hook.body {
-                named(&b.ty, &mut stack);
+                b.ty.named_ids(&mut stack);
             }
             if let Some(t) = &hook.response {
-                named(t, &mut stack);
+                t.named_ids(&mut stack);
             }
         }
         while let Some(id) = stack.pop() {
@@ -171,7 +171,7 @@ impl Api {
             .map(|def| {
                 let mut out = Vec::new();
                 let mut kind = def.kind.clone();
-                kind.for_each_leaf_mut(&mut |t| named(t, &mut out));
+                kind.for_each_leaf_mut(&mut |t| t.named_ids(&mut out));
                 if let TypeKind::Tagged(tagged) = &def.kind {
                     out.extend(tagged.variants.iter().map(|v| v.ty));
                 }
@@ -184,17 +184,5 @@ impl Api {
             }
         }
         children
-    }
-}
-
-fn named(t: &TypeRef, out: &mut Vec<TypeId>) {
-    match t {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Open(inner)
-        | TypeRef::Nullable(inner) => named(inner, out),
-        TypeRef::Tuple(items) => items.iter().for_each(|i| named(i, out)),
-        _ => {}
     }
 }

@@ -48,6 +48,20 @@ pub enum StringFormat {
 }
 
 impl TypeRef {
+    /// Pushes the named types this reference mentions, through lists, maps, tuples, `Open`
+    /// and `Nullable`.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Open(inner)
+            | TypeRef::Nullable(inner) => inner.named_ids(out),
+            TypeRef::Tuple(items) => items.iter().for_each(|i| i.named_ids(out)),
+            _ => {}
+        }
+    }
+
     /// Calls `f` on each reference this one holds that is not a container: the items of
     /// lists, maps, tuples, `Open` and `Nullable`, through any nesting; itself otherwise.
     pub fn for_each_leaf_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {

@@ -252,19 +252,6 @@ fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
     });
 }
 
-/// The named types a reference mentions, through lists, maps and the like.
-fn named_ids(t: &TypeRef, out: &mut Vec<TypeId>) {
-    match t {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Open(inner)
-        | TypeRef::Nullable(inner) => named_ids(inner, out),
-        TypeRef::Tuple(items) => items.iter().for_each(|i| named_ids(i, out)),
-        _ => {}
-    }
-}
-
 /// Drops the types no operation or webhook can reach: schemas converted only to check
 /// their examples, or error bodies of statuses whose bodies the operation's error type does
 /// not use. Their examples go with them, since no generated code could decode into them.
@@ -276,28 +263,28 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
     let mut stack = Vec::new();
     for op in &api.operations {
         for p in &op.parameters {
-            named_ids(&p.ty, &mut stack);
+            p.ty.named_ids(&mut stack);
         }
         if let Some(b) = &op.request_body {
-            named_ids(&b.ty, &mut stack);
+            b.ty.named_ids(&mut stack);
         }
         if let Some(b) = &op.upload {
-            named_ids(&b.ty, &mut stack);
+            b.ty.named_ids(&mut stack);
         }
         if let Some(b) = &op.success.body {
-            named_ids(b, &mut stack);
+            b.named_ids(&mut stack);
         }
         if let Some(stream) = &op.success.stream {
-            named_ids(&stream.item, &mut stack);
+            stream.item.named_ids(&mut stack);
         }
-        named_ids(&op.error_body, &mut stack);
+        op.error_body.named_ids(&mut stack);
     }
     for hook in &api.webhooks {
         if let Some(b) = &hook.body {
-            named_ids(&b.ty, &mut stack);
+            b.ty.named_ids(&mut stack);
         }
         if let Some(t) = &hook.response {
-            named_ids(t, &mut stack);
+            t.named_ids(&mut stack);
         }
     }
     let mut reachable = BTreeSet::new();
@@ -306,7 +293,7 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
             continue;
         }
         let mut kind = types[id.0].kind.clone();
-        kind.for_each_leaf_mut(&mut |t| named_ids(t, &mut stack));
+        kind.for_each_leaf_mut(&mut |t| t.named_ids(&mut stack));
         if let TypeKind::Tagged(tagged) = &kind {
             stack.extend(tagged.variants.iter().map(|v| v.ty));
         }
@@ -340,7 +327,7 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
     }
     let kept = |t: &TypeRef| {
         let mut ids = Vec::new();
-        named_ids(t, &mut ids);
+        t.named_ids(&mut ids);
         ids.iter().all(|id| remap.contains_key(id))
     };
     for op in &mut api.operations {
