@@ -260,8 +260,13 @@ pub fn multipart_body<B: Serialize, E>(
         .with(|files| files.replace(previous))
         .unwrap_or_default();
     let value = value.map_err(|e| invalid(e.to_string()))?;
-    let Value::Object(properties) = value else {
-        return Err(invalid("the body is not an object".into()));
+    let properties = match value {
+        Value::Object(map) if !map.contains_key(FILE_MARKER) => map,
+        _ => {
+            return Err(invalid(
+                "the body is not an object, whose properties a form's parts would be".into(),
+            ))
+        }
     };
     let mut files: Vec<Option<FilePart>> = files.into_iter().map(Some).collect();
     let mut form = Form::new();
@@ -363,4 +368,66 @@ fn is_json(content_type: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> reqwest::RequestBuilder {
+        reqwest::Client::new().post("http://127.0.0.1:9/upload")
+    }
+
+    #[derive(Serialize)]
+    struct Upload {
+        file: FilePart,
+        nested: Option<Nested>,
+    }
+
+    #[derive(Serialize)]
+    struct Nested {
+        inner: FilePart,
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        for refused in [
+            multipart_body::<_, ()>(request(), &FilePart::bytes(&b"x"[..]), &[]),
+            multipart_body::<_, ()>(request(), &vec!["a"], &[]),
+        ] {
+            match refused {
+                Err(Error::InvalidRequest(message)) => {
+                    assert!(message.contains("not an object"), "{message}")
+                }
+                other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_inside_another_value_is_refused_and_a_property_file_is_not() {
+        let nested = Upload {
+            file: FilePart::bytes(&b"a"[..]),
+            nested: Some(Nested {
+                inner: FilePart::bytes(&b"b"[..]),
+            }),
+        };
+        match multipart_body::<_, ()>(request(), &nested, &[]) {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(message.contains("`nested` holds a file"), "{message}")
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+        }
+        let flat = Upload {
+            file: FilePart::bytes(&b"a"[..]),
+            nested: None,
+        };
+        assert!(multipart_body::<_, ()>(request(), &flat, &[]).is_ok());
+    }
+
+    #[test]
+    fn a_file_outside_a_form_does_not_serialize() {
+        let refused = serde_json::to_string(&FilePart::bytes(&b"x"[..]));
+        assert!(refused.is_err_and(|e| e.to_string().contains("multipart form")));
+    }
 }
