@@ -96,7 +96,7 @@ impl Client {
             .await
     }
 
-    /// `Client::create_completion`, reading the answer as a stream of server-sent events (`text/event-stream`), each decoded as it arrives and never held whole. The server streams only when the body's `stream` is `true`: set it before calling.
+    /// `Client::create_completion`, reading the answer as a stream of server-sent events (`text/event-stream`), each decoded as it arrives and never held whole. It sends the body with `stream` set to `true`, which asks the server to stream.
     ///
     /// `POST /completions` (operation `createCompletion`).
     pub async fn create_completion_events(
@@ -120,6 +120,9 @@ impl Client {
                 keys: &[],
             },
         };
+        let mut body = body.clone();
+        body.stream = Some(true);
+        let body = &body;
         super::runtime::__private::validate(body)?;
         let path: &[&str] = &["/completions"];
         let mut request = super::runtime::__private::request(

@@ -13,8 +13,7 @@ async fn stream_a_completion(client: Client) -> Result<(), Box<dyn std::error::E
     let request = CompletionRequest::new(
         "gpt-test",
         vec![MessageRequest::new(MessageRole::User, "Say something.")],
-    )
-    .with_stream(true); // the method's docs name the field that asks for a stream
+    ); // `create_completion_events` sets `stream: true` itself
     let mut events = client.create_completion_events(&request).await?.body;
     while let Some(event) = events.next_event().await {
         for choice in event?.data.choices {

@@ -30,12 +30,13 @@ fn client(url: &str) -> Client {
         .expect("the client builds")
 }
 
+/// A completion request as a caller writes it: `stream` is left unset, since the events
+/// method sets it.
 fn completion_request() -> CompletionRequest {
     CompletionRequest::new(
         "gpt-test",
         vec![MessageRequest::new(MessageRole::User, "Say something.")],
     )
-    .with_stream(true)
 }
 
 /// The text the chunks of a completion carry, joined, and how many chunks there were.
@@ -99,6 +100,7 @@ async fn the_completion_request_asks_for_a_stream() {
     assert_eq!(text, EXPECTED);
     let sent = &server.requests()[0];
     let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("a JSON body");
+    // The events method asked for the stream, though the caller's request did not.
     assert_eq!(body["stream"], true);
     assert_eq!(body["messages"][0]["role"], "user");
     assert_eq!(sent.header("authorization"), Some("Bearer t-1"));

@@ -170,7 +170,8 @@ fn client(url: &str) -> Client {
 #[tokio::test]
 async fn a_recorded_chat_completion_streams_as_typed_chunks() {
     let (url, server) = serve_once(answer("text/event-stream", RECORDED)).await;
-    let request = CreateChatCompletionRequest::new(hello(), "gpt-4o-mini").with_stream(Some(true));
+    // `stream` is left unset: the events method asks for the stream itself.
+    let request = CreateChatCompletionRequest::new(hello(), "gpt-4o-mini");
     let mut events = client(&url)
         .create_chat_completion_events(&request)
         .await

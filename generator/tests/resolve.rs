@@ -753,7 +753,15 @@ fn an_event_stream_beside_json_gets_an_events_method_typed_by_its_schema() {
     let completion = op("createCompletion");
     let stream = completion.success.stream.as_ref().expect("a stream");
     assert_eq!(stream.format, generator::model::EventFormat::Sse);
-    assert_eq!(stream.switch.as_deref(), Some("stream"));
+    let switch = stream.switch.as_ref().expect("the stream switch");
+    assert_eq!(
+        (
+            switch.wire_name.as_str(),
+            switch.field.as_str(),
+            switch.options
+        ),
+        ("stream", "stream", 1)
+    );
     let TypeRef::Named(item) = &stream.item else {
         panic!("{:?}", stream.item)
     };

@@ -464,9 +464,19 @@ pub struct EventBody {
     pub media_type: String,
     /// The type of each event's data (each line's value); a string is kept as text.
     pub item: TypeRef,
-    /// The wire name of a boolean property of the request body that asks the server to
-    /// stream (`stream`), when the body has one.
-    pub switch: Option<String>,
+    /// The boolean property of the request body that asks the server to stream
+    /// (`stream`), when the body has one: the events method sets it.
+    pub switch: Option<StreamSwitch>,
+}
+
+/// The request body's property that turns streaming on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamSwitch {
+    pub wire_name: String,
+    /// The body struct's field.
+    pub field: String,
+    /// How many `Option`s wrap the field's `bool` (optional, nullable, or both).
+    pub options: u8,
 }
 
 /// The wire format of a stream of events.

@@ -363,6 +363,22 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
         .as_ref()
         .map(|b| render_body(cx, op, b))
         .unwrap_or_default();
+    // An events method asks for the stream itself, on a copy of the body.
+    let switch_on = match (
+        twin,
+        op.success.stream.as_ref().and_then(|s| s.switch.as_ref()),
+    ) {
+        (Twin::Events, Some(switch)) => {
+            let field = ident(&switch.field);
+            let value = (0..switch.options).fold(quote!(true), |v, _| quote!(Some(#v)));
+            quote! {
+                let mut body = body.clone();
+                body.#field = #value;
+                let body = &body;
+            }
+        }
+        _ => quote!(),
+    };
     let aim = if twin == Twin::At {
         quote! {
             if let Some(#page_url) = #page_url {
@@ -467,6 +483,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
                     keys: &[#(#keys),*],
                 },
             };
+            #switch_on
             #validate
             #path
             #binding = super::runtime::__private::request(&self.runtime, &OPERATION, #path_local);
@@ -801,8 +818,8 @@ fn events_doc(op: &Operation, stream: &EventBody) -> String {
     );
     if let Some(switch) = &stream.switch {
         doc.push_str(&format!(
-            " The server streams only when the body's `{switch}` is `true`: set it before \
-             calling."
+            " It sends the body with `{}` set to `true`, which asks the server to stream.",
+            switch.wire_name
         ));
     }
     doc

@@ -3,7 +3,7 @@
 
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{Api, BodyEncoding, EventBody, EventFormat, TypeKind, TypeRef};
+use crate::model::{Api, BodyEncoding, EventBody, EventFormat, StreamSwitch, TypeKind, TypeRef};
 use serde_json::Value;
 
 /// The stream format of a media type, if it is one.
@@ -100,9 +100,9 @@ fn sse_data_schema(r: &Resolver<'_>, item_at: &str) -> Option<String> {
 }
 
 /// For each operation with a stream, the boolean property of its request body that asks
-/// for the stream (`stream`), when the body has one, for the events method's docs.
+/// for the stream (`stream`), when the body has one: the events method sets it.
 pub(super) fn find_stream_switches(api: &mut Api) {
-    let switches: Vec<Option<String>> = api
+    let switches: Vec<Option<StreamSwitch>> = api
         .operations
         .iter()
         .map(|op| {
@@ -111,7 +111,8 @@ pub(super) fn find_stream_switches(api: &mut Api) {
             if body.encoding != BodyEncoding::Json && body.encoding != BodyEncoding::Multipart {
                 return None;
             }
-            let TypeRef::Named(id) = strip_nullable(&body.ty) else {
+            // A body that may be null has no field to set.
+            let TypeRef::Named(id) = &body.ty else {
                 return None;
             };
             let TypeKind::Struct(s) = &api.type_def(*id)?.kind else {
@@ -120,7 +121,11 @@ pub(super) fn find_stream_switches(api: &mut Api) {
             s.fields
                 .iter()
                 .find(|f| f.wire_name == "stream" && *strip_nullable(&f.ty) == TypeRef::Boolean)
-                .map(|f| f.wire_name.clone())
+                .map(|f| StreamSwitch {
+                    wire_name: f.wire_name.clone(),
+                    field: f.rust_name.clone(),
+                    options: u8::from(!f.required) + u8::from(matches!(f.ty, TypeRef::Nullable(_))),
+                })
         })
         .collect();
     for (op, switch) in api.operations.iter_mut().zip(switches) {
