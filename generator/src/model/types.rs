@@ -48,6 +48,14 @@ pub enum StringFormat {
 }
 
 impl TypeRef {
+    /// The type without the null it may allow (`Nullable` never nests).
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
     /// Pushes the named types this reference mentions, through lists, maps, tuples, `Open`
     /// and `Nullable`.
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {

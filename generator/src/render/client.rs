@@ -190,10 +190,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
 }
 
 pub(super) fn strip_nullable(t: &TypeRef) -> &TypeRef {
-    match t {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    }
+    t.non_null()
 }
 
 /// How a positional argument is taken: strings by `&str`, small values by value, the rest

@@ -8,13 +8,7 @@ use serde_json::Value;
 
 /// The stream format of a media type, if it is one.
 pub(super) fn event_format(content_type: &str) -> Option<EventFormat> {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match essence.as_str() {
+    match super::operations::essence(content_type).as_str() {
         "text/event-stream" => Some(EventFormat::Sse),
         "application/jsonl"
         | "application/x-jsonl"
@@ -120,7 +114,7 @@ pub(super) fn find_stream_switches(api: &mut Api) {
             };
             s.fields
                 .iter()
-                .find(|f| f.wire_name == "stream" && *strip_nullable(&f.ty) == TypeRef::Boolean)
+                .find(|f| f.wire_name == "stream" && *f.ty.non_null() == TypeRef::Boolean)
                 .map(|f| StreamSwitch {
                     wire_name: f.wire_name.clone(),
                     field: f.rust_name.clone(),
@@ -132,12 +126,5 @@ pub(super) fn find_stream_switches(api: &mut Api) {
         if let Some(stream) = &mut op.success.stream {
             stream.switch = switch;
         }
-    }
-}
-
-fn strip_nullable(t: &TypeRef) -> &TypeRef {
-    match t {
-        TypeRef::Nullable(inner) => strip_nullable(inner),
-        other => other,
     }
 }

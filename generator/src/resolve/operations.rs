@@ -720,7 +720,7 @@ fn is_binary(schema: &Value) -> bool {
 
 /// A media type without its parameters, in lower case: `application/json; charset=utf-8`
 /// is `application/json`.
-fn essence(content_type: &str) -> String {
+pub(super) fn essence(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
