@@ -669,7 +669,6 @@ impl Client {
                 keys: &[],
             },
         };
-        super::runtime::__private::validate(body)?;
         let path: &[&str] = &["/uploads"];
         let mut request = super::runtime::__private::request(
             &self.runtime,

@@ -19,8 +19,8 @@ pub use openapi_rust_gen_runtime as runtime;
 // The runtime's contract with generated code: a runtime of another version stops the
 // build here, with what to do, rather than with errors inside generated code.
 const _: () = assert!(
-    runtime::__private::API == 3,
-    "this crate was generated for openapi-rust-gen-runtime 0.1 (runtime API 3): depend on that version of the runtime, or regenerate this crate with the generator of the runtime you use"
+    runtime::__private::API == 4,
+    "this crate was generated for openapi-rust-gen-runtime 0.1 (runtime API 4): depend on that version of the runtime, or regenerate this crate with the generator of the runtime you use"
 );
 
 pub use client::*;

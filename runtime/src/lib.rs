@@ -81,7 +81,7 @@ pub mod __private {
     /// The version of this module's contract with generated code. A generated crate checks
     /// it at compile time and names the runtime it needs when it differs; it changes
     /// whenever generated code from before would no longer compile or behave the same.
-    pub const API: u32 = 3;
+    pub const API: u32 = 4;
 
     #[cfg(feature = "client")]
     pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};
@@ -109,9 +109,10 @@ pub mod __private {
         retry_after, HeaderField,
     };
     pub use super::serde_support::{
-        check_example, deserialize_tagged, deserialize_untagged, double_option, missing_tag,
-        request_view, serialize_tagged, unknown_tag_value, unknown_variant, untagged_candidate,
-        TaggedDecode,
+        check_example, count_present, deserialize_known, deserialize_struct, deserialize_tagged,
+        deserialize_untagged, field_value, missing_tag, next_field, next_field_or_name,
+        request_view, required, serialize_tagged, skip_value, unknown_tag_value, unknown_variant,
+        untagged_candidate, ObjectWriter, StructDecode, TaggedDecode,
     };
     pub use super::validation::{
         exclusive_maximum, exclusive_minimum, unique_items, ItemList, NumberValue,

@@ -193,27 +193,254 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for OpenVisitor<T> {
     }
 }
 
-/// (De)serializes `Option<Option<T>>` so that an absent property (`None`, with
-/// `#[serde(default)]`) and an explicit `null` (`Some(None)`) stay apart.
+/// A generated struct, described to [`deserialize_struct`]: its `Deserialize` is this
+/// one generic visitor plus a `decode` that reads each property into a slot. serde's
+/// derive writes a field enum, a field visitor, a sequence visitor and a wrapper type for
+/// every `with` field into each struct; for an API of thousands of types that is most of
+/// the crate's compile time, and a JSON object never needs the sequence form.
 #[doc(hidden)]
-pub mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+pub trait StructDecode: Sized {
+    /// The struct's Rust name, for "expected struct …" errors.
+    const NAME: &'static str;
+    /// The wire names of the listed properties; [`next_field`] returns indexes into it.
+    const FIELDS: &'static [&'static str];
+    /// Reads the object's properties.
+    fn decode<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
 
-    pub fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
+/// `Deserialize::deserialize` of a generated struct.
+#[doc(hidden)]
+pub fn deserialize_struct<'de, D: Deserializer<'de>, T: StructDecode>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(std::marker::PhantomData))
+}
+
+struct StructVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: StructDecode> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::decode(map)
+    }
+}
+
+/// The next property's place in `fields`, `fields.len()` for one not listed, or `None` at
+/// the end of the object. The name is compared where it lies, never copied.
+#[doc(hidden)]
+pub fn next_field<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+) -> Result<Option<usize>, A::Error> {
+    map.next_key_seed(FieldSeed(fields))
+}
+
+struct FieldSeed(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<usize, E> {
+        Ok(self
+            .0
+            .iter()
+            .position(|name| *name == key)
+            .unwrap_or(self.0.len()))
+    }
+}
+
+/// The next property of an object whose unlisted properties are kept: its place in
+/// `fields`, or its name when it is not listed.
+#[doc(hidden)]
+pub fn next_field_or_name<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+) -> Result<Option<Result<usize, String>>, A::Error> {
+    map.next_key_seed(NamedFieldSeed(fields))
+}
+
+struct NamedFieldSeed(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for NamedFieldSeed {
+    type Value = Result<usize, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NamedFieldSeed {
+    type Value = Result<usize, String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match self.0.iter().position(|name| *name == key) {
+            Some(index) => Ok(index),
+            None => Err(key.to_string()),
+        })
+    }
+}
+
+/// Reads the current property's value into its slot; a property given twice is an error,
+/// as serde's derive has it.
+#[doc(hidden)]
+pub fn field_value<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<V>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads past the value of a property the struct does not list.
+#[doc(hidden)]
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// The value of a required property, or the error that names it.
+#[doc(hidden)]
+pub fn required<'de, A: MapAccess<'de>, V>(
+    slot: Option<V>,
+    name: &'static str,
+) -> Result<V, A::Error> {
+    slot.ok_or_else(|| A::Error::missing_field(name))
+}
+
+/// `Deserialize::deserialize` of a generated string enum: one of `values`, read where it
+/// lies, or the error that lists them.
+#[doc(hidden)]
+pub fn deserialize_known<'de, D: Deserializer<'de>, T: KnownValues>(
+    deserializer: D,
+    values: &'static [&'static str],
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(KnownVisitor(values, std::marker::PhantomData))
+}
+
+struct KnownVisitor<T>(&'static [&'static str], std::marker::PhantomData<T>);
+
+impl<'de, T: KnownValues> Visitor<'de> for KnownVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("one of the enum's values")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<T, E> {
+        T::from_wire(raw).ok_or_else(|| E::unknown_variant(raw, self.0))
+    }
+}
+
+/// Writes a generated struct: its listed properties in the spec's order (an optional one
+/// only when it is set), then its additional properties, if it keeps them. One generic
+/// writer instead of serde's derive, whose per-property branches are most of a large
+/// crate's `Serialize` code. A struct is written with `serialize_struct`, as the derive
+/// writes it; one with additional properties as a map, as the derive does with `flatten`.
+#[doc(hidden)]
+pub enum ObjectWriter<S: serde::Serializer> {
+    Struct(S::SerializeStruct),
+    Map(S::SerializeMap),
+}
+
+impl<S: serde::Serializer> ObjectWriter<S> {
+    /// Starts a struct of `len` properties (those that will be written).
+    pub fn structure(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
+        serializer
+            .serialize_struct(name, len)
+            .map(ObjectWriter::Struct)
+    }
+
+    /// Starts an object of listed and additional properties.
+    pub fn map(serializer: S) -> Result<Self, S::Error> {
+        serializer.serialize_map(None).map(ObjectWriter::Map)
+    }
+
+    /// Writes a property.
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        use serde::ser::{SerializeMap as _, SerializeStruct as _};
+        match self {
+            ObjectWriter::Struct(object) => object.serialize_field(name, value),
+            ObjectWriter::Map(object) => object.serialize_entry(name, value),
         }
     }
 
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
+    /// Writes an optional property when it is set; `Some(None)` is written as `null`.
+    pub fn optional<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), S::Error> {
+        use serde::ser::SerializeStruct as _;
+        match (self, value) {
+            (ObjectWriter::Struct(object), None) => object.skip_field(name),
+            (ObjectWriter::Map(_), None) => Ok(()),
+            (writer, Some(_)) => writer.field(name, value),
+        }
     }
+
+    /// Writes the additional properties.
+    pub fn rest<V: Serialize>(
+        &mut self,
+        rest: &std::collections::BTreeMap<String, V>,
+    ) -> Result<(), S::Error> {
+        use serde::ser::SerializeMap as _;
+        for (name, value) in rest {
+            match self {
+                ObjectWriter::Map(object) => object.serialize_entry(name, value)?,
+                // A struct cannot take names only known at run time.
+                ObjectWriter::Struct(_) => {
+                    return Err(serde::ser::Error::custom(
+                        "additional properties need an object started with `map`",
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the object.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap as _, SerializeStruct as _};
+        match self {
+            ObjectWriter::Struct(object) => object.end(),
+            ObjectWriter::Map(object) => object.end(),
+        }
+    }
+}
+
+/// How many properties a struct writes: its required ones and those of its optional ones
+/// that are set.
+#[doc(hidden)]
+pub fn count_present(required: usize, optional: &[bool]) -> usize {
+    required + optional.iter().filter(|set| **set).count()
 }
 
 /// Serializes `inner` as a JSON object with the discriminator property added.

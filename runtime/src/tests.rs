@@ -310,25 +310,163 @@ fn example_numbers_compare_by_value() {
     assert!(check_example::<Rounded>("/x", r#"{"value": 1.5}"#).is_err());
 }
 
+/// A struct decoded the way generated code decodes one: a required property, an optional
+/// one, an optional nullable one, and the properties not listed kept by name.
+#[derive(Debug, PartialEq, Serialize)]
+struct Patch {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<Option<String>>,
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Patch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_struct(deserializer)
+    }
+}
+
+impl StructDecode for Patch {
+    const NAME: &'static str = "Patch";
+    const FIELDS: &'static [&'static str] = &["id", "tag", "name"];
+
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut f0, mut f1, mut f2) = (None, None, None);
+        let mut f3 = std::collections::BTreeMap::new();
+        while let Some(field) = next_field_or_name(&mut map, Self::FIELDS)? {
+            match field {
+                Ok(0) => field_value(&mut map, &mut f0, "id")?,
+                Ok(1) => field_value(&mut map, &mut f1, "tag")?,
+                Ok(2) => field_value(&mut map, &mut f2, "name")?,
+                Ok(_) => skip_value(&mut map)?,
+                Err(name) => {
+                    f3.insert(name, map.next_value()?);
+                }
+            }
+        }
+        Ok(Patch {
+            id: required::<A, _>(f0, "id")?,
+            tag: f1.unwrap_or_default(),
+            name: f2,
+            extra: f3,
+        })
+    }
+}
+
+/// The same shape without the additional-properties map: what is not listed is skipped.
+#[derive(Debug, PartialEq)]
+struct Listed {
+    id: i64,
+}
+
+impl<'de> Deserialize<'de> for Listed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_struct(deserializer)
+    }
+}
+
+impl StructDecode for Listed {
+    const NAME: &'static str = "Listed";
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(field) = next_field(&mut map, Self::FIELDS)? {
+            match field {
+                0 => field_value(&mut map, &mut f0, "id")?,
+                _ => skip_value(&mut map)?,
+            }
+        }
+        Ok(Listed {
+            id: required::<A, _>(f0, "id")?,
+        })
+    }
+}
+
 #[test]
 fn absent_and_null_stay_apart() {
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
-    struct Patch {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "double_option"
-        )]
-        name: Option<Option<String>>,
-    }
-    let absent: Patch = serde_json::from_str("{}").unwrap();
-    let null: Patch = serde_json::from_str(r#"{"name": null}"#).unwrap();
-    let set: Patch = serde_json::from_str(r#"{"name": "x"}"#).unwrap();
+    let absent: Patch = serde_json::from_str(r#"{"id": 1}"#).unwrap();
+    let null: Patch = serde_json::from_str(r#"{"id": 1, "name": null, "tag": null}"#).unwrap();
+    let set: Patch = serde_json::from_str(r#"{"name": "x", "id": 1, "tag": "t"}"#).unwrap();
     assert_eq!(absent.name, None);
     assert_eq!(null.name, Some(None));
+    assert_eq!(null.tag, None);
     assert_eq!(set.name, Some(Some("x".into())));
-    assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
-    assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"name":null}"#);
+    assert_eq!(set.tag.as_deref(), Some("t"));
+    assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"id":1}"#);
+    assert_eq!(
+        serde_json::to_string(&null).unwrap(),
+        r#"{"id":1,"name":null}"#
+    );
+}
+
+#[test]
+fn struct_decoding_names_what_is_wrong() {
+    let err = |json: &str| serde_json::from_str::<Patch>(json).unwrap_err().to_string();
+    assert!(
+        err(r#"{"tag": "t"}"#).starts_with("missing field `id`"),
+        "{}",
+        err(r#"{"tag": "t"}"#)
+    );
+    assert!(err(r#"{"id": 1, "id": 2}"#).starts_with("duplicate field `id`"));
+    assert!(err(r#"{"id": "one"}"#).starts_with("invalid type: string \"one\", expected i64"));
+    // A JSON array is not read as the struct's fields in order.
+    assert!(err("[1]").starts_with("invalid type: sequence, expected struct Patch"));
+    assert!(err("7").starts_with("invalid type: integer `7`, expected struct Patch"));
+    // The path of a bad value is found as through a derived impl.
+    let mut json = serde_json::Deserializer::from_str(r#"{"id": 1, "tag": 5}"#);
+    let path = serde_path_to_error::deserialize::<_, Patch>(&mut json).unwrap_err();
+    assert_eq!(path.path().to_string(), "tag");
+}
+
+#[test]
+fn properties_not_listed_are_kept_or_skipped() {
+    let kept: Patch =
+        serde_json::from_str(r#"{"x": [1, {"y": 2}], "id": 1, "z": "\u00e9"}"#).unwrap();
+    assert_eq!(kept.extra.len(), 2);
+    assert_eq!(kept.extra["x"], serde_json::json!([1, {"y": 2}]));
+    assert_eq!(kept.extra["z"], "é");
+    let skipped: Listed = serde_json::from_str(r#"{"x": {"deep": [1, 2]}, "id": 3}"#).unwrap();
+    assert_eq!(skipped, Listed { id: 3 });
+    // An escaped property name is matched like a plain one.
+    let escaped: Listed = serde_json::from_str(r#"{"\u0069d": 4}"#).unwrap();
+    assert_eq!(escaped, Listed { id: 4 });
+    // From a JSON value as well as from text.
+    let value: Listed = serde_json::from_value(serde_json::json!({"id": 5, "q": null})).unwrap();
+    assert_eq!(value, Listed { id: 5 });
+}
+
+#[test]
+fn string_enums_read_their_values_only() {
+    #[derive(Debug, PartialEq)]
+    enum Size {
+        Low,
+        High,
+    }
+    impl KnownValues for Size {
+        fn from_wire(raw: &str) -> Option<Self> {
+            match raw {
+                "low" => Some(Size::Low),
+                "high" => Some(Size::High),
+                _ => None,
+            }
+        }
+    }
+    let read = |json: &str| {
+        let mut de = serde_json::Deserializer::from_str(json);
+        deserialize_known::<_, Size>(&mut de, &["low", "high"]).map_err(|e| e.to_string())
+    };
+    assert_eq!(read(r#""low""#), Ok(Size::Low));
+    assert_eq!(read(r#""hi\u0067h""#), Ok(Size::High));
+    let err = read(r#""mid""#).unwrap_err();
+    assert!(
+        err.starts_with("unknown variant `mid`, expected `low` or `high`"),
+        "{err}"
+    );
+    assert!(read("1").is_err());
 }
 
 #[test]

@@ -25,8 +25,15 @@ struct CompletionChunk {
 struct Choice {
     index: i64,
     delta: Delta,
-    #[serde(default, with = "__private::double_option")]
+    #[serde(default, deserialize_with = "present")]
     finish_reason: Option<Option<openapi_rust_gen_runtime::Open<FinishReason>>>,
+}
+
+/// A present property, `null` included: `Some(None)` for `null`.
+fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 #[derive(serde::Deserialize)]

@@ -1,7 +1,7 @@
 //! Cargo features that gate a crate's API by the spec's tags: a feature per tag, so that a
 //! user compiles only the operations they call and the types those need.
 
-use super::{Api, TypeId, TypeKind, TypeRef};
+use super::{Api, TypeId, TypeRef};
 use std::collections::BTreeSet;
 
 /// The crate's API gated by the spec's tags. An operation is compiled when any feature of
@@ -170,11 +170,7 @@ impl Api {
             .iter()
             .map(|def| {
                 let mut out = Vec::new();
-                let mut kind = def.kind.clone();
-                kind.for_each_leaf_mut(&mut |t| t.named_ids(&mut out));
-                if let TypeKind::Tagged(tagged) = &def.kind {
-                    out.extend(tagged.variants.iter().map(|v| v.ty));
-                }
+                def.kind.named_ids(&mut out);
                 out
             })
             .collect();

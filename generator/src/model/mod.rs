@@ -88,6 +88,44 @@ impl Api {
         out
     }
 
+    /// The request-side types whose values have rules to check before they are sent: a
+    /// constraint on a field of their own, or a type they hold that has one. Only these
+    /// implement `garde::Validate`; for the others a check could find nothing.
+    pub fn checked_types(&self) -> std::collections::BTreeSet<TypeId> {
+        let mut checked: std::collections::BTreeSet<TypeId> = self
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| {
+                def.validated
+                    && matches!(&def.kind, TypeKind::Struct(s)
+                        if s.fields.iter().any(|f| !f.constraints.is_empty()))
+            })
+            .map(|(i, _)| TypeId(i))
+            .collect();
+        let children: Vec<Vec<TypeId>> = self
+            .types
+            .iter()
+            .map(|def| {
+                let mut out = Vec::new();
+                def.kind.named_ids(&mut out);
+                out
+            })
+            .collect();
+        // Until nothing changes: a holder of a checked type is checked.
+        loop {
+            let before = checked.len();
+            for (i, def) in self.types.iter().enumerate() {
+                if def.validated && children[i].iter().any(|c| checked.contains(c)) {
+                    checked.insert(TypeId(i));
+                }
+            }
+            if checked.len() == before {
+                return checked;
+            }
+        }
+    }
+
     /// The type an id names; `None` for an id that is not in this model (a model built by
     /// hand may hold one).
     pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
@@ -788,5 +826,48 @@ mod tests {
             .map(|(from, to)| (from.0, to.0))
             .collect();
         assert_eq!(edges, vec![(0, 0), (1, 2), (2, 3), (3, 1)]);
+    }
+
+    #[test]
+    fn checked_types_are_request_types_with_a_rule_somewhere_in_them() {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let sent = |def: TypeDef| TypeDef {
+            validated: true,
+            ..def
+        };
+        let mut ruled = sent(holding("Ruled", &[TypeRef::String]));
+        if let TypeKind::Struct(s) = &mut ruled.kind {
+            s.fields[0].constraints.max_length = Some(3);
+        }
+        let mut read_ruled = holding("ReadRuled", &[TypeRef::String]);
+        if let TypeKind::Struct(s) = &mut read_ruled.kind {
+            s.fields[0].constraints.max_length = Some(3);
+        }
+        let api = Api {
+            types: vec![
+                ruled,
+                // Holds 0 through a list and an option, several levels up.
+                sent(holding(
+                    "Holder",
+                    &[TypeRef::Array(Box::new(TypeRef::Nullable(Box::new(
+                        named(0),
+                    ))))],
+                )),
+                sent(holding("Outer", &[named(1)])),
+                // Sent, but nothing in it has a rule.
+                sent(holding("Plain", &[TypeRef::String, named(4)])),
+                sent(holding("Leaf", &[TypeRef::Integer(IntegerKind::I64)])),
+                // Rules on a type only read from the server are never checked.
+                read_ruled,
+                // A cycle with a rule-holder in it, and a cycle without one.
+                sent(holding("CycleA", &[named(7), named(0)])),
+                sent(holding("CycleB", &[named(6)])),
+                sent(holding("LoopA", &[named(9)])),
+                sent(holding("LoopB", &[named(8)])),
+            ],
+            ..Api::default()
+        };
+        let checked: Vec<usize> = api.checked_types().into_iter().map(|id| id.0).collect();
+        assert_eq!(checked, vec![0, 1, 2, 6, 7]);
     }
 }

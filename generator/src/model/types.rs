@@ -139,6 +139,25 @@ pub enum TypeKind {
 }
 
 impl TypeKind {
+    /// Pushes the id of every type a definition names: in its fields, items, additional
+    /// properties and variants.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    field.ty.named_ids(out);
+                }
+                if let Some(a) = &s.additional {
+                    a.named_ids(out);
+                }
+            }
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.named_ids(out)),
+            TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
+            TypeKind::Alias(t) => t.named_ids(out),
+            TypeKind::Enum(_) => {}
+        }
+    }
+
     /// Calls `f` on every leaf reference a definition holds (see
     /// [`TypeRef::for_each_leaf_mut`]); tagged variants are type ids, not references.
     pub fn for_each_leaf_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {

@@ -15,7 +15,6 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         let vdoc = format!(" `{wire}`");
         quote! {
             #[doc = #vdoc]
-            #[serde(rename = #wire)]
             #vname,
         }
     });
@@ -24,6 +23,7 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
         let wire = &v.wire_value;
         quote!(Self::#vname => #wire,)
     });
+    let wires = e.variants.iter().map(|v| &v.wire_value);
     let from_wire = e.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let wire = &v.wire_value;
@@ -31,9 +31,23 @@ pub fn render_enum(def: &TypeDef, e: &EnumDef) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
+        }
+
+        // Written and read as the wire string, through `as_str` and `from_wire`, rather
+        // than by a derived serializer and visitor per enum.
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::__private::deserialize_known(deserializer, &[#(#wires),*])
+            }
         }
 
         impl #name {
@@ -78,7 +92,7 @@ pub fn render_tagged(
         let vname = ident(&v.rust_name);
         let ty = cx.tokens(&TypeRef::Named(v.ty), Some(id));
         let vdoc = format!(" `{tag}` is `{}`.", v.tag_value);
-        let garde = if def.validated {
+        let garde = if cx.validatable(id) {
             if cx.validatable(v.ty) {
                 quote!(#[garde(dive)])
             } else {
@@ -94,7 +108,7 @@ pub fn render_tagged(
     });
     let unknown = if t.open {
         let udoc = format!(" An object whose `{tag}` this client does not know, kept as received.");
-        let garde = if def.validated {
+        let garde = if cx.validatable(id) {
             quote!(#[garde(skip)])
         } else {
             quote!()
@@ -135,7 +149,7 @@ pub fn render_tagged(
             quote!(Err(super::runtime::__private::missing_tag(#tag, &object, #expected))),
         )
     };
-    let validate = if def.validated {
+    let validate = if cx.validatable(id) {
         quote!(#[derive(::garde::Validate)])
     } else {
         quote!()
@@ -205,7 +219,7 @@ pub fn render_untagged(
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         let ty = cx.tokens(&v.ty, Some(id));
-        let garde = if def.validated {
+        let garde = if cx.validatable(id) {
             match &v.ty {
                 TypeRef::Named(t) if cx.validatable(*t) => quote!(#[garde(dive)]),
                 _ => quote!(#[garde(skip)]),
@@ -215,7 +229,7 @@ pub fn render_untagged(
         };
         quote!(#vname(#garde #ty),)
     });
-    let validate = if def.validated {
+    let validate = if cx.validatable(id) {
         quote!(#[derive(::garde::Validate)])
     } else {
         quote!()

@@ -12,7 +12,7 @@ pub const RUNTIME_VERSION: &str = "0.1";
 
 /// The contract between generated code and the runtime's `__private` module: generated
 /// crates check at compile time that the runtime they are built with has this value.
-pub const RUNTIME_API: u32 = 3;
+pub const RUNTIME_API: u32 = 4;
 
 /// The runtime crate's files, by path in that crate. `src/lib.rs` becomes
 /// `src/runtime/mod.rs` of a crate that carries its own copy.

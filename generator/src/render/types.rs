@@ -5,7 +5,7 @@ use super::validate::field_rules;
 use crate::model::{
     Api, Field, IntegerKind, StringFormat, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
 };
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use std::collections::BTreeSet;
 
@@ -22,6 +22,8 @@ pub struct TypeContext<'a> {
     /// `::name` from the crate's tests.
     root: TokenStream,
     boxed: BTreeSet<(TypeId, TypeId)>,
+    /// The types that implement `garde::Validate`: those with rules to check.
+    checked: BTreeSet<TypeId>,
 }
 
 impl<'a> TypeContext<'a> {
@@ -30,6 +32,7 @@ impl<'a> TypeContext<'a> {
             api,
             root: quote!(super),
             boxed: api.recursive_edges(),
+            checked: api.checked_types(),
         }
     }
 
@@ -113,12 +116,13 @@ impl<'a> TypeContext<'a> {
         }
     }
 
-    /// Whether values of the named type can be checked with `garde::Validate`.
+    /// Whether values of the named type are checked with `garde::Validate`: request-side
+    /// types with rules somewhere in them.
     pub fn validatable(&self, id: TypeId) -> bool {
         let Some(def) = self.api.type_def(id) else {
             return false;
         };
-        def.validated
+        self.checked.contains(&id)
             && matches!(
                 def.kind,
                 TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_)
@@ -137,7 +141,7 @@ pub fn render_struct(
 ) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref());
-    let validate = if def.validated {
+    let validate = if cx.validatable(id) {
         quote! {
             #[derive(::garde::Validate)]
             #[garde(allow_unvalidated)]
@@ -148,13 +152,12 @@ pub fn render_struct(
     let fields = s
         .fields
         .iter()
-        .map(|f| render_field(cx, id, def.validated, f));
+        .map(|f| render_field(cx, id, cx.validatable(id), f));
     let additional = s.additional.as_ref().map(|t| {
         let value = cx.tokens(t, None);
         let field = ident(s.additional_field().unwrap_or("additional_properties"));
         quote! {
             /// Properties not listed above, by name.
-            #[serde(flatten)]
             pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
@@ -171,17 +174,189 @@ pub fn render_struct(
         .find(|(request, _)| *request == id)
         .and_then(|(_, read)| render_conversion(cx, &name, *read));
     let default = (def.validated && s.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
+    let encode = render_encode(&name, s);
+    let decode = render_decode(&name, s);
     quote! {
         #doc
-        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq)]
         #validate
         pub struct #name {
             #(#fields)*
             #additional
         }
 
+        #encode
+        #decode
         #builder
         #conversion
+    }
+}
+
+/// `Serialize` through the runtime's object writer: the listed properties in the spec's
+/// order, an optional one only when set (an optional nullable one set to `Some(None)` is
+/// written as `null`), then the additional properties.
+fn render_encode(name: &Ident, s: &StructDef) -> TokenStream {
+    let name_text = name.to_string();
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(object.field(#wire, &self.#field)?;)
+        } else {
+            quote!(object.optional(#wire, &self.#field)?;)
+        }
+    });
+    let start = match s.additional_field() {
+        Some(_) if s.additional.is_some() => {
+            quote!(super::runtime::__private::ObjectWriter::map(serializer)?)
+        }
+        _ => {
+            let required =
+                Literal::usize_unsuffixed(s.fields.iter().filter(|f| f.required).count());
+            let optional: Vec<TokenStream> = s
+                .fields
+                .iter()
+                .filter(|f| !f.required)
+                .map(|f| {
+                    let field = ident(&f.rust_name);
+                    quote!(self.#field.is_some())
+                })
+                .collect();
+            let len = if optional.is_empty() {
+                quote!(#required)
+            } else {
+                quote!(super::runtime::__private::count_present(#required, &[#(#optional),*]))
+            };
+            quote!(super::runtime::__private::ObjectWriter::structure(serializer, #name_text, #len)?)
+        }
+    };
+    let rest = s
+        .additional_field()
+        .filter(|_| s.additional.is_some())
+        .map(|field| {
+            let field = ident(field);
+            quote!(object.rest(&self.#field)?;)
+        });
+    let body = if s.fields.is_empty() && rest.is_none() {
+        quote!(#start.end())
+    } else {
+        quote! {
+            let mut object = #start;
+            #(#writes)*
+            #rest
+            object.end()
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #body
+            }
+        }
+    }
+}
+
+/// `Deserialize` through the runtime's one struct visitor: each listed property is read
+/// into a slot (`f0`, `f1`, … in the spec's order), then the struct is built. Every arm
+/// gives a `Result` and the match has one `?`: one error path per struct rather than one
+/// per property keeps the function small for the compiler. A required
+/// property that is absent is an error naming it; an optional one is `None`, and an
+/// optional nullable one keeps absent (`None`) and `null` (`Some(None)`) apart. Properties
+/// not listed are skipped, or kept in the additional-properties map when there is one.
+fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
+    let name_text = name.to_string();
+    let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let slots: Vec<Ident> = (0..s.fields.len())
+        .map(|i| Ident::new(&format!("f{i}"), Span::call_site()))
+        .collect();
+    let reads = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .enumerate()
+        .map(|(i, (f, slot))| {
+            let wire = &f.wire_name;
+            let i = Literal::usize_unsuffixed(i);
+            let place = if s.additional.is_some() {
+                quote!(Ok(#i))
+            } else {
+                quote!(#i)
+            };
+            quote!(#place => super::runtime::__private::field_value(&mut map, &mut #slot, #wire),)
+        });
+    let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let value = match option_depth(f) {
+            0 => quote!(super::runtime::__private::required::<A, _>(#slot, #wire)?),
+            1 => quote!(#slot.unwrap_or_default()),
+            _ => quote!(#slot),
+        };
+        quote!(#field: #value,)
+    });
+    let (extra_slot, extra_init, read_loop) = match s.additional_field() {
+        Some(field) if s.additional.is_some() => {
+            let field = ident(field);
+            let slot = Ident::new(&format!("f{}", s.fields.len()), Span::call_site());
+            (
+                quote!(let mut #slot = ::std::collections::BTreeMap::new();),
+                quote!(#field: #slot,),
+                quote! {
+                    while let Some(field) = super::runtime::__private::next_field_or_name(&mut map, Self::FIELDS)? {
+                        match field {
+                            #(#reads)*
+                            Ok(_) => super::runtime::__private::skip_value(&mut map),
+                            Err(name) => map.next_value().map(|value| {
+                                #slot.insert(name, value);
+                            }),
+                        }?;
+                    }
+                },
+            )
+        }
+        _ if s.fields.is_empty() => (
+            quote!(),
+            quote!(),
+            quote! {
+                while super::runtime::__private::next_field(&mut map, Self::FIELDS)?.is_some() {
+                    super::runtime::__private::skip_value(&mut map)?;
+                }
+            },
+        ),
+        _ => (
+            quote!(),
+            quote!(),
+            quote! {
+                while let Some(field) = super::runtime::__private::next_field(&mut map, Self::FIELDS)? {
+                    match field {
+                        #(#reads)*
+                        _ => super::runtime::__private::skip_value(&mut map),
+                    }?;
+                }
+            },
+        ),
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::__private::deserialize_struct(deserializer)
+            }
+        }
+
+        impl super::runtime::__private::StructDecode for #name {
+            const NAME: &'static str = #name_text;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+
+            fn decode<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #(let mut #slots = None;)*
+                #extra_slot
+                #read_loop
+                Ok(Self {
+                    #(#inits)*
+                    #extra_init
+                })
+            }
+        }
     }
 }
 
@@ -307,27 +482,6 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
     };
     let options = option_depth(f);
     let ty = (0..options).fold(field_value(cx, owner, f), |t, _| quote!(Option<#t>));
-    let mut serde_args = Vec::new();
-    if f.rust_name != f.wire_name {
-        let wire = &f.wire_name;
-        serde_args.push(quote!(rename = #wire));
-    }
-    if options > 0 {
-        // A required but nullable property may be absent in practice; reading it as
-        // `None` is kinder than failing the whole response.
-        serde_args.push(quote!(default));
-    }
-    if !f.required {
-        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if options == 2 {
-        serde_args.push(quote!(with = "super::runtime::__private::double_option"));
-    }
-    let serde_attr = if serde_args.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#serde_args),*)])
-    };
     let garde_attr = if validated {
         field_rules(cx, f, inner, options)
     } else {
@@ -335,7 +489,6 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
     };
     quote! {
         #doc
-        #serde_attr
         #garde_attr
         pub #name: #ty,
     }
