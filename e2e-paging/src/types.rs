@@ -33,15 +33,25 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
 impl super::runtime::__private::StructDecode for Thing {
     const NAME: &'static str = "Thing";
     const FIELDS: &'static [&'static str] = &["id", "name"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "name" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "name"),
@@ -86,14 +96,23 @@ impl<'de> ::serde::Deserialize<'de> for ListByCursorResponseMeta {
 impl super::runtime::__private::StructDecode for ListByCursorResponseMeta {
     const NAME: &'static str = "ListByCursorResponseMeta";
     const FIELDS: &'static [&'static str] = &["next_cursor"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "next_cursor" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -142,15 +161,25 @@ impl<'de> ::serde::Deserialize<'de> for ListByCursorResponse {
 impl super::runtime::__private::StructDecode for ListByCursorResponse {
     const NAME: &'static str = "ListByCursorResponse";
     const FIELDS: &'static [&'static str] = &["items", "meta"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "items" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "items"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "meta"),
@@ -204,6 +233,18 @@ impl<'de> ::serde::Deserialize<'de> for ListAfterResponse {
 impl super::runtime::__private::StructDecode for ListAfterResponse {
     const NAME: &'static str = "ListAfterResponse";
     const FIELDS: &'static [&'static str] = &["data", "has_more", "first_id", "last_id"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "data" => ::std::option::Option::Some(0),
+            "has_more" => ::std::option::Option::Some(1),
+            "first_id" => ::std::option::Option::Some(2),
+            "last_id" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -211,10 +252,10 @@ impl super::runtime::__private::StructDecode for ListAfterResponse {
         let mut f1 = None;
         let mut f2 = None;
         let mut f3 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "data"),
                 1 => {
@@ -272,15 +313,25 @@ impl<'de> ::serde::Deserialize<'de> for ListWithLinksResponseLinks {
 impl super::runtime::__private::StructDecode for ListWithLinksResponseLinks {
     const NAME: &'static str = "ListWithLinksResponseLinks";
     const FIELDS: &'static [&'static str] = &["self", "next"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "self" => ::std::option::Option::Some(0),
+            "next" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "self"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "next"),
@@ -330,15 +381,25 @@ impl<'de> ::serde::Deserialize<'de> for ListWithLinksResponse {
 impl super::runtime::__private::StructDecode for ListWithLinksResponse {
     const NAME: &'static str = "ListWithLinksResponse";
     const FIELDS: &'static [&'static str] = &["results", "links"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "results" => ::std::option::Option::Some(0),
+            "links" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "results"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "links"),
@@ -388,15 +449,25 @@ impl<'de> ::serde::Deserialize<'de> for ListODataResponse {
 impl super::runtime::__private::StructDecode for ListODataResponse {
     const NAME: &'static str = "ListODataResponse";
     const FIELDS: &'static [&'static str] = &["value", "@odata.nextLink"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "value" => ::std::option::Option::Some(0),
+            "@odata.nextLink" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "value"),
                 1 => {
@@ -452,15 +523,25 @@ impl<'de> ::serde::Deserialize<'de> for ListByOffsetResponse {
 impl super::runtime::__private::StructDecode for ListByOffsetResponse {
     const NAME: &'static str = "ListByOffsetResponse";
     const FIELDS: &'static [&'static str] = &["items", "total"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "items" => ::std::option::Option::Some(0),
+            "total" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "items"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "total"),
@@ -510,15 +591,25 @@ impl<'de> ::serde::Deserialize<'de> for ListDeclaredResponse {
 impl super::runtime::__private::StructDecode for ListDeclaredResponse {
     const NAME: &'static str = "ListDeclaredResponse";
     const FIELDS: &'static [&'static str] = &["things", "continue_from"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "things" => ::std::option::Option::Some(0),
+            "continue_from" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "things"),
                 1 => {
@@ -574,15 +665,25 @@ impl<'de> ::serde::Deserialize<'de> for ListTurnedOffResponse {
 impl super::runtime::__private::StructDecode for ListTurnedOffResponse {
     const NAME: &'static str = "ListTurnedOffResponse";
     const FIELDS: &'static [&'static str] = &["items", "next_cursor"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "items" => ::std::option::Option::Some(0),
+            "next_cursor" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "items"),
                 1 => {

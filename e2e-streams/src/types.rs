@@ -39,16 +39,27 @@ impl<'de> ::serde::Deserialize<'de> for CompletionRequest {
 impl super::runtime::__private::StructDecode for CompletionRequest {
     const NAME: &'static str = "CompletionRequest";
     const FIELDS: &'static [&'static str] = &["model", "messages", "stream"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "model" => ::std::option::Option::Some(0),
+            "messages" => ::std::option::Option::Some(1),
+            "stream" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "model"),
                 1 => {
@@ -120,15 +131,25 @@ impl<'de> ::serde::Deserialize<'de> for MessageRequest {
 impl super::runtime::__private::StructDecode for MessageRequest {
     const NAME: &'static str = "MessageRequest";
     const FIELDS: &'static [&'static str] = &["role", "content"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "role" => ::std::option::Option::Some(0),
+            "content" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "role"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "content"),
@@ -255,15 +276,25 @@ impl<'de> ::serde::Deserialize<'de> for Completion {
 impl super::runtime::__private::StructDecode for Completion {
     const NAME: &'static str = "Completion";
     const FIELDS: &'static [&'static str] = &["id", "choices"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "choices" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "choices"),
@@ -310,15 +341,25 @@ impl<'de> ::serde::Deserialize<'de> for Message {
 impl super::runtime::__private::StructDecode for Message {
     const NAME: &'static str = "Message";
     const FIELDS: &'static [&'static str] = &["role", "content"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "role" => ::std::option::Option::Some(0),
+            "content" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "role"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "content"),
@@ -365,15 +406,25 @@ impl<'de> ::serde::Deserialize<'de> for CompletionChoicesItem {
 impl super::runtime::__private::StructDecode for CompletionChoicesItem {
     const NAME: &'static str = "CompletionChoicesItem";
     const FIELDS: &'static [&'static str] = &["index", "message"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "index" => ::std::option::Option::Some(0),
+            "message" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "index"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "message"),
@@ -420,15 +471,25 @@ impl<'de> ::serde::Deserialize<'de> for CompletionChunk {
 impl super::runtime::__private::StructDecode for CompletionChunk {
     const NAME: &'static str = "CompletionChunk";
     const FIELDS: &'static [&'static str] = &["id", "choices"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "choices" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "choices"),
@@ -478,15 +539,25 @@ impl<'de> ::serde::Deserialize<'de> for CompletionChunkChoicesItemDelta {
 impl super::runtime::__private::StructDecode for CompletionChunkChoicesItemDelta {
     const NAME: &'static str = "CompletionChunkChoicesItemDelta";
     const FIELDS: &'static [&'static str] = &["role", "content"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "role" => ::std::option::Option::Some(0),
+            "content" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "role"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "content"),
@@ -590,16 +661,27 @@ impl<'de> ::serde::Deserialize<'de> for CompletionChunkChoicesItem {
 impl super::runtime::__private::StructDecode for CompletionChunkChoicesItem {
     const NAME: &'static str = "CompletionChunkChoicesItem";
     const FIELDS: &'static [&'static str] = &["index", "delta", "finish_reason"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "index" => ::std::option::Option::Some(0),
+            "delta" => ::std::option::Option::Some(1),
+            "finish_reason" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "index"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "delta"),
@@ -652,14 +734,23 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
 impl super::runtime::__private::StructDecode for Problem {
     const NAME: &'static str = "Problem";
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "message" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "message"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -788,14 +879,23 @@ impl<'de> ::serde::Deserialize<'de> for LogLine {
 impl super::runtime::__private::StructDecode for LogLine {
     const NAME: &'static str = "LogLine";
     const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "text" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "text"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -838,14 +938,23 @@ impl<'de> ::serde::Deserialize<'de> for JobFinished {
 impl super::runtime::__private::StructDecode for JobFinished {
     const NAME: &'static str = "JobFinished";
     const FIELDS: &'static [&'static str] = &["status"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "status" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "status"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -944,15 +1053,25 @@ impl<'de> ::serde::Deserialize<'de> for Record {
 impl super::runtime::__private::StructDecode for Record {
     const NAME: &'static str = "Record";
     const FIELDS: &'static [&'static str] = &["id", "name"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "name" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "name"),
@@ -1026,6 +1145,20 @@ impl super::runtime::__private::StructDecode for FileUpload {
         "notes",
         "attachments",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "file" => ::std::option::Option::Some(0),
+            "purpose" => ::std::option::Option::Some(1),
+            "tags" => ::std::option::Option::Some(2),
+            "metadata" => ::std::option::Option::Some(3),
+            "notes" => ::std::option::Option::Some(4),
+            "attachments" => ::std::option::Option::Some(5),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -1035,10 +1168,10 @@ impl super::runtime::__private::StructDecode for FileUpload {
         let mut f3 = None;
         let mut f4 = None;
         let mut f5 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "file"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "purpose"),
@@ -1205,14 +1338,23 @@ impl<'de> ::serde::Deserialize<'de> for FileUploadMetadata {
 impl super::runtime::__private::StructDecode for FileUploadMetadata {
     const NAME: &'static str = "FileUploadMetadata";
     const FIELDS: &'static [&'static str] = &["source"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "source" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "source"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -1273,16 +1415,27 @@ impl<'de> ::serde::Deserialize<'de> for StoredFile {
 impl super::runtime::__private::StructDecode for StoredFile {
     const NAME: &'static str = "StoredFile";
     const FIELDS: &'static [&'static str] = &["id", "bytes", "filename"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "bytes" => ::std::option::Option::Some(1),
+            "filename" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "bytes"),

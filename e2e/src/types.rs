@@ -32,14 +32,23 @@ impl<'de> ::serde::Deserialize<'de> for ListMeta {
 impl super::runtime::__private::StructDecode for ListMeta {
     const NAME: &'static str = "ListMeta";
     const FIELDS: &'static [&'static str] = &["next"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "next" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "next"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -116,6 +125,22 @@ impl super::runtime::__private::StructDecode for CustomConnectorPlugin {
         "sensitive_config_properties",
         "upload_source",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "display_name" => ::std::option::Option::Some(1),
+            "documentation_link" => ::std::option::Option::Some(2),
+            "connector_class" => ::std::option::Option::Some(3),
+            "connector_type" => ::std::option::Option::Some(4),
+            "cloud" => ::std::option::Option::Some(5),
+            "sensitive_config_properties" => ::std::option::Option::Some(6),
+            "upload_source" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -127,10 +152,10 @@ impl super::runtime::__private::StructDecode for CustomConnectorPlugin {
         let mut f5 = None;
         let mut f6 = None;
         let mut f7 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => {
@@ -344,14 +369,23 @@ impl<'de> ::serde::Deserialize<'de> for UploadSourcePresignedUrl {
 impl super::runtime::__private::StructDecode for UploadSourcePresignedUrl {
     const NAME: &'static str = "UploadSourcePresignedUrl";
     const FIELDS: &'static [&'static str] = &["upload_id"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "upload_id" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -481,15 +515,25 @@ impl super::runtime::__private::StructDecode
 for ListConnectV1CustomConnectorPluginsResponse {
     const NAME: &'static str = "ListConnectV1CustomConnectorPluginsResponse";
     const FIELDS: &'static [&'static str] = &["metadata", "data"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "metadata" => ::std::option::Option::Some(0),
+            "data" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(&mut map, &mut f0, "metadata")
@@ -536,14 +580,23 @@ impl<'de> ::serde::Deserialize<'de> for Failure {
 impl super::runtime::__private::StructDecode for Failure {
     const NAME: &'static str = "Failure";
     const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "errors" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "errors"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -593,16 +646,27 @@ impl<'de> ::serde::Deserialize<'de> for FailureErrorsItem {
 impl super::runtime::__private::StructDecode for FailureErrorsItem {
     const NAME: &'static str = "FailureErrorsItem";
     const FIELDS: &'static [&'static str] = &["status", "title", "detail"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "status" => ::std::option::Option::Some(0),
+            "title" => ::std::option::Option::Some(1),
+            "detail" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "status"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "title"),
@@ -690,6 +754,21 @@ impl super::runtime::__private::StructDecode for CustomConnectorPluginRequest {
         "sensitive_config_properties",
         "upload_source",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "display_name" => ::std::option::Option::Some(0),
+            "documentation_link" => ::std::option::Option::Some(1),
+            "connector_class" => ::std::option::Option::Some(2),
+            "connector_type" => ::std::option::Option::Some(3),
+            "cloud" => ::std::option::Option::Some(4),
+            "sensitive_config_properties" => ::std::option::Option::Some(5),
+            "upload_source" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -700,10 +779,10 @@ impl super::runtime::__private::StructDecode for CustomConnectorPluginRequest {
         let mut f4 = None;
         let mut f5 = None;
         let mut f6 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -953,16 +1032,27 @@ impl<'de> ::serde::Deserialize<'de> for Color {
 impl super::runtime::__private::StructDecode for Color {
     const NAME: &'static str = "Color";
     const FIELDS: &'static [&'static str] = &["R", "G", "B"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "R" => ::std::option::Option::Some(0),
+            "G" => ::std::option::Option::Some(1),
+            "B" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "R"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "G"),
@@ -1026,15 +1116,25 @@ impl<'de> ::serde::Deserialize<'de> for GetStylesFilter {
 impl super::runtime::__private::StructDecode for GetStylesFilter {
     const NAME: &'static str = "GetStylesFilter";
     const FIELDS: &'static [&'static str] = &["type", "color"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "type" => ::std::option::Option::Some(0),
+            "color" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "type"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "color"),
@@ -1154,15 +1254,25 @@ impl<'de> ::serde::Deserialize<'de> for RequestTokenRequestClaims {
 impl super::runtime::__private::StructDecode for RequestTokenRequestClaims {
     const NAME: &'static str = "RequestTokenRequestClaims";
     const FIELDS: &'static [&'static str] = &["tenant", "level"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "tenant" => ::std::option::Option::Some(0),
+            "level" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "tenant"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "level"),
@@ -1252,6 +1362,19 @@ impl super::runtime::__private::StructDecode for RequestTokenRequest {
         "resources",
         "claims",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "grant_type" => ::std::option::Option::Some(0),
+            "scope" => ::std::option::Option::Some(1),
+            "audiences" => ::std::option::Option::Some(2),
+            "resources" => ::std::option::Option::Some(3),
+            "claims" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -1260,10 +1383,10 @@ impl super::runtime::__private::StructDecode for RequestTokenRequest {
         let mut f2 = None;
         let mut f3 = None;
         let mut f4 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -1375,14 +1498,23 @@ impl<'de> ::serde::Deserialize<'de> for RequestTokenResponse {
 impl super::runtime::__private::StructDecode for RequestTokenResponse {
     const NAME: &'static str = "RequestTokenResponse";
     const FIELDS: &'static [&'static str] = &["access_token"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "access_token" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -1436,15 +1568,25 @@ impl<'de> ::serde::Deserialize<'de> for UploadFilesRequest {
 impl super::runtime::__private::StructDecode for UploadFilesRequest {
     const NAME: &'static str = "UploadFilesRequest";
     const FIELDS: &'static [&'static str] = &["file", "note"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "file" => ::std::option::Option::Some(0),
+            "note" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "file"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "note"),
@@ -1573,16 +1715,27 @@ impl super::runtime::__private::StructDecode
 for PatchConnectV1CustomConnectorPluginRequestItem {
     const NAME: &'static str = "PatchConnectV1CustomConnectorPluginRequestItem";
     const FIELDS: &'static [&'static str] = &["op", "path", "value"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "op" => ::std::option::Option::Some(0),
+            "path" => ::std::option::Option::Some(1),
+            "value" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "op"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "path"),

@@ -72,6 +72,22 @@ impl super::runtime::__private::StructDecode for OrderRequest {
         "gift_wrap",
         "contact",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "status" => ::std::option::Option::Some(0),
+            "payment" => ::std::option::Option::Some(1),
+            "location" => ::std::option::Option::Some(2),
+            "note" => ::std::option::Option::Some(3),
+            "total" => ::std::option::Option::Some(4),
+            "carrier" => ::std::option::Option::Some(5),
+            "gift_wrap" => ::std::option::Option::Some(6),
+            "contact" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -83,10 +99,10 @@ impl super::runtime::__private::StructDecode for OrderRequest {
         let mut f5 = None;
         let mut f6 = None;
         let mut f7 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "status"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "payment"),
@@ -347,6 +363,23 @@ impl super::runtime::__private::StructDecode for Order {
         "gift_wrap",
         "contact",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            "payment" => ::std::option::Option::Some(2),
+            "location" => ::std::option::Option::Some(3),
+            "note" => ::std::option::Option::Some(4),
+            "total" => ::std::option::Option::Some(5),
+            "carrier" => ::std::option::Option::Some(6),
+            "gift_wrap" => ::std::option::Option::Some(7),
+            "contact" => ::std::option::Option::Some(8),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -359,10 +392,10 @@ impl super::runtime::__private::StructDecode for Order {
         let mut f6 = None;
         let mut f7 = None;
         let mut f8 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "status"),
@@ -577,14 +610,23 @@ impl<'de> ::serde::Deserialize<'de> for Card {
 impl super::runtime::__private::StructDecode for Card {
     const NAME: &'static str = "Card";
     const FIELDS: &'static [&'static str] = &["last4"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "last4" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "last4"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -638,14 +680,23 @@ impl<'de> ::serde::Deserialize<'de> for Invoice {
 impl super::runtime::__private::StructDecode for Invoice {
     const NAME: &'static str = "Invoice";
     const FIELDS: &'static [&'static str] = &["due_days"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "due_days" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(&mut map, &mut f0, "due_days")
@@ -749,14 +800,23 @@ impl<'de> ::serde::Deserialize<'de> for Paper {
 impl super::runtime::__private::StructDecode for Paper {
     const NAME: &'static str = "Paper";
     const FIELDS: &'static [&'static str] = &["color"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "color" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "color"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -807,14 +867,23 @@ impl<'de> ::serde::Deserialize<'de> for OrderGiftWrapMessage {
 impl super::runtime::__private::StructDecode for OrderGiftWrapMessage {
     const NAME: &'static str = "OrderGiftWrapMessage";
     const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "message" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "message"),
                 _ => super::runtime::__private::skip_value(&mut map),
@@ -908,15 +977,25 @@ impl<'de> ::serde::Deserialize<'de> for OrderContact {
 impl super::runtime::__private::StructDecode for OrderContact {
     const NAME: &'static str = "OrderContact";
     const FIELDS: &'static [&'static str] = &["email", "phone"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "email" => ::std::option::Option::Some(0),
+            "phone" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "email"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "phone"),
@@ -986,15 +1065,25 @@ impl<'de> ::serde::Deserialize<'de> for Problem {
 impl super::runtime::__private::StructDecode for Problem {
     const NAME: &'static str = "Problem";
     const FIELDS: &'static [&'static str] = &["title", "status"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "title" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "title"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "status"),
@@ -1045,16 +1134,27 @@ impl<'de> ::serde::Deserialize<'de> for OrderEvent {
 impl super::runtime::__private::StructDecode for OrderEvent {
     const NAME: &'static str = "OrderEvent";
     const FIELDS: &'static [&'static str] = &["order", "shipped_at", "carrier"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "order" => ::std::option::Option::Some(0),
+            "shipped_at" => ::std::option::Option::Some(1),
+            "carrier" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
         let mut f2 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "order"),
                 1 => {

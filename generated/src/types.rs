@@ -166,6 +166,19 @@ impl super::runtime::__private::StructDecode for ObjectMeta {
         "updated_at",
         "deleted_at",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "self" => ::std::option::Option::Some(0),
+            "resource_name" => ::std::option::Option::Some(1),
+            "created_at" => ::std::option::Option::Some(2),
+            "updated_at" => ::std::option::Option::Some(3),
+            "deleted_at" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -174,10 +187,10 @@ impl super::runtime::__private::StructDecode for ObjectMeta {
         let mut f2 = None;
         let mut f3 = None;
         let mut f4 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "self"),
                 1 => {
@@ -417,14 +430,23 @@ impl<'de> ::serde::Deserialize<'de> for UploadSourcePresignedUrl {
 impl super::runtime::__private::StructDecode for UploadSourcePresignedUrl {
     const NAME: &'static str = "UploadSourcePresignedUrl";
     const FIELDS: &'static [&'static str] = &["upload_id"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "upload_id" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -680,6 +702,28 @@ impl super::runtime::__private::StructDecode for CustomConnectorPlugin {
         "upload_source",
         "runtime_language",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "api_version" => ::std::option::Option::Some(0),
+            "kind" => ::std::option::Option::Some(1),
+            "id" => ::std::option::Option::Some(2),
+            "metadata" => ::std::option::Option::Some(3),
+            "display_name" => ::std::option::Option::Some(4),
+            "content_format" => ::std::option::Option::Some(5),
+            "description" => ::std::option::Option::Some(6),
+            "documentation_link" => ::std::option::Option::Some(7),
+            "connector_class" => ::std::option::Option::Some(8),
+            "connector_type" => ::std::option::Option::Some(9),
+            "cloud" => ::std::option::Option::Some(10),
+            "sensitive_config_properties" => ::std::option::Option::Some(11),
+            "upload_source" => ::std::option::Option::Some(12),
+            "runtime_language" => ::std::option::Option::Some(13),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -697,10 +741,10 @@ impl super::runtime::__private::StructDecode for CustomConnectorPlugin {
         let mut f11 = None;
         let mut f12 = None;
         let mut f13 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => {
                     super::runtime::__private::field_value(
@@ -848,15 +892,25 @@ impl<'de> ::serde::Deserialize<'de> for ErrorSource {
 impl super::runtime::__private::StructDecode for ErrorSource {
     const NAME: &'static str = "ErrorSource";
     const FIELDS: &'static [&'static str] = &["pointer", "parameter"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "pointer" => ::std::option::Option::Some(0),
+            "parameter" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "pointer"),
                 1 => {
@@ -949,6 +1003,22 @@ impl super::runtime::__private::StructDecode for ErrorType {
         "error_code",
         "message",
     ];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "id" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            "code" => ::std::option::Option::Some(2),
+            "title" => ::std::option::Option::Some(3),
+            "detail" => ::std::option::Option::Some(4),
+            "source" => ::std::option::Option::Some(5),
+            "error_code" => ::std::option::Option::Some(6),
+            "message" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -960,10 +1030,10 @@ impl super::runtime::__private::StructDecode for ErrorType {
         let mut f5 = None;
         let mut f6 = None;
         let mut f7 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "id"),
                 1 => super::runtime::__private::field_value(&mut map, &mut f1, "status"),
@@ -1028,14 +1098,23 @@ impl<'de> ::serde::Deserialize<'de> for Failure {
 impl super::runtime::__private::StructDecode for Failure {
     const NAME: &'static str = "Failure";
     const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn place(name: &str) -> ::std::option::Option<usize> {
+        match name {
+            "errors" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+
+    #[inline]
     fn decode<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = super::runtime::__private::next_field(
-            &mut map,
-            Self::FIELDS,
-        )? {
+        while let Some(field) = super::runtime::__private::next_field::<
+            Self,
+            A,
+        >(&mut map)? {
             match field {
                 0 => super::runtime::__private::field_value(&mut map, &mut f0, "errors"),
                 _ => super::runtime::__private::skip_value(&mut map),

@@ -202,14 +202,21 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for OpenVisitor<T> {
 pub trait StructDecode: Sized {
     /// The struct's Rust name, for "expected struct …" errors.
     const NAME: &'static str;
-    /// The wire names of the listed properties; [`next_field`] returns indexes into it.
+    /// The wire names of the listed properties, in the spec's order.
     const FIELDS: &'static [&'static str];
+    /// The place of a listed property in `FIELDS`, by its wire name. Generated code writes
+    /// a `match`, which the compiler turns into comparisons with each name's length and
+    /// bytes known; this search of `FIELDS` is the same answer, slower.
+    fn place(name: &str) -> Option<usize> {
+        Self::FIELDS.iter().position(|field| *field == name)
+    }
     /// Reads the object's properties.
     fn decode<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
 /// `Deserialize::deserialize` of a generated struct.
 #[doc(hidden)]
+#[inline]
 pub fn deserialize_struct<'de, D: Deserializer<'de>, T: StructDecode>(
     deserializer: D,
 ) -> Result<T, D::Error> {
@@ -225,60 +232,60 @@ impl<'de, T: StructDecode> Visitor<'de> for StructVisitor<T> {
         write!(f, "struct {}", T::NAME)
     }
 
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::decode(map)
     }
 }
 
-/// The next property's place in `fields`, `fields.len()` for one not listed, or `None` at
-/// the end of the object. The name is compared where it lies, never copied.
+/// The next property's place among the struct's listed properties, `T::FIELDS.len()` for
+/// one not listed, or `None` at the end of the object. The name is matched where it lies,
+/// never copied.
 #[doc(hidden)]
-pub fn next_field<'de, A: MapAccess<'de>>(
+#[inline]
+pub fn next_field<'de, T: StructDecode, A: MapAccess<'de>>(
     map: &mut A,
-    fields: &'static [&'static str],
 ) -> Result<Option<usize>, A::Error> {
-    map.next_key_seed(FieldSeed(fields))
+    map.next_key_seed(FieldSeed::<T>(std::marker::PhantomData))
 }
 
-struct FieldSeed(&'static [&'static str]);
+struct FieldSeed<T>(std::marker::PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for FieldSeed {
+impl<'de, T: StructDecode> DeserializeSeed<'de> for FieldSeed<T> {
     type Value = usize;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed {
+impl<'de, T: StructDecode> Visitor<'de> for FieldSeed<T> {
     type Value = usize;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a property name")
     }
 
+    #[inline]
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self
-            .0
-            .iter()
-            .position(|name| *name == key)
-            .unwrap_or(self.0.len()))
+        Ok(T::place(key).unwrap_or(T::FIELDS.len()))
     }
 }
 
-/// The next property of an object whose unlisted properties are kept: its place in
-/// `fields`, or its name when it is not listed.
+/// The next property of an object whose unlisted properties are kept: its place among
+/// the listed ones, or its name when it is not listed.
 #[doc(hidden)]
-pub fn next_field_or_name<'de, A: MapAccess<'de>>(
+#[inline]
+pub fn next_field_or_name<'de, T: StructDecode, A: MapAccess<'de>>(
     map: &mut A,
-    fields: &'static [&'static str],
 ) -> Result<Option<Result<usize, String>>, A::Error> {
-    map.next_key_seed(NamedFieldSeed(fields))
+    map.next_key_seed(NamedFieldSeed::<T>(std::marker::PhantomData))
 }
 
-struct NamedFieldSeed(&'static [&'static str]);
+struct NamedFieldSeed<T>(std::marker::PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for NamedFieldSeed {
+impl<'de, T: StructDecode> DeserializeSeed<'de> for NamedFieldSeed<T> {
     type Value = Result<usize, String>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -286,7 +293,7 @@ impl<'de> DeserializeSeed<'de> for NamedFieldSeed {
     }
 }
 
-impl<'de> Visitor<'de> for NamedFieldSeed {
+impl<'de, T: StructDecode> Visitor<'de> for NamedFieldSeed<T> {
     type Value = Result<usize, String>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -294,16 +301,14 @@ impl<'de> Visitor<'de> for NamedFieldSeed {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(match self.0.iter().position(|name| *name == key) {
-            Some(index) => Ok(index),
-            None => Err(key.to_string()),
-        })
+        Ok(T::place(key).ok_or_else(|| key.to_string()))
     }
 }
 
 /// Reads the current property's value into its slot; a property given twice is an error,
 /// as serde's derive has it.
 #[doc(hidden)]
+#[inline]
 pub fn field_value<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<V>,
@@ -318,12 +323,14 @@ pub fn field_value<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
 
 /// Reads past the value of a property the struct does not list.
 #[doc(hidden)]
+#[inline]
 pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(|_| ())
 }
 
 /// The value of a required property, or the error that names it.
 #[doc(hidden)]
+#[inline]
 pub fn required<'de, A: MapAccess<'de>, V>(
     slot: Option<V>,
     name: &'static str,
@@ -334,6 +341,7 @@ pub fn required<'de, A: MapAccess<'de>, V>(
 /// `Deserialize::deserialize` of a generated string enum: one of `values`, read where it
 /// lies, or the error that lists them.
 #[doc(hidden)]
+#[inline]
 pub fn deserialize_known<'de, D: Deserializer<'de>, T: KnownValues>(
     deserializer: D,
     values: &'static [&'static str],

@@ -333,10 +333,19 @@ impl StructDecode for Patch {
     const NAME: &'static str = "Patch";
     const FIELDS: &'static [&'static str] = &["id", "tag", "name"];
 
+    fn place(name: &str) -> Option<usize> {
+        match name {
+            "id" => Some(0),
+            "tag" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
+
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut f0, mut f1, mut f2) = (None, None, None);
         let mut f3 = std::collections::BTreeMap::new();
-        while let Some(field) = next_field_or_name(&mut map, Self::FIELDS)? {
+        while let Some(field) = next_field_or_name::<Self, A>(&mut map)? {
             match field {
                 Ok(0) => field_value(&mut map, &mut f0, "id")?,
                 Ok(1) => field_value(&mut map, &mut f1, "tag")?,
@@ -357,6 +366,7 @@ impl StructDecode for Patch {
 }
 
 /// The same shape without the additional-properties map: what is not listed is skipped.
+/// Its properties are found by `StructDecode::place`'s own search of `FIELDS`.
 #[derive(Debug, PartialEq)]
 struct Listed {
     id: i64,
@@ -374,7 +384,7 @@ impl StructDecode for Listed {
 
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut f0 = None;
-        while let Some(field) = next_field(&mut map, Self::FIELDS)? {
+        while let Some(field) = next_field::<Self, A>(&mut map)? {
             match field {
                 0 => field_value(&mut map, &mut f0, "id")?,
                 _ => skip_value(&mut map)?,

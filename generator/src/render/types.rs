@@ -269,6 +269,24 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
     let slots: Vec<Ident> = (0..s.fields.len())
         .map(|i| Ident::new(&format!("f{i}"), Span::call_site()))
         .collect();
+    let places = s.fields.iter().enumerate().map(|(i, f)| {
+        let wire = &f.wire_name;
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#wire => ::std::option::Option::Some(#i),)
+    });
+    let place = if s.fields.is_empty() {
+        quote! {
+            let _ = name;
+            ::std::option::Option::None
+        }
+    } else {
+        quote! {
+            match name {
+                #(#places)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
     let reads = s
         .fields
         .iter()
@@ -302,7 +320,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
                 quote!(let mut #slot = ::std::collections::BTreeMap::new();),
                 quote!(#field: #slot,),
                 quote! {
-                    while let Some(field) = super::runtime::__private::next_field_or_name(&mut map, Self::FIELDS)? {
+                    while let Some(field) = super::runtime::__private::next_field_or_name::<Self, A>(&mut map)? {
                         match field {
                             #(#reads)*
                             Ok(_) => super::runtime::__private::skip_value(&mut map),
@@ -318,7 +336,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
             quote!(),
             quote!(),
             quote! {
-                while super::runtime::__private::next_field(&mut map, Self::FIELDS)?.is_some() {
+                while super::runtime::__private::next_field::<Self, A>(&mut map)?.is_some() {
                     super::runtime::__private::skip_value(&mut map)?;
                 }
             },
@@ -327,7 +345,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
             quote!(),
             quote!(),
             quote! {
-                while let Some(field) = super::runtime::__private::next_field(&mut map, Self::FIELDS)? {
+                while let Some(field) = super::runtime::__private::next_field::<Self, A>(&mut map)? {
                     match field {
                         #(#reads)*
                         _ => super::runtime::__private::skip_value(&mut map),
@@ -347,6 +365,12 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
             const NAME: &'static str = #name_text;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
 
+            #[inline]
+            fn place(name: &str) -> ::std::option::Option<usize> {
+                #place
+            }
+
+            #[inline]
             fn decode<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #(let mut #slots = None;)*
                 #extra_slot
