@@ -21,10 +21,7 @@ const RECORDED: &[u8] =
 fn client(url: &str) -> Client {
     Client::builder()
         .base_url(url)
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
         .credentials(Credentials::bearer_token("t-1"))
         .build()
         .expect("the client builds")
@@ -196,11 +193,11 @@ async fn a_resumed_stream_stops_when_the_retry_budget_is_spent() {
     .await;
     let client = Client::builder()
         .base_url(&server.url)
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_base_delay(Duration::from_millis(1)),
+        )
         .credentials(Credentials::bearer_token("t-1"))
         .build()
         .expect("the client builds");

@@ -176,11 +176,11 @@ async fn a_query_key_goes_in_the_query_and_stays_out_of_errors() {
     let _guard = tracing_into(&trace);
     let retrying = Client::builder()
         .base_url("http://127.0.0.1:9")
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            base_delay: std::time::Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_base_delay(std::time::Duration::from_millis(1)),
+        )
         .credentials(Credentials::key("secret-key"))
         .build()
         .expect("builds");

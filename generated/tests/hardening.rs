@@ -332,10 +332,7 @@ async fn retiring_a_token_waits_for_the_cache_no_longer_than_the_budget() {
             .token_url(format!("{}{TOKEN_PATH}", server.uri()))
             .token_fetch_timeout(None)
             .min_token_age_for_refresh(Duration::ZERO)
-            .retry_policy(RetryPolicy {
-                max_elapsed: Duration::from_secs(budget),
-                ..RetryPolicy::default()
-            })
+            .retry_policy(RetryPolicy::default().with_max_elapsed(Duration::from_secs(budget)))
             .credentials(credentials.clone())
             .build()
             .expect("builds")
@@ -400,10 +397,7 @@ async fn a_token_endpoints_retry_after_is_waited_for() {
         .mount(&server)
         .await;
     let client = oauth(&server.uri())
-        .retry_policy(RetryPolicy {
-            max_elapsed: Duration::from_secs(10),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().with_max_elapsed(Duration::from_secs(10)))
         .build()
         .expect("builds");
     let started = Instant::now();

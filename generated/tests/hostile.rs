@@ -287,10 +287,7 @@ async fn a_token_fetch_without_a_timeout_still_ends_with_the_retry_budget() {
         .mount(&server)
         .await;
     let client = oauth(&server.uri())
-        .retry_policy(RetryPolicy {
-            max_elapsed: Duration::from_millis(500),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().with_max_elapsed(Duration::from_millis(500)))
         .build()
         .expect("builds");
     let err = tokio::time::timeout(
@@ -717,12 +714,7 @@ mod properties {
             base_ms in any::<u64>(),
             max_delay_secs in any::<u64>(),
         ) {
-            let policy = RetryPolicy {
-                max_attempts,
-                max_elapsed: Duration::from_secs(max_elapsed_secs),
-                base_delay: Duration::from_millis(base_ms),
-                max_delay: Duration::from_secs(max_delay_secs),
-            };
+            let policy = RetryPolicy::default().with_max_attempts(max_attempts).with_max_elapsed(Duration::from_secs(max_elapsed_secs)).with_base_delay(Duration::from_millis(base_ms)).with_max_delay(Duration::from_secs(max_delay_secs));
             let elapsed = Duration::new(elapsed_secs, elapsed_nanos);
             let hint = hint.map(|(s, n)| Duration::new(s, n));
             if let Some(wait) = policy.delay(attempt, elapsed, hint) {

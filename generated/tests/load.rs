@@ -141,10 +141,7 @@ async fn a_thousand_requests_through_errors_and_expiring_tokens() {
     let sockets_before = open_sockets();
     let targets_before = open_file_targets();
 
-    let policy = RetryPolicy {
-        max_elapsed: Duration::from_secs(30),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().with_max_elapsed(Duration::from_secs(30));
     let client = Client::builder()
         .base_url(server.uri())
         .token_url(format!("{}{TOKEN_PATH}", server.uri()))

@@ -120,10 +120,7 @@ async fn server_errors_past_the_limit_give_up_with_the_last_response() {
         })
         .mount(&server)
         .await;
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default().with_max_attempts(3);
     let client = builder(&server)
         .retry_policy(policy)
         .build()

@@ -235,11 +235,11 @@ fn call(
         .default_header("X-Api-Key", header_value)
         .default_header("x-answer", answer)
         .credentials(credentials(kind, key))
-        .retry_policy(RetryPolicy {
-            max_attempts: 2,
-            base_delay: std::time::Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(2)
+                .with_base_delay(std::time::Duration::from_millis(1)),
+        )
         .build();
     let client = match client {
         Ok(client) => client,

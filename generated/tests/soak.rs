@@ -471,12 +471,11 @@ async fn a_long_random_schedule_of_faults() {
         }
     });
 
-    let policy = RetryPolicy {
-        max_attempts: 4,
-        max_elapsed: Duration::from_secs(3),
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(200),
-    };
+    let policy = RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_max_elapsed(Duration::from_secs(3))
+        .with_base_delay(Duration::from_millis(10))
+        .with_max_delay(Duration::from_millis(200));
     let timeout = Duration::from_secs(1);
     let client = Client::builder()
         .base_url(&base)

@@ -615,9 +615,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Why a [`ClientBuilder`] could not build a client.
+/// Why a [`ClientBuilder`] could not build a client; its `Display` says what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError(pub String);
+pub struct BuildError(String);
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

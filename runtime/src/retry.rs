@@ -9,7 +9,13 @@
 use std::time::Duration;
 
 /// How a client retries: how many attempts, for how long in all, and the backoff.
+///
+/// Built from the default or from [`RetryPolicy::disabled`] with its `with_` methods, so
+/// that a setting added later breaks no caller:
+/// `RetryPolicy::default().with_max_attempts(2).with_base_delay(Duration::from_millis(10))`.
+/// The fields stay readable (and assignable on a policy of your own).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 switches retries off.
     pub max_attempts: u32,
@@ -40,6 +46,31 @@ impl RetryPolicy {
             max_attempts: 1,
             ..RetryPolicy::default()
         }
+    }
+
+    /// The same policy with `max_attempts` attempts in all (1 switches retries off).
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts;
+        self
+    }
+
+    /// The same policy, starting no retry once `max_elapsed` has passed since the first
+    /// attempt began.
+    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
+        self.max_elapsed = max_elapsed;
+        self
+    }
+
+    /// The same policy with `base_delay` as the cap of the first backoff.
+    pub fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// The same policy with `max_delay` as the largest backoff cap.
+    pub fn with_max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
     }
 
     /// How long to wait before attempt `attempt + 1`, or `None` to stop. `hint` is what

@@ -980,3 +980,24 @@ fn untagged_unions_prefer_the_variant_that_keeps_every_property() {
         "{error}"
     );
 }
+
+#[test]
+fn a_retry_policy_is_built_from_the_default_with_its_setters() {
+    let policy = RetryPolicy::default()
+        .with_max_attempts(2)
+        .with_max_elapsed(Duration::from_secs(5))
+        .with_base_delay(Duration::from_millis(10))
+        .with_max_delay(Duration::from_millis(40));
+    assert_eq!(policy.max_attempts, 2);
+    assert_eq!(policy.max_elapsed, Duration::from_secs(5));
+    assert_eq!(policy.base_delay, Duration::from_millis(10));
+    assert_eq!(policy.max_delay, Duration::from_millis(40));
+    // What is not set keeps the default.
+    let default = RetryPolicy::default();
+    assert_eq!(
+        RetryPolicy::default().with_max_attempts(3).max_elapsed,
+        default.max_elapsed
+    );
+    assert_eq!(RetryPolicy::disabled().max_attempts, 1);
+    assert_eq!(RetryPolicy::disabled().with_max_attempts(5).max_attempts, 5);
+}
