@@ -411,7 +411,7 @@ impl TokenSource {
     }
 
     /// Whether the two sources share one cache (one token between them).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "client"))]
     pub(crate) fn shares_cache_with(&self, other: &TokenSource) -> bool {
         Arc::ptr_eq(&self.cache, &other.cache)
     }

@@ -66,7 +66,8 @@ const CLIENT_MODULES: &[&str] = &[
     "tests.rs",
 ];
 
-/// The runtime's own gate for its client half, and for its tests (which need the client).
+/// The runtime's own gate for its client half, and for its tests (which need the client;
+/// a vendored copy leaves them out).
 const CLIENT_GATE: &str = "#[cfg(feature = \"client\")]";
 const TESTS_GATE: &str = "#[cfg(all(test, feature = \"client\"))]";
 /// The runtime's gate for multipart uploads (reqwest's multipart forms, files from disk).
@@ -76,38 +77,47 @@ const MULTIPART_GATE: &str = "#[cfg(feature = \"multipart\")]";
 /// client gets every file with the client half always compiled; a types-only crate gets the
 /// other files, with the client half compiled out (its files are not shipped, and a module
 /// that is compiled out is never read). Multipart support is shipped only to a crate whose
-/// spec has uploads (`multipart`), the only crates that depend on what it needs.
+/// spec has uploads (`multipart`), the only crates that depend on what it needs. The
+/// runtime's own tests stay in the runtime crate: a crate that carries a copy runs its own
+/// tests, not the runtime's.
 pub fn vendored_files(types_only: bool, multipart: bool) -> Vec<(String, String)> {
     let uploads = multipart && !types_only;
     RUNTIME_SOURCES
         .iter()
+        .filter(|(name, _)| *name != "tests.rs")
         .filter(|(name, _)| !(types_only && CLIENT_MODULES.contains(name)))
         .filter(|(name, _)| uploads || *name != "multipart.rs")
         .map(|(name, text)| {
             if *name == "lib.rs" {
+                let text = text.replace(&format!("{TESTS_GATE}\nmod tests;\n"), "");
                 let module = if types_only {
-                    text.replace(TESTS_GATE, "#[cfg(any())]")
-                        .replace(CLIENT_GATE, "#[cfg(any())]")
+                    text.replace(CLIENT_GATE, "#[cfg(any())]")
                         .replace(MULTIPART_GATE, "#[cfg(any())]")
                 } else {
                     let text = if uploads {
-                        text.to_string()
+                        text
                     } else {
                         text.replace(MULTIPART_GATE, "#[cfg(any())]")
                     };
-                    text.replace(TESTS_GATE, "#[cfg(test)]")
-                        .lines()
+                    text.lines()
                         .filter(|line| line.trim() != CLIENT_GATE && line.trim() != MULTIPART_GATE)
                         .map(|line| format!("{line}\n"))
                         .collect()
                 };
                 ("src/runtime/mod.rs".to_string(), module)
             } else {
-                (format!("src/runtime/{name}"), text.to_string())
+                // A module's own tests end its file; helpers only they use carry the tests'
+                // gate.
+                let code = text.find(INLINE_TESTS).map_or(*text, |at| &text[..=at]);
+                let code = code.replace(TESTS_GATE, "#[cfg(any())]");
+                (format!("src/runtime/{name}"), code)
             }
         })
         .collect()
 }
+
+/// Where a runtime module's own tests start.
+const INLINE_TESTS: &str = "\n#[cfg(test)]\nmod tests {";
 
 /// The `[dependencies]` line for the runtime crate, or `None` when the runtime is vendored.
 pub fn dependency(settings: &Settings, multipart: bool) -> Option<String> {
@@ -238,6 +248,12 @@ mod tests {
                 .unwrap_or_default();
             assert!(!module.contains("feature ="), "{module}");
             assert!(module.contains("pub mod __private"));
+            assert!(!module.contains("mod tests"), "{module}");
+            assert!(!files.iter().any(|(path, _)| path.ends_with("tests.rs")));
+            for (path, text) in &files {
+                assert!(!text.contains("#[cfg(test)]"), "{path} keeps tests");
+                assert!(!text.contains("cfg(all(test"), "{path} keeps a test helper");
+            }
             assert_eq!(
                 files
                     .iter()
