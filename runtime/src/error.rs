@@ -207,34 +207,39 @@ impl fmt::Display for DecodeError {
     }
 }
 
-/// Constraints a request broke, each with the field it is about.
-#[derive(Debug, Clone)]
+/// Constraints a request broke, each with the field it is about. The validating crate's
+/// own report type is not part of this API: its violations are kept as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ValidationError {
-    pub report: garde::Report,
+    violations: Vec<(String, String)>,
 }
 
 impl ValidationError {
+    pub(crate) fn from_report(report: &garde::Report) -> Self {
+        ValidationError {
+            violations: report
+                .iter()
+                .map(|(path, error)| (path.to_string(), error.message().to_string()))
+                .collect(),
+        }
+    }
+
     /// Each violation as (field path, rule message), e.g. (`display_name`, `length is
     /// greater than 60`).
     pub fn violations(&self) -> Vec<(String, String)> {
-        self.report
-            .iter()
-            .map(|(path, error)| (path.to_string(), error.message().to_string()))
-            .collect()
+        self.violations.clone()
     }
 }
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the request is invalid and was not sent: ")?;
-        let mut first = true;
-        for (path, error) in self.report.iter() {
-            if !first {
+        for (i, (path, message)) in self.violations.iter().enumerate() {
+            if i > 0 {
                 write!(f, "; ")?;
             }
-            first = false;
-            write!(f, "{path}: {}", error.message())?;
+            write!(f, "{path}: {message}")?;
         }
         Ok(())
     }

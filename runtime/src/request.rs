@@ -486,7 +486,7 @@ pub fn with_cookies<E>(
 pub fn validate<T: garde::Validate<Context = ()> + ?Sized, E>(value: &T) -> Result<(), Error<E>> {
     value
         .validate()
-        .map_err(|report| Error::Validation(ValidationError { report }))
+        .map_err(|report| Error::Validation(ValidationError::from_report(&report)))
 }
 
 #[doc(hidden)]

@@ -1001,3 +1001,32 @@ fn a_retry_policy_is_built_from_the_default_with_its_setters() {
     assert_eq!(RetryPolicy::disabled().max_attempts, 1);
     assert_eq!(RetryPolicy::disabled().with_max_attempts(5).max_attempts, 5);
 }
+
+#[test]
+fn a_validation_error_keeps_each_violation_as_text() {
+    let mut report = garde::Report::new();
+    report.append(
+        garde::Path::new("display_name"),
+        garde::Error::new("length is greater than 60"),
+    );
+    report.append(
+        garde::Path::new("tags").join(2),
+        garde::Error::new("length is lower than 1"),
+    );
+    let error = ValidationError::from_report(&report);
+    assert_eq!(
+        error.violations(),
+        vec![
+            (
+                "display_name".to_string(),
+                "length is greater than 60".to_string()
+            ),
+            ("tags[2]".to_string(), "length is lower than 1".to_string()),
+        ]
+    );
+    assert_eq!(
+        error.to_string(),
+        "the request is invalid and was not sent: display_name: length is greater than 60; \
+         tags[2]: length is lower than 1"
+    );
+}
