@@ -165,15 +165,7 @@ impl Api {
     /// The types each type's code names: its fields, items and variants, and the
     /// response-side view a request type converts from.
     fn type_children(&self) -> Vec<Vec<TypeId>> {
-        let mut children: Vec<Vec<TypeId>> = self
-            .types
-            .iter()
-            .map(|def| {
-                let mut out = Vec::new();
-                def.kind.named_ids(&mut out);
-                out
-            })
-            .collect();
+        let mut children = self.named_children();
         for (request, read) in &self.request_views {
             if let Some(list) = children.get_mut(request.0) {
                 list.push(*read);

@@ -88,6 +88,19 @@ impl Api {
         out
     }
 
+    /// The types each type names in its fields, items, additional properties and
+    /// variants, by type.
+    pub fn named_children(&self) -> Vec<Vec<TypeId>> {
+        self.types
+            .iter()
+            .map(|def| {
+                let mut out = Vec::new();
+                def.kind.named_ids(&mut out);
+                out
+            })
+            .collect()
+    }
+
     /// The request-side types whose values have rules to check before they are sent: a
     /// constraint on a field of their own, or a type they hold that has one. Only these
     /// implement `garde::Validate`; for the others a check could find nothing.
@@ -103,15 +116,7 @@ impl Api {
             })
             .map(|(i, _)| TypeId(i))
             .collect();
-        let children: Vec<Vec<TypeId>> = self
-            .types
-            .iter()
-            .map(|def| {
-                let mut out = Vec::new();
-                def.kind.named_ids(&mut out);
-                out
-            })
-            .collect();
+        let children = self.named_children();
         // Until nothing changes: a holder of a checked type is checked.
         loop {
             let before = checked.len();
