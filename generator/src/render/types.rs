@@ -207,7 +207,7 @@ fn render_encode(name: &Ident, s: &StructDef) -> TokenStream {
         }
     });
     let start = match s.additional_field() {
-        Some(_) if s.additional.is_some() => {
+        Some(_) => {
             quote!(super::runtime::__private::ObjectWriter::map(serializer)?)
         }
         _ => {
@@ -230,13 +230,10 @@ fn render_encode(name: &Ident, s: &StructDef) -> TokenStream {
             quote!(super::runtime::__private::ObjectWriter::structure(serializer, #name_text, #len)?)
         }
     };
-    let rest = s
-        .additional_field()
-        .filter(|_| s.additional.is_some())
-        .map(|field| {
-            let field = ident(field);
-            quote!(object.rest(&self.#field)?;)
-        });
+    let rest = s.additional_field().map(|field| {
+        let field = ident(field);
+        quote!(object.rest(&self.#field)?;)
+    });
     let body = if s.fields.is_empty() && rest.is_none() {
         quote!(#start.end())
     } else {
@@ -313,7 +310,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
         quote!(#field: #value,)
     });
     let (extra_slot, extra_init, read_loop) = match s.additional_field() {
-        Some(field) if s.additional.is_some() => {
+        Some(field) => {
             let field = ident(field);
             let slot = Ident::new(&format!("f{}", s.fields.len()), Span::call_site());
             (
