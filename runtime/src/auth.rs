@@ -376,7 +376,7 @@ pub(crate) struct TokenSource {
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSource")
-            .field("token_url", &super::client::shown(&self.token_url))
+            .field("token_url", &super::text::shown_url(&self.token_url))
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
@@ -595,7 +595,7 @@ impl TokenSource {
         }
         if !status.is_success() {
             // The endpoint may say how long to leave it alone (RFC 9110 §10.2.3).
-            let retry_in = super::response::retry_after(sent.headers());
+            let retry_in = super::headers::retry_after(sent.headers());
             // RFC 6749 §5.2: the `error` code says what went wrong and is not secret.
             let code = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()

@@ -7,74 +7,18 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::auth::{
-    key_placements, Accepts, Credentials, KeyLocation, KeyPlacement, Retired, Secret, TokenSource,
+    key_placements, Credentials, KeyLocation, KeyPlacement, Retired, Secret, TokenSource,
     MIN_TOKEN_AGE_FOR_REFRESH, TOKEN_FETCH_TIMEOUT,
 };
 use super::error::DecodeError;
 use super::error::Error;
-use super::response::{header_seconds, header_string, header_text, retry_after, REQUEST_ID_HEADER};
+use super::exchange::{Answer, Operation, Sent, Unread};
+use super::headers::{header_seconds, header_string, header_text, retry_after, REQUEST_ID_HEADER};
 use super::retry::{is_idempotent, status_is_retryable, RetryPolicy};
 
-/// A successful response: the decoded body with the status and headers it came with.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ApiResponse<T, H = ()> {
-    pub status: u16,
-    pub request_id: Option<String>,
-    /// The response headers the spec documents for this operation, typed.
-    pub headers: H,
-    pub body: T,
-}
-
-impl<T, H> ApiResponse<T, H> {
-    pub fn into_body(self) -> T {
-        self.body
-    }
-}
-
-/// What the runtime needs to know about an operation to send it.
-#[doc(hidden)]
-#[derive(Clone, Debug)]
-pub struct Operation {
-    /// The spec's operationId.
-    pub id: &'static str,
-    pub method: reqwest::Method,
-    /// The path template as the spec writes it (never the filled-in path, which may hold
-    /// identifiers that do not belong in traces).
-    pub path: &'static str,
-    pub accepts: Accepts,
-}
-
-/// A response received whole (its body read within the client's limits), with the
-/// number of attempts it took.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Sent {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    pub attempts: u32,
-}
-
-/// A success response whose body is left to the caller, to stream.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Unread {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub attempts: u32,
-    pub response: reqwest::Response,
-    /// The longest the body may go without a byte.
-    pub idle_timeout: Duration,
-}
-
-/// What a send gives back: a response read whole, or a success left unread.
-#[doc(hidden)]
-#[derive(Debug)]
-pub enum Answer {
-    Read(Sent),
-    Unread(Unread),
-}
+/// The largest event (or JSON line) a stream reads unless told otherwise: 16 MiB. Events
+/// that carry generated images in base64 run to several megabytes.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 
 /// How much of a response body the client reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +108,7 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &shown(&self.base_url))
+            .field("base_url", &super::text::shown_url(&self.base_url))
             .field("credentials", &self.credentials)
             .field("tokens", &self.tokens)
             .field("retry", &self.retry)
@@ -219,8 +163,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .map(|(n, _)| n.as_str())
             .collect();
         f.debug_struct("ClientBuilder")
-            .field("base_url", &shown(&self.base_url))
-            .field("token_url", &self.token_url.as_deref().map(shown))
+            .field("base_url", &super::text::shown_url(&self.base_url))
+            .field(
+                "token_url",
+                &self.token_url.as_deref().map(super::text::shown_url),
+            )
             .field("credentials", &self.credentials)
             .field("http_client_given", &self.http.is_some())
             .field("redirects_handled", &self.redirects_handled)
@@ -282,7 +229,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             max_pages: DEFAULT_MAX_PAGES,
             stream_timeout: DEFAULT_STREAM_TIMEOUT,
             stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
-            max_event_bytes: super::events::DEFAULT_MAX_EVENT_BYTES,
+            max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
             builds: std::marker::PhantomData,
         }
     }
@@ -543,40 +490,10 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
-/// A URL as error messages and `Debug` show it: without the user name and password it
-/// may carry. A URL that parses is shown as parsed; one that does not (a password holding
-/// `/`, `?` or `#` unescaped, say) is cut at its last `@`, wherever that is, since where
-/// its authority ends cannot be known.
-pub(crate) fn shown(url: &str) -> String {
-    // A URL without an authority (`user:pass@host` reads as the scheme `user`) is shown
-    // the careful way.
-    if let Some(mut parsed) = reqwest::Url::parse(url)
-        .ok()
-        .filter(|u| !u.cannot_be_a_base())
-    {
-        if parsed.username().is_empty() && parsed.password().is_none() {
-            return super::text::bounded(url, 2_000);
-        }
-        if parsed.set_password(None).is_ok() && parsed.set_username("").is_ok() {
-            let text = parsed.as_str();
-            if let Some((scheme, rest)) = text.split_once("://") {
-                return super::text::bounded(&format!("{scheme}://***@{rest}"), 2_000);
-            }
-        }
-    }
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let shown = match rest.rfind('@') {
-        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_string(),
-    };
-    super::text::bounded(&shown, 2_000)
-}
-
 /// Checks a URL the client will send credentials to: https, or http on this machine (or
 /// when allowed), with no query or fragment.
 fn checked_url(url: &str, what: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
-    let shown_url = shown(url);
+    let shown_url = super::text::shown_url(url);
     let url_text = url;
     let url = shown_url.as_str();
     if url.is_empty() {

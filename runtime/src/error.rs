@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::response::{header_seconds, header_text, retry_after};
+use super::headers::{header_seconds, header_text, retry_after};
 use super::text::{bounded, MESSAGE_CHARS};
 
 /// The most characters of a request id an error shows.
@@ -181,7 +181,7 @@ impl DecodeError {
             request_id: request_id.map(|id| bounded(id, REQUEST_ID_CHARS)),
             path: bounded(path, MESSAGE_CHARS),
             message: bounded(message, MESSAGE_CHARS),
-            excerpt: super::response::excerpt(body),
+            excerpt: super::text::excerpt(body),
         }
     }
 }

@@ -12,13 +12,11 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::client::{Answer, ApiResponse, Client, Operation};
+use super::client::Client;
 use super::error::Error;
-use super::response::{excerpt, header_string, REQUEST_ID_HEADER};
-
-/// The largest event (or JSON line) a stream reads unless told otherwise: 16 MiB. Events
-/// that carry generated images in base64 run to several megabytes.
-pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+use super::exchange::{Answer, ApiResponse, Operation};
+use super::headers::{header_string, REQUEST_ID_HEADER};
+use super::text::excerpt;
 
 /// The data some APIs send as their last event (`data: [DONE]`). It is never JSON, so it
 /// cannot be a payload; the stream ends cleanly when it comes.

@@ -21,6 +21,10 @@ mod client;
 mod error;
 #[cfg(feature = "client")]
 mod events;
+#[cfg(feature = "client")]
+mod exchange;
+#[cfg(feature = "client")]
+mod headers;
 #[cfg(feature = "multipart")]
 mod multipart;
 #[cfg(feature = "client")]
@@ -45,16 +49,16 @@ pub use auth::{
 };
 #[cfg(feature = "client")]
 pub use client::{
-    same_origin_redirects, ApiResponse, BuildError, Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_PAGES, DEFAULT_STREAM_IDLE_TIMEOUT,
-    DEFAULT_STREAM_TIMEOUT,
+    same_origin_redirects, BuildError, Client, ClientBuilder, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_PAGES,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
 };
 #[cfg(feature = "client")]
 pub use error::{ApiError, DecodeError, Error, RateLimit, ValidationError};
 #[cfg(feature = "client")]
-pub use events::{
-    Event, EventError, EventStream, LineParser, RawEvent, SseParser, DEFAULT_MAX_EVENT_BYTES,
-};
+pub use events::{Event, EventError, EventStream, LineParser, RawEvent, SseParser};
+#[cfg(feature = "client")]
+pub use exchange::ApiResponse;
 #[cfg(feature = "multipart")]
 pub use multipart::FilePart;
 #[cfg(feature = "client")]
@@ -84,17 +88,22 @@ pub mod __private {
     pub const API: u32 = 4;
 
     #[cfg(feature = "client")]
-    pub use super::auth::{token_lifetime, Accepts, KeyLocation, KeyPlacement};
-    #[cfg(feature = "client")]
-    pub use super::client::{Answer, Operation, Sent, Unread};
+    pub use super::auth::{Accepts, KeyLocation, KeyPlacement};
     #[cfg(feature = "client")]
     pub use super::events::{decode_event_json, decode_event_text, events, EventFormat};
+    #[cfg(feature = "client")]
+    pub use super::exchange::{Answer, Operation, Sent, Unread};
+    #[cfg(feature = "client")]
+    pub use super::headers::{
+        debug_header_set, header_boolean, header_integer, header_number, header_seconds,
+        header_string, HeaderField,
+    };
     #[cfg(feature = "multipart")]
     pub use super::multipart::{multipart_body, MultipartField};
     #[cfg(feature = "client")]
     pub use super::paging::{
         advance_offset, cursor_in_url, link_next, non_empty, offset_value, page_items, pages,
-        paginate, reached, PageLimit,
+        reached, PageLimit,
     };
     #[cfg(feature = "client")]
     pub use super::request::{
@@ -104,9 +113,7 @@ pub mod __private {
     };
     #[cfg(feature = "client")]
     pub use super::response::{
-        debug_header_set, header_boolean, header_integer, header_number, header_seconds,
-        header_string, no_headers, read_bytes, read_empty, read_json, read_stream, read_text,
-        retry_after, HeaderField,
+        no_headers, read_bytes, read_empty, read_json, read_stream, read_text,
     };
     pub use super::serde_support::{
         check_example, count_present, deserialize_known, deserialize_struct, deserialize_tagged,

@@ -217,28 +217,3 @@ where
         Err(e) => futures_util::stream::once(std::future::ready(Err(e))).right_stream(),
     })
 }
-
-/// Streams the items of every page: [`pages`] and [`page_items`] in one, for a `fetch`
-/// that returns a page's items and the next page's cursor.
-#[doc(hidden)]
-pub fn paginate<'a, T, E, F, Fut>(
-    limit: PageLimit,
-    mut fetch: F,
-) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
-where
-    T: 'a,
-    E: 'a,
-    F: FnMut(Option<String>) -> Fut + 'a,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), Error<E>>> + 'a,
-{
-    use futures_util::FutureExt;
-    let counted = pages(limit, move |token| {
-        fetch(token).map(|page| {
-            page.map(|(items, next)| {
-                let count = items.len();
-                (items, count, Ok(next))
-            })
-        })
-    });
-    page_items(counted, |items| items)
-}

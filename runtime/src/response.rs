@@ -5,14 +5,10 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::client::{Answer, ApiResponse, Sent};
 use super::error::{ApiError, DecodeError, Error, RateLimit};
-
-/// How much of an unreadable body an error keeps, in characters.
-pub(crate) const EXCERPT_CHARS: usize = 200;
-
-/// The response header that carries the server's request id.
-pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
+use super::exchange::{Answer, ApiResponse, Sent};
+use super::headers::{header_string, header_text, is_sensitive_header, REQUEST_ID_HEADER};
+use super::text::excerpt;
 
 struct Received {
     status: u16,
@@ -91,52 +87,6 @@ async fn receive<E: DeserializeOwned>(sent: Sent) -> Result<Received, Error<E>> 
     } else {
         Error::Api(error)
     })
-}
-
-/// A field of a typed response-header set, for its `Debug`.
-#[doc(hidden)]
-pub trait HeaderField: std::fmt::Debug {
-    /// Whether the header was there.
-    fn present(&self) -> bool;
-}
-
-impl<T: std::fmt::Debug> HeaderField for Option<T> {
-    fn present(&self) -> bool {
-        self.is_some()
-    }
-}
-
-/// `Debug` of a typed response-header set: each field as `name: value`, except that a
-/// header whose name says it may hold a secret (a cookie, a token, a key) shows `"***"`
-/// for its value. Each field is given as (field name, header name, value).
-#[doc(hidden)]
-pub fn debug_header_set(
-    f: &mut std::fmt::Formatter<'_>,
-    name: &str,
-    fields: &[(&str, &str, &dyn HeaderField)],
-) -> std::fmt::Result {
-    let mut out = f.debug_struct(name);
-    for (field, header, value) in fields {
-        if value.present() && is_sensitive_header(&header.to_ascii_lowercase()) {
-            out.field(field, &Some("***"));
-        } else {
-            out.field(field, value);
-        }
-    }
-    out.finish()
-}
-
-/// Headers whose values may be secrets: cookies, credentials, and names that say so.
-/// `name` is a `HeaderName`'s text, which is always lower case.
-fn is_sensitive_header(name: &str) -> bool {
-    matches!(
-        name,
-        "set-cookie" | "cookie" | "authorization" | "proxy-authorization"
-    ) || [
-        "token", "secret", "key", "session", "auth", "cookie", "password",
-    ]
-    .iter()
-    .any(|word| name.contains(word))
 }
 
 /// A success response with a JSON body of type `T`.
@@ -328,72 +278,3 @@ pub async fn read_stream<H, E: DeserializeOwned>(
 /// For operations that document no response headers.
 #[doc(hidden)]
 pub fn no_headers(_: &HeaderMap) {}
-
-/// The start of a body, as errors show it: at most [`EXCERPT_CHARS`] characters, control
-/// characters escaped. Only the start is decoded, however large the body.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    // Four bytes per character at most, and one more to tell whether anything follows.
-    let start = &body[..body.len().min(EXCERPT_CHARS * 4 + 1)];
-    let text = String::from_utf8_lossy(start);
-    let mut out = super::text::bounded(
-        &text.chars().take(EXCERPT_CHARS).collect::<String>(),
-        EXCERPT_CHARS,
-    );
-    if text.chars().nth(EXCERPT_CHARS).is_some() || start.len() < body.len() {
-        out.push('…');
-    }
-    out
-}
-
-// Typed header readers. A header that is absent or does not parse is `None`: a response is
-// never rejected because of a header.
-
-#[doc(hidden)]
-pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
-    header_text(headers, name).map(str::to_string)
-}
-
-/// A header's value as text, borrowed: reading a number or a flag needs no copy.
-pub(super) fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-#[doc(hidden)]
-pub fn header_integer(headers: &HeaderMap, name: &str) -> Option<i64> {
-    header_text(headers, name)?.trim().parse().ok()
-}
-
-#[doc(hidden)]
-pub fn header_number(headers: &HeaderMap, name: &str) -> Option<f64> {
-    header_text(headers, name)?.trim().parse().ok()
-}
-
-#[doc(hidden)]
-pub fn header_boolean(headers: &HeaderMap, name: &str) -> Option<bool> {
-    header_text(headers, name)?.trim().parse().ok()
-}
-
-/// `Retry-After` (RFC 9110): a count of seconds, or an HTTP date, as a wait from now (none
-/// for a date already past).
-#[doc(hidden)]
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = header_text(headers, "retry-after")?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate::parse_http_date(text).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
-/// A header holding a count of seconds from now.
-#[doc(hidden)]
-pub fn header_seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    header_text(headers, name)?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}

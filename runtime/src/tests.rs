@@ -1,7 +1,7 @@
 //! Tests of the runtime.
 
 use super::__private::*;
-use super::response::{excerpt, EXCERPT_CHARS};
+use super::text::{excerpt, EXCERPT_CHARS};
 use super::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -1029,4 +1029,120 @@ fn a_validation_error_keeps_each_violation_as_text() {
         "the request is invalid and was not sent: display_name: length is greater than 60; \
          tags[2]: length is lower than 1"
     );
+}
+
+/// Streams the items of every page, as generated list methods do: `pages` and
+/// `page_items` in one, for a `fetch` that returns a page's items and the next page's cursor.
+fn paginate<'a, T, E, F, Fut>(
+    limit: super::paging::PageLimit,
+    mut fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, super::error::Error<E>>> + 'a
+where
+    T: 'a,
+    E: 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut:
+        std::future::Future<Output = Result<(Vec<T>, Option<String>), super::error::Error<E>>> + 'a,
+{
+    use futures_util::FutureExt;
+    let counted = super::paging::pages(limit, move |token| {
+        fetch(token).map(|page| {
+            page.map(|(items, next)| {
+                let count = items.len();
+                (items, count, Ok(next))
+            })
+        })
+    });
+    super::paging::page_items(counted, |items| items)
+}
+
+// ---- properties: nothing from the wire panics ----
+
+mod properties {
+    use super::super::auth::token_lifetime;
+    use super::super::headers::{header_seconds, retry_after};
+    use super::super::{RetryPolicy, MAX_TOKEN_LIFETIME, MIN_TOKEN_LIFETIME};
+    use proptest::prelude::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use serde_json::{json, Value};
+    use std::time::Duration;
+
+    fn headers(name: &'static str, value: &str) -> Option<HeaderMap> {
+        let value = HeaderValue::from_str(value).ok()?;
+        let mut map = HeaderMap::new();
+        map.insert(name, value);
+        Some(map)
+    }
+
+    proptest! {
+        #[test]
+        fn retry_after_never_panics_and_reads_seconds(text in "[ -~]{0,40}") {
+            if let Some(map) = headers("retry-after", &text) {
+                let wait = retry_after(&map);
+                if let Ok(n) = text.trim().parse::<u64>() {
+                    prop_assert_eq!(wait, Some(Duration::from_secs(n)));
+                }
+            }
+            if let Some(map) = headers("x-ratelimit-reset", &text) {
+                let _ = header_seconds(&map, "x-ratelimit-reset");
+            }
+        }
+
+        #[test]
+        fn huge_seconds_are_read_without_overflow(n in any::<u64>(), pad in 0usize..3) {
+            let text = format!("{}{n}", " ".repeat(pad));
+            let map = headers("retry-after", &text).expect("digits are a header value");
+            prop_assert_eq!(retry_after(&map), Some(Duration::from_secs(n)));
+        }
+
+        #[test]
+        fn http_dates_are_waits_from_now(secs in 0u64..400_000_000_000) {
+            let when = std::time::UNIX_EPOCH + Duration::from_secs(secs % 253_402_300_799);
+            let map = headers("retry-after", &httpdate::fmt_http_date(when)).expect("a date");
+            let wait = retry_after(&map).expect("a date parses");
+            let until = when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
+            // Read a moment before `until`, so at most that moment longer.
+            prop_assert!(until <= wait && wait <= until + Duration::from_secs(1));
+        }
+
+        #[test]
+        fn retry_waits_never_overflow_and_stay_in_budget(
+            attempt in any::<u32>(),
+            elapsed_secs in any::<u64>(),
+            elapsed_nanos in 0u32..1_000_000_000,
+            hint in proptest::option::of((any::<u64>(), 0u32..1_000_000_000)),
+            max_attempts in any::<u32>(),
+            max_elapsed_secs in any::<u64>(),
+            base_ms in any::<u64>(),
+            max_delay_secs in any::<u64>(),
+        ) {
+            let policy = RetryPolicy::default().with_max_attempts(max_attempts).with_max_elapsed(Duration::from_secs(max_elapsed_secs)).with_base_delay(Duration::from_millis(base_ms)).with_max_delay(Duration::from_secs(max_delay_secs));
+            let elapsed = Duration::new(elapsed_secs, elapsed_nanos);
+            let hint = hint.map(|(s, n)| Duration::new(s, n));
+            if let Some(wait) = policy.delay(attempt, elapsed, hint) {
+                prop_assert!(attempt < max_attempts);
+                let done = elapsed.checked_add(wait);
+                prop_assert!(done.is_some_and(|d| d <= policy.max_elapsed));
+                if hint.is_none() {
+                    prop_assert!(wait <= policy.max_delay);
+                }
+            }
+        }
+
+        #[test]
+        fn token_lifetimes_are_clamped_whatever_expires_in_says(
+            value in prop_oneof![
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+                "[ -~]{0,30}".prop_map(Value::from),
+                Just(Value::Null),
+                Just(json!([1])),
+                Just(json!({"seconds": 1})),
+            ]
+        ) {
+            let lifetime = token_lifetime(Some(&value));
+            prop_assert!(lifetime >= MIN_TOKEN_LIFETIME && lifetime <= MAX_TOKEN_LIFETIME);
+        }
+    }
 }

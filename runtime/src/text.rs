@@ -42,6 +42,55 @@ fn needs_escape(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// How much of an unreadable body an error keeps, in characters.
+#[cfg(feature = "client")]
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// The start of a body, as errors show it: at most [`EXCERPT_CHARS`] characters, control
+/// characters escaped. Only the start is decoded, however large the body.
+#[cfg(feature = "client")]
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    // Four bytes per character at most, and one more to tell whether anything follows.
+    let start = &body[..body.len().min(EXCERPT_CHARS * 4 + 1)];
+    let text = String::from_utf8_lossy(start);
+    let mut out = bounded(
+        &text.chars().take(EXCERPT_CHARS).collect::<String>(),
+        EXCERPT_CHARS,
+    );
+    if text.chars().nth(EXCERPT_CHARS).is_some() || start.len() < body.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A URL as error messages and `Debug` show it: without the user name and password it
+/// may carry. A URL that parses is shown as parsed; one that does not (a password holding
+/// `/`, `?` or `#` unescaped, say) is cut at its last `@`, wherever that is, since where
+/// its authority ends cannot be known.
+#[cfg(feature = "client")]
+pub(crate) fn shown_url(url: &str) -> String {
+    // A URL without an authority (`user:pass@host` reads as the scheme `user`) is shown
+    // the careful way.
+    if let Some(mut parsed) = url::Url::parse(url).ok().filter(|u| !u.cannot_be_a_base()) {
+        if parsed.username().is_empty() && parsed.password().is_none() {
+            return bounded(url, 2_000);
+        }
+        if parsed.set_password(None).is_ok() && parsed.set_username("").is_ok() {
+            let text = parsed.as_str();
+            if let Some((scheme, rest)) = text.split_once("://") {
+                return bounded(&format!("{scheme}://***@{rest}"), 2_000);
+            }
+        }
+    }
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let shown = match rest.rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    };
+    bounded(&shown, 2_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

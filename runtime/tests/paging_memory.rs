@@ -41,8 +41,9 @@ async fn three_hundred_pages_with_1_mib_tokens_stay_in_a_few_mib() {
     use futures_util::StreamExt;
     let start = LIVE.load(Ordering::SeqCst);
     PEAK.store(start, Ordering::SeqCst);
-    let limit = openapi_rust_gen_runtime::__private::PageLimit { max_pages: 1_000 };
-    let stream = openapi_rust_gen_runtime::__private::paginate(limit, |token: Option<String>| {
+    use openapi_rust_gen_runtime::__private::{page_items, pages, PageLimit};
+    // The stream a generated list method returns: pages fetched by token, then their items.
+    let fetched = pages(PageLimit { max_pages: 1_000 }, |token: Option<String>| {
         // Page n names page n + 1 with a token of 1 MiB that differs from every other.
         let n = token.map_or(0, |t| t.len() as u64 - TOKEN_BYTES as u64 + 1);
         async move {
@@ -51,9 +52,10 @@ async fn three_hundred_pages_with_1_mib_tokens_stay_in_a_few_mib() {
                 t.push_str(&"n".repeat(n as usize));
                 t
             });
-            Ok::<_, Error<()>>((vec![n], next))
+            Ok::<_, Error<()>>((vec![n], 1, Ok(next)))
         }
     });
+    let stream = page_items(fetched, |items| items);
     let items: Vec<u64> = stream
         .map(|item| item.expect("every page reads"))
         .collect()

@@ -21,6 +21,14 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("events.rs", include_str!("../../../runtime/src/events.rs")),
+    (
+        "exchange.rs",
+        include_str!("../../../runtime/src/exchange.rs"),
+    ),
+    (
+        "headers.rs",
+        include_str!("../../../runtime/src/headers.rs"),
+    ),
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     (
         "multipart.rs",
@@ -58,6 +66,8 @@ const CLIENT_MODULES: &[&str] = &[
     "client.rs",
     "error.rs",
     "events.rs",
+    "exchange.rs",
+    "headers.rs",
     "multipart.rs",
     "paging.rs",
     "request.rs",
@@ -110,6 +120,15 @@ pub fn vendored_files(types_only: bool, multipart: bool) -> Vec<(String, String)
                 // gate.
                 let code = text.find(INLINE_TESTS).map_or(*text, |at| &text[..=at]);
                 let code = code.replace(TESTS_GATE, "#[cfg(any())]");
+                // Items of a shared module that only the client half uses carry its gate.
+                let code = if types_only {
+                    code.replace(CLIENT_GATE, "#[cfg(any())]")
+                } else {
+                    code.lines()
+                        .filter(|line| line.trim() != CLIENT_GATE)
+                        .map(|line| format!("{line}\n"))
+                        .collect()
+                };
                 (format!("src/runtime/{name}"), code)
             }
         })
