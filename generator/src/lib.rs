@@ -15,14 +15,13 @@ mod folder;
 pub mod load;
 pub mod model;
 pub mod naming;
-pub mod overlay;
 pub mod render;
 pub mod resolve;
 
 use diagnostics::{Diagnostic, Severity};
 pub use folder::FolderFiles;
+pub use load::Overlay;
 pub use load::{Input, ReferencePolicy, SpecFiles};
-pub use overlay::Overlay;
 pub use render::GeneratedFile;
 
 /// What to call the generated crate and how to describe where it came from.

@@ -17,6 +17,7 @@
 mod bundle;
 mod grammar;
 mod inline;
+mod overlay;
 mod parse;
 mod positions;
 mod schema_shape;
@@ -29,9 +30,9 @@ pub use positions::Positions;
 pub use source::{ReferencePolicy, SourceFile, SourceMap, SpecFiles};
 
 use crate::diagnostics::{pointer_push, Diagnostic, Position, Severity};
-use crate::overlay::Overlay;
 use grammar::{walk, Flow, Node};
 use indexmap::IndexMap;
+pub use overlay::Overlay;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -197,7 +198,7 @@ pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let mut raw = parsed.tree;
     for overlay in input.overlays {
-        if let Err(problems) = crate::overlay::apply(&mut raw, overlay) {
+        if let Err(problems) = overlay::apply(&mut raw, overlay) {
             return Err(place(problems, &[root_file], &SourceMap::default()));
         }
     }

@@ -1,11 +1,11 @@
 //! The client module: one async method per operation, the structs for optional
 //! parameters, and the typed response header sets.
 
+use super::context::{argument_type, by_value, ident, TypeContext};
 use super::docs::doc_attrs;
-use super::types::{ident, TypeContext};
 use crate::model::{
     BodyEncoding, EventBody, EventFormat, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle,
-    Parameter, ParameterLocation, RequestBody, ResponseEncoding, TypeKind, TypeRef,
+    Parameter, ParameterLocation, RequestBody, ResponseEncoding, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -155,7 +155,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let pdoc = doc_attrs(p.doc.as_deref());
-        let ty = cx.tokens(strip_nullable(&p.ty), None);
+        let ty = cx.tokens(p.ty.non_null(), None);
         quote! {
             #pdoc
             pub #field: Option<#ty>,
@@ -166,7 +166,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     let setters = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let setter = ident(&crate::naming::setter_name(&p.rust_name));
-        let ty = cx.tokens(strip_nullable(&p.ty), None);
+        let ty = cx.tokens(p.ty.non_null(), None);
         let doc = format!(" Sets the `{}` parameter.", p.wire_name);
         quote! {
             #[doc = #doc]
@@ -187,51 +187,6 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
             #(#setters)*
         }
     })
-}
-
-pub(super) fn strip_nullable(t: &TypeRef) -> &TypeRef {
-    t.non_null()
-}
-
-/// How a positional argument is taken: strings by `&str`, small values by value, the rest
-/// by reference.
-fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
-    argument_type_with(cx, t, None)
-}
-
-/// Whether an argument of this type is taken by value (small `Copy` values).
-pub(super) fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
-    match strip_nullable(t) {
-        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-        TypeRef::Named(id) => cx
-            .api
-            .type_def(*id)
-            .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))),
-        _ => false,
-    }
-}
-
-/// [`argument_type`], with references given `lifetime` when there is one.
-pub(super) fn argument_type_with(
-    cx: &TypeContext<'_>,
-    t: &TypeRef,
-    lifetime: Option<&TokenStream>,
-) -> TokenStream {
-    let lt = lifetime.map(|l| quote!(#l)).unwrap_or_default();
-    if by_value(cx, t) {
-        return cx.tokens(t, None);
-    }
-    match strip_nullable(t) {
-        TypeRef::String => quote!(&#lt str),
-        TypeRef::Array(inner) => {
-            let inner = cx.tokens(inner, None);
-            quote!(&#lt [#inner])
-        }
-        other => {
-            let t = cx.tokens(other, None);
-            quote!(&#lt #t)
-        }
-    }
 }
 
 fn body_argument_type(cx: &TypeContext<'_>, body: &RequestBody) -> TokenStream {
@@ -441,7 +396,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
                 EventFormat::JsonLines => quote!(super::runtime::__private::EventFormat::JsonLines),
                 EventFormat::JsonSeq => quote!(super::runtime::__private::EventFormat::JsonSeq),
             };
-            let decode = if strip_nullable(&stream.item) == &TypeRef::String {
+            let decode = if stream.item.non_null() == &TypeRef::String {
                 quote!(super::runtime::__private::decode_event_text)
             } else {
                 quote!(super::runtime::__private::decode_event_json)
@@ -531,7 +486,7 @@ fn render_path(op: &Operation) -> TokenStream {
                 let arg = ident(&p.rust_name);
                 let plain_text = p.style == ParamStyle::Simple
                     && p.content.is_none()
-                    && matches!(strip_nullable(&p.ty), TypeRef::String);
+                    && matches!(p.ty.non_null(), TypeRef::String);
                 if plain_text {
                     // The common case, a string in a simple segment, without a detour
                     // through JSON.

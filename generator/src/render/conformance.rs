@@ -7,8 +7,7 @@
 //! The hooks are written here, where the signatures are known, so that the driver never
 //! has to know how an argument is passed.
 
-use super::client::{by_value, strip_nullable};
-use super::types::{ident, TypeContext};
+use super::context::{by_value, ident, TypeContext};
 use crate::model::{BodyEncoding, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -182,7 +181,7 @@ fn positional_reads(cx: &TypeContext<'_>, op: &Operation) -> Vec<(TokenStream, b
         .filter(|p| p.is_positional())
         .map(|p| {
             let key = p.argument_key();
-            let ty = strip_nullable(&p.ty);
+            let ty = p.ty.non_null();
             let owned = cx.tokens(ty, None);
             (quote!(arg::<#owned>(args, #key)?), by_value(cx, ty))
         })
@@ -257,7 +256,7 @@ fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             ),
             BodyEncoding::Text => (quote!(let body: String = arg(args, "body")?;), quote!(body)),
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                let ty = strip_nullable(&body.ty);
+                let ty = body.ty.non_null();
                 let owned = cx.tokens(ty, None);
                 let pass = if by_value(cx, ty) {
                     quote!(body)

@@ -1,7 +1,7 @@
 //! String enums, tagged enums (oneOf with a discriminator) and untagged enums.
 
+use super::context::{ident, TypeContext};
 use super::docs::doc_attrs;
-use super::types::{ident, TypeContext};
 use crate::model::{EnumDef, TaggedDef, TypeDef, TypeId, TypeKind, TypeRef, UntaggedDef};
 use proc_macro2::TokenStream;
 use quote::quote;

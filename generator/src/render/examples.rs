@@ -2,7 +2,7 @@
 //! body or a component schema decodes into its generated type and encodes back to the same
 //! JSON (property order aside).
 
-use super::types::{ident, TypeContext};
+use super::context::{ident, TypeContext};
 use crate::model::{Api, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -2,6 +2,7 @@
 
 use super::docs::sanitize;
 use super::runtime;
+use super::toml::toml_string;
 use crate::model::Api;
 use crate::naming::{RUNTIME_EXPORTS, TYPES_RUNTIME_EXPORTS};
 use crate::Settings;
@@ -131,21 +132,6 @@ fn toml_key(s: &str) -> String {
     } else {
         toml_string(s)
     }
-}
-
-/// A TOML basic string.
-pub(super) fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 pub fn lib_rs(api: &Api, settings: &Settings) -> String {
@@ -285,17 +271,4 @@ fn wrap_list(names: &[&str], width: usize) -> String {
         out.push_str(&format!("    {line}\n"));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::toml_string;
-
-    #[test]
-    fn toml_strings_are_escaped() {
-        assert_eq!(
-            toml_string("a \"b\" \\ c\n"),
-            "\"a \\\"b\\\" \\\\ c\\u000A\""
-        );
-    }
 }

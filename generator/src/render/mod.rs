@@ -6,6 +6,7 @@
 
 mod client;
 mod conformance;
+mod context;
 mod docs;
 mod enums;
 mod examples;
@@ -14,6 +15,7 @@ mod format;
 mod manifest;
 mod paging;
 pub mod runtime;
+mod toml;
 mod types;
 mod validate;
 mod webhooks;
@@ -21,8 +23,8 @@ mod webhooks;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Api, TypeId, TypeKind};
 use crate::Settings;
+use context::TypeContext;
 use proc_macro2::TokenStream;
-use types::TypeContext;
 
 /// A file of the generated crate, by its path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]

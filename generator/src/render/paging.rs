@@ -3,8 +3,7 @@
 //! how the next page is asked for ([`PagingStyle`]) and where each part is in the body
 //! ([`FieldStep`]s); this module writes the reads and decides nothing.
 
-use super::client::argument_type_with;
-use super::types::{ident, TypeContext};
+use super::context::{argument_type_with, ident, TypeContext};
 use crate::model::{FieldStep, Operation, Pagination, PagingStyle, ResponseEncoding};
 use proc_macro2::TokenStream;
 use quote::quote;

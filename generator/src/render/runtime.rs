@@ -146,11 +146,11 @@ pub fn dependency(settings: &Settings, multipart: bool) -> Option<String> {
         // cargo refuses a path that holds another.
         RuntimeSource::Path(path) => format!(
             "path = {}, version = {}",
-            super::manifest::toml_string(path),
-            super::manifest::toml_string(RUNTIME_VERSION)
+            super::toml::toml_string(path),
+            super::toml::toml_string(RUNTIME_VERSION)
         ),
         RuntimeSource::Version(version) => {
-            format!("version = {}", super::manifest::toml_string(version))
+            format!("version = {}", super::toml::toml_string(version))
         }
     };
     let features = if settings.types_only {

@@ -4,7 +4,7 @@
 //! `Option` reaches the option's value rather than a list's items, so item rules are
 //! wrapped once more for each `Option` around a list.
 
-use super::types::TypeContext;
+use super::context::TypeContext;
 use crate::model::{Constraints, Field, IntegerKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -2,8 +2,8 @@
 //! that a receiver gets typed values (and a decode error naming the field) rather than
 //! raw JSON.
 
+use super::context::{ident, TypeContext};
 use super::docs::doc_attrs;
-use super::types::{ident, TypeContext};
 use crate::model::{BodyEncoding, TypeRef, Webhook};
 use proc_macro2::TokenStream;
 use quote::quote;

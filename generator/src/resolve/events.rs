@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The stream format of a media type, if it is one.
 pub(super) fn event_format(content_type: &str) -> Option<EventFormat> {
-    match super::operations::essence(content_type).as_str() {
+    match super::bodies::essence(content_type).as_str() {
         "text/event-stream" => Some(EventFormat::Sse),
         "application/jsonl"
         | "application/x-jsonl"

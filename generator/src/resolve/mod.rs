@@ -3,26 +3,35 @@
 //! the JSON tree itself (see `view`), in the same way for OpenAPI 3.0 and 3.1.
 //!
 //! The passes run in this order:
-//! 1. `operations` walks every operation and converts the schemas it uses, on demand,
-//!    through `schema` (which follows `$ref`s, merges `allOf` with `view`, and builds
-//!    tagged enums for discriminated `oneOf` in `one_of`).
-//!    `webhooks` does the same for the requests the API sends to its users.
-//! 2. `finish` folds duplicate types together, decides every type name, and compacts the
+//! 1. `operations` walks every operation in spec order and converts the schemas it uses,
+//!    on demand, through `schema` (which follows `$ref`s, merges `allOf` with `view`, and
+//!    builds tagged enums for discriminated `oneOf` in `one_of`). What an operation is made
+//!    of is read by a module for each part: `params`, `bodies`, `responses` (with `events`
+//!    for streamed answers), `security` and `servers`.
+//! 2. `webhooks` does the same for the requests the API sends to its users, and
+//!    `examples` records the examples of the component schemas responses use.
+//! 3. `finish` folds duplicate types together, decides every type name, and compacts the
 //!    type arena into the model.
-//! 3. `pagination` finds list operations whose pages can be followed.
+//! 4. `pagination` finds list operations whose pages can be followed.
 //!
 //! A schema is converted separately for each *direction*: what the client reads from
 //! responses and what it writes in requests differ (readOnly properties are never
 //! written; enum values the client does not know are accepted only when read).
 
+mod bodies;
 mod events;
 mod example_check;
+mod examples;
 mod finish;
 mod one_of;
 mod operations;
 mod pagination;
+mod params;
 mod refs;
+mod responses;
 mod schema;
+mod security;
+mod servers;
 mod view;
 mod webhooks;
 
@@ -146,7 +155,9 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
         patterns: BTreeMap::new(),
         uploading: false,
     };
-    let api = operations::resolve_api(&mut r);
+    let mut api = operations::resolve_api(&mut r);
+    webhooks::resolve_webhooks(&mut r, &mut api);
+    examples::schema_examples(&mut r, &mut api);
     if r.diags.has_errors() {
         return (None, r.diags);
     }

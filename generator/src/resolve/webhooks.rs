@@ -2,7 +2,9 @@
 //! are converted like responses (the receiver reads them, so unknown enum values are
 //! kept), and the responses the receiver answers with like request bodies.
 
-use super::operations::{http_method, request_body, response_body, response_entries};
+use super::bodies::request_body;
+use super::operations::http_method;
+use super::responses::{response_body, response_entries};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{Api, Webhook};

@@ -29,7 +29,7 @@ impl Overlay {
 /// overlay file; on error `doc` may hold the actions applied so far, so callers discard it.
 pub fn apply(doc: &mut Value, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> {
     let in_file = |d: Diagnostic| d.in_file(&overlay.label);
-    let parsed = crate::load::parse_text(&overlay.text, "an Overlay 1.0 document")
+    let parsed = super::parse_text(&overlay.text, "an Overlay 1.0 document")
         .map_err(|d| vec![in_file(d)])?;
     let version = parsed
         .get("overlay")
@@ -57,7 +57,7 @@ pub fn apply(doc: &mut Value, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> 
     if problems.is_empty() {
         return Ok(());
     }
-    let positions = crate::load::Positions::from_text(&overlay.text);
+    let positions = super::Positions::from_text(&overlay.text);
     for d in &mut problems {
         d.position = positions.find(&d.pointer);
     }
