@@ -194,7 +194,7 @@ fn merged_into(new: &Api, origin: &str) -> Option<String> {
 fn operations(api: &Api) -> BTreeMap<String, &Operation> {
     api.operations
         .iter()
-        .map(|op| (op.method_name.clone(), op))
+        .map(|op| (op.names.method.clone(), op))
         .collect()
 }
 
@@ -257,11 +257,11 @@ fn signature(api: &Api, op: &Operation) -> Signature {
             .and_then(|h| api.header_sets.get(h.0))
             .map(|set| set.name.clone())
             .unwrap_or_else(|| "()".into()),
-        stream: op.pagination.as_ref().map(|p| p.method_name.clone()),
-        pages: op.pagination.as_ref().map(|p| p.pages_method_name.clone()),
-        byte_stream: op.byte_stream.clone(),
-        events: op.events_method.clone(),
-        upload: op.upload_method.clone(),
+        stream: op.pagination.as_ref().map(|p| p.names.items.clone()),
+        pages: op.pagination.as_ref().map(|p| p.names.pages.clone()),
+        byte_stream: op.names.streaming.clone(),
+        events: op.names.events.clone(),
+        upload: op.names.upload.clone(),
     }
 }
 
@@ -272,7 +272,7 @@ fn compare_operation(
     new: &Operation,
     change: &mut impl FnMut(bool, String, Option<String>),
 ) {
-    let name = &new.method_name;
+    let name = &new.names.method;
     let (before, after) = (signature(old_api, old), signature(new_api, new));
     if before.arguments != after.arguments {
         let list = |args: &[(String, String)]| {
@@ -291,7 +291,7 @@ fn compare_operation(
             )),
         );
     }
-    let params = &new.params_type;
+    let params = &new.names.params_type;
     for (field, ty) in &before.optional {
         match after.optional.get(field) {
             None => change(

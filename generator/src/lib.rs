@@ -169,7 +169,7 @@ fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Ve
         Ok(files) => Ok(Generated {
             files,
             warnings: diagnostics,
-            paging: api.paging_notes,
+            paging: api.paging_notes(),
         }),
         Err(d) => {
             let mut diagnostics = diagnostics;
@@ -196,17 +196,19 @@ pub fn resolve_input(input: &Input<'_>) -> Result<(model::Api, Vec<Diagnostic>),
     })
 }
 
-/// Resolves a loaded spec. The diagnostics (the loader's warnings included) are placed
+/// Resolves a loaded spec and names the model. The diagnostics (the loader's warnings included) are placed
 /// and sorted; the model is withheld when any is an error.
 fn resolve_loaded(loaded: &load::Loaded) -> (Option<model::Api>, Vec<Diagnostic>) {
     let (api, found) = resolve::resolve(loaded);
     // Errors the loader carried on past (files it could not read) fail the run too.
-    let api = api.filter(|_| {
-        !loaded
-            .warnings
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-    });
+    let api = api
+        .filter(|_| {
+            !loaded
+                .warnings
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+        })
+        .map(naming::name);
     let mut diagnostics = loaded.warnings.clone();
     diagnostics.extend(found.into_vec());
     let mut diagnostics = sorted(loaded.place(diagnostics));

@@ -133,7 +133,7 @@ fn read_only_fields_are_left_out_of_request_types() {
 fn seed_operation_is_modelled() {
     let api = model(&common::seed_spec());
     let op = &api.operations[0];
-    assert_eq!(op.method_name, "get_connect_v1_custom_connector_plugin");
+    assert_eq!(op.names.method, "get_connect_v1_custom_connector_plugin");
     assert_eq!(
         op.accepts,
         generator::model::Accepts {
@@ -261,7 +261,7 @@ fn repeated_operation_ids_and_undeclared_path_parameters_warn_and_still_generate
     let methods: Vec<&str> = api
         .operations
         .iter()
-        .map(|o| o.method_name.as_str())
+        .map(|o| o.names.method.as_str())
         .collect();
     assert_eq!(methods, vec!["same", "same2"]);
     let id = &api.operations[0].parameters[0];
@@ -731,11 +731,11 @@ paths:
 }
 
 /// What the generate summary says of an operation's paging (empty when nothing).
-fn paging_note<'a>(api: &'a Api, operation_id: &str) -> &'a str {
-    api.paging_notes
-        .iter()
+fn paging_note(api: &Api, operation_id: &str) -> String {
+    api.paging_notes()
+        .into_iter()
         .find(|n| n.operation_id == operation_id)
-        .map(|n| n.note.as_str())
+        .map(|n| n.note)
         .unwrap_or_default()
 }
 
@@ -767,9 +767,9 @@ fn an_event_stream_beside_json_gets_an_events_method_typed_by_its_schema() {
     };
     assert_eq!(api.types[item.0].name, "CompletionChunk");
     // The JSON method stays, answering the JSON body.
-    assert_eq!(completion.method_name, "create_completion");
+    assert_eq!(completion.names.method, "create_completion");
     assert_eq!(
-        completion.events_method.as_deref(),
+        completion.names.events.as_deref(),
         Some("create_completion_events")
     );
     let export = op("readExport").success.stream.as_ref().expect("a stream");

@@ -5,14 +5,18 @@
 //! [`TypeId`], which lets recursive schemas refer to themselves without ownership cycles.
 
 mod features;
+mod stage;
 mod types;
 
 pub use features::{FeatureGates, TagFeature};
+pub use stage::{
+    MethodLocals, MethodNames, Named, PagingNames, Stage, StreamLocals, TypeHint, Unnamed,
+};
 pub use types::*;
 
 /// Everything the renderer needs to write one client crate.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Api {
+pub struct Api<S: Stage = Named> {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
@@ -24,12 +28,12 @@ pub struct Api {
     /// The first server URL when it is relative (`/api/v3`): relative to wherever the
     /// document is served, so it cannot be a default, but the base URL must end with it.
     pub relative_server: Option<String>,
-    pub types: Vec<TypeDef>,
+    pub types: Vec<TypeDef<S>>,
     /// Response header sets, shared by every response that documents the same headers.
-    pub header_sets: Vec<HeaderSet>,
-    pub operations: Vec<Operation>,
+    pub header_sets: Vec<HeaderSet<S>>,
+    pub operations: Vec<Operation<S>>,
     /// The requests the API sends to its users' endpoints (OpenAPI 3.1 `webhooks`).
-    pub webhooks: Vec<Webhook>,
+    pub webhooks: Vec<Webhook<S>>,
     pub security_schemes: Vec<SecurityScheme>,
     /// Examples the spec gives for response bodies and component schemas, with the type
     /// they should decode into.
@@ -42,9 +46,6 @@ pub struct Api {
     /// pointer of each place whose type was folded into another, and the pointer of the
     /// schema whose type it became. The change report uses it to say where a type went.
     pub merged_types: Vec<(String, String)>,
-    /// Which operations page and how, and why some that look like lists do not: the
-    /// generate summary lists them.
-    pub paging_notes: Vec<PagingNote>,
     /// Cargo features gating the API by tag, when the crate is generated with them.
     pub features: Option<FeatureGates>,
 }
@@ -70,6 +71,33 @@ pub struct Example {
 }
 
 impl Api {
+    /// Which operations page and how, and why some that look like lists do not, in
+    /// operation order: the generate summary lists them.
+    pub fn paging_notes(&self) -> Vec<PagingNote> {
+        self.operations
+            .iter()
+            .filter_map(|op| {
+                let note = match (&op.pagination, &op.unpaged) {
+                    (Some(p), _) => format!(
+                        "pages by {}{}: `{}`, `{}`",
+                        p.style.name(),
+                        if p.declared { " (declared)" } else { "" },
+                        p.names.items,
+                        p.names.pages
+                    ),
+                    (None, Some(why)) => why.clone(),
+                    (None, None) => return None,
+                };
+                Some(PagingNote {
+                    operation_id: op.operation_id.clone(),
+                    note,
+                })
+            })
+            .collect()
+    }
+}
+
+impl<S: Stage> Api<S> {
     /// Pairs (from, to) where `to` holds `from` again by value, directly or through other
     /// types: those references are boxed. Containers (arrays, maps) break the chain. `to`
     /// reaches `from` exactly when both are in one strongly connected component of the
@@ -133,22 +161,20 @@ impl Api {
 
     /// The type an id names; `None` for an id that is not in this model (a model built by
     /// hand may hold one).
-    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+    pub fn type_def(&self, id: TypeId) -> Option<&TypeDef<S>> {
         self.types.get(id.0)
     }
 }
 
 /// One HTTP operation: becomes one async method on the client.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct Operation<S: Stage = Named> {
     /// Where the operation sits in the spec, as a JSON pointer.
     pub origin: String,
     /// The spec's operationId (or a name derived from method and path when absent).
     pub operation_id: String,
     /// The spec's tags of the operation, in order.
     pub tags: Vec<String>,
-    /// The Rust method name, decided by the naming pass.
-    pub method_name: String,
     pub http_method: HttpMethod,
     /// The path template as written in the spec, e.g. `/things/{id}`.
     pub path: String,
@@ -160,68 +186,31 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// The Rust type of parsed error bodies for this operation.
     pub error_body: TypeRef,
-    /// The name of the struct holding the operation's query and header parameters.
-    pub params_type: String,
     /// How to follow the pages of a list operation, if it is one.
-    pub pagination: Option<Pagination>,
-    /// For an operation whose success body is raw bytes: the name of the method that
-    /// returns the body as a stream of chunks rather than whole in memory.
-    pub byte_stream: Option<String>,
-    /// For an operation whose success response can be a stream of events (or JSON lines):
-    /// the name of the method that reads it event by event.
-    pub events_method: Option<String>,
+    pub pagination: Option<Pagination<S>>,
+    /// Why an operation that looks like a list, or that the spec says pages, has no
+    /// paging streams.
+    pub unpaged: Option<String>,
     /// The body as a multipart upload, when the spec offers one beside the body the
     /// operation's method sends (JSON): a method of its own sends it.
     pub upload: Option<RequestBody>,
-    /// The name of the method that sends [`Operation::upload`].
-    pub upload_method: Option<String>,
     /// Which credentials the operation's security requirements (or the document's) accept.
     pub accepts: Accepts,
-    /// The names of the method's own locals, clear of every parameter name.
-    pub locals: MethodLocals,
-}
-
-/// Names of the locals of an operation's method. They share a namespace with the
-/// method's arguments, so the naming pass picks them after the arguments: a parameter
-/// called `request` or `path` keeps its name, and the local takes another.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MethodLocals {
-    pub request: String,
-    pub response: String,
-    pub path: String,
-    pub query: String,
-    pub cookies: String,
-    /// The value of an optional parameter, inside `if let Some(..)`.
-    pub value: String,
-    /// The URL of a page the server named, in the method that follows it.
-    pub page_url: String,
-}
-
-/// Names of the locals of a paging stream method, clear of its arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamLocals {
-    pub token: String,
-    pub page: String,
-    /// The page's response, headers and all.
-    pub response: String,
-    /// The number of items on the page.
-    pub count: String,
-    /// The parameter of the closures that read a page.
-    pub value: String,
-    pub next: String,
+    /// The names of the operation's methods, arguments and locals.
+    pub names: S::Methods,
 }
 
 /// A webhook: a request the API sends to an endpoint of its user's. The receiver decodes
 /// its body and answers with the response the spec describes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Webhook {
+pub struct Webhook<S: Stage = Named> {
     /// The webhook's name in the spec.
     pub name: String,
     /// Where it sits in the spec, as a JSON pointer.
     pub origin: String,
     pub http_method: HttpMethod,
     /// The Rust name of the function that decodes its body.
-    pub function_name: String,
+    pub function_name: S::FunctionName,
     pub doc: Option<String>,
     pub deprecated: bool,
     /// The request the API sends; `None` when it has no body.
@@ -257,18 +246,14 @@ pub struct KeyUse {
 /// A list operation whose pages can be followed: it gets a stream of every item and a
 /// stream of every page (each with its headers).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Pagination {
-    /// The name of the method that streams the items.
-    pub method_name: String,
-    /// The name of the method that streams the pages.
-    pub pages_method_name: String,
-    /// The names of the stream methods' locals.
-    pub locals: StreamLocals,
+pub struct Pagination<S: Stage = Named> {
+    /// The names of the stream methods and their locals.
+    pub names: S::PagingMethods,
     /// The type of one item of the list.
     pub item: TypeRef,
     /// Where the list is in the body; empty when the body is the list.
     pub items: Vec<FieldStep>,
-    pub style: PagingStyle,
+    pub style: PagingStyle<S>,
     /// Said by the spec (`x-pagination`, or a vendor's extension) rather than recognized.
     pub declared: bool,
 }
@@ -282,7 +267,7 @@ pub struct FieldStep {
 
 /// How the next page is asked for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PagingStyle {
+pub enum PagingStyle<S: Stage = Named> {
     /// A cursor parameter (`param`, a field of the parameters struct) takes the value of a
     /// body field (`next`), until it is absent or empty. With `in_url`, the field is a URL
     /// that carries the cursor in the query parameter of that name (`metadata.next`).
@@ -303,11 +288,11 @@ pub enum PagingStyle {
     /// page is fetched by `at_method`, the operation's method aimed at that URL.
     NextUrl {
         next: Vec<FieldStep>,
-        at_method: String,
+        at_method: S::Name,
     },
     /// The `Link` response header names the next page (`rel="next"`, RFC 8288); the
     /// field of the operation's header set that holds it.
-    LinkHeader { header: String, at_method: String },
+    LinkHeader { header: String, at_method: S::Name },
     /// An offset (`by_page: false`, advanced by the items read) or a page number
     /// (`by_page: true`, advanced by one) in the integer parameter `param`, until a page
     /// is empty or the body's total is reached.
@@ -318,7 +303,7 @@ pub enum PagingStyle {
     },
 }
 
-impl PagingStyle {
+impl<S: Stage> PagingStyle<S> {
     /// The style's name, as the generate summary and `x-pagination` write it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -334,8 +319,8 @@ impl PagingStyle {
         }
     }
 
-    /// The name of the hidden method that sends the operation to a URL the server gave.
-    pub fn at_method(&self) -> Option<&str> {
+    /// The hidden method that sends the operation to a URL the server gave.
+    pub fn at_method(&self) -> Option<&S::Name> {
         match self {
             PagingStyle::NextUrl { at_method, .. } | PagingStyle::LinkHeader { at_method, .. } => {
                 Some(at_method)
@@ -559,8 +544,8 @@ pub struct HeaderSetId(pub usize);
 
 /// A named struct of typed response headers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HeaderSet {
-    pub name: String,
+pub struct HeaderSet<S: Stage = Named> {
+    pub name: S::Name,
     pub headers: Vec<ResponseHeader>,
     /// The operationIds whose success response documents exactly these headers.
     pub used_by: Vec<String>,
@@ -624,7 +609,7 @@ impl SecurityScheme {
     }
 }
 
-impl Api {
+impl<S: Stage> Api<S> {
     /// Whether some operation takes a multipart upload: the crate then needs the runtime's
     /// multipart support.
     pub fn has_multipart(&self) -> bool {
@@ -696,7 +681,7 @@ impl Api {
     }
 }
 
-fn by_value_children(def: &TypeDef) -> Vec<TypeId> {
+fn by_value_children<S: Stage>(def: &TypeDef<S>) -> Vec<TypeId> {
     fn direct(t: &TypeRef, out: &mut Vec<TypeId>) {
         match t {
             TypeRef::Named(id) => out.push(*id),

@@ -1,5 +1,7 @@
 //! Type definitions and references of the intermediate model.
 
+use super::{Named, Stage};
+
 /// Index of a [`TypeDef`] in [`super::Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -112,11 +114,21 @@ impl IntegerKind {
     }
 }
 
+/// Which way data travels: a schema is converted separately for each, since what the
+/// client reads from responses and what it writes in requests differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Data the client receives.
+    Read,
+    /// Data the client sends.
+    Write,
+}
+
 /// A named type the generator emits.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TypeDef {
+pub struct TypeDef<S: Stage = Named> {
     /// The Rust type name, decided by the naming pass.
-    pub name: String,
+    pub name: S::TypeName,
     /// The JSON pointer of the schema this type comes from.
     pub origin: String,
     pub doc: Option<String>,

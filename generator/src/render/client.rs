@@ -44,11 +44,13 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
             .map(|_| render_method(cx, op, Twin::At));
         let method = render_method(cx, op, Twin::Plain);
         let byte_stream = op
-            .byte_stream
+            .names
+            .streaming
             .as_ref()
             .map(|_| render_method(cx, op, Twin::ByteStream));
         let events = op
-            .events_method
+            .names
+            .events
             .as_ref()
             .map(|_| render_method(cx, op, Twin::Events));
         // The upload twin is the operation's method with the multipart body in place of
@@ -149,8 +151,8 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     if optional.is_empty() {
         return None;
     }
-    let name = ident(&op.params_type);
-    let method = &op.method_name;
+    let name = ident(&op.names.params_type);
+    let method = &op.names.method;
     let doc = format!(" Optional parameters of [`Client::{method}`](super::Client::{method}).");
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -218,13 +220,13 @@ enum Twin {
 fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStream {
     let streaming = twin == Twin::ByteStream;
     let at_method = op.pagination.as_ref().and_then(|p| p.style.at_method());
-    let (name, mut doc_text) = match (twin, &op.byte_stream, at_method) {
+    let (name, mut doc_text) = match (twin, &op.names.streaming, at_method) {
         (Twin::ByteStream, Some(stream), _) => (
             ident(stream),
             format!(
                 "[`Client::{0}`](super::Client::{0}), with the body as a stream of chunks, never \
                  held whole in memory (the client's body limit does not apply).",
-                op.method_name
+                op.names.method
             ),
         ),
         (Twin::At, _, Some(at)) => (
@@ -232,22 +234,22 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
             format!(
                 "[`Client::{0}`](super::Client::{0}), sent to `page_url` (a page the server \
                  named, on the base URL's origin) when it is given.",
-                op.method_name
+                op.names.method
             ),
         ),
         (Twin::Upload, _, _) => (
-            ident(op.upload_method.as_deref().unwrap_or(&op.method_name)),
+            ident(op.names.upload.as_deref().unwrap_or(&op.names.method)),
             format!(
                 "[`Client::{0}`](super::Client::{0}), with the body sent as a multipart \
                  upload (`multipart/form-data`), whose files are read as they are sent.",
-                op.method_name
+                op.names.method
             ),
         ),
-        (Twin::Events, _, _) => match (&op.events_method, &op.success.stream) {
+        (Twin::Events, _, _) => match (&op.names.events, &op.success.stream) {
             (Some(name), Some(stream)) => (ident(name), events_doc(op, stream)),
-            _ => (ident(&op.method_name), String::new()),
+            _ => (ident(&op.names.method), String::new()),
         },
-        _ => (ident(&op.method_name), op.doc.clone().unwrap_or_default()),
+        _ => (ident(&op.names.method), op.doc.clone().unwrap_or_default()),
     };
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
@@ -269,7 +271,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
     };
 
     let mut args = Vec::new();
-    let page_url = ident(&op.locals.page_url);
+    let page_url = ident(&op.names.locals.page_url);
     if twin == Twin::At {
         args.push(quote!(#page_url: Option<&str>));
     }
@@ -280,15 +282,17 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
     }
     let has_params = op.parameters.iter().any(|p| !p.is_positional());
     if has_params {
-        let params_ty = ident(&op.params_type);
-        args.push(quote!(params: &super::client::#params_ty));
+        let params_ty = ident(&op.names.params_type);
+        let params = ident(&op.names.params);
+        args.push(quote!(#params: &super::client::#params_ty));
     }
     if let Some(body) = &op.request_body {
         let ty = body_argument_type(cx, body);
-        args.push(quote!(body: #ty));
+        let body = ident(&op.names.body);
+        args.push(quote!(#body: #ty));
     }
 
-    let l = &op.locals;
+    let l = &op.names.locals;
     let (request, response, path_local) = (ident(&l.request), ident(&l.response), ident(&l.path));
     let path = render_path(op);
     let method = http_method(op.http_method);
@@ -323,10 +327,11 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
         (Twin::Events, Some(switch)) => {
             let field = ident(&switch.field);
             let value = (0..switch.options).fold(quote!(true), |v, _| quote!(Some(#v)));
+            let body = ident(&op.names.body);
             quote! {
-                let mut body = body.clone();
-                body.#field = #value;
-                let body = &body;
+                let mut #body = #body.clone();
+                #body.#field = #value;
+                let #body = &#body;
             }
         }
         _ => quote!(),
@@ -514,7 +519,7 @@ fn render_path(op: &Operation) -> TokenStream {
     }
     // The pieces are joined by the runtime, after the base URL, into the one string the
     // request needs.
-    let path = ident(&op.locals.path);
+    let path = ident(&op.names.locals.path);
     quote!(let #path: &[&str] = &[#(#pieces),*];)
 }
 
@@ -527,8 +532,9 @@ fn render_query(op: &Operation) -> TokenStream {
     if query.is_empty() {
         return quote!();
     }
-    let l = &op.locals;
+    let l = &op.names.locals;
     let (request, query_local, value) = (ident(&l.request), ident(&l.query), ident(&l.value));
+    let params = ident(&op.names.params);
     let pushes = query.iter().map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
@@ -540,7 +546,7 @@ fn render_query(op: &Operation) -> TokenStream {
         } else {
             let given = param_value(p, &quote!(#value));
             quote! {
-                if let Some(#value) = &params.#arg {
+                if let Some(#value) = &#params.#arg {
                     super::runtime::__private::push_query(&mut #query_local, #wire, #given, #style, #explode, #reserved)?;
                 }
             }
@@ -577,7 +583,11 @@ fn param_value(p: &Parameter, given: &TokenStream) -> TokenStream {
 }
 
 fn render_header_params(op: &Operation) -> TokenStream {
-    let (request, value) = (ident(&op.locals.request), ident(&op.locals.value));
+    let (request, value) = (
+        ident(&op.names.locals.request),
+        ident(&op.names.locals.value),
+    );
+    let params = ident(&op.names.params);
     let sets = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|p| {
         let wire = &p.wire_name;
         let arg = ident(&p.rust_name);
@@ -588,7 +598,7 @@ fn render_header_params(op: &Operation) -> TokenStream {
         } else {
             let given = param_value(p, &quote!(#value));
             quote! {
-                if let Some(#value) = &params.#arg {
+                if let Some(#value) = &#params.#arg {
                     #request = #request.header(#wire, super::runtime::__private::header_param(#wire, #given, #explode)?);
                 }
             }
@@ -607,7 +617,8 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
     if cookies.is_empty() {
         return quote!();
     }
-    let l = &op.locals;
+    let params = ident(&op.names.params);
+    let l = &op.names.locals;
     let (request, cookies_local, value) = (ident(&l.request), ident(&l.cookies), ident(&l.value));
     let pushes = cookies.iter().map(|p| {
         let wire = &p.wire_name;
@@ -619,7 +630,7 @@ fn render_cookie_params(op: &Operation) -> TokenStream {
         } else {
             let given = param_value(p, &quote!(#value));
             quote! {
-                if let Some(#value) = &params.#arg {
+                if let Some(#value) = &#params.#arg {
                     super::runtime::__private::push_cookie(&mut #cookies_local, #wire, #given, #explode)?;
                 }
             }
@@ -639,19 +650,20 @@ fn render_body(
     op: &Operation,
     body: &RequestBody,
 ) -> (TokenStream, TokenStream) {
-    let request = ident(&op.locals.request);
+    let request = ident(&op.names.locals.request);
     let content_type = &body.content_type;
+    let argument = ident(&op.names.body);
     let validate = match (&body.ty, body.encoding) {
         (TypeRef::Named(id), _) if cx.validatable(*id) => {
-            quote!(super::runtime::__private::validate(body)?;)
+            quote!(super::runtime::__private::validate(#argument)?;)
         }
         _ => quote!(),
     };
     // Serializers take the body by reference; small values are passed by value.
     let body_ref = if by_value(cx, &body.ty) {
-        quote!(&body)
+        quote!(&#argument)
     } else {
-        quote!(body)
+        quote!(#argument)
     };
     let attach = match body.encoding {
         BodyEncoding::Json => {
@@ -686,10 +698,10 @@ fn render_body(
             quote!(#request = super::runtime::__private::multipart_body(#request, #body_ref, &[#(#fields)*])?;)
         }
         BodyEncoding::Text => {
-            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body);)
+            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(#argument);)
         }
         BodyEncoding::Bytes => {
-            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(body.into());)
+            quote!(#request = #request.header(super::runtime::reqwest::header::CONTENT_TYPE, #content_type).body(#argument.into());)
         }
     };
     (validate, attach)
@@ -766,7 +778,7 @@ fn events_doc(op: &Operation, stream: &EventBody) -> String {
     let mut doc = format!(
         "[`Client::{0}`](super::Client::{0}), reading {what} (`{1}`), each decoded as it \
          arrives and never held whole.",
-        op.method_name, stream.media_type
+        op.names.method, stream.media_type
     );
     if let Some(switch) = &stream.switch {
         doc.push_str(&format!(

@@ -190,7 +190,7 @@ fn positional_reads(cx: &TypeContext<'_>, op: &Operation) -> Vec<(TokenStream, b
 
 /// The operation's optional-parameters struct, each field read from `args`.
 fn params_struct(op: &Operation) -> TokenStream {
-    let params_ty = ident(&op.params_type);
+    let params_ty = ident(&op.names.params_type);
     let fields = op
         .parameters
         .iter()
@@ -210,7 +210,7 @@ fn stream_arm(
     pagination: &crate::model::Pagination,
 ) -> TokenStream {
     let id = &op.operation_id;
-    let method = ident(&pagination.method_name);
+    let method = ident(&pagination.names.items);
     let positional = positional_reads(cx, op);
     let reads = positional.iter().map(|(read, _)| quote!(#read,));
     let passes = positional.iter().enumerate().map(|(i, (_, by_value))| {
@@ -235,7 +235,7 @@ fn stream_arm(
 /// method takes, and passed as the method takes it.
 fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
     let id = &op.operation_id;
-    let method = ident(&op.method_name);
+    let method = ident(&op.names.method);
     let mut reads = Vec::new();
     // Positional arguments are read in place: their temporaries live until the call's
     // statement ends, the await included.

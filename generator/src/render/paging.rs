@@ -18,11 +18,12 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
         args.push(quote!(#arg: #ty));
         call_args.push(quote!(#arg));
     }
+    let params = ident(&op.names.params);
     let has_params = op.parameters.iter().any(|p| !p.is_positional());
     if has_params {
-        let params_ty = ident(&op.params_type);
-        args.push(quote!(params: &'a super::client::#params_ty));
-        call_args.push(quote!(params));
+        let params_ty = ident(&op.names.params_type);
+        args.push(quote!(#params: &'a super::client::#params_ty));
+        call_args.push(quote!(#params));
     }
     let item = cx.tokens(&p.item, None);
     let error = cx.tokens(&op.error_body, None);
@@ -38,7 +39,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
         }
         None => quote!(()),
     };
-    let l = &p.locals;
+    let l = &p.names.locals;
     let (token, page, response, count, v, next) = (
         ident(&l.token),
         ident(&l.page),
@@ -47,7 +48,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
         ident(&l.value),
         ident(&l.next),
     );
-    let base = ident(&op.method_name);
+    let base = ident(&op.names.method);
     let items_ref = read(&quote!(#response.body), &p.items, &v, false);
     let count_of = match &items_ref {
         Read::Plain(place) => quote!(#place.len()),
@@ -62,7 +63,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
     let set_cursor = |param: &str| {
         let param = ident(param);
         quote! {
-            let mut #page = params.clone();
+            let mut #page = #params.clone();
             if #token.is_some() {
                 #page.#param = #token;
             }
@@ -224,7 +225,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
             (
                 how,
                 quote! {
-                    let mut #page = params.clone();
+                    let mut #page = #params.clone();
                     if let Some(#token) = #token.as_deref() {
                         #page.#field = Some(super::runtime::__private::offset_value::<_, #error>(#token)?);
                     }
@@ -241,9 +242,9 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
             )
         }
     };
-    let base_name = &op.method_name;
-    let pages_name = ident(&p.pages_method_name);
-    let items_name = ident(&p.method_name);
+    let base_name = &op.names.method;
+    let pages_name = ident(&p.names.pages);
+    let items_name = ident(&p.names.items);
     let pages_doc = format!(
         " Every page of [`Client::{base_name}`](super::Client::{base_name}), with its status and \
          headers: {how}. The stream ends after the last page, or after yielding an error \
@@ -253,7 +254,7 @@ pub fn render_paging(cx: &TypeContext<'_>, op: &Operation, p: &Pagination) -> To
     let items_doc = format!(
         " Every item of [`Client::{base_name}`](super::Client::{base_name}), page after page \
          (see [`Client::{0}`](super::Client::{0})).",
-        p.pages_method_name
+        p.names.pages
     );
     // The streams of a deprecated operation are deprecated too, and call it knowingly.
     let deprecated = if op.deprecated {

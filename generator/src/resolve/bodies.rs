@@ -4,6 +4,7 @@
 use super::examples::collect_examples;
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
+use crate::model::Unnamed;
 use crate::model::{Api, BodyEncoding, FormField, ParamStyle, RequestBody, TypeRef};
 use openapiv3::ReferenceOr;
 use serde_json::Value;
@@ -13,7 +14,7 @@ use serde_json::Value;
 /// (a webhook's request is read by the receiver).
 pub(super) fn request_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     at: &str,
     hint: &str,
@@ -89,7 +90,7 @@ fn follow_local<'v>(raw: &'v Value, mut node: &'v Value) -> &'v Value {
 /// The multipart alternative of a request body (written at `at`), if it offers one.
 pub(super) fn upload_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     at: &str,
     hint: &str,
@@ -115,7 +116,7 @@ pub(super) fn upload_body<'a>(
 #[allow(clippy::too_many_arguments)]
 fn body_of_media<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     body: &'a openapiv3::RequestBody,
     at: &str,
     content_type: &'a str,

@@ -3,6 +3,7 @@
 
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
+use crate::model::Unnamed;
 use crate::model::{Api, BodyEncoding, EventBody, EventFormat, StreamSwitch, TypeKind, TypeRef};
 use serde_json::Value;
 
@@ -95,7 +96,7 @@ fn sse_data_schema(r: &Resolver<'_>, item_at: &str) -> Option<String> {
 
 /// For each operation with a stream, the boolean property of its request body that asks
 /// for the stream (`stream`), when the body has one: the events method sets it.
-pub(super) fn find_stream_switches(api: &mut Api) {
+pub(super) fn find_stream_switches(api: &mut Api<Unnamed>) {
     let switches: Vec<Option<StreamSwitch>> = api
         .operations
         .iter()

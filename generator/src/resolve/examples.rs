@@ -4,13 +4,14 @@ use super::example_check;
 use super::Resolver;
 use crate::diagnostics::pointer_push;
 use crate::load::SpecVersion;
+use crate::model::Unnamed;
 use crate::model::{Api, Example, TypeRef};
 use serde_json::Value;
 
 /// Examples of component schemas that responses use, checked against the response-side
 /// type (the one a client decodes). OpenAPI 3.0 gives one `example`; 3.1 a list of
 /// `examples` too.
-pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api) {
+pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
     let Some(schemas) = r
         .loaded
         .raw
@@ -53,7 +54,7 @@ pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api) {
 /// component response shared by many operations is recorded once.
 pub(super) fn collect_examples<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     media: &'a openapiv3::MediaType,
     at: &str,
     ty: &TypeRef,

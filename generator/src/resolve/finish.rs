@@ -1,20 +1,19 @@
 //! The last resolve pass: fold duplicate types together, mark the types requests use as
-//! validated, decide every type name, and compact the arena into the model.
+//! validated, and compact the arena into the model, each type with the hint for its name.
 
-use super::{Arena, Direction, NameHint};
+use super::{Arena, Direction, TypeBody};
 use crate::diagnostics::Diagnostics;
-use crate::model::{Api, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::naming::{type_ident, Scope};
+use crate::model::{Api, TypeDef, TypeHint, TypeId, TypeKind, TypeRef, Unnamed};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api {
+pub(super) fn finish(mut api: Api<Unnamed>, arena: Arena, diags: &mut Diagnostics) -> Api<Unnamed> {
     let Arena {
         defs,
         hints,
         mut redirects,
         ..
     } = arena;
-    let mut defs: Vec<TypeDef> = defs
+    let mut defs: Vec<TypeBody> = defs
         .into_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -28,8 +27,7 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
                         format!("type {i} was never defined; it is rendered as a JSON value"),
                     );
                 }
-                TypeDef {
-                    name: String::new(),
+                TypeBody {
                     origin: String::new(),
                     doc: None,
                     validated: false,
@@ -70,14 +68,23 @@ pub(super) fn finish(mut api: Api, arena: Arena, diags: &mut Diagnostics) -> Api
         .collect();
     prune_unreachable(&mut api, &mut kept, &mut kept_hints);
     propagate_validation(&mut kept);
-    name_types(&mut api, &mut kept, &kept_hints);
     api.request_views = pair_views(&kept, &kept_hints);
-    api.types = kept;
+    api.types = kept
+        .into_iter()
+        .zip(kept_hints)
+        .map(|(body, hint)| TypeDef {
+            name: hint,
+            origin: body.origin,
+            doc: body.doc,
+            validated: body.validated,
+            kind: body.kind,
+        })
+        .collect();
     api
 }
 
 /// The request-side and response-side structs of each component schema that has both.
-fn pair_views(types: &[TypeDef], hints: &[NameHint]) -> Vec<(TypeId, TypeId)> {
+fn pair_views(types: &[TypeBody], hints: &[TypeHint]) -> Vec<(TypeId, TypeId)> {
     let is_struct = |i: usize| matches!(types[i].kind, TypeKind::Struct(_));
     let read: BTreeMap<&str, usize> = hints
         .iter()
@@ -100,8 +107,8 @@ fn pair_views(types: &[TypeDef], hints: &[NameHint]) -> Vec<(TypeId, TypeId)> {
 /// the same type. Repeats until nothing changes, since folding children can make parents
 /// equal.
 fn merge_write_views(
-    defs: &mut [TypeDef],
-    hints: &[NameHint],
+    defs: &mut [TypeBody],
+    hints: &[TypeHint],
     redirects: &mut BTreeMap<TypeId, TypeId>,
 ) {
     loop {
@@ -151,8 +158,8 @@ fn merge_write_views(
 /// folding children can make parents equal. Returns where each folded schema was written
 /// and the type it became.
 fn merge_same_inline(
-    defs: &mut [TypeDef],
-    hints: &[NameHint],
+    defs: &mut [TypeBody],
+    hints: &[TypeHint],
     redirects: &mut BTreeMap<TypeId, TypeId>,
 ) -> Vec<(String, TypeId)> {
     let mut merged = Vec::new();
@@ -224,7 +231,7 @@ fn redirect_ref(t: &mut TypeRef, redirects: &BTreeMap<TypeId, TypeId>) {
 }
 
 /// New ids for the types that survive, in their old order, and where redirected ones go.
-fn compact(defs: &[TypeDef], redirects: &BTreeMap<TypeId, TypeId>) -> BTreeMap<TypeId, TypeId> {
+fn compact(defs: &[TypeBody], redirects: &BTreeMap<TypeId, TypeId>) -> BTreeMap<TypeId, TypeId> {
     let mut remap = BTreeMap::new();
     let mut next = 0;
     for i in 0..defs.len() {
@@ -255,7 +262,7 @@ fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
 /// Drops the types no operation or webhook can reach: schemas converted only to check
 /// their examples, or error bodies of statuses whose bodies the operation's error type does
 /// not use. Their examples go with them, since no generated code could decode into them.
-fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<NameHint>) {
+fn prune_unreachable(api: &mut Api<Unnamed>, types: &mut Vec<TypeBody>, hints: &mut Vec<TypeHint>) {
     if api.operations.is_empty() && api.webhooks.is_empty() {
         // A document of schemas alone: its types are what it is for.
         return;
@@ -343,7 +350,7 @@ fn prune_unreachable(api: &mut Api, types: &mut Vec<TypeDef>, hints: &mut Vec<Na
 }
 
 /// A validated type checks its parts, so everything it contains must be validatable too.
-fn propagate_validation(types: &mut [TypeDef]) {
+fn propagate_validation(types: &mut [TypeBody]) {
     let mut stack: Vec<TypeId> = (0..types.len())
         .filter(|&i| types[i].validated)
         .map(TypeId)
@@ -369,57 +376,5 @@ fn propagate_validation(types: &mut [TypeDef]) {
                 stack.push(c);
             }
         }
-    }
-}
-
-/// Decides type names. Component names lose their package prefix unless two components
-/// would then share a name; a request-side view of a schema that also has a response-side
-/// view gets `Request` appended, and the upload view of a schema also sent as JSON gets
-/// `Upload`. Remaining clashes are numbered in arena order.
-fn name_types(api: &mut Api, types: &mut [TypeDef], hints: &[NameHint]) {
-    let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for h in hints {
-        short_owner
-            .entry(type_ident(&h.base, true))
-            .or_default()
-            .insert(h.base.as_str());
-    }
-    let read_bases: BTreeSet<&str> = hints
-        .iter()
-        .filter(|h| h.direction == Direction::Read)
-        .map(|h| h.base.as_str())
-        .collect();
-    // Components sent as JSON too: their upload view is named apart.
-    let json_bases: BTreeSet<&str> = hints
-        .iter()
-        .filter(|h| !h.upload && h.component.is_some())
-        .map(|h| h.base.as_str())
-        .collect();
-    let mut scope = Scope::with_reserved(&[]);
-    for (def, hint) in types.iter_mut().zip(hints) {
-        let short = short_owner
-            .get(&type_ident(&hint.base, true))
-            .is_none_or(|owners| owners.len() <= 1);
-        let mut name = type_ident(&hint.base, short);
-        if hint.upload && json_bases.contains(hint.base.as_str()) {
-            name.push_str("Upload");
-        } else if hint.direction == Direction::Write
-            && read_bases.contains(hint.base.as_str())
-            && !matches!(def.kind, TypeKind::Enum(_))
-        {
-            name.push_str("Request");
-        }
-        def.name = scope.claim(name);
-    }
-    for set in &mut api.header_sets {
-        // A set shared by several operations is named for what it is, not for one of them.
-        let base = match set.used_by.as_slice() {
-            [only] => format!("{only} headers"),
-            _ => "response headers".to_string(),
-        };
-        set.name = scope.claim(type_ident(&base, true));
-    }
-    for op in &mut api.operations {
-        op.params_type = scope.claim(type_ident(&format!("{} params", op.operation_id), true));
     }
 }

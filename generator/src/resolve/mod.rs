@@ -37,35 +37,28 @@ mod webhooks;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
-use crate::model::{Api, TypeDef, TypeId, TypeRef};
+use crate::model::{Api, TypeHint, TypeId, TypeKind, TypeRef, Unnamed};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Direction {
-    /// Data the client receives.
-    Read,
-    /// Data the client sends.
-    Write,
-}
+pub use crate::model::Direction;
 
-/// Where a type's name comes from, kept until the naming pass decides the final name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct NameHint {
-    /// A raw name: a component schema name, a title, or a path of words.
-    base: String,
-    /// The component schema this type is a view of, if any.
-    component: Option<String>,
-    direction: Direction,
-    /// The view of a component that a multipart upload sends, with files for its binary
-    /// properties, when the component is sent as JSON too.
-    upload: bool,
+/// A type's definition while resolving: everything but the hint for its name, which the
+/// arena keeps beside it.
+#[derive(Debug, Clone, PartialEq)]
+struct TypeBody {
+    /// The JSON pointer of the schema this type comes from.
+    origin: String,
+    doc: Option<String>,
+    /// Whether values of this type are validated before being sent.
+    validated: bool,
+    kind: TypeKind,
 }
 
 /// The type arena while resolving. Entries are `None` while a referenced component is
 /// being converted, which is what lets recursive schemas refer to themselves.
 struct Arena {
-    defs: Vec<Option<TypeDef>>,
-    hints: Vec<NameHint>,
+    defs: Vec<Option<TypeBody>>,
+    hints: Vec<TypeHint>,
     /// Types found to be the same as another; rewritten away by `finish`.
     redirects: BTreeMap<TypeId, TypeId>,
     /// Interned inline types by name hint, to find duplicates without a scan.
@@ -73,7 +66,7 @@ struct Arena {
 }
 
 impl Arena {
-    fn reserve(&mut self, hint: NameHint) -> TypeId {
+    fn reserve(&mut self, hint: TypeHint) -> TypeId {
         self.defs.push(None);
         self.hints.push(hint);
         TypeId(self.defs.len() - 1)
@@ -81,7 +74,7 @@ impl Arena {
 
     /// Adds an inline type, or returns an existing one with the same name hint and the same
     /// definition: specs often repeat one inline schema (an error body, say) many times.
-    fn intern(&mut self, def: TypeDef, hint: NameHint) -> TypeId {
+    fn intern(&mut self, def: TypeBody, hint: TypeHint) -> TypeId {
         let candidates = self.by_base.entry(hint.base.clone()).or_default();
         let same = candidates.iter().copied().find(|id| {
             self.defs[id.0].as_ref().is_some_and(|d| {
@@ -136,7 +129,7 @@ impl<'a> Resolver<'a> {
 
 /// Runs every resolve pass. Returns the model, or `None` when errors were found; either
 /// way the diagnostics list every problem seen.
-pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
+pub fn resolve(loaded: &Loaded) -> (Option<Api<Unnamed>>, Diagnostics) {
     let mut r = Resolver {
         loaded,
         diags: Diagnostics::default(),
@@ -164,6 +157,5 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api>, Diagnostics) {
     let mut api = finish::finish(api, r.arena, &mut r.diags);
     pagination::find_pagination(&mut api, &r.loaded.raw);
     events::find_stream_switches(&mut api);
-    operations::name_byte_streams(&mut api);
     (Some(api), r.diags)
 }

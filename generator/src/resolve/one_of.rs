@@ -3,11 +3,10 @@
 
 use super::schema::Target;
 use super::view::{Discriminator, Kind, Member, SchemaRef, SchemaView};
+use super::TypeBody;
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{
-    TaggedDef, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedDef, UntaggedVariant,
-};
+use crate::model::{TaggedDef, TaggedVariant, TypeKind, TypeRef, UntaggedDef, UntaggedVariant};
 use crate::naming::{camel_ident, Scope};
 
 impl<'a> Resolver<'a> {
@@ -112,8 +111,7 @@ impl<'a> Resolver<'a> {
         // first, named types next, maps and free-form values last, so that the most
         // specific variant wins.
         variants.sort_by_key(|v| untagged_rank(&v.ty));
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,
@@ -255,8 +253,7 @@ impl<'a> Resolver<'a> {
                 ty: id,
             });
         }
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,
@@ -684,8 +681,7 @@ impl<'a> Resolver<'a> {
                 rust_name: scope.claim(camel_ident(v)),
             })
             .collect();
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: at.to_string(),
             doc: None,
             validated: false,
@@ -798,8 +794,7 @@ impl<'a> Resolver<'a> {
             });
         }
         variants.sort_by_key(|v| untagged_rank(&v.ty));
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,

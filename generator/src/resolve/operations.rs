@@ -8,16 +8,15 @@ use super::security::{accepts, security_schemes};
 use super::servers::server_url;
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
+use crate::model::Unnamed;
 use crate::model::{
-    Api, BodyEncoding, ErrorResponse, HttpMethod, Operation, Parameter, ResponseEncoding,
-    SuccessResponse,
+    Api, BodyEncoding, ErrorResponse, HttpMethod, Operation, ResponseEncoding, SuccessResponse,
 };
-use crate::naming::{snake_ident, Scope};
 use openapiv3::ReferenceOr;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
+pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api<Unnamed> {
     let doc = &r.loaded.document;
     let mut api = Api {
         title: doc.info.title.clone(),
@@ -42,7 +41,6 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
         ..Api::default()
     };
     api.security_schemes = security_schemes(r);
-    let mut method_names = Scope::with_reserved(crate::naming::CLIENT_METHODS);
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in &doc.paths.paths {
         let item_pointer = pointer_push("/paths", path);
@@ -73,8 +71,7 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
             } else {
                 seen_ids.insert(operation_id.clone(), pointer.clone());
             }
-            let method_name = method_names.claim(snake_ident(&operation_id));
-            if let Some(operation) = resolve_operation(
+            let operation = resolve_operation(
                 r,
                 &mut api,
                 path,
@@ -83,10 +80,8 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
                 op,
                 pointer,
                 operation_id,
-                method_name,
-            ) {
-                api.operations.push(operation);
-            }
+            );
+            api.operations.push(operation);
         }
     }
     api
@@ -95,15 +90,14 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api {
 #[allow(clippy::too_many_arguments)]
 fn resolve_operation<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     path: &str,
     method: &str,
     path_parameters: &'a [ReferenceOr<openapiv3::Parameter>],
     op: &'a openapiv3::Operation,
     pointer: String,
     operation_id: String,
-    method_name: String,
-) -> Option<Operation> {
+) -> Operation<Unnamed> {
     let http_method = http_method(method);
     let parameters = parameters(
         r,
@@ -183,18 +177,16 @@ fn resolve_operation<'a>(
         }
     }
     let error_body = common_error_body(&errors);
-    let locals = method_locals(&parameters, request_body.is_some());
     let security = match (&op.security, &r.loaded.document.security) {
         (Some(own), _) => Some((own, pointer_push(&pointer, "security"))),
         (None, Some(document)) => Some((document, "/security".to_string())),
         (None, None) => None,
     };
     let accepts = accepts(r, api, security);
-    Some(Operation {
+    Operation {
         origin: pointer,
         operation_id,
         tags: op.tags.clone(),
-        method_name,
         http_method,
         path: path.to_string(),
         doc: op.description.clone().or_else(|| op.summary.clone()),
@@ -204,32 +196,12 @@ fn resolve_operation<'a>(
         success,
         errors,
         error_body,
-        params_type: String::new(),
         pagination: None,
-        byte_stream: None,
-        events_method: None,
+        unpaged: None,
         upload,
-        upload_method: None,
         accepts,
-        locals,
-    })
-}
-
-/// The method's locals, named clear of its arguments: the parameters it takes
-/// positionally, `params` for the optional ones, and `body`.
-fn method_locals(parameters: &[Parameter], has_body: bool) -> crate::model::MethodLocals {
-    let mut arguments: Vec<&str> = parameters
-        .iter()
-        .filter(|p| p.is_positional())
-        .map(|p| p.rust_name.as_str())
-        .collect();
-    if parameters.iter().any(|p| !p.is_positional()) {
-        arguments.push("params");
+        names: (),
     }
-    if has_body {
-        arguments.push("body");
-    }
-    crate::naming::method_locals(&arguments)
 }
 
 pub(super) fn http_method(method: &str) -> HttpMethod {
@@ -242,33 +214,5 @@ pub(super) fn http_method(method: &str) -> HttpMethod {
         "head" => HttpMethod::Head,
         "patch" => HttpMethod::Patch,
         _ => HttpMethod::Trace,
-    }
-}
-
-/// Operations that download raw bytes get a second method that streams the body, and
-/// operations whose answer may be a stream of events one that reads it event by event;
-/// their names are claimed after every other method's.
-pub(super) fn name_byte_streams(api: &mut Api) {
-    let mut taken = Scope::with_reserved(crate::naming::CLIENT_METHODS);
-    for op in &api.operations {
-        taken.claim(op.method_name.clone());
-        if let Some(p) = &op.pagination {
-            taken.claim(p.method_name.clone());
-            taken.claim(p.pages_method_name.clone());
-            if let Some(at) = p.style.at_method() {
-                taken.claim(at.to_string());
-            }
-        }
-    }
-    for op in &mut api.operations {
-        if op.success.encoding == ResponseEncoding::Bytes && op.success.body.is_some() {
-            op.byte_stream = Some(taken.claim(format!("{}_streaming", op.method_name)));
-        }
-        if op.success.stream.is_some() {
-            op.events_method = Some(taken.claim(format!("{}_events", op.method_name)));
-        }
-        if op.upload.is_some() {
-            op.upload_method = Some(taken.claim(format!("{}_upload", op.method_name)));
-        }
     }
 }

@@ -15,39 +15,26 @@
 //! wants every part it names (an optional parameter of the right type, a list in the body,
 //! the field that leads on): when in doubt there is no stream, and a note says why.
 
+use crate::model::Unnamed;
 use crate::model::{
-    Api, Field, FieldStep, Operation, Pagination, PagingNote, PagingStyle, ParameterLocation,
-    TypeKind, TypeRef,
+    Api, Field, FieldStep, Operation, Pagination, PagingStyle, ParameterLocation, TypeKind, TypeRef,
 };
 use serde_json::Value;
-use std::collections::BTreeSet;
 
-pub(super) fn find_pagination(api: &mut Api, raw: &Value) {
-    let mut notes = Vec::new();
-    let mut taken: BTreeSet<String> = crate::naming::CLIENT_METHODS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    taken.extend(api.operations.iter().map(|op| op.method_name.clone()));
+pub(super) fn find_pagination(api: &mut Api<Unnamed>, raw: &Value) {
     for i in 0..api.operations.len() {
         let op = &api.operations[i];
         let node = raw.pointer(&op.origin);
         let found = match declared(api, op, node) {
             Some(Ok(found)) => found,
             Some(Err(why)) => {
-                notes.push(PagingNote {
-                    operation_id: op.operation_id.clone(),
-                    note: why,
-                });
+                api.operations[i].unpaged = Some(why);
                 continue;
             }
             None => match recognized(api, op) {
                 Ok(found) => found,
                 Err(Some(why)) => {
-                    notes.push(PagingNote {
-                        operation_id: op.operation_id.clone(),
-                        note: why,
-                    });
+                    api.operations[i].unpaged = Some(why);
                     continue;
                 }
                 Err(None) => continue,
@@ -57,123 +44,22 @@ pub(super) fn find_pagination(api: &mut Api, raw: &Value) {
             if node.is_some_and(|n| {
                 n.get("x-pagination").is_some() || n.get("x-ms-pageable").is_some()
             }) {
-                notes.push(PagingNote {
-                    operation_id: op.operation_id.clone(),
-                    note: "does not page: the spec says so".into(),
-                });
+                api.operations[i].unpaged = Some("does not page: the spec says so".into());
             }
             continue;
         };
-        let base = api.operations[i].method_name.clone();
-        let mut claim = |wanted: String| {
-            let mut name = wanted.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{wanted}{n}");
-                n += 1;
-            }
-            taken.insert(name.clone());
-            name
-        };
-        let method_name = claim(format!("{base}_stream"));
-        let pages_method_name = claim(format!("{base}_pages"));
-        let style = match style {
-            Unnamed::Cursor {
-                param,
-                next,
-                in_url,
-            } => PagingStyle::Cursor {
-                param,
-                next,
-                in_url,
-            },
-            Unnamed::After {
-                param,
-                has_more,
-                last_id,
-                item_id,
-            } => PagingStyle::After {
-                param,
-                has_more,
-                last_id,
-                item_id,
-            },
-            Unnamed::NextUrl { next } => PagingStyle::NextUrl {
-                next,
-                at_method: claim(format!("{base}_at")),
-            },
-            Unnamed::LinkHeader { header } => PagingStyle::LinkHeader {
-                header,
-                at_method: claim(format!("{base}_at")),
-            },
-            Unnamed::Offset {
-                param,
-                by_page,
-                total,
-            } => PagingStyle::Offset {
-                param,
-                by_page,
-                total,
-            },
-        };
-        let op = &api.operations[i];
-        let mut arguments: Vec<&str> = op
-            .parameters
-            .iter()
-            .filter(|p| p.is_positional())
-            .map(|p| p.rust_name.as_str())
-            .collect();
-        arguments.push("params");
-        let locals = crate::naming::stream_locals(&arguments);
-        notes.push(PagingNote {
-            operation_id: op.operation_id.clone(),
-            note: format!(
-                "pages by {}{}: `{method_name}`, `{pages_method_name}`",
-                style.name(),
-                if is_declared { " (declared)" } else { "" }
-            ),
-        });
         api.operations[i].pagination = Some(Pagination {
-            method_name,
-            pages_method_name,
-            locals,
+            names: (),
             item,
             items,
             style,
             declared: is_declared,
         });
     }
-    api.paging_notes = notes;
-}
-
-/// A style found, before its methods are named.
-enum Unnamed {
-    Cursor {
-        param: String,
-        next: Vec<FieldStep>,
-        in_url: Option<String>,
-    },
-    After {
-        param: String,
-        has_more: Vec<FieldStep>,
-        last_id: Option<Vec<FieldStep>>,
-        item_id: Option<FieldStep>,
-    },
-    NextUrl {
-        next: Vec<FieldStep>,
-    },
-    LinkHeader {
-        header: String,
-    },
-    Offset {
-        param: String,
-        by_page: bool,
-        total: Option<Vec<FieldStep>>,
-    },
 }
 
 /// The item type, where the list is, the style, and whether the spec declared it.
-type Found = Option<(TypeRef, Vec<FieldStep>, Unnamed, bool)>;
+type Found = Option<(TypeRef, Vec<FieldStep>, PagingStyle<Unnamed>, bool)>;
 
 /// Paging the spec declares. `x-pagination` (on the operation, written there or by an
 /// overlay):
@@ -192,7 +78,11 @@ type Found = Option<(TypeRef, Vec<FieldStep>, Unnamed, bool)>;
 /// `style: none` (or `x-pagination: false`) turns paging off. Azure's `x-ms-pageable`
 /// (`nextLinkName`, `itemName`) is read as `next-url`. `None` when the spec says nothing;
 /// `Err` when what it says cannot be followed, with why.
-fn declared(api: &Api, op: &Operation, node: Option<&Value>) -> Option<Result<Found, String>> {
+fn declared(
+    api: &Api<Unnamed>,
+    op: &Operation<Unnamed>,
+    node: Option<&Value>,
+) -> Option<Result<Found, String>> {
     let node = node?;
     if let Some(spec) = node.get("x-pagination") {
         return Some(declared_pagination(api, op, spec));
@@ -211,7 +101,11 @@ fn declared(api: &Api, op: &Operation, node: Option<&Value>) -> Option<Result<Fo
     Some(declared_pagination(api, op, &spec))
 }
 
-fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found, String> {
+fn declared_pagination(
+    api: &Api<Unnamed>,
+    op: &Operation<Unnamed>,
+    spec: &Value,
+) -> Result<Found, String> {
     if spec == &Value::Bool(false) {
         return Ok(None);
     }
@@ -279,26 +173,28 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
         Ok(steps)
     };
     let unnamed = match style {
-        "cursor" => Unnamed::Cursor {
+        "cursor" => PagingStyle::Cursor {
             param: param(style)?,
             next: path("next", is_string)?,
             in_url: None,
         },
-        "after" => Unnamed::After {
+        "after" => PagingStyle::After {
             param: param(style)?,
             has_more: path("has_more", |t| matches!(t, TypeRef::Boolean))?,
             last_id: None,
             item_id: id_field(api, &item),
         },
-        "next-url" => Unnamed::NextUrl {
+        "next-url" => PagingStyle::NextUrl {
             next: path("next", is_string)?,
+            at_method: (),
         },
-        "link" => Unnamed::LinkHeader {
+        "link" => PagingStyle::LinkHeader {
             header: link_header(api, op).ok_or("x-pagination: style `link` needs the success response to document its `Link` header")?,
+            at_method: (),
         },
         "offset" | "page" => {
             let param = param(style)?;
-            Unnamed::Offset {
+            PagingStyle::Offset {
                 param,
                 by_page: style == "page",
                 total: match text("total") {
@@ -313,7 +209,7 @@ fn declared_pagination(api: &Api, op: &Operation, spec: &Value) -> Result<Found,
             ))
         }
     };
-    if matches!(unnamed, Unnamed::After { item_id: None, .. }) {
+    if matches!(unnamed, PagingStyle::After { item_id: None, .. }) {
         return Err("x-pagination: style `after` needs items with an `id`".into());
     }
     Ok(Some((item, items, unnamed, true)))
@@ -335,7 +231,7 @@ const CURSOR_PARAMS: &[&str] = &[
 
 /// Paging recognized from names and types. `Err(Some(note))` when an operation looks like
 /// a list that pages but some part is missing.
-fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
+fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Option<String>> {
     if op.request_body.is_some() {
         return Err(None);
     }
@@ -379,7 +275,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
             Some(has_more) if last_id.is_some() || item_id.is_some() => Ok(Some((
                 item,
                 items,
-                Unnamed::After {
+                PagingStyle::After {
                     param: after.rust_name.clone(),
                     has_more,
                     last_id,
@@ -409,7 +305,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
             return Ok(Some((
                 item,
                 items,
-                Unnamed::Cursor {
+                PagingStyle::Cursor {
                     param: cursor.rust_name.clone(),
                     next,
                     in_url: None,
@@ -423,7 +319,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
                 return Ok(Some((
                     item,
                     items,
-                    Unnamed::Cursor {
+                    PagingStyle::Cursor {
                         param: cursor.rust_name.clone(),
                         next,
                         in_url: Some(cursor.wire_name.clone()),
@@ -442,7 +338,15 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
         find_link(api, body)
     });
     if let Some(next) = next_url {
-        return Ok(Some((item, items, Unnamed::NextUrl { next }, false)));
+        return Ok(Some((
+            item,
+            items,
+            PagingStyle::NextUrl {
+                next,
+                at_method: (),
+            },
+            false,
+        )));
     }
     if let Some(cursor) = cursor {
         return Err(Some(format!(
@@ -451,7 +355,15 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
         )));
     }
     if let Some(header) = link_header(api, op) {
-        return Ok(Some((item, items, Unnamed::LinkHeader { header }, false)));
+        return Ok(Some((
+            item,
+            items,
+            PagingStyle::LinkHeader {
+                header,
+                at_method: (),
+            },
+            false,
+        )));
     }
     // An offset, or a page number beside a page size.
     let total = find_field(
@@ -464,7 +376,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
         return Ok(Some((
             item,
             items,
-            Unnamed::Offset {
+            PagingStyle::Offset {
                 param: offset.rust_name.clone(),
                 by_page: false,
                 total,
@@ -481,7 +393,7 @@ fn recognized(api: &Api, op: &Operation) -> Result<Found, Option<String>> {
         (Some(page), Some(_)) => Ok(Some((
             item,
             items,
-            Unnamed::Offset {
+            PagingStyle::Offset {
                 param: page.rust_name.clone(),
                 by_page: true,
                 total,
@@ -507,7 +419,7 @@ fn squash(name: &str) -> String {
 
 /// The list in a body: its one list field, or among several the one with a list's usual
 /// name.
-fn items_of(api: &Api, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep>)> {
+fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep>)> {
     let fields = struct_fields(api, body)?;
     let lists: Vec<&Field> = fields
         .iter()
@@ -545,7 +457,7 @@ fn items_of(api: &Api, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep>)> {
 /// A field of the body (or of an object field of the body, one level down) whose name is
 /// one of `names` (squashed) and whose type `want` accepts. Several matches: none.
 fn find_field(
-    api: &Api,
+    api: &Api<Unnamed>,
     body: &TypeRef,
     names: &[&str],
     want: fn(&TypeRef) -> bool,
@@ -579,7 +491,7 @@ fn find_field(
 }
 
 /// `links.next` or `_links.next.href`: a URL named `next` inside a links object.
-fn find_link(api: &Api, body: &TypeRef) -> Option<Vec<FieldStep>> {
+fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep>> {
     let fields = struct_fields(api, body)?;
     let step = |f: &Field| FieldStep {
         field: f.rust_name.clone(),
@@ -606,7 +518,7 @@ fn find_link(api: &Api, body: &TypeRef) -> Option<Vec<FieldStep>> {
 }
 
 /// The field of the operation's success header set that holds `Link`.
-fn link_header(api: &Api, op: &Operation) -> Option<String> {
+fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<String> {
     let set = api.header_sets.get(op.success.headers?.0)?;
     set.headers
         .iter()
@@ -617,7 +529,7 @@ fn link_header(api: &Api, op: &Operation) -> Option<String> {
 }
 
 /// The `id` field of a list's items, when it is a string and the items are a struct.
-fn id_field(api: &Api, item: &TypeRef) -> Option<FieldStep> {
+fn id_field(api: &Api<Unnamed>, item: &TypeRef) -> Option<FieldStep> {
     if !matches!(item, TypeRef::Named(_)) {
         return None;
     }
@@ -632,7 +544,7 @@ fn id_field(api: &Api, item: &TypeRef) -> Option<FieldStep> {
 
 /// A dotted path of wire names through the body's fields, with the type it ends at.
 fn follow<'a>(
-    api: &'a Api,
+    api: &'a Api<Unnamed>,
     body: &'a TypeRef,
     path: &str,
 ) -> Option<(Vec<FieldStep>, &'a TypeRef)> {
@@ -660,7 +572,7 @@ fn is_integer(t: &TypeRef) -> bool {
     matches!(t, TypeRef::Integer(_))
 }
 
-fn struct_fields<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a [Field]> {
+fn struct_fields<'a>(api: &'a Api<Unnamed>, t: &TypeRef) -> Option<&'a [Field]> {
     let mut t = strip(t).0;
     // Through aliases, as far as the model goes.
     for _ in 0..=api.types.len() {

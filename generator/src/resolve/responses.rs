@@ -6,6 +6,7 @@ use super::examples::collect_examples;
 use super::view::{Kind, SchemaRef};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
+use crate::model::Unnamed;
 use crate::model::{
     Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, ResponseEncoding, ResponseHeader,
     TypeRef,
@@ -36,7 +37,7 @@ pub(super) fn response_entries(
 /// it is read, and the examples the spec gives for it.
 pub(super) fn response_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     response: &'a openapiv3::Response,
     at: &str,
     hint: &str,
@@ -93,7 +94,7 @@ pub(super) fn common_error_body(errors: &[ErrorResponse]) -> TypeRef {
 
 pub(super) fn header_set<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api,
+    api: &mut Api<Unnamed>,
     headers: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Header>>,
     at: &str,
     operation_id: &str,
@@ -146,7 +147,7 @@ pub(super) fn header_set<'a>(
         return Some(HeaderSetId(i));
     }
     api.header_sets.push(HeaderSet {
-        name: String::new(),
+        name: (),
         headers: list,
         used_by: vec![operation_id.to_string()],
     });

@@ -1,10 +1,11 @@
 //! Converting schemas into type references, creating named types where a schema needs one.
 
 use super::view::{Additional, Kind, Member, SchemaRef, SchemaView};
-use super::{Direction, NameHint, Resolver};
+use super::{Direction, Resolver, TypeBody};
+use crate::model::TypeHint;
 use crate::model::{
-    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StringFormat, StructDef, TypeDef,
-    TypeId, TypeKind, TypeRef,
+    Constraints, EnumDef, EnumVariant, Field, IntegerKind, StringFormat, StructDef, TypeId,
+    TypeKind, TypeRef,
 };
 use crate::naming::{camel_ident, Scope};
 use serde_json::Value;
@@ -108,7 +109,7 @@ impl<'a> Resolver<'a> {
             return t;
         }
         let name = self.schema_base_name(&def_pointer);
-        let slot = self.arena.reserve(NameHint {
+        let slot = self.arena.reserve(TypeHint {
             base: name.clone(),
             component: (!upload).then(|| name.clone()),
             direction: dir,
@@ -139,8 +140,7 @@ impl<'a> Resolver<'a> {
                     def_pointer.clone(),
                     format!("the schema `{name}` is defined only in terms of itself, so it has no shape"),
                 );
-                self.arena.defs[slot.0] = Some(TypeDef {
-                    name: String::new(),
+                self.arena.defs[slot.0] = Some(TypeBody {
                     origin: def_pointer,
                     doc: None,
                     validated: false,
@@ -160,8 +160,7 @@ impl<'a> Resolver<'a> {
                     .get("description")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                self.arena.defs[slot.0] = Some(TypeDef {
-                    name: String::new(),
+                self.arena.defs[slot.0] = Some(TypeBody {
                     origin: def_pointer,
                     doc,
                     validated: dir == Direction::Write,
@@ -528,8 +527,7 @@ impl<'a> Resolver<'a> {
             }
             _ => None,
         };
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,
@@ -541,7 +539,7 @@ impl<'a> Resolver<'a> {
     /// Puts a finished definition into its reserved slot, or interns it.
     pub(super) fn place(
         &mut self,
-        def: TypeDef,
+        def: TypeBody,
         hint: &str,
         dir: Direction,
         target: Target,
@@ -553,7 +551,7 @@ impl<'a> Resolver<'a> {
             }
             None => self.arena.intern(
                 def,
-                NameHint {
+                TypeHint {
                     base: hint.to_string(),
                     component: None,
                     direction: dir,
@@ -695,8 +693,7 @@ impl<'a> Resolver<'a> {
                 rust_name: scope.claim(camel_ident(v)),
             })
             .collect();
-        let def = TypeDef {
-            name: String::new(),
+        let def = TypeBody {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             // Enums are the same in both directions; only their use differs.

@@ -2,6 +2,7 @@
 
 use super::Resolver;
 use crate::diagnostics::pointer_push;
+use crate::model::Unnamed;
 use crate::model::{Accepts, Api, ParameterLocation, SecurityScheme};
 
 /// What credentials a list of security requirements accepts. Each requirement is an
@@ -11,7 +12,7 @@ use crate::model::{Accepts, Api, ParameterLocation, SecurityScheme};
 /// declare, or one this client cannot send, gets a warning where it is written.
 pub(super) fn accepts(
     r: &mut Resolver<'_>,
-    api: &Api,
+    api: &Api<Unnamed>,
     security: Option<(&Vec<openapiv3::SecurityRequirement>, String)>,
 ) -> Accepts {
     let Some((requirements, at)) = security else {

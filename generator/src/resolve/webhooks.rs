@@ -7,12 +7,10 @@ use super::operations::http_method;
 use super::responses::{response_body, response_entries};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{Api, Webhook};
-use crate::naming::{snake_ident, Scope};
+use crate::model::{Api, Unnamed, Webhook};
 
-pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api) {
+pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
     let loaded = r.loaded;
-    let mut names = Scope::new();
     for (name, item) in &loaded.webhooks {
         let item_at = pointer_push("/webhooks", name);
         let methods: Vec<_> = item.iter().collect();
@@ -59,7 +57,7 @@ pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api) {
                 name: name.clone(),
                 origin: at,
                 http_method: http_method(method),
-                function_name: names.claim(snake_ident(&base)),
+                function_name: base,
                 doc: op.description.clone().or_else(|| op.summary.clone()),
                 deprecated: op.deprecated,
                 body,

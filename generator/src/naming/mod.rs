@@ -4,6 +4,10 @@
 //! The wire name is always kept beside the Rust name in the model, so renaming never
 //! changes what goes over the wire.
 
+mod pass;
+
+pub use pass::name;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
@@ -46,6 +50,12 @@ pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
 /// `From` and `Clone` impls, which an inherent method of the same name would shadow), so
 /// no operation method may take their names.
 pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "runtime", "from", "clone"];
+
+/// The argument of an operation's method that holds its optional parameters.
+pub const PARAMS_ARGUMENT: &str = "params";
+
+/// The argument of an operation's method that holds its request body.
+pub const BODY_ARGUMENT: &str = "body";
 
 /// The Cargo feature for a tag (`None`: the operations without a tag), clear of `taken`
 /// and of the features every gated crate has (`default`, `full`): lower-case words joined
@@ -177,7 +187,7 @@ fn strip_package(schema_name: &str) -> &str {
 /// `params` are the method's own arguments (the request body and the optional
 /// parameters), so a parameter of that name is told apart the same way.
 pub fn parameter_names(parameters: &[(&str, crate::model::ParameterLocation)]) -> Vec<String> {
-    let mut scope = Scope::with_reserved(&["body", "params"]);
+    let mut scope = Scope::with_reserved(&[BODY_ARGUMENT, PARAMS_ARGUMENT]);
     parameters
         .iter()
         .map(|(wire, location)| {

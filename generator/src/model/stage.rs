@@ -1,0 +1,128 @@
+//! The two stages of the model: before the naming pass, every place that will hold a Rust
+//! name holds what the name is to be made from (or nothing, when the rest of the model says
+//! it); after it, the name. A model of one stage is a different type from the other, so
+//! render can only be given a model whose every name is decided.
+
+use super::types::Direction;
+use std::fmt::Debug;
+
+/// What a model holds where Rust names go.
+pub trait Stage: Debug + Clone + PartialEq + Default {
+    /// A type's name.
+    type TypeName: Debug + Clone + PartialEq;
+    /// A webhook's decoding function.
+    type FunctionName: Debug + Clone + PartialEq;
+    /// A name the model around it says what to make of: a struct of response headers,
+    /// the method a paging stream sends to the URLs it is given.
+    type Name: Debug + Clone + PartialEq;
+    /// The methods, arguments and locals of an operation.
+    type Methods: Debug + Clone + PartialEq;
+    /// The stream methods and locals of an operation whose pages can be followed.
+    type PagingMethods: Debug + Clone + PartialEq;
+}
+
+/// The model as resolve leaves it: hints in place of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unnamed;
+
+/// The model as the naming pass leaves it: every Rust name decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Named;
+
+impl Stage for Unnamed {
+    type TypeName = TypeHint;
+    /// The words the function is named after (the webhook's operationId or name).
+    type FunctionName = String;
+    /// Nothing: a header set is named after the operations that use it, a paging method
+    /// after its operation's.
+    type Name = ();
+    /// Nothing: methods are named after the operationId, and the rest after what the
+    /// operation has.
+    type Methods = ();
+    type PagingMethods = ();
+}
+
+impl Stage for Named {
+    type TypeName = String;
+    type FunctionName = String;
+    type Name = String;
+    type Methods = MethodNames;
+    type PagingMethods = PagingNames;
+}
+
+/// Where a type's name comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeHint {
+    /// A raw name: a component schema name, a title, or a path of words.
+    pub base: String,
+    /// The component schema this type is a view of, if any.
+    pub component: Option<String>,
+    pub direction: Direction,
+    /// The view of a component that a multipart upload sends, with files for its binary
+    /// properties, when the component is sent as JSON too.
+    pub upload: bool,
+}
+
+/// The names of an operation's methods, of the arguments render adds to them, and of
+/// their locals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodNames {
+    /// The operation's method.
+    pub method: String,
+    /// The struct holding the operation's query and header parameters.
+    pub params_type: String,
+    /// The argument holding the optional parameters (of `params_type`).
+    pub params: String,
+    /// The argument holding the request body.
+    pub body: String,
+    /// For an operation whose success body is raw bytes: the method that returns the body
+    /// as a stream of chunks rather than whole in memory.
+    pub streaming: Option<String>,
+    /// For an operation whose success response can be a stream of events (or JSON lines):
+    /// the method that reads it event by event.
+    pub events: Option<String>,
+    /// For an operation with a multipart upload beside its body: the method that sends it.
+    pub upload: Option<String>,
+    /// The locals of the methods, clear of every argument.
+    pub locals: MethodLocals,
+}
+
+/// Names of the locals of an operation's method. They share a namespace with the
+/// method's arguments, so the naming pass picks them after the arguments: a parameter
+/// called `request` or `path` keeps its name, and the local takes another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodLocals {
+    pub request: String,
+    pub response: String,
+    pub path: String,
+    pub query: String,
+    pub cookies: String,
+    /// The value of an optional parameter, inside `if let Some(..)`.
+    pub value: String,
+    /// The URL of a page the server named, in the method that follows it.
+    pub page_url: String,
+}
+
+/// The names of a paging operation's stream methods and their locals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagingNames {
+    /// The stream of every item.
+    pub items: String,
+    /// The stream of every page.
+    pub pages: String,
+    pub locals: StreamLocals,
+}
+
+/// Names of the locals of a paging stream method, clear of its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamLocals {
+    pub token: String,
+    pub page: String,
+    /// The page's response, headers and all.
+    pub response: String,
+    /// The number of items on the page.
+    pub count: String,
+    /// The parameter of the closures that read a page.
+    pub value: String,
+    pub next: String,
+}

@@ -1,0 +1,316 @@
+//! The naming pass: turns the model resolve leaves, with hints in place of names, into
+//! the model render reads. Every crate-level name is decided here, in this order, each
+//! kind in spec order so that the outcome is deterministic:
+//!
+//! 1. types, then the structs of response headers, then the parameter structs, in one
+//!    scope (they share the `types` module);
+//! 2. operation methods, then the paging streams of each list operation, then the twin
+//!    methods (`_streaming`, `_events`, `_upload`), in one scope (they share `Client`);
+//! 3. the arguments render adds to each method and the locals of its body, clear of the
+//!    method's parameters;
+//! 4. the functions that decode webhooks.
+
+use super::{
+    method_locals, snake_ident, stream_locals, type_ident, Scope, BODY_ARGUMENT, CLIENT_METHODS,
+    PARAMS_ARGUMENT,
+};
+use crate::model::{
+    Api, Direction, HeaderSet, MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle,
+    ResponseEncoding, TypeDef, TypeHint, TypeKind, Unnamed, Webhook,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Names every type, method, argument, local and function of the model.
+pub fn name(api: Api<Unnamed>) -> Api<Named> {
+    let mut types_scope = Scope::new();
+    let type_names = type_names(&api.types, &mut types_scope);
+    let set_names: Vec<String> = api
+        .header_sets
+        .iter()
+        .map(|set| {
+            // A set shared by several operations is named for what it is, not for one of
+            // them.
+            let base = match set.used_by.as_slice() {
+                [only] => format!("{only} headers"),
+                _ => "response headers".to_string(),
+            };
+            types_scope.claim(type_ident(&base, true))
+        })
+        .collect();
+    let params_types: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| types_scope.claim(type_ident(&format!("{} params", op.operation_id), true)))
+        .collect();
+
+    let mut methods = Scope::with_reserved(CLIENT_METHODS);
+    let method_names: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| methods.claim(snake_ident(&op.operation_id)))
+        .collect();
+    let paging_names: Vec<Option<(String, String, Option<String>)>> = api
+        .operations
+        .iter()
+        .zip(&method_names)
+        .map(|(op, base)| {
+            let p = op.pagination.as_ref()?;
+            let items = methods.claim(format!("{base}_stream"));
+            let pages = methods.claim(format!("{base}_pages"));
+            let at = p
+                .style
+                .at_method()
+                .map(|()| methods.claim(format!("{base}_at")));
+            Some((items, pages, at))
+        })
+        .collect();
+    let twins: Vec<[Option<String>; 3]> = api
+        .operations
+        .iter()
+        .zip(&method_names)
+        .map(|(op, base)| {
+            let streaming = (op.success.encoding == ResponseEncoding::Bytes
+                && op.success.body.is_some())
+            .then(|| methods.claim(format!("{base}_streaming")));
+            let events = op
+                .success
+                .stream
+                .is_some()
+                .then(|| methods.claim(format!("{base}_events")));
+            let upload = op
+                .upload
+                .is_some()
+                .then(|| methods.claim(format!("{base}_upload")));
+            [streaming, events, upload]
+        })
+        .collect();
+
+    let mut functions = Scope::new();
+    let webhooks = api
+        .webhooks
+        .into_iter()
+        .map(|w| Webhook {
+            function_name: functions.claim(snake_ident(&w.function_name)),
+            name: w.name,
+            origin: w.origin,
+            http_method: w.http_method,
+            doc: w.doc,
+            deprecated: w.deprecated,
+            body: w.body,
+            response: w.response,
+        })
+        .collect();
+
+    let operations = api
+        .operations
+        .into_iter()
+        .zip(method_names)
+        .zip(params_types)
+        .zip(paging_names)
+        .zip(twins)
+        .map(|((((op, method), params_type), paging), twins)| {
+            name_operation(op, method, params_type, paging, twins)
+        })
+        .collect();
+
+    Api {
+        title: api.title,
+        version: api.version,
+        description: api.description,
+        summary: api.summary,
+        default_server: api.default_server,
+        relative_server: api.relative_server,
+        types: api
+            .types
+            .into_iter()
+            .zip(type_names)
+            .map(|(def, name)| TypeDef {
+                name,
+                origin: def.origin,
+                doc: def.doc,
+                validated: def.validated,
+                kind: def.kind,
+            })
+            .collect(),
+        header_sets: api
+            .header_sets
+            .into_iter()
+            .zip(set_names)
+            .map(|(set, name)| HeaderSet {
+                name,
+                headers: set.headers,
+                used_by: set.used_by,
+            })
+            .collect(),
+        operations,
+        webhooks,
+        security_schemes: api.security_schemes,
+        examples: api.examples,
+        request_views: api.request_views,
+        merged_types: api.merged_types,
+        features: api.features,
+    }
+}
+
+/// An operation with the names decided for it, and the arguments and locals that follow
+/// from them.
+fn name_operation(
+    op: Operation<Unnamed>,
+    method: String,
+    params_type: String,
+    paging: Option<(String, String, Option<String>)>,
+    [streaming, events, upload]: [Option<String>; 3],
+) -> Operation<Named> {
+    let positional: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.is_positional())
+        .map(|p| p.rust_name.as_str())
+        .collect();
+    let has_params = op.parameters.iter().any(|p| !p.is_positional());
+    // The method's arguments: the positional parameters, the optional ones (when there are
+    // any) and the body (when there is one).
+    let mut arguments = positional.clone();
+    if has_params {
+        arguments.push(PARAMS_ARGUMENT);
+    }
+    if op.request_body.is_some() {
+        arguments.push(BODY_ARGUMENT);
+    }
+    let locals = method_locals(&arguments);
+    // A stream method takes the positional parameters and the parameters struct.
+    let mut stream_arguments = positional;
+    stream_arguments.push(PARAMS_ARGUMENT);
+    let pagination = match (op.pagination, paging) {
+        (Some(p), Some((items, pages, at))) => Some(Pagination {
+            names: PagingNames {
+                items,
+                pages,
+                locals: stream_locals(&stream_arguments),
+            },
+            item: p.item,
+            items: p.items,
+            style: named_style(p.style, at),
+            declared: p.declared,
+        }),
+        _ => None,
+    };
+    Operation {
+        origin: op.origin,
+        operation_id: op.operation_id,
+        tags: op.tags,
+        http_method: op.http_method,
+        path: op.path,
+        doc: op.doc,
+        deprecated: op.deprecated,
+        parameters: op.parameters,
+        request_body: op.request_body,
+        success: op.success,
+        errors: op.errors,
+        error_body: op.error_body,
+        pagination,
+        unpaged: op.unpaged,
+        upload: op.upload,
+        accepts: op.accepts,
+        names: MethodNames {
+            method,
+            params_type,
+            params: PARAMS_ARGUMENT.to_string(),
+            body: BODY_ARGUMENT.to_string(),
+            streaming,
+            events,
+            upload,
+            locals,
+        },
+    }
+}
+
+/// A paging style with the name of the method that follows the URLs it is given, for the
+/// styles that follow one (`at` is claimed exactly for those).
+fn named_style(style: PagingStyle<Unnamed>, at: Option<String>) -> PagingStyle<Named> {
+    let at = at.unwrap_or_default();
+    match style {
+        PagingStyle::Cursor {
+            param,
+            next,
+            in_url,
+        } => PagingStyle::Cursor {
+            param,
+            next,
+            in_url,
+        },
+        PagingStyle::After {
+            param,
+            has_more,
+            last_id,
+            item_id,
+        } => PagingStyle::After {
+            param,
+            has_more,
+            last_id,
+            item_id,
+        },
+        PagingStyle::NextUrl { next, .. } => PagingStyle::NextUrl {
+            next,
+            at_method: at,
+        },
+        PagingStyle::LinkHeader { header, .. } => PagingStyle::LinkHeader {
+            header,
+            at_method: at,
+        },
+        PagingStyle::Offset {
+            param,
+            by_page,
+            total,
+        } => PagingStyle::Offset {
+            param,
+            by_page,
+            total,
+        },
+    }
+}
+
+/// Decides type names. Component names lose their package prefix unless two components
+/// would then share a name; a request-side view of a schema that also has a response-side
+/// view gets `Request` appended, and the upload view of a schema also sent as JSON gets
+/// `Upload`. Remaining clashes are numbered in arena order.
+fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<String> {
+    let hints: Vec<&TypeHint> = types.iter().map(|def| &def.name).collect();
+    let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for h in &hints {
+        short_owner
+            .entry(type_ident(&h.base, true))
+            .or_default()
+            .insert(h.base.as_str());
+    }
+    let read_bases: BTreeSet<&str> = hints
+        .iter()
+        .filter(|h| h.direction == Direction::Read)
+        .map(|h| h.base.as_str())
+        .collect();
+    // Components sent as JSON too: their upload view is named apart.
+    let json_bases: BTreeSet<&str> = hints
+        .iter()
+        .filter(|h| !h.upload && h.component.is_some())
+        .map(|h| h.base.as_str())
+        .collect();
+    types
+        .iter()
+        .map(|def| {
+            let hint = &def.name;
+            let short = short_owner
+                .get(&type_ident(&hint.base, true))
+                .is_none_or(|owners| owners.len() <= 1);
+            let mut name = type_ident(&hint.base, short);
+            if hint.upload && json_bases.contains(hint.base.as_str()) {
+                name.push_str("Upload");
+            } else if hint.direction == Direction::Write
+                && read_bases.contains(hint.base.as_str())
+                && !matches!(def.kind, TypeKind::Enum(_))
+            {
+                name.push_str("Request");
+            }
+            scope.claim(name)
+        })
+        .collect()
+}
