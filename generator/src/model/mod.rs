@@ -178,6 +178,8 @@ pub struct Operation<S: Stage = Named> {
     pub http_method: HttpMethod,
     /// The path template as written in the spec, e.g. `/things/{id}`.
     pub path: String,
+    /// The path template, parsed: its literal text and its parameters, in order.
+    pub path_segments: Vec<PathSegment>,
     pub doc: Option<String>,
     pub deprecated: bool,
     pub parameters: Vec<Parameter>,
@@ -328,6 +330,15 @@ impl<S: Stage> PagingStyle<S> {
             _ => None,
         }
     }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as written.
+    Literal(String),
+    /// A path parameter, by its place in [`Operation::parameters`].
+    Parameter(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -201,6 +201,7 @@ fn name_operation(
         tags: op.tags,
         http_method: op.http_method,
         path: op.path,
+        path_segments: op.path_segments,
         doc: op.doc,
         deprecated: op.deprecated,
         parameters: op.parameters,

@@ -5,7 +5,7 @@ use super::context::{argument_type, by_value, ident, TypeContext};
 use super::docs::doc_attrs;
 use crate::model::{
     BodyEncoding, EventBody, EventFormat, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle,
-    Parameter, ParameterLocation, RequestBody, ResponseEncoding, TypeRef,
+    Parameter, ParameterLocation, PathSegment, RequestBody, ResponseEncoding, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -471,52 +471,30 @@ fn http_method(m: HttpMethod) -> TokenStream {
 /// `let path = ...;` with every path parameter encoded as one segment. The pieces are
 /// joined with `concat` rather than `format!`, so no brace in a template can be misread.
 fn render_path(op: &Operation) -> TokenStream {
-    let mut pieces = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            break;
+    let pieces = op.path_segments.iter().map(|segment| {
+        let index = match segment {
+            PathSegment::Literal(text) => return quote!(#text),
+            PathSegment::Parameter(index) => *index,
         };
-        let literal = &rest[..open];
-        if !literal.is_empty() {
-            pieces.push(quote!(#literal));
+        let Some(p) = op.parameters.get(index) else {
+            // A model built by hand may point past its parameters; one resolved from a spec
+            // never does.
+            return quote!(compile_error!("a path segment names no parameter"));
+        };
+        let (wire, arg) = (&p.wire_name, ident(&p.rust_name));
+        let plain_text = p.style == ParamStyle::Simple
+            && p.content.is_none()
+            && matches!(p.ty.non_null(), TypeRef::String);
+        if plain_text {
+            // The common case, a string in a simple segment, without a detour through JSON.
+            quote!(&super::runtime::__private::path_segment(#wire, #arg)?)
+        } else {
+            let value = param_value(p, &quote!(&#arg));
+            let style = runtime_style(p.style);
+            let explode = p.explode;
+            quote!(&super::runtime::__private::path_param(#wire, #value, #style, #explode)?)
         }
-        let wire = &rest[open + 1..close];
-        let param = op
-            .parameters
-            .iter()
-            .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire);
-        match param {
-            Some(p) => {
-                let arg = ident(&p.rust_name);
-                let plain_text = p.style == ParamStyle::Simple
-                    && p.content.is_none()
-                    && matches!(p.ty.non_null(), TypeRef::String);
-                if plain_text {
-                    // The common case, a string in a simple segment, without a detour
-                    // through JSON.
-                    pieces.push(quote!(&super::runtime::__private::path_segment(#wire, #arg)?));
-                } else {
-                    let value = param_value(p, &quote!(&#arg));
-                    let style = runtime_style(p.style);
-                    let explode = p.explode;
-                    pieces.push(quote!(
-                        &super::runtime::__private::path_param(#wire, #value, #style, #explode)?
-                    ));
-                }
-            }
-            // The resolver reports undeclared template names as errors, so this is not
-            // reached for a document that generated.
-            None => {
-                let literal = &rest[open..=close];
-                pieces.push(quote!(#literal));
-            }
-        }
-        rest = &rest[close + 1..];
-    }
-    if !rest.is_empty() {
-        pieces.push(quote!(#rest));
-    }
+    });
     // The pieces are joined by the runtime, after the base URL, into the one string the
     // request needs.
     let path = ident(&op.names.locals.path);

@@ -2,7 +2,7 @@
 //! which the modules named for them read.
 
 use super::bodies::{request_body, upload_body};
-use super::params::parameters;
+use super::params::{parameters, path_segments};
 use super::responses::{common_error_body, header_set, response_body, response_entries};
 use super::security::{accepts, security_schemes};
 use super::servers::server_url;
@@ -189,6 +189,7 @@ fn resolve_operation<'a>(
         tags: op.tags.clone(),
         http_method,
         path: path.to_string(),
+        path_segments: path_segments(path, &parameters),
         doc: op.description.clone().or_else(|| op.summary.clone()),
         deprecated: op.deprecated,
         parameters,

@@ -4,7 +4,7 @@
 use super::bodies::{is_json, pick_content, schema_hint};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{ParamStyle, Parameter, ParameterLocation, TypeRef};
+use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 
 pub(super) fn parameters<'a>(
@@ -178,6 +178,35 @@ pub(super) fn parameters<'a>(
         p.rust_name = name;
     }
     out
+}
+
+/// A path template as literal text and the path parameters between braces. A name no
+/// path parameter declares (an error, reported where parameters are read) and an
+/// unclosed brace stay text.
+pub(super) fn path_segments(path: &str, parameters: &[Parameter]) -> Vec<PathSegment> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            segments.push(PathSegment::Literal(rest[..open].to_string()));
+        }
+        let wire = &rest[open + 1..close];
+        let declared = parameters
+            .iter()
+            .position(|p| p.location == ParameterLocation::Path && p.wire_name == wire);
+        segments.push(match declared {
+            Some(index) => PathSegment::Parameter(index),
+            None => PathSegment::Literal(rest[open..=close].to_string()),
+        });
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(PathSegment::Literal(rest.to_string()));
+    }
+    segments
 }
 
 /// The names between braces in a path template, in order.
