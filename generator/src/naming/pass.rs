@@ -315,3 +315,152 @@ fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::name;
+    use crate::model::{
+        Accepts, Api, Direction, FieldStep, HttpMethod, Operation, Pagination, PagingStyle,
+        ParamStyle, Parameter, ParameterLocation, ResponseEncoding, StructDef, SuccessResponse,
+        TypeDef, TypeHint, TypeKind, TypeRef, Unnamed,
+    };
+
+    fn operation(id: &str) -> Operation<Unnamed> {
+        Operation {
+            origin: String::new(),
+            operation_id: id.into(),
+            tags: Vec::new(),
+            http_method: HttpMethod::Get,
+            path: "/".into(),
+            path_segments: Vec::new(),
+            doc: None,
+            deprecated: false,
+            parameters: Vec::new(),
+            request_body: None,
+            success: SuccessResponse {
+                status: Some(200),
+                body: None,
+                encoding: ResponseEncoding::Json,
+                headers: None,
+                stream: None,
+            },
+            errors: Vec::new(),
+            error_body: TypeRef::Json,
+            pagination: None,
+            unpaged: None,
+            upload: None,
+            accepts: Accepts::default(),
+            names: (),
+        }
+    }
+
+    fn hint(base: &str, direction: Direction) -> TypeDef<Unnamed> {
+        TypeDef {
+            name: TypeHint {
+                base: base.into(),
+                component: Some(base.into()),
+                direction,
+                upload: false,
+            },
+            origin: String::new(),
+            doc: None,
+            validated: direction == Direction::Write,
+            kind: TypeKind::Struct(StructDef::default()),
+        }
+    }
+
+    #[test]
+    fn methods_then_paging_streams_then_twins_share_one_scope() {
+        let mut listed = operation("listThings");
+        listed.pagination = Some(Pagination {
+            names: (),
+            item: TypeRef::Json,
+            items: vec![FieldStep {
+                field: "data".into(),
+                options: 0,
+            }],
+            style: PagingStyle::NextUrl {
+                next: Vec::new(),
+                at_method: (),
+            },
+            declared: false,
+        });
+        let mut download = operation("new");
+        download.success.body = Some(TypeRef::Bytes);
+        download.success.encoding = ResponseEncoding::Bytes;
+        let api = Api {
+            operations: vec![listed, operation("list_things_stream"), download],
+            ..Api::default()
+        };
+        let named = name(api);
+        let methods: Vec<&str> = named
+            .operations
+            .iter()
+            .map(|op| op.names.method.as_str())
+            .collect();
+        // `new` is the client's own; methods are claimed before any stream.
+        assert_eq!(methods, ["list_things", "list_things_stream", "new2"]);
+        let paging = named.operations[0].pagination.as_ref().expect("pages");
+        assert_eq!(paging.names.items, "list_things_stream2");
+        assert_eq!(paging.names.pages, "list_things_pages");
+        assert_eq!(
+            paging.style.at_method().map(String::as_str),
+            Some("list_things_at")
+        );
+        assert_eq!(
+            named.operations[2].names.streaming.as_deref(),
+            Some("new2_streaming")
+        );
+        assert_eq!(named.operations[0].names.streaming, None);
+        let notes = named.paging_notes();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            notes[0].note,
+            "pages by next URL: `list_things_stream2`, `list_things_pages`"
+        );
+    }
+
+    #[test]
+    fn locals_and_arguments_stay_clear_of_parameters() {
+        let mut op = operation("get");
+        op.parameters.push(Parameter {
+            wire_name: "request".into(),
+            rust_name: "request".into(),
+            location: ParameterLocation::Path,
+            style: ParamStyle::Simple,
+            explode: false,
+            allow_reserved: false,
+            content: None,
+            required: true,
+            ty: TypeRef::String,
+            doc: None,
+        });
+        let named = name(Api {
+            operations: vec![op],
+            ..Api::default()
+        });
+        let names = &named.operations[0].names;
+        assert_eq!(names.locals.request, "request2");
+        assert_eq!(names.locals.response, "response");
+        assert_eq!(
+            (names.params.as_str(), names.body.as_str()),
+            ("params", "body")
+        );
+        assert_eq!(names.params_type, "GetParams");
+    }
+
+    #[test]
+    fn a_request_view_of_a_read_type_is_named_apart() {
+        let named = name(Api {
+            types: vec![
+                hint("pkg.Thing", Direction::Read),
+                hint("pkg.Thing", Direction::Write),
+                hint("other.Thing", Direction::Read),
+            ],
+            ..Api::default()
+        });
+        let names: Vec<&str> = named.types.iter().map(|t| t.name.as_str()).collect();
+        // Two packages define `Thing`: the package stays in the name.
+        assert_eq!(names, ["PkgThing", "PkgThingRequest", "OtherThing"]);
+    }
+}

@@ -224,7 +224,51 @@ pub fn template_names(path: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::template_names;
+    use super::{path_segments, template_names};
+    use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef};
+
+    fn parameter(wire: &str, location: ParameterLocation) -> Parameter {
+        Parameter {
+            wire_name: wire.into(),
+            rust_name: wire.into(),
+            location,
+            style: ParamStyle::Simple,
+            explode: false,
+            allow_reserved: false,
+            content: None,
+            required: true,
+            ty: TypeRef::String,
+            doc: None,
+        }
+    }
+
+    #[test]
+    fn path_segments_point_at_the_path_parameters() {
+        let parameters = [
+            parameter("id", ParameterLocation::Query),
+            parameter("id", ParameterLocation::Path),
+            parameter("sub", ParameterLocation::Path),
+        ];
+        assert_eq!(
+            path_segments("/a/{id}/b/{sub}.json", &parameters),
+            vec![
+                PathSegment::Literal("/a/".into()),
+                PathSegment::Parameter(1),
+                PathSegment::Literal("/b/".into()),
+                PathSegment::Parameter(2),
+                PathSegment::Literal(".json".into()),
+            ]
+        );
+        // Undeclared names and unclosed braces are text.
+        assert_eq!(
+            path_segments("/{nope}/{x", &parameters),
+            vec![
+                PathSegment::Literal("/".into()),
+                PathSegment::Literal("{nope}".into()),
+                PathSegment::Literal("/{x".into()),
+            ]
+        );
+    }
 
     #[test]
     fn template_names_in_order() {
