@@ -57,6 +57,13 @@ pub const PARAMS_ARGUMENT: &str = "params";
 /// The argument of an operation's method that holds its request body.
 pub const BODY_ARGUMENT: &str = "body";
 
+/// The local that holds the value of a struct's `i`th property (the additional properties
+/// after the last) while the struct's decoder reads it. Property names appear in a decoder
+/// only as the struct's field labels, so the slots cannot meet one.
+pub fn decode_slot(i: usize) -> String {
+    format!("f{i}")
+}
+
 /// The Cargo feature for a tag (`None`: the operations without a tag), clear of `taken`
 /// and of the features every gated crate has (`default`, `full`): lower-case words joined
 /// by `-`, as Cargo features are usually written.

@@ -4,7 +4,7 @@ use super::context::{ident, TypeContext};
 use super::docs::doc_attrs;
 use super::validate::field_rules;
 use crate::model::{Field, StructDef, TypeDef, TypeId, TypeRef};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 // Derives name the prelude's macros unqualified: derive macros live in their own namespace,
@@ -141,7 +141,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
     let name_text = name.to_string();
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let slots: Vec<Ident> = (0..s.fields.len())
-        .map(|i| Ident::new(&format!("f{i}"), Span::call_site()))
+        .map(|i| ident(&crate::naming::decode_slot(i)))
         .collect();
     let places = s.fields.iter().enumerate().map(|(i, f)| {
         let wire = &f.wire_name;
@@ -189,7 +189,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
     let (extra_slot, extra_init, read_loop) = match s.additional_field() {
         Some(field) => {
             let field = ident(field);
-            let slot = Ident::new(&format!("f{}", s.fields.len()), Span::call_site());
+            let slot = ident(&crate::naming::decode_slot(s.fields.len()));
             (
                 quote!(let mut #slot = ::std::collections::BTreeMap::new();),
                 quote!(#field: #slot,),
