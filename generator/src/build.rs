@@ -157,15 +157,15 @@ impl Build {
             crate::naming::snake_ident(&stem)
         });
         let dir = out_dir.join(&module);
-        let settings = Settings {
-            standalone: false,
-            runtime: RuntimeSource::Version(crate::render::runtime::RUNTIME_VERSION.into()),
-            types_only: self.types_only,
-            string_formats: self.string_formats,
-            tag_features: self.tag_features,
-            include_dir: Some(dir.to_string_lossy().replace('\\', "/")),
-            ..Settings::new(module.clone(), label.clone())
-        };
+        let settings = Settings::new(module.clone(), label.clone())
+            .with_standalone(false)
+            .with_runtime(RuntimeSource::Version(
+                crate::render::runtime::RUNTIME_VERSION.into(),
+            ))
+            .with_types_only(self.types_only)
+            .with_string_formats(self.string_formats)
+            .with_tag_features(self.tag_features)
+            .with_include_dir(Some(dir.to_string_lossy().replace('\\', "/")));
         let folder = FolderFiles::new(
             self.spec
                 .parent()

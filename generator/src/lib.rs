@@ -17,74 +17,14 @@ pub mod model;
 pub mod naming;
 pub mod render;
 pub mod resolve;
+mod settings;
 
 use diagnostics::{Diagnostic, Severity};
 pub use folder::FolderFiles;
 pub use load::Overlay;
 pub use load::{Input, ReferencePolicy, SpecFiles};
 pub use render::GeneratedFile;
-
-/// What to call the generated crate and how to describe where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
-    pub crate_name: String,
-    /// How the spec is named in generated headers and diagnostics, e.g. `spec/api.yaml`.
-    /// Never an absolute path, so output does not depend on the machine.
-    pub spec_label: String,
-    /// Whether the crate is its own workspace (an empty `[workspace]` table), rather than
-    /// a member of an enclosing one.
-    pub standalone: bool,
-    /// Extra `[dev-dependencies]` entries: (name, TOML value).
-    pub dev_dependencies: Vec<(String, String)>,
-    /// Where the crate's runtime comes from.
-    pub runtime: RuntimeSource,
-    /// Only the types (with their validation, serde and webhook decoders): no client, and
-    /// none of reqwest, tokio or tracing among the dependencies.
-    pub types_only: bool,
-    /// Read `date-time`, `date`, `uuid` and `uri` as `String`s rather than as typed values.
-    pub string_formats: bool,
-    /// For a build script: the folder the modules will be written to. `src/lib.rs` is then
-    /// a file to `include!`, anywhere in a crate, that declares the modules by their paths
-    /// in that folder (see [`build`]).
-    pub include_dir: Option<String>,
-    /// Adds `Client::__conformance`, which calls any operation by its operationId with
-    /// arguments given as JSON, for `cargo xtask conformance` (off unless set).
-    pub conformance_hooks: bool,
-    /// Gates the API by the spec's tags: a Cargo feature per tag (and `full`, on by
-    /// default, for all of them), so that a crate compiles only the operations it calls
-    /// and the types those need (off unless set).
-    pub tag_features: bool,
-}
-
-/// Where a generated crate's runtime comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RuntimeSource {
-    /// A path dependency on the runtime crate, e.g. `../runtime`.
-    Path(String),
-    /// A version requirement on the runtime crate, e.g. `0.1`.
-    Version(String),
-    /// A copy of the runtime's files inside the crate, as `src/runtime/`.
-    Vendored,
-}
-
-impl Settings {
-    pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Self {
-        Settings {
-            crate_name: crate_name.into(),
-            spec_label: spec_label.into(),
-            standalone: true,
-            dev_dependencies: Vec::new(),
-            // Self-contained unless told where the runtime crate is: the crate then builds
-            // wherever it is written.
-            runtime: RuntimeSource::Vendored,
-            types_only: false,
-            string_formats: false,
-            include_dir: None,
-            conformance_hooks: false,
-            tag_features: false,
-        }
-    }
-}
+pub use settings::{RuntimeSource, Settings};
 
 /// A successful run: the crate's files, and any warnings.
 #[derive(Debug, Clone)]

@@ -58,11 +58,11 @@ fn fixture_crates_compile_clean() {
         )
         .expect("the fixture reads");
         let mut settings =
-            common::scratch_settings(format!("variant-{}", name.replace('_', "-")), spec);
-        settings.types_only = types_only;
-        settings.conformance_hooks = name == "conformance_hooks";
+            common::scratch_settings(format!("variant-{}", name.replace('_', "-")), spec)
+                .with_types_only(types_only)
+                .with_conformance_hooks(name == "conformance_hooks");
         if vendored {
-            settings.runtime = generator::RuntimeSource::Vendored;
+            settings = settings.with_runtime(generator::RuntimeSource::Vendored);
         }
         let generated = generator::generate(&text, &settings).expect("the variant generates");
         common::assert_no_internal(name, &generated.warnings);

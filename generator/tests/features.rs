@@ -73,8 +73,8 @@ fn each_tag_is_a_feature_and_each_type_is_gated_by_the_tags_that_need_it() {
 
 #[test]
 fn a_gated_crate_builds_with_any_set_of_its_features() {
-    let mut settings = common::scratch_settings("tagged-features", "tagged.yaml");
-    settings.tag_features = true;
+    let settings =
+        common::scratch_settings("tagged-features", "tagged.yaml").with_tag_features(true);
     let generated = generator::generate(&tagged(), &settings)
         .unwrap_or_else(|d| panic!("tagged.yaml does not generate: {d:#?}"));
     let file = |path: &str| {

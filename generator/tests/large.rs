@@ -51,11 +51,11 @@ fn the_large_client_takes_a_model_id_as_a_string() {
         println!("skipped: {} is not present", path.display());
         return;
     };
-    let mut settings = common::scratch_settings("large-openai", "openai.yaml");
-    settings.dev_dependencies = vec![(
-        "tokio".into(),
-        r#"{ version = "1", features = ["io-util", "macros", "net", "rt"] }"#.into(),
-    )];
+    let settings =
+        common::scratch_settings("large-openai", "openai.yaml").with_dev_dependencies(vec![(
+            "tokio".into(),
+            r#"{ version = "1", features = ["io-util", "macros", "net", "rt"] }"#.into(),
+        )]);
     let generated = generator::generate(&text, &settings)
         .unwrap_or_else(|d| panic!("openai.yaml does not generate: {d:#?}"));
     let root = common::repo_root().join("target/large-crate");

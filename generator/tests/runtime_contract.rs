@@ -54,8 +54,9 @@ fn a_crate_refuses_a_runtime_of_another_contract() {
     )
     .expect("writes lib.rs");
 
-    let mut settings = common::scratch_settings("contract-client", "seed.yaml");
-    settings.runtime = generator::RuntimeSource::Path(runtime.to_string_lossy().into_owned());
+    let settings = common::scratch_settings("contract-client", "seed.yaml").with_runtime(
+        generator::RuntimeSource::Path(runtime.to_string_lossy().into_owned()),
+    );
     let generated =
         generator::generate(&common::seed_spec(), &settings).expect("the seed generates");
     common::write_crate(&root.join("client"), &generated.files);

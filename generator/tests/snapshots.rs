@@ -75,13 +75,13 @@ fn string_formats_keep_dates_as_strings() {
             .map(|f| f.contents)
             .unwrap_or_default()
     };
-    let mut settings = generator::Settings::new("seed", "seed.yaml");
+    let settings = generator::Settings::new("seed", "seed.yaml");
     let typed = types(&settings);
     assert!(
         typed.contains("chrono::DateTime<super::runtime::chrono::FixedOffset>"),
         "{typed}"
     );
-    settings.string_formats = true;
+    let settings = settings.with_string_formats(true);
     let strings = types(&settings);
     assert!(!strings.contains("chrono"), "{strings}");
     assert!(

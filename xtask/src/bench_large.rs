@@ -26,11 +26,12 @@ pub fn rows(runs: usize) -> Result<Vec<Row>, Failure> {
     };
     let scratch = root.join("target/bench-large");
     let target = scratch.join("target");
-    let mut settings = generator::Settings::new("openai-bench", "openai.yaml");
-    settings.standalone = false;
-    settings.tag_features = true;
-    settings.runtime =
-        generator::RuntimeSource::Path(root.join("runtime").to_string_lossy().into_owned());
+    let settings = generator::Settings::new("openai-bench", "openai.yaml")
+        .with_standalone(false)
+        .with_tag_features(true)
+        .with_runtime(generator::RuntimeSource::Path(
+            root.join("runtime").to_string_lossy().into_owned(),
+        ));
     let generated = generator::generate(&text, &settings)
         .map_err(|_| Failure::Io("openai.yaml does not generate".into()))?;
     crate::files::write_crate(&scratch.join("openai"), &generated.files).map_err(Failure::Io)?;

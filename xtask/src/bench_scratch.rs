@@ -17,11 +17,12 @@ pub fn generate_member(
     types_only: bool,
 ) -> Result<(), Failure> {
     let root = crate::codegen::workspace_root();
-    let mut settings = generator::Settings::new(crate_name, spec_label);
-    settings.standalone = false;
-    settings.types_only = types_only;
-    settings.runtime =
-        generator::RuntimeSource::Path(root.join("runtime").to_string_lossy().into_owned());
+    let settings = generator::Settings::new(crate_name, spec_label)
+        .with_standalone(false)
+        .with_types_only(types_only)
+        .with_runtime(generator::RuntimeSource::Path(
+            root.join("runtime").to_string_lossy().into_owned(),
+        ));
     let generated = generator::generate(text, &settings)
         .map_err(|_| Failure::Io(format!("{spec_label} does not generate")))?;
     crate::files::write_crate(&scratch.join("crates").join(crate_name), &generated.files)

@@ -136,22 +136,16 @@ fn render_targets(root: &Path, deny_warnings: bool) -> Result<Rendered, (String,
     for t in TARGETS {
         let text = std::fs::read_to_string(root.join(t.spec))
             .map_err(|e| (format!("cannot read {}: {e}", t.spec), true))?;
-        let settings = Settings {
-            crate_name: t.crate_name.into(),
-            spec_label: t.spec.into(),
-            standalone: false,
-            dev_dependencies: DEV_DEPENDENCIES
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
+        let settings = Settings::new(t.crate_name, t.spec)
+            .with_standalone(false)
+            .with_dev_dependencies(
+                DEV_DEPENDENCIES
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+            )
             // Every checked-in crate sits beside the runtime crate in this workspace.
-            runtime: generator::RuntimeSource::Path("../runtime".into()),
-            types_only: false,
-            string_formats: false,
-            include_dir: None,
-            conformance_hooks: false,
-            tag_features: false,
-        };
+            .with_runtime(generator::RuntimeSource::Path("../runtime".into()));
         let spec = root.join(t.spec);
         let overlays = overlays_beside(&spec).map_err(|e| (e, true))?;
         let folder = FolderFiles::new(spec.parent().unwrap_or(root), false);
@@ -449,14 +443,12 @@ pub fn generate_standalone(request: &GenerateRequest) -> Result<ExitCode, Failur
         Some(other) => other.clone(),
         None => path_source(relative_path(out, &workspace_root().join("runtime"))),
     };
-    let settings = Settings {
-        standalone: workspace.is_none(),
-        runtime,
-        types_only: *types_only,
-        string_formats: *string_formats,
-        tag_features: *tag_features,
-        ..Settings::new(crate_name, label.clone())
-    };
+    let settings = Settings::new(crate_name, label.clone())
+        .with_standalone(workspace.is_none())
+        .with_runtime(runtime)
+        .with_types_only(*types_only)
+        .with_string_formats(*string_formats)
+        .with_tag_features(*tag_features);
     // A bare file name has an empty parent, which is the current folder.
     let folder = FolderFiles::new(
         spec.parent()

@@ -280,15 +280,15 @@ fn prepare(
         ..generator::Input::text(&file_label, &text)
     };
     let crate_name = format!("conformance-{index}");
-    let mut settings = generator::Settings::new(&crate_name, &file_label);
-    settings.standalone = false;
-    settings.conformance_hooks = true;
-    settings.runtime = generator::RuntimeSource::Path(
-        crate::codegen::workspace_root()
-            .join("runtime")
-            .to_string_lossy()
-            .into_owned(),
-    );
+    let settings = generator::Settings::new(&crate_name, &file_label)
+        .with_standalone(false)
+        .with_conformance_hooks(true)
+        .with_runtime(generator::RuntimeSource::Path(
+            crate::codegen::workspace_root()
+                .join("runtime")
+                .to_string_lossy()
+                .into_owned(),
+        ));
     let fail = |d: Vec<generator::diagnostics::Diagnostic>| {
         Failure::Io(format!("{label} does not generate:\n{}", input.report(&d)))
     };

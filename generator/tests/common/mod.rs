@@ -56,11 +56,11 @@ pub fn assert_no_internal(name: &str, diagnostics: &[generator::diagnostics::Dia
 /// Settings for a crate written into a scratch workspace under `target/`: a member of that
 /// workspace, depending on this repository's runtime crate by path.
 pub fn scratch_settings(crate_name: impl Into<String>, label: impl Into<String>) -> Settings {
-    let mut settings = Settings::new(crate_name, label);
-    settings.standalone = false;
-    settings.runtime =
-        generator::RuntimeSource::Path(repo_root().join("runtime").to_string_lossy().into_owned());
-    settings
+    Settings::new(crate_name, label)
+        .with_standalone(false)
+        .with_runtime(generator::RuntimeSource::Path(
+            repo_root().join("runtime").to_string_lossy().into_owned(),
+        ))
 }
 
 pub fn generate(name: &str, text: &str) -> Vec<GeneratedFile> {
