@@ -1,29 +1,31 @@
 //! Turns an OpenAPI document (3.0, 3.1 or 3.2; one file or many) into the source of a
 //! typed, validated async Rust client.
 //!
-//! The pipeline, one module per stage:
-//! [`load`] (text → document) → [`resolve`] (document → [`model`](mod@crate::model)) → [`render`]
-//! (model → files). [`naming`] decides every Rust name and [`diagnostics`] says what went
-//! wrong and where. The pipeline is pure: text in, files and diagnostics out. Only
-//! [`FolderFiles`] (the reader of a spec's files) and [`build`] (generation from a build
-//! script into `OUT_DIR`) touch the disk, for the command line and build scripts.
+//! The pipeline, one module per stage: `load` (text → document) → `resolve` (document →
+//! an unnamed [`model`](mod@crate::model)) → `naming` (every Rust name decided) → `render`
+//! (model → files); [`diagnostics`] says what went wrong and where. The stages are
+//! internal: callers use [`generate`] (and its siblings for overlays and many files),
+//! [`resolve_model`] for the model, [`diff`] for what changes between two specs, and
+//! [`build`] in build scripts. The pipeline is pure: text in, files and diagnostics out.
+//! Only [`FolderFiles`] (the reader of a spec's files) and [`build`] (generation from a
+//! build script into `OUT_DIR`) touch the disk, for the command line and build scripts.
 
 pub mod build;
 pub mod diagnostics;
 pub mod diff;
 mod folder;
-pub mod load;
+mod load;
 pub mod model;
-pub mod naming;
-pub mod render;
-pub mod resolve;
+mod naming;
+mod render;
+mod resolve;
 mod settings;
 
 use diagnostics::{Diagnostic, Severity};
 pub use folder::FolderFiles;
 pub use load::Overlay;
-pub use load::{Input, ReferencePolicy, SpecFiles};
-pub use render::GeneratedFile;
+pub use load::{parse_text, Input, ReferencePolicy, SpecFiles};
+pub use render::{type_name, GeneratedFile};
 pub use settings::{RuntimeSource, Settings};
 
 /// A successful run: the crate's files, and any warnings.
@@ -117,6 +119,12 @@ fn generate_here(input: &Input<'_>, settings: &Settings) -> Result<Generated, Ve
             Err(sorted(diagnostics))
         }
     }
+}
+
+/// Loads a spec (all its files, with overlays applied) into one JSON tree, as the later
+/// stages read it: JSON pointers into it are the `origin`s the model gives.
+pub fn load_document(input: &Input<'_>) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    on_large_stack(|| load::load_input(input).map(|loaded| loaded.raw))
 }
 
 /// Loads and resolves a spec into the model, for callers (and tests) that want the

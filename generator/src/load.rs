@@ -173,11 +173,6 @@ impl<'a> Input<'a> {
     }
 }
 
-/// Loads a spec given as one text.
-pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    load_input(&Input::text("spec", text))
-}
-
 /// Loads a spec. On failure returns every problem found (errors, and the warnings seen
 /// so far), each placed in its file where a position is known.
 pub fn load_input(input: &Input<'_>) -> Result<Loaded, Vec<Diagnostic>> {
@@ -630,6 +625,10 @@ fn line_of(text: &str, position: Position) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+        load_input(&Input::text("spec", text))
+    }
 
     fn errors(text: &str) -> Vec<Diagnostic> {
         match load(text) {

@@ -498,7 +498,7 @@ fn union_variant_names_do_not_depend_on_member_order() {
             .map(|v| {
                 (
                     v.rust_name.clone(),
-                    generator::render::type_name(&api, &v.ty),
+                    generator::type_name(&api, &v.ty),
                 )
             })
             .collect();
@@ -535,7 +535,7 @@ fn a_free_string_beside_string_enums_is_open_of_the_known_values() {
             .find(|t| t.name == name)
             .unwrap_or_else(|| panic!("{name} is a type: {:?}", type_names(&api)));
         match &def.kind {
-            TypeKind::Alias(t) => generator::render::type_name(&api, t),
+            TypeKind::Alias(t) => generator::type_name(&api, t),
             other => panic!("{name} is {other:?}"),
         }
     };

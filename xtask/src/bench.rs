@@ -322,7 +322,7 @@ fn report(
 ) -> Result<(Vec<Duration>, Vec<Duration>), Failure> {
     let load = measure(runs, || {
         for (name, text) in specs {
-            if generator::load::load(text).is_err() {
+            if generator::load_document(&generator::Input::text(name, text)).is_err() {
                 return Err(format!("{name} does not load"));
             }
         }
@@ -443,7 +443,7 @@ fn merged_document(specs: &[(String, String)]) -> Result<String, Failure> {
     let mut components: Map<String, Value> = Map::new();
     for (name, text) in specs {
         let prefix = name.trim_end_matches(".yaml").replace('-', "_");
-        let mut doc = generator::load::parse_text(text, "a spec")
+        let mut doc = generator::parse_text(text, "a spec")
             .map_err(|d| Failure::Io(format!("{name}: {}", d.message)))?;
         rename(&mut doc, &prefix);
         if let Some(Value::Object(p)) = doc.get("paths") {

@@ -294,7 +294,7 @@ fn prepare(
     };
     let generated = generator::generate_input(&input, &settings).map_err(fail)?;
     let (api, _) = generator::resolve_input(&input).map_err(fail)?;
-    let loaded = generator::load::load_input(&input).map_err(fail)?;
+    let document = generator::load_document(&input).map_err(fail)?;
     if api.operations.is_empty() {
         return Ok(None);
     }
@@ -305,16 +305,16 @@ fn prepare(
         spec.to_path_buf()
     } else {
         let path = scratch.join("specs").join(format!("{crate_name}.json"));
-        write(&path, &loaded.raw.to_string())?;
+        write(&path, &document.to_string())?;
         path
     };
-    let mut synth = Synth::new(&loaded.raw, 7);
+    let mut synth = Synth::new(&document, 7);
     let mut cases = Vec::new();
     for op in &api.operations {
-        let Some(node) = loaded.raw.pointer(&op.origin) else {
+        let Some(node) = document.pointer(&op.origin) else {
             continue;
         };
-        let args = arguments(&mut synth, &loaded.raw, &op.origin, node, op);
+        let args = arguments(&mut synth, &document, &op.origin, node, op);
         let auth = auth(op);
         let success = node
             .get("responses")

@@ -1,7 +1,7 @@
 //! Diagnostics: what is wrong with a spec, and where.
 //!
 //! Every diagnostic carries the JSON pointer of the node it is about; the loader's
-//! [`crate::load::Positions`] turns pointers into line and column numbers when the
+//! `Positions` turns pointers into line and column numbers when the
 //! diagnostics are shown.
 
 mod report;
