@@ -495,12 +495,7 @@ fn union_variant_names_do_not_depend_on_member_order() {
         let mut named: Vec<(String, String)> = u
             .variants
             .iter()
-            .map(|v| {
-                (
-                    v.rust_name.clone(),
-                    generator::type_name(&api, &v.ty),
-                )
-            })
+            .map(|v| (v.rust_name.clone(), generator::type_name(&api, &v.ty)))
             .collect();
         named.sort();
         named

@@ -41,9 +41,18 @@ pub struct SchemeKey {
 /// One value may serve clients of several APIs: clients built with clones of one
 /// `ClientCredentials` value share its OAuth2 tokens, so each token endpoint is asked
 /// once for all of them (and once again per refresh), not once per client.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials(pub(crate) CredentialKind);
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a [`Credentials`] value holds; its constructors make each kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Credentials {
+pub(crate) enum CredentialKind {
     /// An API key, sent with HTTP basic authentication: the key id as the user name and
     /// the key secret as the password.
     ApiKey { id: String, secret: Secret },
@@ -67,84 +76,86 @@ pub enum Credentials {
 
 impl Credentials {
     pub fn api_key(id: impl Into<String>, secret: impl Into<String>) -> Self {
-        Credentials::ApiKey {
+        Credentials(CredentialKind::ApiKey {
             id: id.into(),
             secret: Secret::new(secret),
-        }
+        })
     }
 
     /// A key for the spec's `apiKey` security scheme: sent where the scheme an operation
     /// accepts says (a header, a query parameter or a cookie).
     pub fn key(value: impl Into<String>) -> Self {
-        Credentials::SchemeKeys(vec![SchemeKey {
+        Credentials(CredentialKind::SchemeKeys(vec![SchemeKey {
             scheme: None,
             secret: Secret::new(value),
-        }])
+        }]))
     }
 
     /// Keys for several `apiKey` security schemes, by scheme name, for operations that
     /// need more than one at once (an application key and a user key, say).
     pub fn keys<N: Into<String>, V: Into<String>>(keys: impl IntoIterator<Item = (N, V)>) -> Self {
-        Credentials::SchemeKeys(
+        Credentials(CredentialKind::SchemeKeys(
             keys.into_iter()
                 .map(|(scheme, value)| SchemeKey {
                     scheme: Some(scheme.into()),
                     secret: Secret::new(value),
                 })
                 .collect(),
-        )
+        ))
     }
 
     pub fn bearer_token(token: impl Into<String>) -> Self {
-        Credentials::BearerToken(Secret::new(token))
+        Credentials(CredentialKind::BearerToken(Secret::new(token)))
     }
 
     pub fn client_credentials(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        Credentials::ClientCredentials {
+        Credentials(CredentialKind::ClientCredentials {
             client_id: client_id.into(),
             client_secret: Secret::new(client_secret),
             scopes: Vec::new(),
             tokens: SharedTokens::default(),
-        }
+        })
     }
 
     /// The scopes to ask OAuth2 tokens for (none unless set). Other credentials are
     /// returned unchanged.
     pub fn with_scopes<S: Into<String>>(self, scopes: impl IntoIterator<Item = S>) -> Self {
-        match self {
-            Credentials::ClientCredentials {
+        match self.0 {
+            CredentialKind::ClientCredentials {
                 client_id,
                 client_secret,
                 ..
-            } => Credentials::ClientCredentials {
+            } => Credentials(CredentialKind::ClientCredentials {
                 client_id,
                 client_secret,
                 scopes: scopes.into_iter().map(Into::into).collect(),
                 // Tokens of other scopes are not shared with the new value.
                 tokens: SharedTokens::default(),
-            },
-            other => other,
+            }),
+            other => Credentials(other),
         }
     }
 
     /// Whether an operation that accepts `accepts` can be sent with these credentials.
     pub(crate) fn fits(&self, accepts: &Accepts) -> bool {
-        match self {
-            Credentials::ApiKey { .. } => accepts.basic,
-            Credentials::SchemeKeys(keys) => key_placements(keys, accepts).is_some(),
-            Credentials::BearerToken(_) | Credentials::ClientCredentials { .. } => accepts.bearer,
+        match &self.0 {
+            CredentialKind::ApiKey { .. } => accepts.basic,
+            CredentialKind::SchemeKeys(keys) => key_placements(keys, accepts).is_some(),
+            CredentialKind::BearerToken(_) | CredentialKind::ClientCredentials { .. } => {
+                accepts.bearer
+            }
         }
     }
 
     pub(crate) fn describe(&self) -> &'static str {
-        match self {
-            Credentials::ApiKey { .. } => "an API key (HTTP basic)",
-            Credentials::SchemeKeys(_) => "keys for the spec's apiKey schemes",
-            Credentials::BearerToken(_) => "a bearer token",
-            Credentials::ClientCredentials { .. } => "OAuth2 client credentials (bearer tokens)",
+        match &self.0 {
+            CredentialKind::ApiKey { .. } => "an API key (HTTP basic)",
+            CredentialKind::SchemeKeys(_) => "keys for the spec's apiKey schemes",
+            CredentialKind::BearerToken(_) => "a bearer token",
+            CredentialKind::ClientCredentials { .. } => "OAuth2 client credentials (bearer tokens)",
         }
     }
 }
@@ -306,11 +317,11 @@ struct TokenState {
     failure: Option<FetchFailure>,
 }
 
-/// The token sources of one [`Credentials::ClientCredentials`] value and its clones, one
+/// The token sources of one [`Credentials::client_credentials`] value and its clones, one
 /// per token URL (and client, secret and scopes). It is not part of the value's identity: two credentials with the same
 /// client and scopes are equal whatever their caches hold.
 #[derive(Clone, Default)]
-pub struct SharedTokens(Arc<std::sync::Mutex<Vec<TokenSource>>>);
+pub(crate) struct SharedTokens(Arc<std::sync::Mutex<Vec<TokenSource>>>);
 
 impl SharedTokens {
     /// The token source for `token_url`, made on first use.

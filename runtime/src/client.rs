@@ -7,8 +7,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::auth::{
-    key_placements, Credentials, KeyLocation, KeyPlacement, Retired, Secret, TokenSource,
-    MIN_TOKEN_AGE_FOR_REFRESH, TOKEN_FETCH_TIMEOUT,
+    key_placements, CredentialKind, Credentials, KeyLocation, KeyPlacement, Retired, Secret,
+    TokenSource, MIN_TOKEN_AGE_FOR_REFRESH, TOKEN_FETCH_TIMEOUT,
 };
 use super::error::DecodeError;
 use super::error::Error;
@@ -405,8 +405,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 .map_err(|_| BuildError("the user agent is not a valid header value".into()))?;
             default_headers.insert(reqwest::header::USER_AGENT, value);
         }
-        let tokens = match &self.credentials {
-            Some(Credentials::ClientCredentials {
+        let tokens = match self.credentials.as_ref().map(|c| &c.0) {
+            Some(CredentialKind::ClientCredentials {
                 client_id,
                 client_secret,
                 scopes,
@@ -887,18 +887,18 @@ impl Client {
             ))));
         }
         // Both helpers mark the `Authorization` header as sensitive.
-        match credentials {
-            Credentials::ApiKey { id, secret } => {
+        match &credentials.0 {
+            CredentialKind::ApiKey { id, secret } => {
                 Ok((request.basic_auth(id, Some(secret.expose())), None))
             }
-            Credentials::BearerToken(token) => Ok((request.bearer_auth(token.expose()), None)),
-            Credentials::SchemeKeys(keys) => {
+            CredentialKind::BearerToken(token) => Ok((request.bearer_auth(token.expose()), None)),
+            CredentialKind::SchemeKeys(keys) => {
                 let placements = key_placements(keys, &operation.accepts).unwrap_or_default();
                 place_keys(request, &placements)
                     .map(|r| (r, None))
                     .map_err(AuthorizeFailure::Fatal)
             }
-            Credentials::ClientCredentials { .. } => {
+            CredentialKind::ClientCredentials { .. } => {
                 let Some(tokens) = &self.tokens else {
                     return Ok((request, None));
                 };

@@ -44,7 +44,7 @@ mod webhook;
 
 #[cfg(feature = "client")]
 pub use auth::{
-    Credentials, SchemeKey, Secret, SharedTokens, MAX_TOKEN_FAILURE_MEMORY, MAX_TOKEN_LIFETIME,
+    Credentials, SchemeKey, Secret, MAX_TOKEN_FAILURE_MEMORY, MAX_TOKEN_LIFETIME,
     MIN_TOKEN_AGE_FOR_REFRESH, MIN_TOKEN_LIFETIME, TOKEN_FAILURE_MEMORY, TOKEN_FETCH_TIMEOUT,
 };
 #[cfg(feature = "client")]
