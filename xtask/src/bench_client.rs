@@ -2,7 +2,7 @@
 //! the same run: one GET through the generated client against raw `reqwest` and
 //! `serde_json` into the same struct, and building the corpus clients in one workspace.
 
-use crate::bench::{Row, Spread};
+use crate::bench_measure::{Row, Spread};
 use crate::bench_scratch::{cargo, generate_member, touch, write_workspace};
 use crate::Failure;
 use confluent_custom_plugin_client::runtime::reqwest;
@@ -247,7 +247,7 @@ pub fn get_overhead(runs: usize) -> Result<Row, Failure> {
             "allocations per call: {:.1} vs {:.1}; raw reqwest with the client's default timeouts (60 s, connect 10 s) takes {}, and the generated client {:.2}x that",
             generated.allocations,
             floor.allocations,
-            crate::bench::seconds(with_timeouts.fastest.as_secs_f64()),
+            crate::bench_measure::seconds(with_timeouts.fastest.as_secs_f64()),
             generated.fastest.as_secs_f64() / with_timeouts.fastest.as_secs_f64()
         ),
     })
@@ -257,10 +257,10 @@ pub fn get_overhead(runs: usize) -> Result<Row, Failure> {
 /// timed): the time to rebuild them all after touching each `lib.rs`, and the size of the
 /// target folder.
 pub fn corpus_build(corpus: &Path, runs: usize) -> Result<Row, Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let scratch = root.join("target/bench-corpus");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
-    let specs = crate::bench::spec_paths(corpus)?;
+    let specs = crate::bench_measure::spec_paths(corpus)?;
     let name_of = |spec: &Path| {
         spec.file_stem()
             .map(|s| s.to_string_lossy().into_owned())

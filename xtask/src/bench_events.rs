@@ -1,7 +1,7 @@
 //! Reading a stream of server-sent events: the runtime's parser and each event's decode,
 //! against a plain `serde_json` decode of the same payloads already split out.
 
-use crate::bench::{Row, Spread};
+use crate::bench_measure::{Row, Spread};
 use crate::Failure;
 use openapi_rust_gen_runtime::bytes::Bytes;
 use openapi_rust_gen_runtime::{__private, EventStream, SseParser};
@@ -64,7 +64,7 @@ enum FinishReason {
 const CHUNK: usize = 4096;
 
 pub fn events_decode(runs: usize) -> Result<Row, Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let recording =
         std::fs::read(root.join("generator/tests/fixtures/streams/chat_completion.sse"))
             .map_err(|e| Failure::Io(format!("the recorded stream cannot be read: {e}")))?;

@@ -4,7 +4,7 @@
 //! async-openai's `full`, and the chat tag alone against its `chat-completion` feature.
 //! Dependencies are built first; each run checks the API crate alone.
 
-use crate::bench::{Row, Spread};
+use crate::bench_measure::{Row, Spread};
 use crate::bench_scratch::{cargo, touch, write, write_workspace};
 use crate::Failure;
 use std::path::Path;
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const ASYNC_OPENAI: &str = "0.41.3";
 
 pub fn rows(runs: usize) -> Result<Vec<Row>, Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let spec = root.join("../shared/large/openai.yaml");
     let Ok(text) = std::fs::read_to_string(&spec) else {
         println!(
@@ -174,5 +174,5 @@ fn timed(dir: &Path, target: &Path, args: &[&str]) -> Result<(Duration, Option<u
 }
 
 fn scratch_lines(dir: &Path) -> usize {
-    crate::bench::rust_lines(dir)
+    crate::bench_measure::rust_lines(dir)
 }

@@ -16,7 +16,7 @@ pub fn generate_member(
     crate_name: &str,
     types_only: bool,
 ) -> Result<(), Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let settings = generator::Settings::new(crate_name, spec_label)
         .with_standalone(false)
         .with_types_only(types_only)
@@ -41,7 +41,7 @@ pub fn write_workspace(scratch: &Path, members: &[String], extra: &str) -> Resul
             members.join(", ")
         ),
     )?;
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! names, fields, options, maps, boxes and unions (a discriminated oneOf becomes serde's
 //! internally tagged enum, which is what a hand-written client would use).
 
-use crate::bench::{Row, Spread};
+use crate::bench_measure::{Row, Spread};
 use crate::bench_scratch::{cargo, generate_member, touch, write, write_workspace};
 use crate::Failure;
 use generator::model::{Api, IntegerKind, StringFormat, TypeDef, TypeId, TypeKind, TypeRef};
@@ -375,11 +375,11 @@ fn list_document(api: &Api, list: &ListType) -> String {
 
 /// The `cargo check` row and the two decode rows.
 pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let scratch = root.join("target/bench-types");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
     let mut models = Vec::new();
-    for path in crate::bench::spec_paths(corpus)? {
+    for path in crate::bench_measure::spec_paths(corpus)? {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -556,8 +556,9 @@ pub fn rows(corpus: &Path, runs: usize) -> Result<Vec<Row>, Failure> {
             times.push(start.elapsed());
         }
     }
-    let lines =
-        |package: &str| crate::bench::rust_lines(&scratch.join("crates").join(package).join("src"));
+    let lines = |package: &str| {
+        crate::bench_measure::rust_lines(&scratch.join("crates").join(package).join("src"))
+    };
     rows.insert(
         0,
         Row {

@@ -1,6 +1,7 @@
 //! The checked-in client crates, and generating a crate for any spec.
 
 use crate::files::{differences, write_crate, Difference};
+use crate::workspace::{overlays_beside, read_overlay, workspace_root};
 use crate::Failure;
 use generator::diagnostics::Diagnostic;
 use generator::{FolderFiles, Settings};
@@ -76,13 +77,6 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("wiremock", r#""0.6""#),
     ("multer", r#""3""#),
 ];
-
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
 
 /// Runs the generator on one spec and shows its diagnostics the way rustc shows errors.
 /// Returns the files, or the report when the spec has errors (or warnings, when they are
@@ -245,37 +239,6 @@ fn check_targets(targets: &Rendered) -> Result<Vec<String>, String> {
         }
     }
     Ok(lines)
-}
-
-/// The overlays that apply to a spec: files beside it named `<spec stem>.overlay*.yaml`,
-/// in name order.
-pub fn overlays_beside(spec: &Path) -> Result<Vec<generator::Overlay>, String> {
-    let (Some(dir), Some(stem)) = (spec.parent(), spec.file_stem().and_then(|s| s.to_str())) else {
-        return Ok(Vec::new());
-    };
-    let prefix = format!("{stem}.overlay");
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with(&prefix)
-                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
-        })
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| read_overlay(p)).collect()
-}
-
-fn read_overlay(path: &Path) -> Result<generator::Overlay, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let label = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(generator::Overlay::new(label, text))
 }
 
 /// What `cargo xtask generate` was asked to do.

@@ -13,39 +13,12 @@
 //! came back; the exit code is non-zero on any failure.
 
 use crate::bench_scratch::write;
-use crate::conformance_run::{serve_and_call, write_driver};
+use crate::conformance_run::{serve_and_call, write_driver, Case, Prepared};
 use crate::conformance_synth::Synth;
 use crate::Failure;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// One call the driver makes.
-pub(crate) struct Case {
-    /// The spec's example of the answer asked for is not of its schema's type (a JSON
-    /// text in a string where an object is described, say): it cannot decode.
-    pub(crate) example_mismatch: Option<String>,
-    pub(crate) operation: String,
-    /// The status asked of Prism (`Prefer: code=N`); none for the success answer.
-    pub(crate) prefer: Option<u16>,
-    pub(crate) args: Value,
-    /// How the request authenticates: `none`, `basic`, `bearer`, or `keys:a,b`.
-    pub(crate) auth: String,
-    /// Whether the answer for `prefer` documents a JSON body to decode.
-    pub(crate) json_body: bool,
-    /// Walks the operation's paging stream instead of calling it once.
-    pub(crate) stream: bool,
-}
-
-/// A spec ready to be served and called.
-pub(crate) struct Prepared {
-    pub(crate) label: String,
-    /// The file Prism serves.
-    pub(crate) served: PathBuf,
-    pub(crate) crate_name: String,
-    pub(crate) operations: usize,
-    pub(crate) cases: Vec<Case>,
-}
 
 /// Failures known and explained, one a line: the spec's file name, the operationId, and
 /// why (`#` starts a comment). A listed call that fails is reported but does not fail the
@@ -77,7 +50,7 @@ pub fn conformance(
     known_path: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     let known = read_known(known_path)?;
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let prism = prism_command(&root)?;
     let scratch = root.join("target/conformance");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
@@ -284,7 +257,7 @@ fn prepare(
         .with_standalone(false)
         .with_conformance_hooks(true)
         .with_runtime(generator::RuntimeSource::Path(
-            crate::codegen::workspace_root()
+            crate::workspace::workspace_root()
                 .join("runtime")
                 .to_string_lossy()
                 .into_owned(),

@@ -3,17 +3,43 @@
 //! time, whose log says what it found wrong with each request.
 
 use crate::bench_scratch::write;
-use crate::conformance::Prepared;
 use crate::Failure;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// One call the driver makes.
+pub(crate) struct Case {
+    /// The spec's example of the answer asked for is not of its schema's type (a JSON
+    /// text in a string where an object is described, say): it cannot decode.
+    pub(crate) example_mismatch: Option<String>,
+    pub(crate) operation: String,
+    /// The status asked of Prism (`Prefer: code=N`); none for the success answer.
+    pub(crate) prefer: Option<u16>,
+    pub(crate) args: Value,
+    /// How the request authenticates: `none`, `basic`, `bearer`, or `keys:a,b`.
+    pub(crate) auth: String,
+    /// Whether the answer for `prefer` documents a JSON body to decode.
+    pub(crate) json_body: bool,
+    /// Walks the operation's paging stream instead of calling it once.
+    pub(crate) stream: bool,
+}
+
+/// A spec ready to be served and called.
+pub(crate) struct Prepared {
+    pub(crate) label: String,
+    /// The file Prism serves.
+    pub(crate) served: PathBuf,
+    pub(crate) crate_name: String,
+    pub(crate) operations: usize,
+    pub(crate) cases: Vec<Case>,
+}
 
 /// The driver: one program that calls any operation of any of the clients, told which
 /// client, which server and which calls on its command line.
 pub(crate) fn write_driver(scratch: &Path, prepared: &[Prepared]) -> Result<(), Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let runtime = root.join("runtime").to_string_lossy().replace('\\', "/");
     let mut manifest = String::from(
         "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n",

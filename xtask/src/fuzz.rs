@@ -136,7 +136,7 @@ const TOKENS: &[&str] = &[
 /// before it runs, so that an input that aborts the process (a stack overflow cannot be
 /// caught) can be recovered: rerun with the same seed.
 pub fn fuzz(inputs: u64, seed: u64, keep_from: Option<u64>) -> Result<ExitCode, Failure> {
-    let root = crate::codegen::workspace_root();
+    let root = crate::workspace::workspace_root();
     let seeds = read_seeds(&root)?;
     if seeds.is_empty() {
         return Err(Failure::Io("no seed specs were found".into()));

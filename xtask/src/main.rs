@@ -28,6 +28,7 @@ mod bench;
 mod bench_client;
 mod bench_events;
 mod bench_large;
+mod bench_measure;
 mod bench_scratch;
 mod bench_types;
 mod codegen;
@@ -36,7 +37,9 @@ mod conformance_run;
 mod conformance_synth;
 mod files;
 mod fuzz;
+mod imports;
 mod report;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +50,7 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--deny-warnings]
                        [--allow-outside-folder] [--types-only] [--string-formats] [--tag-features] [--standalone]
                        [--vendor-runtime | --runtime-path DIR | --runtime-version REQ]
+  cargo xtask imports
   cargo xtask bench [--corpus DIR] [--runs N] [--only generate,types,get,build,events,large]
   cargo xtask fuzz [--inputs N] [--seed S] [--keep-from N]
   cargo xtask conformance --spec FILE|DIR... [--overlay FILE]... [--known-failures FILE]";
@@ -207,7 +211,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             })
         }
         "bench" => {
-            let mut corpus = codegen::workspace_root().join("../shared/corpus");
+            let mut corpus = workspace::workspace_root().join("../shared/corpus");
             let mut runs = 5;
             let mut only = Vec::new();
             let mut it = rest.iter();
@@ -238,6 +242,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             }
             bench::bench(&corpus, runs, &only)
         }
+        "imports" => imports::report(),
         "fuzz" => {
             let mut inputs = 10_000u64;
             let mut seed = 1u64;

@@ -1,7 +1,7 @@
 //! The change report: what a spec change does to the public Rust API of the crate
 //! generated from it (`cargo xtask diff`, and `cargo xtask codegen` against a git revision).
 
-use crate::codegen::{overlays_beside, workspace_root};
+use crate::workspace::{overlays_beside, workspace_root};
 use crate::Failure;
 use generator::{FolderFiles, SpecFiles};
 use std::path::{Component, Path, PathBuf};
