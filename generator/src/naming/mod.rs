@@ -1,6 +1,11 @@
 //! Every Rust name the generator emits is decided here: case conversion, Rust keywords,
 //! characters that cannot start or appear in identifiers, and collisions.
 //!
+//! `pass` is the naming pass, which names the crate-level items of a resolved model (types,
+//! methods and their twins, parameter and header structs, arguments, locals, webhook
+//! functions). The members of one type (fields, variants, parameters) are named where
+//! resolve builds them, by [`MemberNames`] and [`parameter_names`], each within its type.
+//!
 //! The wire name is always kept beside the Rust name in the model, so renaming never
 //! changes what goes over the wire.
 
@@ -275,6 +280,72 @@ pub fn union_variant_names(candidates: &[Vec<String>]) -> Vec<String> {
         .enumerate()
         .map(|(i, c)| c.unwrap_or_else(|| scope.claim(format!("Variant{}", i + 1))))
         .collect()
+}
+
+/// The variant of a tagged union that keeps objects whose tag the client does not know.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Names the members of one type as they are found, in spec order: the fields of a struct
+/// or of a header set (snake_case), or the variants of an enum or a union (UpperCamelCase),
+/// told apart by number when two meet after case conversion.
+#[derive(Debug)]
+pub struct MemberNames {
+    scope: Scope,
+    variants: bool,
+}
+
+impl MemberNames {
+    /// Fields of a struct or of a response-header set, named after their wire names.
+    pub fn fields() -> Self {
+        MemberNames {
+            scope: Scope::new(),
+            variants: false,
+        }
+    }
+
+    /// Variants of a string enum, named after their values.
+    pub fn variants() -> Self {
+        MemberNames {
+            scope: Scope::new(),
+            variants: true,
+        }
+    }
+
+    /// Variants of a tagged union, named after their tag values, clear of
+    /// [`UNKNOWN_VARIANT`].
+    pub fn tagged_variants() -> Self {
+        MemberNames {
+            scope: Scope::with_reserved(&[UNKNOWN_VARIANT]),
+            variants: true,
+        }
+    }
+
+    /// The next member's name, from its wire name or value.
+    pub fn name(&mut self, wire: &str) -> String {
+        let wanted = if self.variants {
+            camel_ident(wire)
+        } else {
+            snake_ident(wire)
+        };
+        self.scope.claim(wanted)
+    }
+
+    /// The next variant's name, from the type it holds, for unions whose members have no
+    /// names of their own (`String`, `Integer`, `Array`; `Variant2` by place otherwise).
+    pub fn name_by_type(&mut self, ty: &crate::model::TypeRef, index: usize) -> String {
+        use crate::model::TypeRef;
+        let wanted = match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer(_) => "Integer".into(),
+            TypeRef::Number => "Number".into(),
+            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::File => "File".into(),
+            TypeRef::Array(_) | TypeRef::Tuple(_) => "Array".into(),
+            TypeRef::Map(_) => "Object".into(),
+            _ => format!("Variant{}", index + 1),
+        };
+        self.scope.claim(wanted)
+    }
 }
 
 /// Hands out names unique within one scope (a struct's fields, an enum's variants, the

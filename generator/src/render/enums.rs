@@ -106,6 +106,7 @@ pub fn render_tagged(
             #vname(#garde #ty),
         }
     });
+    let unknown_variant = ident(crate::naming::UNKNOWN_VARIANT);
     let unknown = if t.open {
         let udoc = format!(" An object whose `{tag}` this client does not know, kept as received.");
         let garde = if cx.validatable(id) {
@@ -115,7 +116,7 @@ pub fn render_tagged(
         };
         quote! {
             #[doc = #udoc]
-            Unknown(#garde ::serde_json::Value),
+            #unknown_variant(#garde ::serde_json::Value),
         }
     } else {
         quote!()
@@ -126,7 +127,7 @@ pub fn render_tagged(
         quote!(Self::#vname(inner) => super::runtime::__private::serialize_tagged(serializer, #tag, #value, inner),)
     });
     let ser_unknown = if t.open {
-        quote!(Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),)
+        quote!(Self::#unknown_variant(value) => ::serde::Serialize::serialize(value, serializer),)
     } else {
         quote!()
     };
@@ -138,8 +139,8 @@ pub fn render_tagged(
     });
     let (unknown_arm, without_tag) = if t.open {
         (
-            quote!(_ => super::runtime::__private::unknown_variant(#tag, tag, rest).map(Self::Unknown),),
-            quote!(Ok(Self::Unknown(::serde_json::Value::Object(object)))),
+            quote!(_ => super::runtime::__private::unknown_variant(#tag, tag, rest).map(Self::#unknown_variant),),
+            quote!(Ok(Self::#unknown_variant(::serde_json::Value::Object(object)))),
         )
     } else {
         let expected: Vec<&str> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();

@@ -7,7 +7,7 @@ use super::TypeBody;
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{TaggedDef, TaggedVariant, TypeKind, TypeRef, UntaggedDef, UntaggedVariant};
-use crate::naming::{camel_ident, Scope};
+use crate::naming::{camel_ident, MemberNames};
 
 impl<'a> Resolver<'a> {
     pub(super) fn choice_type(
@@ -211,8 +211,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        // `Unknown` is the variant that keeps objects with a tag the client does not know.
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut names = MemberNames::tagged_variants();
         let mut variants = Vec::new();
         for (value, variant, at) in entries {
             let ty = match variant {
@@ -248,7 +247,7 @@ impl<'a> Resolver<'a> {
                 return None;
             };
             variants.push(TaggedVariant {
-                rust_name: scope.claim(camel_ident(&value)),
+                rust_name: names.name(&value),
                 tag_value: value,
                 ty: id,
             });
@@ -673,12 +672,12 @@ impl<'a> Resolver<'a> {
                 e.variants.iter().for_each(|v| add(&v.wire_value));
             }
         }
-        let mut scope = Scope::new();
+        let mut names = MemberNames::variants();
         let variants = values
             .iter()
             .map(|v| crate::model::EnumVariant {
                 wire_value: v.clone(),
-                rust_name: scope.claim(camel_ident(v)),
+                rust_name: names.name(v),
             })
             .collect();
         let def = TypeBody {
@@ -767,7 +766,7 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .chain(view.more_kinds.iter().copied())
             .collect();
-        let mut scope = Scope::new();
+        let mut names = MemberNames::variants();
         let mut variants = Vec::new();
         for (i, kind) in kinds.into_iter().enumerate() {
             let mut one = view.clone();
@@ -789,7 +788,7 @@ impl<'a> Resolver<'a> {
                 Target::default(),
             );
             variants.push(UntaggedVariant {
-                rust_name: scope.claim(variant_name_for(&ty, i)),
+                rust_name: names.name_by_type(&ty, i),
                 ty,
             });
         }
@@ -801,19 +800,6 @@ impl<'a> Resolver<'a> {
             kind: TypeKind::Untagged(UntaggedDef { variants }),
         };
         TypeRef::Named(self.place(def, hint, dir, target))
-    }
-}
-
-fn variant_name_for(ty: &TypeRef, index: usize) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer(_) => "Integer".into(),
-        TypeRef::Number => "Number".into(),
-        TypeRef::Boolean => "Boolean".into(),
-        TypeRef::File => "File".into(),
-        TypeRef::Array(_) | TypeRef::Tuple(_) => "Array".into(),
-        TypeRef::Map(_) => "Object".into(),
-        _ => format!("Variant{}", index + 1),
     }
 }
 
