@@ -17,17 +17,17 @@ fn diagnose(name: &str, text: &str) -> (Vec<Diagnostic>, String) {
     (diagnostics, report)
 }
 
+/// One snapshot per fixture, each failing on its own.
 #[test]
 fn every_broken_fixture_has_a_located_diagnostic_and_a_stable_report() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnostics");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("the fixtures exist")
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 15, "{names:?}");
-    for name in names {
-        let text = std::fs::read_to_string(dir.join(&name)).expect("reads");
+    let mut seen = 0;
+    insta::glob!("fixtures/diagnostics/*.yaml", |path| {
+        seen += 1;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).expect("reads");
         let (diagnostics, report) = diagnose(&name, &text);
         assert!(!diagnostics.is_empty(), "{name} produced no diagnostic");
         common::assert_no_internal(&name, &diagnostics);
@@ -38,8 +38,9 @@ fn every_broken_fixture_has_a_located_diagnostic_and_a_stable_report() {
                 "{name}: no position for {d:?}"
             );
         }
-        insta::assert_snapshot!(name.trim_end_matches(".yaml"), report);
-    }
+        insta::assert_snapshot!(report);
+    });
+    assert!(seen >= 15, "only {seen} fixtures");
 }
 
 #[test]

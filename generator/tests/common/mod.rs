@@ -95,6 +95,26 @@ pub fn spec_dependent_code(files: &[GeneratedFile]) -> String {
         .join("\n")
 }
 
+/// Generated code without the part of the client that every spec shares: the
+/// `ClientBuilder` alias, the `Client` struct and its `From`, and the constructors and
+/// accessors that open `impl Client`. Code without that part is returned unchanged.
+pub fn without_client_preamble(code: &str) -> String {
+    const START: &str = "/// The builder of a [`Client`].\n";
+    const END: &str =
+        "    pub fn runtime(&self) -> &super::runtime::Client {\n        &self.runtime\n    }\n";
+    let (Some(start), Some(end)) = (code.find(START), code.find(END)) else {
+        return code.to_string();
+    };
+    if end < start {
+        return code.to_string();
+    }
+    format!(
+        "{}// (the client's fixed part, as in the seed's snapshot)\nimpl Client {{\n{}",
+        &code[..start],
+        &code[end + END.len()..]
+    )
+}
+
 /// Lines of code: not blank, not a comment (doc comments included).
 pub fn code_lines(text: &str) -> usize {
     text.lines()
