@@ -171,3 +171,6 @@ pub fn type_name(api: &Api, ty: &crate::model::TypeRef) -> String {
         .replace("::std::collections::", "")
         .replace(',', ", ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,139 @@
+//! Render on models built by hand: it writes the names, paths and types the model gives,
+//! and decides none of its own.
+
+use super::render;
+use crate::model::{
+    Accepts, Api, Field, HttpMethod, MethodLocals, MethodNames, Operation, ParamStyle, Parameter,
+    ParameterLocation, PathSegment, ResponseEncoding, StructDef, SuccessResponse, TypeDef, TypeId,
+    TypeKind, TypeRef,
+};
+use crate::Settings;
+
+/// A model of one struct and one operation that reads it, every name unusual, so that
+/// the output shows where each comes from.
+fn model() -> Api {
+    let thing = TypeDef {
+        name: "Gadget".into(),
+        origin: "/components/schemas/thing".into(),
+        doc: Some("A thing.".into()),
+        validated: false,
+        kind: TypeKind::Struct(StructDef {
+            fields: vec![Field {
+                wire_name: "display-name".into(),
+                rust_name: "label".into(),
+                ty: TypeRef::String,
+                required: true,
+                doc: None,
+                constraints: Default::default(),
+            }],
+            additional: None,
+        }),
+    };
+    let id_parameter = Parameter {
+        wire_name: "thing-id".into(),
+        rust_name: "which".into(),
+        location: ParameterLocation::Path,
+        style: ParamStyle::Simple,
+        explode: false,
+        allow_reserved: false,
+        content: None,
+        required: true,
+        ty: TypeRef::String,
+        doc: None,
+    };
+    let operation = Operation {
+        origin: "/paths/~1things~1{thing-id}/get".into(),
+        operation_id: "readThing".into(),
+        tags: Vec::new(),
+        http_method: HttpMethod::Get,
+        path: "/things/{thing-id}".into(),
+        path_segments: vec![
+            PathSegment::Literal("/v9/things/".into()),
+            PathSegment::Parameter(0),
+            PathSegment::Literal("/detail".into()),
+        ],
+        doc: None,
+        deprecated: false,
+        parameters: vec![id_parameter],
+        request_body: None,
+        success: SuccessResponse {
+            status: Some(200),
+            body: Some(TypeRef::Named(TypeId(0))),
+            encoding: ResponseEncoding::Json,
+            headers: None,
+            stream: None,
+        },
+        errors: Vec::new(),
+        error_body: TypeRef::Json,
+        pagination: None,
+        unpaged: None,
+        upload: None,
+        accepts: Accepts {
+            anonymous: true,
+            ..Accepts::default()
+        },
+        names: MethodNames {
+            method: "fetch_gadget".into(),
+            params_type: "FetchOptions".into(),
+            params: "options".into(),
+            body: "payload".into(),
+            streaming: None,
+            events: None,
+            upload: None,
+            locals: MethodLocals {
+                request: "req".into(),
+                response: "resp".into(),
+                path: "segments".into(),
+                query: "q".into(),
+                cookies: "jar".into(),
+                value: "v".into(),
+                page_url: "url".into(),
+            },
+        },
+    };
+    Api {
+        title: "Hand-built".into(),
+        version: "1".into(),
+        types: vec![thing],
+        operations: vec![operation],
+        ..Api::default()
+    }
+}
+
+fn file(api: &Api, path: &str) -> String {
+    let files = render(api, &Settings::new("hand-built", "hand.yaml")).expect("renders");
+    files
+        .into_iter()
+        .find(|f| f.path == path)
+        .map(|f| f.contents)
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn the_method_is_written_with_the_names_and_path_the_model_gives() {
+    let client = file(&model(), "src/client.rs");
+    assert!(client.contains("pub async fn fetch_gadget("), "{client}");
+    assert!(client.contains("which: &str,"), "{client}");
+    // The path sent is the model's segments; the template is only named in traces.
+    assert!(client.contains("\"/v9/things/\""), "{client}");
+    assert!(client.contains("\"/detail\""), "{client}");
+    assert!(
+        client.contains("path_segment(\"thing-id\", which)"),
+        "{client}"
+    );
+    // The locals are the model's.
+    for local in ["let segments", "let req", "let resp"] {
+        assert!(client.contains(local), "{local} in {client}");
+    }
+    assert!(client.contains("super::types::Gadget"), "{client}");
+}
+
+#[test]
+fn the_struct_is_written_with_the_names_the_model_gives() {
+    let types = file(&model(), "src/types.rs");
+    assert!(types.contains("pub struct Gadget {"), "{types}");
+    assert!(types.contains("pub label: String,"), "{types}");
+    // The wire name stays what goes over the wire.
+    assert!(types.contains("\"display-name\""), "{types}");
+    assert!(!types.contains("display_name"), "{types}");
+}
