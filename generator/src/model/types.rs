@@ -228,6 +228,20 @@ pub struct Field {
     pub constraints: Constraints,
 }
 
+impl Field {
+    /// How many `Option`s wrap the field's value in Rust: an optional property adds one,
+    /// a nullable one another, so that an optional nullable property keeps absent (outer
+    /// `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
+    pub fn option_depth(&self) -> u8 {
+        u8::from(!self.required) + u8::from(matches!(self.ty, TypeRef::Nullable(_)))
+    }
+
+    /// The field's value type, without the null it may allow: what its `Option`s wrap.
+    pub fn value_type(&self) -> &TypeRef {
+        self.ty.non_null()
+    }
+}
+
 /// JSON Schema validation keywords that apply to one value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Constraints {

@@ -179,7 +179,7 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
     let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let value = match option_depth(f) {
+        let value = match f.option_depth() {
             0 => quote!(super::runtime::__private::required::<A, _>(#slot, #wire)?),
             1 => quote!(#slot.unwrap_or_default()),
             _ => quote!(#slot),
@@ -283,24 +283,9 @@ fn render_conversion(
     })
 }
 
-/// How many `Option`s wrap a field's value: an optional nullable property keeps absent
-/// (outer `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
-fn option_depth(f: &Field) -> usize {
-    let nullable = matches!(f.ty, TypeRef::Nullable(_));
-    match (f.required, nullable) {
-        (true, false) => 0,
-        (true, true) | (false, false) => 1,
-        (false, true) => 2,
-    }
-}
-
 /// The field's value type without its `Option`s.
 fn field_value(cx: &TypeContext<'_>, owner: TypeId, f: &Field) -> TokenStream {
-    let inner = match &f.ty {
-        TypeRef::Nullable(inner) => inner.as_ref(),
-        other => other,
-    };
-    cx.tokens(inner, Some(owner))
+    cx.tokens(f.value_type(), Some(owner))
 }
 
 /// `new` with the required properties (in the spec's order) and `with_<field>` for each
@@ -318,7 +303,7 @@ fn render_builder(
     for f in &s.fields {
         let name = ident(&f.rust_name);
         let value = field_value(cx, owner, f);
-        match (f.required, option_depth(f)) {
+        match (f.required, f.option_depth()) {
             (true, 0) => {
                 arguments.push(quote!(#name: impl Into<#value>));
                 inits.push(quote!(#name: #name.into()));
@@ -378,10 +363,10 @@ fn render_field(cx: &TypeContext<'_>, owner: TypeId, validated: bool, f: &Field)
         TypeRef::Nullable(inner) => inner.as_ref(),
         other => other,
     };
-    let options = option_depth(f);
+    let options = f.option_depth();
     let ty = (0..options).fold(field_value(cx, owner, f), |t, _| quote!(Option<#t>));
     let garde_attr = if validated {
-        field_rules(cx, f, inner, options)
+        field_rules(cx, f, inner, usize::from(options))
     } else {
         quote!()
     };

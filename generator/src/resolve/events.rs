@@ -119,7 +119,7 @@ pub(super) fn find_stream_switches(api: &mut Api<Unnamed>) {
                 .map(|f| StreamSwitch {
                     wire_name: f.wire_name.clone(),
                     field: f.rust_name.clone(),
-                    options: u8::from(!f.required) + u8::from(matches!(f.ty, TypeRef::Nullable(_))),
+                    options: f.option_depth(),
                 })
         })
         .collect();

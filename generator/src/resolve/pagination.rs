@@ -596,9 +596,7 @@ fn strip(t: &TypeRef) -> (&TypeRef, bool) {
     }
 }
 
-/// A field's value type and how many `Option`s the rendered field wraps it in (the same
-/// rule the renderer applies: optional adds one, nullable adds one).
+/// A field's value type and how many `Option`s wrap it.
 fn options_of(f: &Field) -> (&TypeRef, u8) {
-    let (ty, nullable) = strip(&f.ty);
-    (ty, u8::from(!f.required) + u8::from(nullable))
+    (f.value_type(), f.option_depth())
 }
