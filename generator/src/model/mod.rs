@@ -208,8 +208,6 @@ pub struct Operation<S: Stage = Named> {
 pub struct Webhook<S: Stage = Named> {
     /// The webhook's name in the spec.
     pub name: String,
-    /// Where it sits in the spec, as a JSON pointer.
-    pub origin: String,
     pub http_method: HttpMethod,
     /// The Rust name of the function that decodes its body.
     pub function_name: S::FunctionName,
@@ -484,7 +482,6 @@ pub enum BodyEncoding {
 /// The response the method returns on success: the first documented 2xx status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuccessResponse {
-    pub status: Option<u16>,
     /// `None` when the response has no body (for example 204 No Content).
     pub body: Option<TypeRef>,
     /// How the body is read.
@@ -544,9 +541,7 @@ pub enum ResponseEncoding {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
-    /// `None` for the spec's `default` response.
-    pub status: Option<u16>,
-    pub description: String,
+    /// The body documented for the error status, if any.
     pub body: Option<TypeRef>,
 }
 
@@ -586,25 +581,21 @@ pub enum HeaderKind {
 pub enum SecurityScheme {
     HttpBasic {
         name: String,
-        doc: Option<String>,
     },
     /// A bearer token: HTTP bearer, or OAuth2 (flows other than client credentials) and
     /// OpenID Connect, whose tokens the caller obtains.
     HttpBearer {
         name: String,
-        doc: Option<String>,
     },
     OAuth2ClientCredentials {
         name: String,
         token_url: String,
-        doc: Option<String>,
     },
     /// An `apiKey` scheme: a key in a header, query parameter or cookie.
     ApiKey {
         name: String,
         location: ParameterLocation,
         key_name: String,
-        doc: Option<String>,
     },
 }
 

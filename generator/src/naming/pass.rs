@@ -92,7 +92,6 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         .map(|w| Webhook {
             function_name: functions.claim(snake_ident(&w.function_name)),
             name: w.name,
-            origin: w.origin,
             http_method: w.http_method,
             doc: w.doc,
             deprecated: w.deprecated,
@@ -338,7 +337,6 @@ mod tests {
             parameters: Vec::new(),
             request_body: None,
             success: SuccessResponse {
-                status: Some(200),
                 body: None,
                 encoding: ResponseEncoding::Json,
                 headers: None,

@@ -57,7 +57,6 @@ fn model() -> Api {
         parameters: vec![id_parameter],
         request_body: None,
         success: SuccessResponse {
-            status: Some(200),
             body: Some(TypeRef::Named(TypeId(0))),
             encoding: ResponseEncoding::Json,
             headers: None,

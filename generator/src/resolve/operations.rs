@@ -125,13 +125,14 @@ fn resolve_operation<'a>(
 
     let responses_pointer = pointer_push(&pointer, "responses");
     let mut success = SuccessResponse {
-        status: None,
         body: None,
         encoding: ResponseEncoding::Json,
         headers: None,
         stream: None,
     };
     let mut errors = Vec::new();
+    // The first success documented is the one the method reads.
+    let mut success_found = false;
     for (code, key, response) in response_entries(&op.responses) {
         let at = pointer_push(&responses_pointer, &key);
         let Some((response, at)) = r.follow(response, &at, "responses", |c| &c.responses) else {
@@ -159,8 +160,8 @@ fn resolve_operation<'a>(
         } else {
             response_body(r, api, response, &at, &hint, Direction::Read)
         };
-        if is_success && success.status.is_none() {
-            success.status = code;
+        if is_success && !success_found {
+            success_found = true;
             if let Some((ty, encoding)) = body {
                 success.body = Some(ty);
                 success.encoding = encoding;
@@ -170,8 +171,6 @@ fn resolve_operation<'a>(
             success.stream = super::events::event_body(r, response, &at, &hint);
         } else if !is_success {
             errors.push(ErrorResponse {
-                status: code,
-                description: response.description.clone(),
                 body: body.map(|(ty, _)| ty),
             });
         }

@@ -96,43 +96,28 @@ pub(super) fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
         };
         let name = name.clone();
         match scheme {
-            openapiv3::SecurityScheme::HTTP {
-                scheme,
-                description,
-                ..
-            } => match scheme.to_ascii_lowercase().as_str() {
-                "basic" => out.push(SecurityScheme::HttpBasic {
-                    name,
-                    doc: description.clone(),
-                }),
-                "bearer" => out.push(SecurityScheme::HttpBearer {
-                    name,
-                    doc: description.clone(),
-                }),
-                other => r.diags.warning(
-                    at,
-                    format!("the HTTP auth scheme `{other}` is not supported"),
-                ),
-            },
-            openapiv3::SecurityScheme::OAuth2 {
-                flows, description, ..
-            } => match &flows.client_credentials {
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => {
+                match scheme.to_ascii_lowercase().as_str() {
+                    "basic" => out.push(SecurityScheme::HttpBasic { name }),
+                    "bearer" => out.push(SecurityScheme::HttpBearer { name }),
+                    other => r.diags.warning(
+                        at,
+                        format!("the HTTP auth scheme `{other}` is not supported"),
+                    ),
+                }
+            }
+            openapiv3::SecurityScheme::OAuth2 { flows, .. } => match &flows.client_credentials {
                 Some(cc) => out.push(SecurityScheme::OAuth2ClientCredentials {
                     name,
                     token_url: cc.token_url.clone(),
-                    doc: description.clone(),
                 }),
                 // Other flows involve a person (authorization code, implicit, password):
                 // the caller obtains the token, which the client sends as a bearer token.
-                None => out.push(SecurityScheme::HttpBearer {
-                    name,
-                    doc: description.clone(),
-                }),
+                None => out.push(SecurityScheme::HttpBearer { name }),
             },
             openapiv3::SecurityScheme::APIKey {
                 location,
                 name: key_name,
-                description,
                 ..
             } => {
                 let location = match location {
@@ -144,16 +129,12 @@ pub(super) fn security_schemes(r: &mut Resolver<'_>) -> Vec<SecurityScheme> {
                     name,
                     location,
                     key_name: key_name.clone(),
-                    doc: description.clone(),
                 });
             }
             // The caller obtains the token from the provider; the client sends it as a
             // bearer token.
-            openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                out.push(SecurityScheme::HttpBearer {
-                    name,
-                    doc: description.clone(),
-                })
+            openapiv3::SecurityScheme::OpenIDConnect { .. } => {
+                out.push(SecurityScheme::HttpBearer { name })
             }
         }
     }

@@ -55,7 +55,6 @@ pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
             }
             api.webhooks.push(Webhook {
                 name: name.clone(),
-                origin: at,
                 http_method: http_method(method),
                 function_name: base,
                 doc: op.description.clone().or_else(|| op.summary.clone()),
