@@ -143,12 +143,8 @@ fn seed_operation_is_modelled() {
             keys: Vec::new(),
         }
     );
-    // 400, 401, 403, 404, 429 and 500, each with the same body.
+    // 400, 401, 403, 404, 429 and 500.
     assert_eq!(op.errors.len(), 6);
-    assert!(op
-        .errors
-        .windows(2)
-        .all(|w| w[0].body == w[1].body && w[0].body.is_some()));
     // Six inline copies of Failure (and its Error item) become one type each.
     assert_eq!(api.types.iter().filter(|t| t.name == "Failure").count(), 1);
     assert_eq!(
