@@ -182,7 +182,7 @@ pub struct Operation<S: Stage = Named> {
     pub path_segments: Vec<PathSegment>,
     pub doc: Option<String>,
     pub deprecated: bool,
-    pub parameters: Vec<Parameter>,
+    pub parameters: Vec<Parameter<S>>,
     pub request_body: Option<RequestBody>,
     pub success: SuccessResponse,
     pub errors: Vec<ErrorResponse>,
@@ -272,14 +272,14 @@ pub enum PagingStyle<S: Stage = Named> {
     /// body field (`next`), until it is absent or empty. With `in_url`, the field is a URL
     /// that carries the cursor in the query parameter of that name (`metadata.next`).
     Cursor {
-        param: String,
+        param: S::MemberRef,
         next: Vec<FieldStep>,
         in_url: Option<String>,
     },
     /// `after` (or `starting_after`) takes the last item's id (or the body's `last_id`)
     /// while the body's `has_more` is true.
     After {
-        param: String,
+        param: S::MemberRef,
         has_more: Vec<FieldStep>,
         last_id: Option<Vec<FieldStep>>,
         item_id: Option<FieldStep>,
@@ -292,12 +292,15 @@ pub enum PagingStyle<S: Stage = Named> {
     },
     /// The `Link` response header names the next page (`rel="next"`, RFC 8288); the
     /// field of the operation's header set that holds it.
-    LinkHeader { header: String, at_method: S::Name },
+    LinkHeader {
+        header: S::MemberRef,
+        at_method: S::Name,
+    },
     /// An offset (`by_page: false`, advanced by the items read) or a page number
     /// (`by_page: true`, advanced by one) in the integer parameter `param`, until a page
     /// is empty or the body's total is reached.
     Offset {
-        param: String,
+        param: S::MemberRef,
         by_page: bool,
         total: Option<Vec<FieldStep>>,
     },
@@ -387,9 +390,9 @@ impl ParameterLocation {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
+pub struct Parameter<S: Stage = Named> {
     pub wire_name: String,
-    pub rust_name: String,
+    pub rust_name: S::Member,
     pub location: ParameterLocation,
     /// How the value is written (OpenAPI `style`), and whether lists and objects are
     /// exploded (`explode`, with the specification's default for the style).
@@ -405,7 +408,7 @@ pub struct Parameter {
     pub doc: Option<String>,
 }
 
-impl Parameter {
+impl<S: Stage> Parameter<S> {
     /// Whether the parameter is an argument of its method (path parameters and required
     /// ones), rather than a field of the method's optional-parameters struct.
     pub fn is_positional(&self) -> bool {
@@ -552,16 +555,16 @@ pub struct HeaderSetId(pub usize);
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderSet<S: Stage = Named> {
     pub name: S::Name,
-    pub headers: Vec<ResponseHeader>,
+    pub headers: Vec<ResponseHeader<S>>,
     /// The operationIds whose success response documents exactly these headers.
     pub used_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResponseHeader {
+pub struct ResponseHeader<S: Stage = Named> {
     /// The header name as the spec writes it.
     pub wire_name: String,
-    pub rust_name: String,
+    pub rust_name: S::Member,
     pub kind: HeaderKind,
     pub doc: Option<String>,
 }

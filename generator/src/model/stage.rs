@@ -15,6 +15,10 @@ pub trait Stage: Debug + Clone + PartialEq + Default {
     /// A name the model around it says what to make of: a struct of response headers,
     /// the method a paging stream sends to the URLs it is given.
     type Name: Debug + Clone + PartialEq;
+    /// A member of one item: a parameter of an operation, a field of a header set.
+    type Member: Debug + Clone + PartialEq;
+    /// A reference to such a member: its place before naming, its name after.
+    type MemberRef: Debug + Clone + PartialEq;
     /// The methods, arguments and locals of an operation.
     type Methods: Debug + Clone + PartialEq;
     /// The stream methods and locals of an operation whose pages can be followed.
@@ -36,6 +40,10 @@ impl Stage for Unnamed {
     /// Nothing: a header set is named after the operations that use it, a paging method
     /// after its operation's.
     type Name = ();
+    /// Nothing: a member is named after its wire name, kept beside it.
+    type Member = ();
+    /// The member's place in its list.
+    type MemberRef = usize;
     /// Nothing: methods are named after the operationId, and the rest after what the
     /// operation has.
     type Methods = ();
@@ -46,6 +54,8 @@ impl Stage for Named {
     type TypeName = String;
     type FunctionName = String;
     type Name = String;
+    type Member = String;
+    type MemberRef = String;
     type Methods = MethodNames;
     type PagingMethods = PagingNames;
 }

@@ -1,10 +1,11 @@
 //! Every Rust name the generator emits is decided here: case conversion, Rust keywords,
 //! characters that cannot start or appear in identifiers, and collisions.
 //!
-//! `pass` is the naming pass, which names the crate-level items of a resolved model (types,
-//! methods and their twins, parameter and header structs, arguments, locals, webhook
-//! functions). The members of one type (fields, variants, parameters) are named where
-//! resolve builds them, by [`MemberNames`] and [`parameter_names`], each within its type.
+//! `pass` is the naming pass, which names what a resolved model leaves unnamed: types,
+//! methods and their twins, parameter and header structs with their fields, operation
+//! parameters, arguments, locals and webhook functions. The members of a generated type
+//! (struct fields, enum and union variants) are still named where resolve builds them, by
+//! [`MemberNames`] and [`union_variant_names`], each within its type.
 //!
 //! The wire name is always kept beside the Rust name in the model, so renaming never
 //! changes what goes over the wire.

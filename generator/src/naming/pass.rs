@@ -6,17 +6,18 @@
 //!    scope (they share the `types` module);
 //! 2. operation methods, then the paging streams of each list operation, then the twin
 //!    methods (`_streaming`, `_events`, `_upload`), in one scope (they share `Client`);
-//! 3. the arguments render adds to each method and the locals of its body, clear of the
-//!    method's parameters;
+//! 3. the fields of each header set, and for each operation its parameters, then the
+//!    arguments render adds to its methods and the locals of their bodies, clear of the
+//!    parameters;
 //! 4. the functions that decode webhooks.
 
 use super::{
-    method_locals, snake_ident, stream_locals, type_ident, Scope, BODY_ARGUMENT, CLIENT_METHODS,
-    PARAMS_ARGUMENT,
+    method_locals, parameter_names, snake_ident, stream_locals, type_ident, MemberNames, Scope,
+    BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
 };
 use crate::model::{
     Api, Direction, HeaderSet, MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle,
-    ResponseEncoding, TypeDef, TypeHint, TypeKind, Unnamed, Webhook,
+    Parameter, ResponseEncoding, ResponseHeader, TypeDef, TypeHint, TypeKind, Unnamed, Webhook,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +36,18 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
                 _ => "response headers".to_string(),
             };
             types_scope.claim(type_ident(&base, true))
+        })
+        .collect();
+    // The fields of each header set, named after the headers.
+    let set_fields: Vec<Vec<String>> = api
+        .header_sets
+        .iter()
+        .map(|set| {
+            let mut names = MemberNames::fields();
+            set.headers
+                .iter()
+                .map(|h| names.name(&h.wire_name))
+                .collect()
         })
         .collect();
     let params_types: Vec<String> = api
@@ -108,7 +121,7 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         .zip(paging_names)
         .zip(twins)
         .map(|((((op, method), params_type), paging), twins)| {
-            name_operation(op, method, params_type, paging, twins)
+            name_operation(op, method, params_type, paging, twins, &set_fields)
         })
         .collect();
 
@@ -135,9 +148,20 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
             .header_sets
             .into_iter()
             .zip(set_names)
-            .map(|(set, name)| HeaderSet {
+            .zip(set_fields)
+            .map(|((set, name), fields)| HeaderSet {
                 name,
-                headers: set.headers,
+                headers: set
+                    .headers
+                    .into_iter()
+                    .zip(fields)
+                    .map(|(h, rust_name)| ResponseHeader {
+                        wire_name: h.wire_name,
+                        rust_name,
+                        kind: h.kind,
+                        doc: h.doc,
+                    })
+                    .collect(),
                 used_by: set.used_by,
             })
             .collect(),
@@ -151,22 +175,49 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
     }
 }
 
-/// An operation with the names decided for it, and the arguments and locals that follow
-/// from them.
+/// An operation with the names decided for it, and the parameters, arguments and locals
+/// that follow from them. `set_fields` holds the named fields of every header set.
 fn name_operation(
     op: Operation<Unnamed>,
     method: String,
     params_type: String,
     paging: Option<(String, String, Option<String>)>,
     [streaming, events, upload]: [Option<String>; 3],
+    set_fields: &[Vec<String>],
 ) -> Operation<Named> {
-    let positional: Vec<&str> = op
+    let wanted: Vec<_> = op
         .parameters
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.location))
+        .collect();
+    let parameters: Vec<Parameter<Named>> = op
+        .parameters
+        .iter()
+        .zip(parameter_names(&wanted))
+        .map(|(p, rust_name)| Parameter {
+            wire_name: p.wire_name.clone(),
+            rust_name,
+            location: p.location,
+            style: p.style,
+            explode: p.explode,
+            allow_reserved: p.allow_reserved,
+            content: p.content.clone(),
+            required: p.required,
+            ty: p.ty.clone(),
+            doc: p.doc.clone(),
+        })
+        .collect();
+    let header_fields: &[String] = op
+        .success
+        .headers
+        .and_then(|set| set_fields.get(set.0))
+        .map_or(&[], Vec::as_slice);
+    let positional: Vec<&str> = parameters
         .iter()
         .filter(|p| p.is_positional())
         .map(|p| p.rust_name.as_str())
         .collect();
-    let has_params = op.parameters.iter().any(|p| !p.is_positional());
+    let has_params = parameters.iter().any(|p| !p.is_positional());
     // The method's arguments: the positional parameters, the optional ones (when there are
     // any) and the body (when there is one).
     let mut arguments = positional.clone();
@@ -181,17 +232,18 @@ fn name_operation(
     let mut stream_arguments = positional;
     stream_arguments.push(PARAMS_ARGUMENT);
     let pagination = match (op.pagination, paging) {
-        (Some(p), Some((items, pages, at))) => Some(Pagination {
-            names: PagingNames {
-                items,
-                pages,
-                locals: stream_locals(&stream_arguments),
-            },
-            item: p.item,
-            items: p.items,
-            style: named_style(p.style, at),
-            declared: p.declared,
-        }),
+        (Some(p), Some((items, pages, at))) => named_style(p.style, at, &parameters, header_fields)
+            .map(|style| Pagination {
+                names: PagingNames {
+                    items,
+                    pages,
+                    locals: stream_locals(&stream_arguments),
+                },
+                item: p.item,
+                items: p.items,
+                style,
+                declared: p.declared,
+            }),
         _ => None,
     };
     Operation {
@@ -203,7 +255,7 @@ fn name_operation(
         path_segments: op.path_segments,
         doc: op.doc,
         deprecated: op.deprecated,
-        parameters: op.parameters,
+        parameters,
         request_body: op.request_body,
         success: op.success,
         errors: op.errors,
@@ -225,27 +277,35 @@ fn name_operation(
     }
 }
 
-/// A paging style with the name of the method that follows the URLs it is given, for the
-/// styles that follow one (`at` is claimed exactly for those).
-fn named_style(style: PagingStyle<Unnamed>, at: Option<String>) -> PagingStyle<Named> {
+/// A paging style with its parameter and header named, and the name of the method that
+/// follows the URLs it is given for the styles that follow one (`at` is claimed exactly
+/// for those). `None` when the style points at a parameter or header the operation does
+/// not have, which resolve never writes.
+fn named_style(
+    style: PagingStyle<Unnamed>,
+    at: Option<String>,
+    parameters: &[Parameter<Named>],
+    header_fields: &[String],
+) -> Option<PagingStyle<Named>> {
+    let param = |i: usize| parameters.get(i).map(|p| p.rust_name.clone());
     let at = at.unwrap_or_default();
-    match style {
+    Some(match style {
         PagingStyle::Cursor {
-            param,
+            param: i,
             next,
             in_url,
         } => PagingStyle::Cursor {
-            param,
+            param: param(i)?,
             next,
             in_url,
         },
         PagingStyle::After {
-            param,
+            param: i,
             has_more,
             last_id,
             item_id,
         } => PagingStyle::After {
-            param,
+            param: param(i)?,
             has_more,
             last_id,
             item_id,
@@ -255,19 +315,19 @@ fn named_style(style: PagingStyle<Unnamed>, at: Option<String>) -> PagingStyle<N
             at_method: at,
         },
         PagingStyle::LinkHeader { header, .. } => PagingStyle::LinkHeader {
-            header,
+            header: header_fields.get(header)?.clone(),
             at_method: at,
         },
         PagingStyle::Offset {
-            param,
+            param: i,
             by_page,
             total,
         } => PagingStyle::Offset {
-            param,
+            param: param(i)?,
             by_page,
             total,
         },
-    }
+    })
 }
 
 /// Decides type names. Component names lose their package prefix unless two components
@@ -423,7 +483,7 @@ mod tests {
         let mut op = operation("get");
         op.parameters.push(Parameter {
             wire_name: "request".into(),
-            rust_name: "request".into(),
+            rust_name: (),
             location: ParameterLocation::Path,
             style: ParamStyle::Simple,
             explode: false,
@@ -445,6 +505,54 @@ mod tests {
             ("params", "body")
         );
         assert_eq!(names.params_type, "GetParams");
+    }
+
+    #[test]
+    fn parameters_are_named_and_paging_points_at_them_by_name() {
+        let parameter = |wire: &str, location, required| Parameter {
+            wire_name: wire.into(),
+            rust_name: (),
+            location,
+            style: ParamStyle::Simple,
+            explode: false,
+            allow_reserved: false,
+            content: None,
+            required,
+            ty: TypeRef::String,
+            doc: None,
+        };
+        let mut op = operation("list");
+        op.parameters = vec![
+            parameter("id", ParameterLocation::Path, true),
+            parameter("id", ParameterLocation::Query, false),
+            parameter("body", ParameterLocation::Query, false),
+            parameter("page-token", ParameterLocation::Query, false),
+        ];
+        op.pagination = Some(Pagination {
+            names: (),
+            item: TypeRef::Json,
+            items: Vec::new(),
+            style: PagingStyle::Cursor {
+                param: 3,
+                next: Vec::new(),
+                in_url: None,
+            },
+            declared: false,
+        });
+        let named = name(Api {
+            operations: vec![op],
+            ..Api::default()
+        });
+        let op = &named.operations[0];
+        let names: Vec<&str> = op.parameters.iter().map(|p| p.rust_name.as_str()).collect();
+        // A name met twice takes its location; `body` is the method's own argument.
+        assert_eq!(names, ["id", "id_query", "body_query", "page_token"]);
+        let paging = op.pagination.as_ref().expect("pages");
+        assert!(
+            matches!(&paging.style, PagingStyle::Cursor { param, .. } if param == "page_token"),
+            "{:?}",
+            paging.style
+        );
     }
 
     #[test]

@@ -140,20 +140,19 @@ fn declared_pagination(
             _ => items_of(api, body).ok_or("x-pagination: say where the list is with `items`")?,
         },
     };
-    let param = |kind: &str| -> Result<String, String> {
+    let param = |kind: &str| -> Result<usize, String> {
         let wire =
             text("param").ok_or_else(|| format!("x-pagination: style `{kind}` needs `param`"))?;
         // A cursor or an id is a string; an offset or a page number an integer.
         let numeric = matches!(kind, "offset" | "page");
         op.parameters
             .iter()
-            .find(|p| {
+            .position(|p| {
                 p.location == ParameterLocation::Query
                     && p.wire_name == wire
                     && !p.required
                     && if numeric { is_integer(&p.ty) } else { is_string(&p.ty) }
             })
-            .map(|p| p.rust_name.clone())
             .ok_or_else(|| {
                 let ty = if numeric { "integer" } else { "string" };
                 format!("x-pagination: `param: {wire}` is not an optional {ty} query parameter of the operation")
@@ -244,8 +243,9 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
     else {
         return Err(None);
     };
+    // The parameter's place among the operation's, and the parameter.
     let optional_query = |names: &[&str], want: fn(&TypeRef) -> bool| {
-        op.parameters.iter().find(|p| {
+        op.parameters.iter().enumerate().find(|(_, p)| {
             p.location == ParameterLocation::Query
                 && !p.required
                 && names.contains(&squash(&p.wire_name).as_str())
@@ -267,7 +267,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
         return Err(None);
     };
     // `after` and `has_more`: the last item's id (or the body's `last_id`) leads on.
-    if let Some(after) = after {
+    if let Some((after_at, after)) = after {
         let has_more = find_field(api, body, &["hasmore"], |t| matches!(t, TypeRef::Boolean));
         let last_id = find_field(api, body, &["lastid"], is_string);
         let item_id = id_field(api, &item);
@@ -276,7 +276,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
                 item,
                 items,
                 PagingStyle::After {
-                    param: after.rust_name.clone(),
+                    param: after_at,
                     has_more,
                     last_id,
                     item_id,
@@ -289,7 +289,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
             ))),
         };
     }
-    if let Some(cursor) = cursor {
+    if let Some((cursor_at, cursor)) = cursor {
         let p = squash(&cursor.wire_name);
         let names = [
             format!("next{p}"),
@@ -306,7 +306,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
                 item,
                 items,
                 PagingStyle::Cursor {
-                    param: cursor.rust_name.clone(),
+                    param: cursor_at,
                     next,
                     in_url: None,
                 },
@@ -320,7 +320,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
                     item,
                     items,
                     PagingStyle::Cursor {
-                        param: cursor.rust_name.clone(),
+                        param: cursor_at,
                         next,
                         in_url: Some(cursor.wire_name.clone()),
                     },
@@ -348,7 +348,7 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
             false,
         )));
     }
-    if let Some(cursor) = cursor {
+    if let Some((_, cursor)) = cursor {
         return Err(Some(format!(
             "has `{}` but no next cursor or next page URL in its body, so it does not page",
             cursor.wire_name
@@ -372,12 +372,12 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
         &["total", "totalcount", "totalresults", "totalitems", "count"],
         is_integer,
     );
-    if let Some(offset) = optional_query(&["offset", "skip"], is_integer) {
+    if let Some((offset_at, _)) = optional_query(&["offset", "skip"], is_integer) {
         return Ok(Some((
             item,
             items,
             PagingStyle::Offset {
-                param: offset.rust_name.clone(),
+                param: offset_at,
                 by_page: false,
                 total,
             },
@@ -390,17 +390,17 @@ fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Opti
         is_integer,
     );
     match (page, size) {
-        (Some(page), Some(_)) => Ok(Some((
+        (Some((page_at, _)), Some(_)) => Ok(Some((
             item,
             items,
             PagingStyle::Offset {
-                param: page.rust_name.clone(),
+                param: page_at,
                 by_page: true,
                 total,
             },
             false,
         ))),
-        (Some(page), None) => Err(Some(format!(
+        (Some((_, page)), None) => Err(Some(format!(
             "has `{}` but no page size parameter, so it is not taken for a page number",
             page.wire_name
         ))),
@@ -517,15 +517,12 @@ fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep>> {
     Some(vec![step(links), step(next), step(href)])
 }
 
-/// The field of the operation's success header set that holds `Link`.
-fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<String> {
+/// The place of the field that holds `Link` in the operation's success header set.
+fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<usize> {
     let set = api.header_sets.get(op.success.headers?.0)?;
-    set.headers
-        .iter()
-        .find(|h| {
-            h.wire_name.eq_ignore_ascii_case("link") && h.kind == crate::model::HeaderKind::String
-        })
-        .map(|h| h.rust_name.clone())
+    set.headers.iter().position(|h| {
+        h.wire_name.eq_ignore_ascii_case("link") && h.kind == crate::model::HeaderKind::String
+    })
 }
 
 /// The `id` field of a list's items, when it is a string and the items are a struct.

@@ -4,7 +4,7 @@
 use super::bodies::{is_json, pick_content, schema_hint};
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef};
+use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef, Unnamed};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 
 pub(super) fn parameters<'a>(
@@ -14,7 +14,7 @@ pub(super) fn parameters<'a>(
     path_level: &'a [ReferenceOr<openapiv3::Parameter>],
     op_level: &'a [ReferenceOr<openapiv3::Parameter>],
     operation_id: &str,
-) -> Vec<Parameter> {
+) -> Vec<Parameter<Unnamed>> {
     let item_pointer = pointer
         .rsplit_once('/')
         .map(|(p, _)| p.to_string())
@@ -115,7 +115,7 @@ pub(super) fn parameters<'a>(
             ),
             content,
             wire_name: data.name.clone(),
-            rust_name: String::new(),
+            rust_name: (),
             location,
             required: data.required || location == ParameterLocation::Path,
             ty,
@@ -161,7 +161,7 @@ pub(super) fn parameters<'a>(
                 allow_reserved: false,
                 content: None,
                 wire_name: name.to_string(),
-                rust_name: String::new(),
+                rust_name: (),
                 location: ParameterLocation::Path,
                 required: true,
                 ty: TypeRef::String,
@@ -169,21 +169,13 @@ pub(super) fn parameters<'a>(
             });
         }
     }
-    let wanted: Vec<(&str, ParameterLocation)> = out
-        .iter()
-        .map(|p| (p.wire_name.as_str(), p.location))
-        .collect();
-    let names = crate::naming::parameter_names(&wanted);
-    for (p, name) in out.iter_mut().zip(names) {
-        p.rust_name = name;
-    }
     out
 }
 
 /// A path template as literal text and the path parameters between braces. A name no
 /// path parameter declares (an error, reported where parameters are read) and an
 /// unclosed brace stay text.
-pub(super) fn path_segments(path: &str, parameters: &[Parameter]) -> Vec<PathSegment> {
+pub(super) fn path_segments(path: &str, parameters: &[Parameter<Unnamed>]) -> Vec<PathSegment> {
     let mut segments = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -225,12 +217,12 @@ pub fn template_names(path: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::{path_segments, template_names};
-    use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef};
+    use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef, Unnamed};
 
-    fn parameter(wire: &str, location: ParameterLocation) -> Parameter {
+    fn parameter(wire: &str, location: ParameterLocation) -> Parameter<Unnamed> {
         Parameter {
             wire_name: wire.into(),
-            rust_name: wire.into(),
+            rust_name: (),
             location,
             style: ParamStyle::Simple,
             explode: false,

@@ -11,7 +11,6 @@ use crate::model::{
     Api, ErrorResponse, HeaderKind, HeaderSet, HeaderSetId, ResponseEncoding, ResponseHeader,
     TypeRef,
 };
-use crate::naming::MemberNames;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 /// An operation's responses in spec order, the `default` response last, each with its
@@ -102,7 +101,6 @@ pub(super) fn header_set<'a>(
     if headers.is_empty() {
         return None;
     }
-    let mut names = MemberNames::fields();
     let mut list = Vec::new();
     for (name, header) in headers {
         let here = pointer_push(&pointer_push(at, "headers"), name);
@@ -137,7 +135,7 @@ pub(super) fn header_set<'a>(
         };
         list.push(ResponseHeader {
             wire_name: name.clone(),
-            rust_name: names.name(name),
+            rust_name: (),
             kind,
             doc: header.description.clone(),
         });
