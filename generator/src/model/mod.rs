@@ -11,6 +11,7 @@ mod types;
 pub use features::{FeatureGates, TagFeature};
 pub use stage::{
     MethodLocals, MethodNames, Named, PagingNames, Stage, StreamLocals, TypeHint, Unnamed,
+    VariantHint,
 };
 pub use types::*;
 
@@ -184,7 +185,7 @@ pub struct Operation<S: Stage = Named> {
     pub deprecated: bool,
     pub parameters: Vec<Parameter<S>>,
     pub request_body: Option<RequestBody>,
-    pub success: SuccessResponse,
+    pub success: SuccessResponse<S>,
     pub errors: Vec<ErrorResponse>,
     /// The Rust type of parsed error bodies for this operation.
     pub error_body: TypeRef,
@@ -252,7 +253,7 @@ pub struct Pagination<S: Stage = Named> {
     /// The type of one item of the list.
     pub item: TypeRef,
     /// Where the list is in the body; empty when the body is the list.
-    pub items: Vec<FieldStep>,
+    pub items: Vec<FieldStep<S>>,
     pub style: PagingStyle<S>,
     /// Said by the spec (`x-pagination`, or a vendor's extension) rather than recognized.
     pub declared: bool,
@@ -260,8 +261,8 @@ pub struct Pagination<S: Stage = Named> {
 
 /// One step into a response body: a field, and how many `Option`s wrap it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldStep {
-    pub field: String,
+pub struct FieldStep<S: Stage = Named> {
+    pub field: S::FieldRef,
     pub options: u8,
 }
 
@@ -273,21 +274,21 @@ pub enum PagingStyle<S: Stage = Named> {
     /// that carries the cursor in the query parameter of that name (`metadata.next`).
     Cursor {
         param: S::MemberRef,
-        next: Vec<FieldStep>,
+        next: Vec<FieldStep<S>>,
         in_url: Option<String>,
     },
     /// `after` (or `starting_after`) takes the last item's id (or the body's `last_id`)
     /// while the body's `has_more` is true.
     After {
         param: S::MemberRef,
-        has_more: Vec<FieldStep>,
-        last_id: Option<Vec<FieldStep>>,
-        item_id: Option<FieldStep>,
+        has_more: Vec<FieldStep<S>>,
+        last_id: Option<Vec<FieldStep<S>>>,
+        item_id: Option<FieldStep<S>>,
     },
     /// The body gives the next page's URL (`next`, `links.next`, `@odata.nextLink`); the
     /// page is fetched by `at_method`, the operation's method aimed at that URL.
     NextUrl {
-        next: Vec<FieldStep>,
+        next: Vec<FieldStep<S>>,
         at_method: S::Name,
     },
     /// The `Link` response header names the next page (`rel="next"`, RFC 8288); the
@@ -302,7 +303,7 @@ pub enum PagingStyle<S: Stage = Named> {
     Offset {
         param: S::MemberRef,
         by_page: bool,
-        total: Option<Vec<FieldStep>>,
+        total: Option<Vec<FieldStep<S>>>,
     },
 }
 
@@ -484,7 +485,7 @@ pub enum BodyEncoding {
 
 /// The response the method returns on success: the first documented 2xx status.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SuccessResponse {
+pub struct SuccessResponse<S: Stage = Named> {
     /// `None` when the response has no body (for example 204 No Content).
     pub body: Option<TypeRef>,
     /// How the body is read.
@@ -492,12 +493,12 @@ pub struct SuccessResponse {
     pub headers: Option<HeaderSetId>,
     /// A stream of events the response may be instead (`text/event-stream`, JSON Lines),
     /// read by its own method.
-    pub stream: Option<EventBody>,
+    pub stream: Option<EventBody<S>>,
 }
 
 /// A success response read as a stream of events or JSON lines.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EventBody {
+pub struct EventBody<S: Stage = Named> {
     pub format: EventFormat,
     /// The media type as the spec writes it.
     pub media_type: String,
@@ -505,15 +506,15 @@ pub struct EventBody {
     pub item: TypeRef,
     /// The boolean property of the request body that asks the server to stream
     /// (`stream`), when the body has one: the events method sets it.
-    pub switch: Option<StreamSwitch>,
+    pub switch: Option<StreamSwitch<S>>,
 }
 
 /// The request body's property that turns streaming on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StreamSwitch {
+pub struct StreamSwitch<S: Stage = Named> {
     pub wire_name: String,
     /// The body struct's field.
-    pub field: String,
+    pub field: S::FieldRef,
     /// How many `Option`s wrap the field's `bool` (optional, nullable, or both).
     pub options: u8,
 }

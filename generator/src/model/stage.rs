@@ -19,6 +19,11 @@ pub trait Stage: Debug + Clone + PartialEq + Default {
     type Member: Debug + Clone + PartialEq;
     /// A reference to such a member: its place before naming, its name after.
     type MemberRef: Debug + Clone + PartialEq;
+    /// A union variant whose name comes from its members' content.
+    type VariantName: Debug + Clone + PartialEq;
+    /// A reference to a field of a struct: its struct and place before naming, its name
+    /// after.
+    type FieldRef: Debug + Clone + PartialEq + Eq;
     /// The methods, arguments and locals of an operation.
     type Methods: Debug + Clone + PartialEq;
     /// The stream methods and locals of an operation whose pages can be followed.
@@ -44,6 +49,8 @@ impl Stage for Unnamed {
     type Member = ();
     /// The member's place in its list.
     type MemberRef = usize;
+    type VariantName = VariantHint;
+    type FieldRef = (super::TypeId, usize);
     /// Nothing: methods are named after the operationId, and the rest after what the
     /// operation has.
     type Methods = ();
@@ -56,6 +63,8 @@ impl Stage for Named {
     type Name = String;
     type Member = String;
     type MemberRef = String;
+    type VariantName = String;
+    type FieldRef = String;
     type Methods = MethodNames;
     type PagingMethods = PagingNames;
 }
@@ -71,6 +80,16 @@ pub struct TypeHint {
     /// The view of a component that a multipart upload sends, with files for its binary
     /// properties, when the component is sent as JSON too.
     pub upload: bool,
+}
+
+/// What an untagged union's variant is named after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantHint {
+    /// The name its content gave it, chosen among the union's members by the naming
+    /// module while the union was read (the types of inline members are named after it).
+    Content(String),
+    /// Its type (`String`, `Array`, …), or its place in the union when that says nothing.
+    Type(usize),
 }
 
 /// The names of an operation's methods, of the arguments render adds to them, and of

@@ -135,22 +135,22 @@ pub struct TypeDef<S: Stage = Named> {
     /// Whether values of this type are validated before being sent (the type is reachable
     /// from a request).
     pub validated: bool,
-    pub kind: TypeKind,
+    pub kind: TypeKind<S>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypeKind {
-    Struct(StructDef),
-    Enum(EnumDef),
+pub enum TypeKind<S: Stage = Named> {
+    Struct(StructDef<S>),
+    Enum(EnumDef<S>),
     /// oneOf with a discriminator: a JSON object whose `tag` property selects the variant.
-    Tagged(TaggedDef),
+    Tagged(TaggedDef<S>),
     /// oneOf/anyOf without a discriminator: the first variant that deserializes wins.
-    Untagged(UntaggedDef),
+    Untagged(UntaggedDef<S>),
     /// A named schema that is just another type (for example an array or a string).
     Alias(TypeRef),
 }
 
-impl TypeKind {
+impl<S: Stage> TypeKind<S> {
     /// Pushes the id of every type a definition names: in its fields, items, additional
     /// properties and variants.
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
@@ -193,12 +193,21 @@ impl TypeKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StructDef {
-    pub fields: Vec<Field>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef<S: Stage = Named> {
+    pub fields: Vec<Field<S>>,
     /// The value type of properties not listed in `fields`, when the schema allows them
     /// and describes their type.
     pub additional: Option<TypeRef>,
+}
+
+impl<S: Stage> Default for StructDef<S> {
+    fn default() -> Self {
+        StructDef {
+            fields: Vec::new(),
+            additional: None,
+        }
+    }
 }
 
 impl StructDef {
@@ -219,16 +228,16 @@ impl StructDef {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
+pub struct Field<S: Stage = Named> {
     pub wire_name: String,
-    pub rust_name: String,
+    pub rust_name: S::Member,
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
     pub constraints: Constraints,
 }
 
-impl Field {
+impl<S: Stage> Field<S> {
     /// How many `Option`s wrap the field's value in Rust: an optional property adds one,
     /// a nullable one another, so that an optional nullable property keeps absent (outer
     /// `None`) and null (`Some(None)`) apart, which matters to PATCH-style updates.
@@ -292,41 +301,41 @@ impl Constraints {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumDef {
-    pub variants: Vec<EnumVariant>,
+pub struct EnumDef<S: Stage = Named> {
+    pub variants: Vec<EnumVariant<S>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumVariant {
+pub struct EnumVariant<S: Stage = Named> {
     pub wire_value: String,
-    pub rust_name: String,
+    pub rust_name: S::Member,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TaggedDef {
+pub struct TaggedDef<S: Stage = Named> {
     /// The discriminator property name.
     pub tag: String,
-    pub variants: Vec<TaggedVariant>,
+    pub variants: Vec<TaggedVariant<S>>,
     /// Whether an `Unknown` variant keeps objects whose tag the client does not know.
     pub open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct TaggedVariant {
+pub struct TaggedVariant<S: Stage = Named> {
     pub tag_value: String,
-    pub rust_name: String,
+    pub rust_name: S::Member,
     /// The struct holding the variant's other properties (the tag property is removed).
     pub ty: TypeId,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct UntaggedDef {
-    pub variants: Vec<UntaggedVariant>,
+pub struct UntaggedDef<S: Stage = Named> {
+    pub variants: Vec<UntaggedVariant<S>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct UntaggedVariant {
-    pub rust_name: String,
+pub struct UntaggedVariant<S: Stage = Named> {
+    pub rust_name: S::VariantName,
     pub ty: TypeRef,
 }
 

@@ -1,11 +1,12 @@
 //! Every Rust name the generator emits is decided here: case conversion, Rust keywords,
 //! characters that cannot start or appear in identifiers, and collisions.
 //!
-//! `pass` is the naming pass, which names what a resolved model leaves unnamed: types,
-//! methods and their twins, parameter and header structs with their fields, operation
-//! parameters, arguments, locals and webhook functions. The members of a generated type
-//! (struct fields, enum and union variants) are still named where resolve builds them, by
-//! [`MemberNames`] and [`union_variant_names`], each within its type.
+//! `pass` is the naming pass, which names everything a resolved model leaves unnamed:
+//! types and their members (struct fields, enum and union variants), methods and their
+//! twins, parameter and header structs with their fields, operation parameters, arguments,
+//! locals and webhook functions. One choice is made earlier: the variants of a union whose
+//! members name themselves by content are chosen by [`union_variant_names`] while resolve
+//! reads the union, because the types of its inline members are named after them.
 //!
 //! The wire name is always kept beside the Rust name in the model, so renaming never
 //! changes what goes over the wire.

@@ -3,7 +3,8 @@
 //! kind in spec order so that the outcome is deterministic:
 //!
 //! 1. types, then the structs of response headers, then the parameter structs, in one
-//!    scope (they share the `types` module);
+//!    scope (they share the `types` module); then the members of each type, each type a
+//!    scope of its own, and the field steps paging and event streams take through them;
 //! 2. operation methods, then the paging streams of each list operation, then the twin
 //!    methods (`_streaming`, `_events`, `_upload`), in one scope (they share `Client`);
 //! 3. the fields of each header set, and for each operation its parameters, then the
@@ -16,8 +17,10 @@ use super::{
     BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
 };
 use crate::model::{
-    Api, Direction, HeaderSet, MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle,
-    Parameter, ResponseEncoding, ResponseHeader, TypeDef, TypeHint, TypeKind, Unnamed, Webhook,
+    Api, Direction, EnumDef, EnumVariant, EventBody, Field, FieldStep, HeaderSet, MethodNames,
+    Named, Operation, Pagination, PagingNames, PagingStyle, Parameter, ResponseEncoding,
+    ResponseHeader, StreamSwitch, StructDef, SuccessResponse, TaggedDef, TaggedVariant, TypeDef,
+    TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant, VariantHint, Webhook,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,6 +116,20 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         })
         .collect();
 
+    let types: Vec<TypeDef<Named>> = api
+        .types
+        .into_iter()
+        .zip(type_names)
+        .map(|(def, name)| TypeDef {
+            name,
+            origin: def.origin,
+            doc: def.doc,
+            validated: def.validated,
+            kind: name_members(def.kind),
+        })
+        .collect();
+    let fields = FieldNames { types: &types };
+
     let operations = api
         .operations
         .into_iter()
@@ -121,7 +138,7 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         .zip(paging_names)
         .zip(twins)
         .map(|((((op, method), params_type), paging), twins)| {
-            name_operation(op, method, params_type, paging, twins, &set_fields)
+            name_operation(op, method, params_type, paging, twins, &set_fields, &fields)
         })
         .collect();
 
@@ -132,18 +149,7 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         summary: api.summary,
         default_server: api.default_server,
         relative_server: api.relative_server,
-        types: api
-            .types
-            .into_iter()
-            .zip(type_names)
-            .map(|(def, name)| TypeDef {
-                name,
-                origin: def.origin,
-                doc: def.doc,
-                validated: def.validated,
-                kind: def.kind,
-            })
-            .collect(),
+        types,
         header_sets: api
             .header_sets
             .into_iter()
@@ -184,6 +190,7 @@ fn name_operation(
     paging: Option<(String, String, Option<String>)>,
     [streaming, events, upload]: [Option<String>; 3],
     set_fields: &[Vec<String>],
+    fields: &FieldNames<'_>,
 ) -> Operation<Named> {
     let wanted: Vec<_> = op
         .parameters
@@ -232,18 +239,21 @@ fn name_operation(
     let mut stream_arguments = positional;
     stream_arguments.push(PARAMS_ARGUMENT);
     let pagination = match (op.pagination, paging) {
-        (Some(p), Some((items, pages, at))) => named_style(p.style, at, &parameters, header_fields)
-            .map(|style| Pagination {
+        (Some(p), Some((items, pages, at))) => {
+            let style = named_style(p.style, at, &parameters, header_fields, fields);
+            let steps = fields.steps(p.items);
+            style.zip(steps).map(|(style, steps)| Pagination {
                 names: PagingNames {
                     items,
                     pages,
                     locals: stream_locals(&stream_arguments),
                 },
                 item: p.item,
-                items: p.items,
+                items: steps,
                 style,
                 declared: p.declared,
-            }),
+            })
+        }
         _ => None,
     };
     Operation {
@@ -257,7 +267,24 @@ fn name_operation(
         deprecated: op.deprecated,
         parameters,
         request_body: op.request_body,
-        success: op.success,
+        success: SuccessResponse {
+            body: op.success.body,
+            encoding: op.success.encoding,
+            headers: op.success.headers,
+            stream: op.success.stream.map(|s| EventBody {
+                format: s.format,
+                media_type: s.media_type,
+                item: s.item,
+                // A switch that names no field (never written by resolve) is left out.
+                switch: s.switch.and_then(|w| {
+                    Some(StreamSwitch {
+                        field: fields.name(w.field)?,
+                        wire_name: w.wire_name,
+                        options: w.options,
+                    })
+                }),
+            }),
+        },
         errors: op.errors,
         error_body: op.error_body,
         pagination,
@@ -286,6 +313,7 @@ fn named_style(
     at: Option<String>,
     parameters: &[Parameter<Named>],
     header_fields: &[String],
+    fields: &FieldNames<'_>,
 ) -> Option<PagingStyle<Named>> {
     let param = |i: usize| parameters.get(i).map(|p| p.rust_name.clone());
     let at = at.unwrap_or_default();
@@ -296,7 +324,7 @@ fn named_style(
             in_url,
         } => PagingStyle::Cursor {
             param: param(i)?,
-            next,
+            next: fields.steps(next)?,
             in_url,
         },
         PagingStyle::After {
@@ -306,12 +334,18 @@ fn named_style(
             item_id,
         } => PagingStyle::After {
             param: param(i)?,
-            has_more,
-            last_id,
-            item_id,
+            has_more: fields.steps(has_more)?,
+            last_id: match last_id {
+                Some(steps) => Some(fields.steps(steps)?),
+                None => None,
+            },
+            item_id: match item_id {
+                Some(step) => Some(fields.step(step)?),
+                None => None,
+            },
         },
         PagingStyle::NextUrl { next, .. } => PagingStyle::NextUrl {
-            next,
+            next: fields.steps(next)?,
             at_method: at,
         },
         PagingStyle::LinkHeader { header, .. } => PagingStyle::LinkHeader {
@@ -325,9 +359,123 @@ fn named_style(
         } => PagingStyle::Offset {
             param: param(i)?,
             by_page,
-            total,
+            total: match total {
+                Some(steps) => Some(fields.steps(steps)?),
+                None => None,
+            },
         },
     })
+}
+
+/// The members of one type, named: struct fields after their wire names, enum variants
+/// after their values, tagged variants after their tag values (clear of the `Unknown`
+/// variant), and untagged variants after their content or their type.
+fn name_members(kind: TypeKind<Unnamed>) -> TypeKind<Named> {
+    match kind {
+        TypeKind::Struct(s) => {
+            let mut names = MemberNames::fields();
+            TypeKind::Struct(StructDef {
+                fields: s
+                    .fields
+                    .into_iter()
+                    .map(|f| Field {
+                        rust_name: names.name(&f.wire_name),
+                        wire_name: f.wire_name,
+                        ty: f.ty,
+                        required: f.required,
+                        doc: f.doc,
+                        constraints: f.constraints,
+                    })
+                    .collect(),
+                additional: s.additional,
+            })
+        }
+        TypeKind::Enum(e) => {
+            let mut names = MemberNames::variants();
+            TypeKind::Enum(EnumDef {
+                variants: e
+                    .variants
+                    .into_iter()
+                    .map(|v| EnumVariant {
+                        rust_name: names.name(&v.wire_value),
+                        wire_value: v.wire_value,
+                    })
+                    .collect(),
+            })
+        }
+        TypeKind::Tagged(t) => {
+            let mut names = MemberNames::tagged_variants();
+            TypeKind::Tagged(TaggedDef {
+                tag: t.tag,
+                variants: t
+                    .variants
+                    .into_iter()
+                    .map(|v| TaggedVariant {
+                        rust_name: names.name(&v.tag_value),
+                        tag_value: v.tag_value,
+                        ty: v.ty,
+                    })
+                    .collect(),
+                open: t.open,
+            })
+        }
+        TypeKind::Untagged(u) => {
+            // Variants named by type claim their names in the order they were read (the
+            // variants are kept sorted for decoding, most specific first).
+            let mut order: Vec<usize> = (0..u.variants.len()).collect();
+            order.sort_by_key(|&i| match &u.variants[i].rust_name {
+                VariantHint::Type(read) => *read,
+                VariantHint::Content(_) => i,
+            });
+            let mut names = MemberNames::variants();
+            let mut chosen: Vec<Option<String>> = vec![None; u.variants.len()];
+            for i in order {
+                let v = &u.variants[i];
+                chosen[i] = Some(match &v.rust_name {
+                    VariantHint::Content(name) => name.clone(),
+                    VariantHint::Type(read) => names.name_by_type(&v.ty, *read),
+                });
+            }
+            TypeKind::Untagged(UntaggedDef {
+                variants: u
+                    .variants
+                    .into_iter()
+                    .zip(chosen)
+                    .map(|(v, name)| UntaggedVariant {
+                        rust_name: name.unwrap_or_default(),
+                        ty: v.ty,
+                    })
+                    .collect(),
+            })
+        }
+        TypeKind::Alias(t) => TypeKind::Alias(t),
+    }
+}
+
+/// The named fields of every struct, for the steps and switches that point at them.
+struct FieldNames<'a> {
+    types: &'a [TypeDef<Named>],
+}
+
+impl FieldNames<'_> {
+    /// The name of the field at a place of a struct.
+    fn name(&self, (owner, place): (TypeId, usize)) -> Option<String> {
+        match &self.types.get(owner.0)?.kind {
+            TypeKind::Struct(s) => s.fields.get(place).map(|f| f.rust_name.clone()),
+            _ => None,
+        }
+    }
+
+    fn step(&self, step: FieldStep<Unnamed>) -> Option<FieldStep<Named>> {
+        Some(FieldStep {
+            field: self.name(step.field)?,
+            options: step.options,
+        })
+    }
+
+    fn steps(&self, steps: Vec<FieldStep<Unnamed>>) -> Option<Vec<FieldStep<Named>>> {
+        steps.into_iter().map(|s| self.step(s)).collect()
+    }
 }
 
 /// Decides type names. Component names lose their package prefix unless two components
@@ -433,10 +581,7 @@ mod tests {
         listed.pagination = Some(Pagination {
             names: (),
             item: TypeRef::Json,
-            items: vec![FieldStep {
-                field: "data".into(),
-                options: 0,
-            }],
+            items: Vec::new(),
             style: PagingStyle::NextUrl {
                 next: Vec::new(),
                 at_method: (),
@@ -553,6 +698,53 @@ mod tests {
             "{:?}",
             paging.style
         );
+    }
+
+    #[test]
+    fn members_are_named_in_the_pass_and_steps_find_them_by_place() {
+        let mut body = hint("Page", Direction::Read);
+        let field = |wire: &str| crate::model::Field {
+            wire_name: wire.into(),
+            rust_name: (),
+            ty: TypeRef::String,
+            required: false,
+            doc: None,
+            constraints: Default::default(),
+        };
+        body.kind = TypeKind::Struct(StructDef {
+            fields: vec![field("next-cursor"), field("type"), field("Type")],
+            additional: None,
+        });
+        let mut list = operation("list");
+        list.pagination = Some(Pagination {
+            names: (),
+            item: TypeRef::Json,
+            items: Vec::new(),
+            style: PagingStyle::NextUrl {
+                next: vec![FieldStep {
+                    field: (crate::model::TypeId(0), 0),
+                    options: 1,
+                }],
+                at_method: (),
+            },
+            declared: false,
+        });
+        let named = name(Api {
+            types: vec![body],
+            operations: vec![list],
+            ..Api::default()
+        });
+        let TypeKind::Struct(s) = &named.types[0].kind else {
+            panic!("a struct")
+        };
+        let names: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+        // A keyword takes `_`; two names that meet are numbered.
+        assert_eq!(names, ["next_cursor", "type_", "type_2"]);
+        let paging = named.operations[0].pagination.as_ref().expect("pages");
+        let PagingStyle::NextUrl { next, .. } = &paging.style else {
+            panic!("next URL")
+        };
+        assert_eq!(next[0].field, "next_cursor");
     }
 
     #[test]

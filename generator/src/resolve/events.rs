@@ -34,7 +34,7 @@ pub(super) fn event_body<'a>(
     response: &'a openapiv3::Response,
     at: &str,
     hint: &str,
-) -> Option<EventBody> {
+) -> Option<EventBody<Unnamed>> {
     let (media_type, format) = response
         .content
         .keys()
@@ -97,7 +97,7 @@ fn sse_data_schema(r: &Resolver<'_>, item_at: &str) -> Option<String> {
 /// For each operation with a stream, the boolean property of its request body that asks
 /// for the stream (`stream`), when the body has one: the events method sets it.
 pub(super) fn find_stream_switches(api: &mut Api<Unnamed>) {
-    let switches: Vec<Option<StreamSwitch>> = api
+    let switches: Vec<Option<StreamSwitch<Unnamed>>> = api
         .operations
         .iter()
         .map(|op| {
@@ -115,10 +115,11 @@ pub(super) fn find_stream_switches(api: &mut Api<Unnamed>) {
             };
             s.fields
                 .iter()
-                .find(|f| f.wire_name == "stream" && *f.ty.non_null() == TypeRef::Boolean)
-                .map(|f| StreamSwitch {
+                .enumerate()
+                .find(|(_, f)| f.wire_name == "stream" && *f.ty.non_null() == TypeRef::Boolean)
+                .map(|(place, f)| StreamSwitch {
                     wire_name: f.wire_name.clone(),
-                    field: f.rust_name.clone(),
+                    field: (*id, place),
                     options: f.option_depth(),
                 })
         })

@@ -113,7 +113,7 @@ fn merge_write_views(
 ) {
     loop {
         let resolved = |id: TypeId, r: &BTreeMap<TypeId, TypeId>| follow(id, r);
-        let kinds: Vec<TypeKind> = defs
+        let kinds: Vec<TypeKind<Unnamed>> = defs
             .iter()
             .map(|d| {
                 let mut k = d.kind.clone();
@@ -199,7 +199,7 @@ fn merge_same_inline(
 
 /// What makes two types the same shape: their kind, with references followed and the
 /// documentation of their fields left out.
-fn shape_key(kind: &TypeKind, redirects: &BTreeMap<TypeId, TypeId>) -> String {
+fn shape_key(kind: &TypeKind<Unnamed>, redirects: &BTreeMap<TypeId, TypeId>) -> String {
     let mut k = kind.clone();
     k.for_each_leaf_mut(&mut |t| redirect_ref(t, redirects));
     match &mut k {

@@ -51,7 +51,7 @@ struct TypeBody {
     doc: Option<String>,
     /// Whether values of this type are validated before being sent.
     validated: bool,
-    kind: TypeKind,
+    kind: TypeKind<Unnamed>,
 }
 
 /// The type arena while resolving. Entries are `None` while a referenced component is

@@ -6,8 +6,10 @@ use super::view::{Discriminator, Kind, Member, SchemaRef, SchemaView};
 use super::TypeBody;
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
-use crate::model::{TaggedDef, TaggedVariant, TypeKind, TypeRef, UntaggedDef, UntaggedVariant};
-use crate::naming::{camel_ident, MemberNames};
+use crate::model::{
+    TaggedDef, TaggedVariant, TypeKind, TypeRef, UntaggedDef, UntaggedVariant, VariantHint,
+};
+use crate::naming::camel_ident;
 
 impl<'a> Resolver<'a> {
     pub(super) fn choice_type(
@@ -102,7 +104,7 @@ impl<'a> Resolver<'a> {
             // An inline member's type is named for its variant: `{union}{variant}`.
             let ty = self.type_of(m, dir, &format!("{hint} {name}"));
             variants.push(UntaggedVariant {
-                rust_name: name,
+                rust_name: VariantHint::Content(name),
                 ty,
             });
         }
@@ -211,7 +213,6 @@ impl<'a> Resolver<'a> {
             );
             return None;
         }
-        let mut names = MemberNames::tagged_variants();
         let mut variants = Vec::new();
         for (value, variant, at) in entries {
             let ty = match variant {
@@ -247,7 +248,7 @@ impl<'a> Resolver<'a> {
                 return None;
             };
             variants.push(TaggedVariant {
-                rust_name: names.name(&value),
+                rust_name: (),
                 tag_value: value,
                 ty: id,
             });
@@ -672,12 +673,11 @@ impl<'a> Resolver<'a> {
                 e.variants.iter().for_each(|v| add(&v.wire_value));
             }
         }
-        let mut names = MemberNames::variants();
         let variants = values
             .iter()
             .map(|v| crate::model::EnumVariant {
                 wire_value: v.clone(),
-                rust_name: names.name(v),
+                rust_name: (),
             })
             .collect();
         let def = TypeBody {
@@ -766,7 +766,6 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .chain(view.more_kinds.iter().copied())
             .collect();
-        let mut names = MemberNames::variants();
         let mut variants = Vec::new();
         for (i, kind) in kinds.into_iter().enumerate() {
             let mut one = view.clone();
@@ -788,7 +787,7 @@ impl<'a> Resolver<'a> {
                 Target::default(),
             );
             variants.push(UntaggedVariant {
-                rust_name: names.name_by_type(&ty, i),
+                rust_name: VariantHint::Type(i),
                 ty,
             });
         }

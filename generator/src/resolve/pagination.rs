@@ -17,7 +17,8 @@
 
 use crate::model::Unnamed;
 use crate::model::{
-    Api, Field, FieldStep, Operation, Pagination, PagingStyle, ParameterLocation, TypeKind, TypeRef,
+    Api, Field, FieldStep, Operation, Pagination, PagingStyle, ParameterLocation, TypeId, TypeKind,
+    TypeRef,
 };
 use serde_json::Value;
 
@@ -59,7 +60,7 @@ pub(super) fn find_pagination(api: &mut Api<Unnamed>, raw: &Value) {
 }
 
 /// The item type, where the list is, the style, and whether the spec declared it.
-type Found = Option<(TypeRef, Vec<FieldStep>, PagingStyle<Unnamed>, bool)>;
+type Found = Option<(TypeRef, Vec<FieldStep<Unnamed>>, PagingStyle<Unnamed>, bool)>;
 
 /// Paging the spec declares. `x-pagination` (on the operation, written there or by an
 /// overlay):
@@ -158,7 +159,7 @@ fn declared_pagination(
                 format!("x-pagination: `param: {wire}` is not an optional {ty} query parameter of the operation")
             })
     };
-    let path = |key: &str, want: fn(&TypeRef) -> bool| -> Result<Vec<FieldStep>, String> {
+    let path = |key: &str, want: fn(&TypeRef) -> bool| -> Result<Vec<FieldStep<Unnamed>>, String> {
         let written =
             text(key).ok_or_else(|| format!("x-pagination: style `{style}` needs `{key}`"))?;
         let (steps, ty) = follow(api, body, written).ok_or_else(|| {
@@ -419,11 +420,11 @@ fn squash(name: &str) -> String {
 
 /// The list in a body: its one list field, or among several the one with a list's usual
 /// name.
-fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep>)> {
+fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep<Unnamed>>)> {
     let fields = struct_fields(api, body)?;
-    let lists: Vec<&Field> = fields
-        .iter()
-        .filter(|f| matches!(options_of(f).0, TypeRef::Array(_)))
+    let lists: Vec<Place<'_>> = fields
+        .places()
+        .filter(|p| matches!(options_of(p.field).0, TypeRef::Array(_)))
         .collect();
     let chosen = match lists.as_slice() {
         [one] => *one,
@@ -431,9 +432,9 @@ fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldSte
             let usual = [
                 "data", "items", "results", "value", "entries", "records", "elements",
             ];
-            let named: Vec<&&Field> = lists
+            let named: Vec<&Place<'_>> = lists
                 .iter()
-                .filter(|f| usual.contains(&squash(&f.wire_name).as_str()))
+                .filter(|p| usual.contains(&squash(&p.field.wire_name).as_str()))
                 .collect();
             match named.as_slice() {
                 [one] => **one,
@@ -441,17 +442,10 @@ fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldSte
             }
         }
     };
-    let (ty, options) = options_of(chosen);
-    let TypeRef::Array(item) = ty else {
+    let TypeRef::Array(item) = options_of(chosen.field).0 else {
         return None;
     };
-    Some((
-        (**item).clone(),
-        vec![FieldStep {
-            field: chosen.rust_name.clone(),
-            options,
-        }],
-    ))
+    Some(((**item).clone(), vec![chosen.step()]))
 }
 
 /// A field of the body (or of an object field of the body, one level down) whose name is
@@ -461,25 +455,23 @@ fn find_field(
     body: &TypeRef,
     names: &[&str],
     want: fn(&TypeRef) -> bool,
-) -> Option<Vec<FieldStep>> {
+) -> Option<Vec<FieldStep<Unnamed>>> {
     let fields = struct_fields(api, body)?;
-    let step = |f: &Field| FieldStep {
-        field: f.rust_name.clone(),
-        options: options_of(f).1,
-    };
     let mut found = Vec::new();
-    for f in fields {
-        let (ty, _) = options_of(f);
-        if names.contains(&squash(&f.wire_name).as_str()) && want(ty) {
-            found.push(vec![step(f)]);
+    for p in fields.places() {
+        let (ty, _) = options_of(p.field);
+        if names.contains(&squash(&p.field.wire_name).as_str()) && want(ty) {
+            found.push(vec![p.step()]);
         }
     }
     if found.is_empty() {
-        for f in fields {
-            let (ty, _) = options_of(f);
-            for inner in struct_fields(api, ty).into_iter().flatten() {
-                if names.contains(&squash(&inner.wire_name).as_str()) && want(options_of(inner).0) {
-                    found.push(vec![step(f), step(inner)]);
+        for p in fields.places() {
+            let (ty, _) = options_of(p.field);
+            for inner in struct_fields(api, ty).iter().flat_map(Fields::places) {
+                if names.contains(&squash(&inner.field.wire_name).as_str())
+                    && want(options_of(inner.field).0)
+                {
+                    found.push(vec![p.step(), inner.step()]);
                 }
             }
         }
@@ -491,30 +483,25 @@ fn find_field(
 }
 
 /// `links.next` or `_links.next.href`: a URL named `next` inside a links object.
-fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep>> {
-    let fields = struct_fields(api, body)?;
-    let step = |f: &Field| FieldStep {
-        field: f.rust_name.clone(),
-        options: options_of(f).1,
-    };
-    let links = fields.iter().find(|f| {
+fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep<Unnamed>>> {
+    let links = struct_fields(api, body)?.places().find(|p| {
         matches!(
-            squash(&f.wire_name).as_str(),
+            squash(&p.field.wire_name).as_str(),
             "links" | "link" | "paging" | "pagination"
         )
     })?;
-    let next = struct_fields(api, options_of(links).0)?
-        .iter()
-        .find(|f| squash(&f.wire_name) == "next")?;
-    let (ty, _) = options_of(next);
+    let next = struct_fields(api, options_of(links.field).0)?
+        .places()
+        .find(|p| squash(&p.field.wire_name) == "next")?;
+    let (ty, _) = options_of(next.field);
     if is_string(ty) {
-        return Some(vec![step(links), step(next)]);
+        return Some(vec![links.step(), next.step()]);
     }
     // HAL: `_links.next.href`.
     let href = struct_fields(api, ty)?
-        .iter()
-        .find(|f| f.wire_name == "href" && is_string(options_of(f).0))?;
-    Some(vec![step(links), step(next), step(href)])
+        .places()
+        .find(|p| p.field.wire_name == "href" && is_string(options_of(p.field).0))?;
+    Some(vec![links.step(), next.step(), href.step()])
 }
 
 /// The place of the field that holds `Link` in the operation's success header set.
@@ -526,17 +513,14 @@ fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<usize> {
 }
 
 /// The `id` field of a list's items, when it is a string and the items are a struct.
-fn id_field(api: &Api<Unnamed>, item: &TypeRef) -> Option<FieldStep> {
+fn id_field(api: &Api<Unnamed>, item: &TypeRef) -> Option<FieldStep<Unnamed>> {
     if !matches!(item, TypeRef::Named(_)) {
         return None;
     }
-    let f = struct_fields(api, item)?
-        .iter()
-        .find(|f| f.wire_name == "id" && is_string(options_of(f).0))?;
-    Some(FieldStep {
-        field: f.rust_name.clone(),
-        options: options_of(f).1,
-    })
+    struct_fields(api, item)?
+        .places()
+        .find(|p| p.field.wire_name == "id" && is_string(options_of(p.field).0))
+        .map(|p| p.step())
 }
 
 /// A dotted path of wire names through the body's fields, with the type it ends at.
@@ -544,19 +528,15 @@ fn follow<'a>(
     api: &'a Api<Unnamed>,
     body: &'a TypeRef,
     path: &str,
-) -> Option<(Vec<FieldStep>, &'a TypeRef)> {
+) -> Option<(Vec<FieldStep<Unnamed>>, &'a TypeRef)> {
     let mut ty = body;
     let mut steps = Vec::new();
     for name in path.split('.') {
-        let f = struct_fields(api, ty)?
-            .iter()
-            .find(|f| f.wire_name == name)?;
-        let (inner, options) = options_of(f);
-        steps.push(FieldStep {
-            field: f.rust_name.clone(),
-            options,
-        });
-        ty = inner;
+        let p = struct_fields(api, ty)?
+            .places()
+            .find(|p| p.field.wire_name == name)?;
+        steps.push(p.step());
+        ty = options_of(p.field).0;
     }
     Some((steps, ty))
 }
@@ -569,7 +549,42 @@ fn is_integer(t: &TypeRef) -> bool {
     matches!(t, TypeRef::Integer(_))
 }
 
-fn struct_fields<'a>(api: &'a Api<Unnamed>, t: &TypeRef) -> Option<&'a [Field]> {
+/// The fields of a struct, with the struct they belong to.
+struct Fields<'a> {
+    owner: TypeId,
+    list: &'a [Field<Unnamed>],
+}
+
+/// A field with its struct and its place there: what a step refers to.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    owner: TypeId,
+    place: usize,
+    field: &'a Field<Unnamed>,
+}
+
+impl<'a> Fields<'a> {
+    fn places(&self) -> impl Iterator<Item = Place<'a>> + '_ {
+        self.list.iter().enumerate().map(|(place, field)| Place {
+            owner: self.owner,
+            place,
+            field,
+        })
+    }
+}
+
+impl Place<'_> {
+    /// The step into this field, and through the `Option`s that wrap it.
+    fn step(&self) -> FieldStep<Unnamed> {
+        FieldStep {
+            field: (self.owner, self.place),
+            options: self.field.option_depth(),
+        }
+    }
+}
+
+/// The fields of the struct a reference leads to, through aliases.
+fn struct_fields<'a>(api: &'a Api<Unnamed>, t: &TypeRef) -> Option<Fields<'a>> {
     let mut t = strip(t).0;
     // Through aliases, as far as the model goes.
     for _ in 0..=api.types.len() {
@@ -577,7 +592,12 @@ fn struct_fields<'a>(api: &'a Api<Unnamed>, t: &TypeRef) -> Option<&'a [Field]> 
             return None;
         };
         match &api.types.get(id.0)?.kind {
-            TypeKind::Struct(s) => return Some(&s.fields),
+            TypeKind::Struct(s) => {
+                return Some(Fields {
+                    owner: *id,
+                    list: &s.fields,
+                })
+            }
             TypeKind::Alias(inner) => t = strip(inner).0,
             _ => return None,
         }
@@ -594,6 +614,6 @@ fn strip(t: &TypeRef) -> (&TypeRef, bool) {
 }
 
 /// A field's value type and how many `Option`s wrap it.
-fn options_of(f: &Field) -> (&TypeRef, u8) {
+fn options_of(f: &Field<Unnamed>) -> (&TypeRef, u8) {
     (f.value_type(), f.option_depth())
 }

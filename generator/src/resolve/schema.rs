@@ -7,7 +7,6 @@ use crate::model::{
     Constraints, EnumDef, EnumVariant, Field, IntegerKind, StringFormat, StructDef, TypeId,
     TypeKind, TypeRef,
 };
-use crate::naming::MemberNames;
 use serde_json::Value;
 
 /// How deep schema conversion may recurse before it is taken to be a loop.
@@ -490,7 +489,6 @@ impl<'a> Resolver<'a> {
             };
             return TypeRef::Map(Box::new(value));
         }
-        let mut names = MemberNames::fields();
         let mut fields = Vec::new();
         for (name, contributions) in &view.properties {
             if target.omit.as_deref() == Some(*name) {
@@ -514,7 +512,7 @@ impl<'a> Resolver<'a> {
             };
             fields.push(Field {
                 wire_name: name.to_string(),
-                rust_name: names.name(name),
+                rust_name: (),
                 ty,
                 required: view.required.contains(name),
                 doc: with_default(flags.description, flags.default.as_ref()),
@@ -684,13 +682,12 @@ impl<'a> Resolver<'a> {
         if matches!(view.kind, Some(k) if k != Kind::String) {
             return None;
         }
-        let mut names = MemberNames::variants();
         let variants = values
             .iter()
             .filter_map(Value::as_str)
             .map(|v| EnumVariant {
                 wire_value: v.to_string(),
-                rust_name: names.name(v),
+                rust_name: (),
             })
             .collect();
         let def = TypeBody {
