@@ -426,7 +426,7 @@ fn compare_type(
                 }
             }
             let extra = |api: &Api, s: &crate::model::StructDef| {
-                s.additional.as_ref().map(|t| type_name(api, t))
+                s.additional.as_ref().map(|a| type_name(api, &a.ty))
             };
             if extra(old_api, a) != extra(new_api, b) {
                 change(

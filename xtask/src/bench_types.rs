@@ -73,7 +73,7 @@ fn plain_item(
                 let _ = writeln!(
                     out,
                     "    #[serde(flatten)]\n    pub {field}: std::collections::BTreeMap<String, {}>,",
-                    plain_ref(api, boxed, value, None)
+                    plain_ref(api, boxed, &value.ty, None)
                 );
             }
             out.push_str("}\n\n");
@@ -260,7 +260,7 @@ impl Sampler<'_> {
                         self.out.push(',');
                     }
                     self.out.push_str("\"x-extra-property\":");
-                    self.value(value, depth + 1, pick);
+                    self.value(&value.ty, depth + 1, pick);
                 }
                 self.out.push('}');
             }

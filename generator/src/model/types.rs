@@ -160,7 +160,7 @@ impl<S: Stage> TypeKind<S> {
                     field.ty.named_ids(out);
                 }
                 if let Some(a) = &s.additional {
-                    a.named_ids(out);
+                    a.ty.named_ids(out);
                 }
             }
             TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.named_ids(out)),
@@ -179,7 +179,7 @@ impl<S: Stage> TypeKind<S> {
                     field.ty.for_each_leaf_mut(f);
                 }
                 if let Some(a) = &mut s.additional {
-                    a.for_each_leaf_mut(f);
+                    a.ty.for_each_leaf_mut(f);
                 }
             }
             TypeKind::Untagged(u) => {
@@ -196,9 +196,17 @@ impl<S: Stage> TypeKind<S> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDef<S: Stage = Named> {
     pub fields: Vec<Field<S>>,
-    /// The value type of properties not listed in `fields`, when the schema allows them
-    /// and describes their type.
-    pub additional: Option<TypeRef>,
+    /// Properties not listed in `fields`, when the schema allows them and describes
+    /// their type.
+    pub additional: Option<Additional<S>>,
+}
+
+/// The properties of a struct that its schema does not list: their value type, and the
+/// field that holds them by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional<S: Stage = Named> {
+    pub ty: TypeRef,
+    pub field: S::Member,
 }
 
 impl<S: Stage> Default for StructDef<S> {
@@ -211,19 +219,9 @@ impl<S: Stage> Default for StructDef<S> {
 }
 
 impl StructDef {
-    /// The name of the Rust field holding the additional properties, when there are any:
-    /// `additional_properties`, or with a trailing `_` when a property already has that name.
-    pub fn additional_field(&self) -> Option<&'static str> {
-        self.additional.as_ref()?;
-        let taken = self
-            .fields
-            .iter()
-            .any(|f| f.rust_name == "additional_properties");
-        Some(if taken {
-            "additional_properties_"
-        } else {
-            "additional_properties"
-        })
+    /// The name of the field holding the additional properties, when there are any.
+    pub fn additional_field(&self) -> Option<&str> {
+        self.additional.as_ref().map(|a| a.field.as_str())
     }
 }
 

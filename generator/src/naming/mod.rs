@@ -64,6 +64,17 @@ pub const PARAMS_ARGUMENT: &str = "params";
 /// The argument of an operation's method that holds its request body.
 pub const BODY_ARGUMENT: &str = "body";
 
+/// The field that holds a struct's additional properties by name: `additional_properties`,
+/// or with a trailing `_` when a property already has that name.
+pub fn additional_field(fields: &[String]) -> String {
+    const FIELD: &str = "additional_properties";
+    if fields.iter().any(|f| f == FIELD) {
+        format!("{FIELD}_")
+    } else {
+        FIELD.to_string()
+    }
+}
+
 /// The local that holds the value of a struct's `i`th property (the additional properties
 /// after the last) while the struct's decoder reads it. Property names appear in a decoder
 /// only as the struct's field labels, so the slots cannot meet one.

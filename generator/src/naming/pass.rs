@@ -13,14 +13,15 @@
 //! 4. the functions that decode webhooks.
 
 use super::{
-    method_locals, parameter_names, snake_ident, stream_locals, type_ident, MemberNames, Scope,
-    BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
+    additional_field, method_locals, parameter_names, snake_ident, stream_locals, type_ident,
+    MemberNames, Scope, BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
 };
 use crate::model::{
-    Api, Direction, EnumDef, EnumVariant, EventBody, Field, FieldStep, HeaderSet, MethodNames,
-    Named, Operation, Pagination, PagingNames, PagingStyle, Parameter, ResponseEncoding,
-    ResponseHeader, StreamSwitch, StructDef, SuccessResponse, TaggedDef, TaggedVariant, TypeDef,
-    TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant, VariantHint, Webhook,
+    Additional, Api, Direction, EnumDef, EnumVariant, EventBody, Field, FieldStep, HeaderSet,
+    MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle, Parameter,
+    ResponseEncoding, ResponseHeader, StreamSwitch, StructDef, SuccessResponse, TaggedDef,
+    TaggedVariant, TypeDef, TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant,
+    VariantHint, Webhook,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -374,20 +375,25 @@ fn name_members(kind: TypeKind<Unnamed>) -> TypeKind<Named> {
     match kind {
         TypeKind::Struct(s) => {
             let mut names = MemberNames::fields();
+            let fields: Vec<Field<Named>> = s
+                .fields
+                .into_iter()
+                .map(|f| Field {
+                    rust_name: names.name(&f.wire_name),
+                    wire_name: f.wire_name,
+                    ty: f.ty,
+                    required: f.required,
+                    doc: f.doc,
+                    constraints: f.constraints,
+                })
+                .collect();
+            let taken: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
             TypeKind::Struct(StructDef {
-                fields: s
-                    .fields
-                    .into_iter()
-                    .map(|f| Field {
-                        rust_name: names.name(&f.wire_name),
-                        wire_name: f.wire_name,
-                        ty: f.ty,
-                        required: f.required,
-                        doc: f.doc,
-                        constraints: f.constraints,
-                    })
-                    .collect(),
-                additional: s.additional,
+                fields,
+                additional: s.additional.map(|a| Additional {
+                    ty: a.ty,
+                    field: additional_field(&taken),
+                }),
             })
         }
         TypeKind::Enum(e) => {
@@ -712,8 +718,16 @@ mod tests {
             constraints: Default::default(),
         };
         body.kind = TypeKind::Struct(StructDef {
-            fields: vec![field("next-cursor"), field("type"), field("Type")],
-            additional: None,
+            fields: vec![
+                field("next-cursor"),
+                field("type"),
+                field("Type"),
+                field("additionalProperties"),
+            ],
+            additional: Some(crate::model::Additional {
+                ty: TypeRef::Json,
+                field: (),
+            }),
         });
         let mut list = operation("list");
         list.pagination = Some(Pagination {
@@ -739,7 +753,12 @@ mod tests {
         };
         let names: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
         // A keyword takes `_`; two names that meet are numbered.
-        assert_eq!(names, ["next_cursor", "type_", "type_2"]);
+        assert_eq!(
+            names,
+            ["next_cursor", "type_", "type_2", "additional_properties"]
+        );
+        // The field of the properties the schema does not list stays clear of them.
+        assert_eq!(s.additional_field(), Some("additional_properties_"));
         let paging = named.operations[0].pagination.as_ref().expect("pages");
         let PagingStyle::NextUrl { next, .. } = &paging.style else {
             panic!("next URL")

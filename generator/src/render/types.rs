@@ -30,9 +30,9 @@ pub fn render_struct(
         .fields
         .iter()
         .map(|f| render_field(cx, id, cx.validatable(id), f));
-    let additional = s.additional.as_ref().map(|t| {
-        let value = cx.tokens(t, None);
-        let field = ident(s.additional_field().unwrap_or("additional_properties"));
+    let additional = s.additional.as_ref().map(|a| {
+        let value = cx.tokens(&a.ty, None);
+        let field = ident(&a.field);
         quote! {
             /// Properties not listed above, by name.
             pub #field: ::std::collections::BTreeMap<String, #value>,

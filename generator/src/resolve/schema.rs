@@ -529,7 +529,10 @@ impl<'a> Resolver<'a> {
             origin: view.pointer.clone(),
             doc: view.description.map(str::to_string),
             validated: dir == Direction::Write,
-            kind: TypeKind::Struct(StructDef { fields, additional }),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                additional: additional.map(|ty| crate::model::Additional { ty, field: () }),
+            }),
         };
         TypeRef::Named(self.place(def, hint, dir, target))
     }
