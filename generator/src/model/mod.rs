@@ -160,6 +160,18 @@ impl<S: Stage> Api<S> {
         }
     }
 
+    /// Whether a method takes an argument of this type by value (small `Copy` values:
+    /// numbers, flags and string enums), rather than by reference.
+    pub fn passed_by_value(&self, t: &TypeRef) -> bool {
+        match t.non_null() {
+            TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::Named(id) => self
+                .type_def(*id)
+                .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))),
+            _ => false,
+        }
+    }
+
     /// The type an id names; `None` for an id that is not in this model (a model built by
     /// hand may hold one).
     pub fn type_def(&self, id: TypeId) -> Option<&TypeDef<S>> {

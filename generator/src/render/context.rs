@@ -135,16 +135,9 @@ pub(super) fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
     argument_type_with(cx, t, None)
 }
 
-/// Whether an argument of this type is taken by value (small `Copy` values).
+/// Whether an argument of this type is taken by value: the model's rule.
 pub(super) fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
-    match t.non_null() {
-        TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-        TypeRef::Named(id) => cx
-            .api
-            .type_def(*id)
-            .is_some_and(|d| matches!(d.kind, TypeKind::Enum(_))),
-        _ => false,
-    }
+    cx.api.passed_by_value(t)
 }
 
 /// [`argument_type`], with references given `lifetime` when there is one.
