@@ -406,6 +406,8 @@ impl ParameterLocation {
 pub struct Parameter<S: Stage = Named> {
     pub wire_name: String,
     pub rust_name: S::Member,
+    /// The method of the parameters struct that sets the parameter when it is optional.
+    pub setter: S::Member,
     pub location: ParameterLocation,
     /// How the value is written (OpenAPI `style`), and whether lists and objects are
     /// exploded (`explode`, with the specification's default for the style).
@@ -797,6 +799,7 @@ mod tests {
                     .map(|(i, ty)| Field {
                         wire_name: format!("f{i}"),
                         rust_name: format!("f{i}"),
+                        setter: format!("with_f{i}"),
                         ty: ty.clone(),
                         required: true,
                         doc: None,

@@ -229,6 +229,8 @@ impl StructDef {
 pub struct Field<S: Stage = Named> {
     pub wire_name: String,
     pub rust_name: S::Member,
+    /// The builder method that sets the field when it is optional.
+    pub setter: S::Member,
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,

@@ -13,8 +13,8 @@
 //! 4. the functions that decode webhooks.
 
 use super::{
-    additional_field, method_locals, parameter_names, snake_ident, stream_locals, type_ident,
-    MemberNames, Scope, BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
+    additional_field, method_locals, parameter_names, setter_name, snake_ident, stream_locals,
+    type_ident, MemberNames, Scope, BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
 };
 use crate::model::{
     Additional, Api, Direction, EnumDef, EnumVariant, EventBody, Field, FieldStep, HeaderSet,
@@ -204,6 +204,7 @@ fn name_operation(
         .zip(parameter_names(&wanted))
         .map(|(p, rust_name)| Parameter {
             wire_name: p.wire_name.clone(),
+            setter: setter_name(&rust_name),
             rust_name,
             location: p.location,
             style: p.style,
@@ -378,13 +379,17 @@ fn name_members(kind: TypeKind<Unnamed>) -> TypeKind<Named> {
             let fields: Vec<Field<Named>> = s
                 .fields
                 .into_iter()
-                .map(|f| Field {
-                    rust_name: names.name(&f.wire_name),
-                    wire_name: f.wire_name,
-                    ty: f.ty,
-                    required: f.required,
-                    doc: f.doc,
-                    constraints: f.constraints,
+                .map(|f| {
+                    let rust_name = names.name(&f.wire_name);
+                    Field {
+                        setter: setter_name(&rust_name),
+                        rust_name,
+                        wire_name: f.wire_name,
+                        ty: f.ty,
+                        required: f.required,
+                        doc: f.doc,
+                        constraints: f.constraints,
+                    }
                 })
                 .collect();
             let taken: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
@@ -635,6 +640,7 @@ mod tests {
         op.parameters.push(Parameter {
             wire_name: "request".into(),
             rust_name: (),
+            setter: (),
             location: ParameterLocation::Path,
             style: ParamStyle::Simple,
             explode: false,
@@ -663,6 +669,7 @@ mod tests {
         let parameter = |wire: &str, location, required| Parameter {
             wire_name: wire.into(),
             rust_name: (),
+            setter: (),
             location,
             style: ParamStyle::Simple,
             explode: false,
@@ -712,6 +719,7 @@ mod tests {
         let field = |wire: &str| crate::model::Field {
             wire_name: wire.into(),
             rust_name: (),
+            setter: (),
             ty: TypeRef::String,
             required: false,
             doc: None,

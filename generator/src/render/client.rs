@@ -167,7 +167,7 @@ fn render_params(cx: &TypeContext<'_>, op: &Operation) -> Option<TokenStream> {
     // spec adds a parameter.
     let setters = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
-        let setter = ident(&crate::naming::setter_name(&p.rust_name));
+        let setter = ident(&p.setter);
         let ty = cx.tokens(p.ty.non_null(), None);
         let doc = format!(" Sets the `{}` parameter.", p.wire_name);
         quote! {

@@ -21,6 +21,7 @@ fn model() -> Api {
             fields: vec![Field {
                 wire_name: "display-name".into(),
                 rust_name: "label".into(),
+                setter: "with_label".into(),
                 ty: TypeRef::String,
                 required: true,
                 doc: None,
@@ -32,6 +33,7 @@ fn model() -> Api {
     let id_parameter = Parameter {
         wire_name: "thing-id".into(),
         rust_name: "which".into(),
+        setter: "with_which".into(),
         location: ParameterLocation::Path,
         style: ParamStyle::Simple,
         explode: false,

@@ -315,7 +315,7 @@ fn render_builder(
             }
             (false, depth) => {
                 inits.push(quote!(#name: None));
-                let setter = ident(&crate::naming::setter_name(&f.rust_name));
+                let setter = ident(&f.setter);
                 let doc = format!(" Sets `{}`.", f.wire_name);
                 setters.push(if depth == 2 {
                     let doc_null = " `None` sends an explicit `null`.";

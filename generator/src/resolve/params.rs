@@ -116,6 +116,7 @@ pub(super) fn parameters<'a>(
             content,
             wire_name: data.name.clone(),
             rust_name: (),
+            setter: (),
             location,
             required: data.required || location == ParameterLocation::Path,
             ty,
@@ -162,6 +163,7 @@ pub(super) fn parameters<'a>(
                 content: None,
                 wire_name: name.to_string(),
                 rust_name: (),
+                setter: (),
                 location: ParameterLocation::Path,
                 required: true,
                 ty: TypeRef::String,
@@ -223,6 +225,7 @@ mod tests {
         Parameter {
             wire_name: wire.into(),
             rust_name: (),
+            setter: (),
             location,
             style: ParamStyle::Simple,
             explode: false,

@@ -513,6 +513,7 @@ impl<'a> Resolver<'a> {
             fields.push(Field {
                 wire_name: name.to_string(),
                 rust_name: (),
+                setter: (),
                 ty,
                 required: view.required.contains(name),
                 doc: with_default(flags.description, flags.default.as_ref()),
