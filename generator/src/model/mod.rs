@@ -6,6 +6,8 @@
 
 mod features;
 mod stage;
+#[cfg(test)]
+pub(crate) mod testing;
 mod types;
 
 pub use features::{FeatureGates, TagFeature};

@@ -537,38 +537,15 @@ fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::name;
+    use crate::model::testing::string_parameter;
     use crate::model::{
-        Accepts, Api, Direction, FieldStep, HttpMethod, Operation, Pagination, PagingStyle,
-        ParamStyle, Parameter, ParameterLocation, ResponseEncoding, StructDef, SuccessResponse,
-        TypeDef, TypeHint, TypeKind, TypeRef, Unnamed,
+        Api, Direction, FieldStep, Operation, Pagination, PagingStyle, Parameter,
+        ParameterLocation, ResponseEncoding, StructDef, TypeDef, TypeHint, TypeKind, TypeRef,
+        Unnamed,
     };
 
     fn operation(id: &str) -> Operation<Unnamed> {
-        Operation {
-            origin: String::new(),
-            operation_id: id.into(),
-            tags: Vec::new(),
-            http_method: HttpMethod::Get,
-            path: "/".into(),
-            path_segments: Vec::new(),
-            doc: None,
-            deprecated: false,
-            parameters: Vec::new(),
-            request_body: None,
-            success: SuccessResponse {
-                body: None,
-                encoding: ResponseEncoding::Json,
-                headers: None,
-                stream: None,
-            },
-            errors: Vec::new(),
-            error_body: TypeRef::Json,
-            pagination: None,
-            unpaged: None,
-            upload: None,
-            accepts: Accepts::default(),
-            names: (),
-        }
+        crate::model::testing::operation(id, ())
     }
 
     fn hint(base: &str, direction: Direction) -> TypeDef<Unnamed> {
@@ -637,19 +614,8 @@ mod tests {
     #[test]
     fn locals_and_arguments_stay_clear_of_parameters() {
         let mut op = operation("get");
-        op.parameters.push(Parameter {
-            wire_name: "request".into(),
-            rust_name: (),
-            setter: (),
-            location: ParameterLocation::Path,
-            style: ParamStyle::Simple,
-            explode: false,
-            allow_reserved: false,
-            content: None,
-            required: true,
-            ty: TypeRef::String,
-            doc: None,
-        });
+        op.parameters
+            .push(string_parameter("request", ParameterLocation::Path, (), ()));
         let named = name(Api {
             operations: vec![op],
             ..Api::default()
@@ -667,17 +633,8 @@ mod tests {
     #[test]
     fn parameters_are_named_and_paging_points_at_them_by_name() {
         let parameter = |wire: &str, location, required| Parameter {
-            wire_name: wire.into(),
-            rust_name: (),
-            setter: (),
-            location,
-            style: ParamStyle::Simple,
-            explode: false,
-            allow_reserved: false,
-            content: None,
             required,
-            ty: TypeRef::String,
-            doc: None,
+            ..string_parameter(wire, location, (), ())
         };
         let mut op = operation("list");
         op.parameters = vec![

@@ -2,10 +2,10 @@
 //! and decides none of its own.
 
 use super::render;
+use crate::model::testing::{operation, string_parameter};
 use crate::model::{
-    Accepts, Api, Field, HttpMethod, MethodLocals, MethodNames, Operation, ParamStyle, Parameter,
-    ParameterLocation, PathSegment, ResponseEncoding, StructDef, SuccessResponse, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    Accepts, Api, Field, MethodLocals, MethodNames, Operation, ParameterLocation, PathSegment,
+    ResponseEncoding, StructDef, SuccessResponse, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::Settings;
 
@@ -30,67 +30,49 @@ fn model() -> Api {
             additional: None,
         }),
     };
-    let id_parameter = Parameter {
-        wire_name: "thing-id".into(),
-        rust_name: "which".into(),
-        setter: "with_which".into(),
-        location: ParameterLocation::Path,
-        style: ParamStyle::Simple,
-        explode: false,
-        allow_reserved: false,
-        content: None,
-        required: true,
-        ty: TypeRef::String,
-        doc: None,
+    let id_parameter = string_parameter(
+        "thing-id",
+        ParameterLocation::Path,
+        "which".into(),
+        "with_which".into(),
+    );
+    let names = MethodNames {
+        method: "fetch_gadget".into(),
+        params_type: "FetchOptions".into(),
+        params: "options".into(),
+        body: "payload".into(),
+        streaming: None,
+        events: None,
+        upload: None,
+        locals: MethodLocals {
+            request: "req".into(),
+            response: "resp".into(),
+            path: "segments".into(),
+            query: "q".into(),
+            cookies: "jar".into(),
+            value: "v".into(),
+            page_url: "url".into(),
+        },
     };
     let operation = Operation {
-        origin: "/paths/~1things~1{thing-id}/get".into(),
-        operation_id: "readThing".into(),
-        tags: Vec::new(),
-        http_method: HttpMethod::Get,
         path: "/things/{thing-id}".into(),
         path_segments: vec![
             PathSegment::Literal("/v9/things/".into()),
             PathSegment::Parameter(0),
             PathSegment::Literal("/detail".into()),
         ],
-        doc: None,
-        deprecated: false,
         parameters: vec![id_parameter],
-        request_body: None,
         success: SuccessResponse {
             body: Some(TypeRef::Named(TypeId(0))),
             encoding: ResponseEncoding::Json,
             headers: None,
             stream: None,
         },
-        errors: Vec::new(),
-        error_body: TypeRef::Json,
-        pagination: None,
-        unpaged: None,
-        upload: None,
         accepts: Accepts {
             anonymous: true,
             ..Accepts::default()
         },
-        names: MethodNames {
-            method: "fetch_gadget".into(),
-            params_type: "FetchOptions".into(),
-            params: "options".into(),
-            body: "payload".into(),
-            streaming: None,
-            events: None,
-            upload: None,
-            locals: MethodLocals {
-                request: "req".into(),
-                response: "resp".into(),
-                path: "segments".into(),
-                query: "q".into(),
-                cookies: "jar".into(),
-                value: "v".into(),
-                page_url: "url".into(),
-            },
-        },
+        ..operation("readThing", names)
     };
     Api {
         title: "Hand-built".into(),

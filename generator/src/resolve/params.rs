@@ -219,22 +219,11 @@ pub fn template_names(path: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::{path_segments, template_names};
-    use crate::model::{ParamStyle, Parameter, ParameterLocation, PathSegment, TypeRef, Unnamed};
+    use crate::model::testing::string_parameter;
+    use crate::model::{Parameter, ParameterLocation, PathSegment, Unnamed};
 
     fn parameter(wire: &str, location: ParameterLocation) -> Parameter<Unnamed> {
-        Parameter {
-            wire_name: wire.into(),
-            rust_name: (),
-            setter: (),
-            location,
-            style: ParamStyle::Simple,
-            explode: false,
-            allow_reserved: false,
-            content: None,
-            required: true,
-            ty: TypeRef::String,
-            doc: None,
-        }
+        string_parameter(wire, location, (), ())
     }
 
     #[test]
