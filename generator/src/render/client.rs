@@ -1,7 +1,7 @@
 //! The client module: one async method per operation, the structs for optional
 //! parameters, and the typed response header sets.
 
-use super::context::{argument_type, by_value, ident, TypeContext};
+use super::context::{argument_type, ident, TypeContext};
 use super::docs::doc_attrs;
 use crate::model::{
     BodyEncoding, EventBody, EventFormat, HeaderKind, HeaderSet, HttpMethod, Operation, ParamStyle,
@@ -638,7 +638,7 @@ fn render_body(
         _ => quote!(),
     };
     // Serializers take the body by reference; small values are passed by value.
-    let body_ref = if by_value(cx, &body.ty) {
+    let body_ref = if cx.api.passed_by_value(&body.ty) {
         quote!(&#argument)
     } else {
         quote!(#argument)

@@ -7,7 +7,7 @@
 //! The hooks are written here, where the signatures are known, so that the driver never
 //! has to know how an argument is passed.
 
-use super::context::{by_value, ident, TypeContext};
+use super::context::{ident, TypeContext};
 use crate::model::{BodyEncoding, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -183,7 +183,10 @@ fn positional_reads(cx: &TypeContext<'_>, op: &Operation) -> Vec<(TokenStream, b
             let key = p.argument_key();
             let ty = p.ty.non_null();
             let owned = cx.tokens(ty, None);
-            (quote!(arg::<#owned>(args, #key)?), by_value(cx, ty))
+            (
+                quote!(arg::<#owned>(args, #key)?),
+                cx.api.passed_by_value(ty),
+            )
         })
         .collect()
 }
@@ -258,7 +261,7 @@ fn operation_arm(cx: &TypeContext<'_>, op: &Operation) -> TokenStream {
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let ty = body.ty.non_null();
                 let owned = cx.tokens(ty, None);
-                let pass = if by_value(cx, ty) {
+                let pass = if cx.api.passed_by_value(ty) {
                     quote!(body)
                 } else {
                     quote!(&body)

@@ -135,11 +135,6 @@ pub(super) fn argument_type(cx: &TypeContext<'_>, t: &TypeRef) -> TokenStream {
     argument_type_with(cx, t, None)
 }
 
-/// Whether an argument of this type is taken by value: the model's rule.
-pub(super) fn by_value(cx: &TypeContext<'_>, t: &TypeRef) -> bool {
-    cx.api.passed_by_value(t)
-}
-
 /// [`argument_type`], with references given `lifetime` when there is one.
 pub(super) fn argument_type_with(
     cx: &TypeContext<'_>,
@@ -147,7 +142,7 @@ pub(super) fn argument_type_with(
     lifetime: Option<&TokenStream>,
 ) -> TokenStream {
     let lt = lifetime.map(|l| quote!(#l)).unwrap_or_default();
-    if by_value(cx, t) {
+    if cx.api.passed_by_value(t) {
         return cx.tokens(t, None);
     }
     match t.non_null() {
