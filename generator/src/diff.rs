@@ -257,8 +257,16 @@ fn signature(api: &Api, op: &Operation) -> Signature {
             .and_then(|h| api.header_sets.get(h.0))
             .map(|set| set.name.clone())
             .unwrap_or_else(|| "()".into()),
-        stream: op.pagination.as_ref().map(|p| p.names.items.clone()),
-        pages: op.pagination.as_ref().map(|p| p.names.pages.clone()),
+        stream: op
+            .findings
+            .pagination
+            .as_ref()
+            .map(|p| p.names.items.clone()),
+        pages: op
+            .findings
+            .pagination
+            .as_ref()
+            .map(|p| p.names.pages.clone()),
         byte_stream: op.names.streaming.clone(),
         events: op.names.events.clone(),
         upload: op.names.upload.clone(),

@@ -91,7 +91,7 @@ fn corpus_specs_generate_compile_and_round_trip_their_examples() {
                 streams: api
                     .operations
                     .iter()
-                    .filter(|op| op.pagination.is_some())
+                    .filter(|op| op.findings.pagination.is_some())
                     .count(),
                 types: api.types.len(),
                 lines,

@@ -580,7 +580,7 @@ fn paging_is_recognized_in_each_spelling_and_only_there() {
             .iter()
             .find(|o| o.operation_id == id)
             .unwrap_or_else(|| panic!("{id} is an operation"));
-        op.pagination.as_ref().map(|p| p.style.name())
+        op.findings.pagination.as_ref().map(|p| p.style.name())
     };
     assert_eq!(style("google"), Some("cursor"));
     assert_eq!(style("s3"), Some("cursor"));
@@ -696,7 +696,7 @@ paths:
         api.operations
             .iter()
             .find(|o| o.operation_id == id)
-            .and_then(|o| o.pagination.as_ref())
+            .and_then(|o| o.findings.pagination.as_ref())
     };
     let declared = paging("declared").expect("declared paging");
     assert!(declared.declared);
@@ -739,7 +739,11 @@ fn an_event_stream_beside_json_gets_an_events_method_typed_by_its_schema() {
     let completion = op("createCompletion");
     let stream = completion.success.stream.as_ref().expect("a stream");
     assert_eq!(stream.format, generator::model::EventFormat::Sse);
-    let switch = stream.switch.as_ref().expect("the stream switch");
+    let switch = completion
+        .findings
+        .stream_switch
+        .as_ref()
+        .expect("the stream switch");
     assert_eq!(
         (
             switch.wire_name.as_str(),

@@ -303,7 +303,9 @@ fn list_types(spec: &str, api: &Api) -> Vec<ListType> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for op in &api.operations {
-        let (Some(paging), Some(TypeRef::Named(list))) = (&op.pagination, &op.success.body) else {
+        let (Some(paging), Some(TypeRef::Named(list))) =
+            (&op.findings.pagination, &op.success.body)
+        else {
             continue;
         };
         // A list field of the body, one level down (the bench's lists are Confluent's).

@@ -303,7 +303,7 @@ fn prepare(
             json_body: true,
             stream: false,
         });
-        if op.pagination.is_some() {
+        if op.findings.pagination.is_some() {
             cases.push(Case {
                 example_mismatch: success.and_then(|r| example_mismatch(&synth, r)),
                 operation: op.operation_id.clone(),

@@ -104,7 +104,7 @@ impl Api {
                 .filter_map(|e| e.body.as_ref())
                 .for_each(&mut push);
             push(&op.error_body);
-            if let Some(p) = &op.pagination {
+            if let Some(p) = &op.findings.pagination {
                 push(&p.item);
             }
             let mut seen = BTreeSet::new();

@@ -18,8 +18,11 @@ pub use stage::{
 pub use types::*;
 
 /// Everything the renderer needs to write one client crate.
+///
+/// `F` is what each operation holds of what is learned from the finished types
+/// ([`Findings`]); while resolve is still building the types, operations hold `()` there.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Api<S: Stage = Named> {
+pub struct Api<S: Stage = Named, F = Findings<S>> {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
@@ -34,7 +37,7 @@ pub struct Api<S: Stage = Named> {
     pub types: Vec<TypeDef<S>>,
     /// Response header sets, shared by every response that documents the same headers.
     pub header_sets: Vec<HeaderSet<S>>,
-    pub operations: Vec<Operation<S>>,
+    pub operations: Vec<Operation<S, F>>,
     /// The requests the API sends to its users' endpoints (OpenAPI 3.1 `webhooks`).
     pub webhooks: Vec<Webhook<S>>,
     pub security_schemes: Vec<SecurityScheme>,
@@ -80,7 +83,7 @@ impl Api {
         self.operations
             .iter()
             .filter_map(|op| {
-                let note = match (&op.pagination, &op.unpaged) {
+                let note = match (&op.findings.pagination, &op.findings.unpaged) {
                     (Some(p), _) => format!(
                         "pages by {}{}: `{}`, `{}`",
                         p.style.name(),
@@ -100,7 +103,7 @@ impl Api {
     }
 }
 
-impl<S: Stage> Api<S> {
+impl<S: Stage, F> Api<S, F> {
     /// Pairs (from, to) where `to` holds `from` again by value, directly or through other
     /// types: those references are boxed. Containers (arrays, maps) break the chain. `to`
     /// reaches `from` exactly when both are in one strongly connected component of the
@@ -183,7 +186,7 @@ impl<S: Stage> Api<S> {
 
 /// One HTTP operation: becomes one async method on the client.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation<S: Stage = Named> {
+pub struct Operation<S: Stage = Named, F = Findings<S>> {
     /// Where the operation sits in the spec, as a JSON pointer.
     pub origin: String,
     /// The spec's operationId (or a name derived from method and path when absent).
@@ -199,15 +202,10 @@ pub struct Operation<S: Stage = Named> {
     pub deprecated: bool,
     pub parameters: Vec<Parameter<S>>,
     pub request_body: Option<RequestBody>,
-    pub success: SuccessResponse<S>,
+    pub success: SuccessResponse,
     pub errors: Vec<ErrorResponse>,
     /// The Rust type of parsed error bodies for this operation.
     pub error_body: TypeRef,
-    /// How to follow the pages of a list operation, if it is one.
-    pub pagination: Option<Pagination<S>>,
-    /// Why an operation that looks like a list, or that the spec says pages, has no
-    /// paging streams.
-    pub unpaged: Option<String>,
     /// The body as a multipart upload, when the spec offers one beside the body the
     /// operation's method sends (JSON): a method of its own sends it.
     pub upload: Option<RequestBody>,
@@ -215,6 +213,116 @@ pub struct Operation<S: Stage = Named> {
     pub accepts: Accepts,
     /// The names of the operation's methods, arguments and locals.
     pub names: S::Methods,
+    /// What was learned about the operation from the finished types.
+    pub findings: F,
+}
+
+/// What resolve learns about an operation once every type is finished, since it reads the
+/// fields of its bodies: how its pages are followed, and what turns its stream on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Findings<S: Stage = Named> {
+    /// How to follow the pages of a list operation, if it is one.
+    pub pagination: Option<Pagination<S>>,
+    /// Why an operation that looks like a list, or that the spec says pages, has no
+    /// paging streams.
+    pub unpaged: Option<String>,
+    /// The boolean property of the request body that asks the server to stream
+    /// (`stream`), when the operation answers with a stream and its body has one: the
+    /// events method sets it.
+    pub stream_switch: Option<StreamSwitch<S>>,
+}
+
+impl<S: Stage> Operation<S, ()> {
+    /// The operation with what was learned about it from the finished types.
+    pub(crate) fn with_findings(self, findings: Findings<S>) -> Operation<S> {
+        let Operation {
+            origin,
+            operation_id,
+            tags,
+            http_method,
+            path,
+            path_segments,
+            doc,
+            deprecated,
+            parameters,
+            request_body,
+            success,
+            errors,
+            error_body,
+            upload,
+            accepts,
+            names,
+            findings: (),
+        } = self;
+        Operation {
+            origin,
+            operation_id,
+            tags,
+            http_method,
+            path,
+            path_segments,
+            doc,
+            deprecated,
+            parameters,
+            request_body,
+            success,
+            errors,
+            error_body,
+            upload,
+            accepts,
+            names,
+            findings,
+        }
+    }
+}
+
+impl<S: Stage> Api<S, ()> {
+    /// The model with each operation's findings, which `find` reads off this model
+    /// (whose types are finished).
+    pub(crate) fn with_findings(
+        self,
+        mut find: impl FnMut(&Self, &Operation<S, ()>) -> Findings<S>,
+    ) -> Api<S> {
+        let findings: Vec<Findings<S>> = self.operations.iter().map(|op| find(&self, op)).collect();
+        let Api {
+            title,
+            version,
+            description,
+            summary,
+            default_server,
+            relative_server,
+            types,
+            header_sets,
+            operations,
+            webhooks,
+            security_schemes,
+            examples,
+            request_views,
+            merged_types,
+            features,
+        } = self;
+        Api {
+            title,
+            version,
+            description,
+            summary,
+            default_server,
+            relative_server,
+            types,
+            header_sets,
+            operations: operations
+                .into_iter()
+                .zip(findings)
+                .map(|(op, found)| op.with_findings(found))
+                .collect(),
+            webhooks,
+            security_schemes,
+            examples,
+            request_views,
+            merged_types,
+            features,
+        }
+    }
 }
 
 /// A webhook: a request the API sends to an endpoint of its user's. The receiver decodes
@@ -501,7 +609,7 @@ pub enum BodyEncoding {
 
 /// The response the method returns on success: the first documented 2xx status.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SuccessResponse<S: Stage = Named> {
+pub struct SuccessResponse {
     /// `None` when the response has no body (for example 204 No Content).
     pub body: Option<TypeRef>,
     /// How the body is read.
@@ -509,20 +617,17 @@ pub struct SuccessResponse<S: Stage = Named> {
     pub headers: Option<HeaderSetId>,
     /// A stream of events the response may be instead (`text/event-stream`, JSON Lines),
     /// read by its own method.
-    pub stream: Option<EventBody<S>>,
+    pub stream: Option<EventBody>,
 }
 
 /// A success response read as a stream of events or JSON lines.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EventBody<S: Stage = Named> {
+pub struct EventBody {
     pub format: EventFormat,
     /// The media type as the spec writes it.
     pub media_type: String,
     /// The type of each event's data (each line's value); a string is kept as text.
     pub item: TypeRef,
-    /// The boolean property of the request body that asks the server to stream
-    /// (`stream`), when the body has one: the events method sets it.
-    pub switch: Option<StreamSwitch<S>>,
 }
 
 /// The request body's property that turns streaming on.
@@ -631,7 +736,7 @@ impl SecurityScheme {
     }
 }
 
-impl<S: Stage> Api<S> {
+impl<S: Stage, F> Api<S, F> {
     /// Whether some operation takes a multipart upload: the crate then needs the runtime's
     /// multipart support.
     pub fn has_multipart(&self) -> bool {
@@ -645,8 +750,8 @@ impl<S: Stage> Api<S> {
     }
 
     /// Calls `f` on every type reference held outside the type definitions: parameters,
-    /// bodies, error bodies, event items and paging items of operations, webhook bodies,
-    /// and examples.
+    /// bodies, error bodies and event items of operations, webhook bodies, and examples
+    /// (not the paging items among an operation's findings).
     pub fn for_each_operation_ref_mut(&mut self, f: &mut dyn FnMut(&mut TypeRef)) {
         for op in &mut self.operations {
             for p in &mut op.parameters {
@@ -670,9 +775,6 @@ impl<S: Stage> Api<S> {
                 }
             }
             f(&mut op.error_body);
-            if let Some(p) = &mut op.pagination {
-                f(&mut p.item);
-            }
         }
         for hook in &mut self.webhooks {
             if let Some(b) = &mut hook.body {
@@ -686,7 +788,9 @@ impl<S: Stage> Api<S> {
             f(&mut example.ty);
         }
     }
+}
 
+impl<S: Stage> Api<S> {
     /// The model with every typed string format read as a plain string (the generator's
     /// `string_formats` setting, for users who want the text as the server sent it).
     pub fn with_string_formats(mut self) -> Self {
@@ -699,6 +803,11 @@ impl<S: Stage> Api<S> {
             def.kind.for_each_leaf_mut(&mut erase);
         }
         self.for_each_operation_ref_mut(&mut |t| t.for_each_leaf_mut(&mut erase));
+        for op in &mut self.operations {
+            if let Some(p) = &mut op.findings.pagination {
+                p.item.for_each_leaf_mut(&mut erase);
+            }
+        }
         self
     }
 }
@@ -816,7 +925,7 @@ mod tests {
     #[test]
     fn recursive_edges_are_the_references_inside_a_cycle() {
         let named = |i| TypeRef::Named(TypeId(i));
-        let api = Api {
+        let api: Api = Api {
             types: vec![
                 // 0 holds itself.
                 holding("Node", &[TypeRef::Nullable(Box::new(named(0)))]),
@@ -856,7 +965,7 @@ mod tests {
         if let TypeKind::Struct(s) = &mut read_ruled.kind {
             s.fields[0].constraints.max_length = Some(3);
         }
-        let api = Api {
+        let api: Api = Api {
             types: vec![
                 ruled,
                 // Holds 0 through a list and an option, several levels up.

@@ -2,8 +2,8 @@
 //! needs, so that a test spells out only what it is about.
 
 use super::{
-    Accepts, HttpMethod, Operation, ParamStyle, Parameter, ParameterLocation, ResponseEncoding,
-    Stage, SuccessResponse, TypeRef,
+    Accepts, Findings, HttpMethod, Operation, ParamStyle, Parameter, ParameterLocation,
+    ResponseEncoding, Stage, SuccessResponse, TypeRef,
 };
 
 /// A GET of `/` named `id`: no parameters, no body, a JSON success without a body.
@@ -27,11 +27,10 @@ pub(crate) fn operation<S: Stage>(id: &str, names: S::Methods) -> Operation<S> {
         },
         errors: Vec::new(),
         error_body: TypeRef::Json,
-        pagination: None,
-        unpaged: None,
         upload: None,
         accepts: Accepts::default(),
         names,
+        findings: Findings::default(),
     }
 }
 

@@ -17,11 +17,10 @@ use super::{
     type_ident, MemberNames, Scope, BODY_ARGUMENT, CLIENT_METHODS, PARAMS_ARGUMENT,
 };
 use crate::model::{
-    Additional, Api, Direction, EnumDef, EnumVariant, EventBody, Field, FieldStep, HeaderSet,
+    Additional, Api, Direction, EnumDef, EnumVariant, Field, FieldStep, Findings, HeaderSet,
     MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle, Parameter,
-    ResponseEncoding, ResponseHeader, StreamSwitch, StructDef, SuccessResponse, TaggedDef,
-    TaggedVariant, TypeDef, TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant,
-    VariantHint, Webhook,
+    ResponseEncoding, ResponseHeader, StreamSwitch, StructDef, TaggedDef, TaggedVariant, TypeDef,
+    TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant, VariantHint, Webhook,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -71,7 +70,7 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         .iter()
         .zip(&method_names)
         .map(|(op, base)| {
-            let p = op.pagination.as_ref()?;
+            let p = op.findings.pagination.as_ref()?;
             let items = methods.claim(format!("{base}_stream"));
             let pages = methods.claim(format!("{base}_pages"));
             let at = p
@@ -240,7 +239,7 @@ fn name_operation(
     // A stream method takes the positional parameters and the parameters struct.
     let mut stream_arguments = positional;
     stream_arguments.push(PARAMS_ARGUMENT);
-    let pagination = match (op.pagination, paging) {
+    let pagination = match (op.findings.pagination, paging) {
         (Some(p), Some((items, pages, at))) => {
             let style = named_style(p.style, at, &parameters, header_fields, fields);
             let steps = fields.steps(p.items);
@@ -269,28 +268,9 @@ fn name_operation(
         deprecated: op.deprecated,
         parameters,
         request_body: op.request_body,
-        success: SuccessResponse {
-            body: op.success.body,
-            encoding: op.success.encoding,
-            headers: op.success.headers,
-            stream: op.success.stream.map(|s| EventBody {
-                format: s.format,
-                media_type: s.media_type,
-                item: s.item,
-                // A switch that names no field (never written by resolve) is left out.
-                switch: s.switch.and_then(|w| {
-                    Some(StreamSwitch {
-                        field: fields.name(w.field)?,
-                        wire_name: w.wire_name,
-                        options: w.options,
-                    })
-                }),
-            }),
-        },
+        success: op.success,
         errors: op.errors,
         error_body: op.error_body,
-        pagination,
-        unpaged: op.unpaged,
         upload: op.upload,
         accepts: op.accepts,
         names: MethodNames {
@@ -302,6 +282,18 @@ fn name_operation(
             events,
             upload,
             locals,
+        },
+        findings: Findings {
+            pagination,
+            unpaged: op.findings.unpaged,
+            // A switch that names no field (never written by resolve) is left out.
+            stream_switch: op.findings.stream_switch.and_then(|w| {
+                Some(StreamSwitch {
+                    field: fields.name(w.field)?,
+                    wire_name: w.wire_name,
+                    options: w.options,
+                })
+            }),
         },
     }
 }
@@ -566,7 +558,7 @@ mod tests {
     #[test]
     fn methods_then_paging_streams_then_twins_share_one_scope() {
         let mut listed = operation("listThings");
-        listed.pagination = Some(Pagination {
+        listed.findings.pagination = Some(Pagination {
             names: (),
             item: TypeRef::Json,
             items: Vec::new(),
@@ -591,7 +583,11 @@ mod tests {
             .collect();
         // `new` is the client's own; methods are claimed before any stream.
         assert_eq!(methods, ["list_things", "list_things_stream", "new2"]);
-        let paging = named.operations[0].pagination.as_ref().expect("pages");
+        let paging = named.operations[0]
+            .findings
+            .pagination
+            .as_ref()
+            .expect("pages");
         assert_eq!(paging.names.items, "list_things_stream2");
         assert_eq!(paging.names.pages, "list_things_pages");
         assert_eq!(
@@ -643,7 +639,7 @@ mod tests {
             parameter("body", ParameterLocation::Query, false),
             parameter("page-token", ParameterLocation::Query, false),
         ];
-        op.pagination = Some(Pagination {
+        op.findings.pagination = Some(Pagination {
             names: (),
             item: TypeRef::Json,
             items: Vec::new(),
@@ -662,7 +658,7 @@ mod tests {
         let names: Vec<&str> = op.parameters.iter().map(|p| p.rust_name.as_str()).collect();
         // A name met twice takes its location; `body` is the method's own argument.
         assert_eq!(names, ["id", "id_query", "body_query", "page_token"]);
-        let paging = op.pagination.as_ref().expect("pages");
+        let paging = op.findings.pagination.as_ref().expect("pages");
         assert!(
             matches!(&paging.style, PagingStyle::Cursor { param, .. } if param == "page_token"),
             "{:?}",
@@ -695,7 +691,7 @@ mod tests {
             }),
         });
         let mut list = operation("list");
-        list.pagination = Some(Pagination {
+        list.findings.pagination = Some(Pagination {
             names: (),
             item: TypeRef::Json,
             items: Vec::new(),
@@ -724,7 +720,11 @@ mod tests {
         );
         // The field of the properties the schema does not list stays clear of them.
         assert_eq!(s.additional_field(), Some("additional_properties_"));
-        let paging = named.operations[0].pagination.as_ref().expect("pages");
+        let paging = named.operations[0]
+            .findings
+            .pagination
+            .as_ref()
+            .expect("pages");
         let PagingStyle::NextUrl { next, .. } = &paging.style else {
             panic!("next URL")
         };

@@ -34,10 +34,12 @@ pub fn render_client(cx: &TypeContext<'_>) -> TokenStream {
     });
     let methods = api.operations.iter().enumerate().map(|(i, op)| {
         let stream = op
+            .findings
             .pagination
             .as_ref()
             .map(|p| super::paging::render_paging(cx, op, p));
         let at = op
+            .findings
             .pagination
             .as_ref()
             .and_then(|p| p.style.at_method())
@@ -219,7 +221,11 @@ enum Twin {
 /// One of an operation's methods.
 fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStream {
     let streaming = twin == Twin::ByteStream;
-    let at_method = op.pagination.as_ref().and_then(|p| p.style.at_method());
+    let at_method = op
+        .findings
+        .pagination
+        .as_ref()
+        .and_then(|p| p.style.at_method());
     let (name, mut doc_text) = match (twin, &op.names.streaming, at_method) {
         (Twin::ByteStream, Some(stream), _) => (
             ident(stream),
@@ -320,10 +326,7 @@ fn render_method(cx: &TypeContext<'_>, op: &Operation, twin: Twin) -> TokenStrea
         .map(|b| render_body(cx, op, b))
         .unwrap_or_default();
     // An events method asks for the stream itself, on a copy of the body.
-    let switch_on = match (
-        twin,
-        op.success.stream.as_ref().and_then(|s| s.switch.as_ref()),
-    ) {
+    let switch_on = match (twin, &op.findings.stream_switch) {
         (Twin::Events, Some(switch)) => {
             let field = ident(&switch.field);
             let value = (0..switch.options).fold(quote!(true), |v, _| quote!(Some(#v)));
@@ -758,7 +761,7 @@ fn events_doc(op: &Operation, stream: &EventBody) -> String {
          arrives and never held whole.",
         op.names.method, stream.media_type
     );
-    if let Some(switch) = &stream.switch {
+    if let Some(switch) = &op.findings.stream_switch {
         doc.push_str(&format!(
             " It sends the body with `{}` set to `true`, which asks the server to stream.",
             switch.wire_name

@@ -28,7 +28,7 @@ pub fn render_conformance(cx: &TypeContext<'_>) -> TokenStream {
     });
     let stream_arms = cx.api.operations.iter().enumerate().filter_map(|(i, op)| {
         let cfg = cfg(i);
-        op.pagination.as_ref().map(|p| {
+        op.findings.pagination.as_ref().map(|p| {
             let arm = stream_arm(cx, op, p);
             quote!(#cfg #arm)
         })

@@ -14,7 +14,7 @@ use serde_json::Value;
 /// (a webhook's request is read by the receiver).
 pub(super) fn request_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     at: &str,
     hint: &str,
@@ -90,7 +90,7 @@ fn follow_local<'v>(raw: &'v Value, mut node: &'v Value) -> &'v Value {
 /// The multipart alternative of a request body (written at `at`), if it offers one.
 pub(super) fn upload_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     body: &'a ReferenceOr<openapiv3::RequestBody>,
     at: &str,
     hint: &str,
@@ -116,7 +116,7 @@ pub(super) fn upload_body<'a>(
 #[allow(clippy::too_many_arguments)]
 fn body_of_media<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     body: &'a openapiv3::RequestBody,
     at: &str,
     content_type: &'a str,

@@ -4,7 +4,9 @@
 use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::Unnamed;
-use crate::model::{Api, BodyEncoding, EventBody, EventFormat, StreamSwitch, TypeKind, TypeRef};
+use crate::model::{
+    Api, BodyEncoding, EventBody, EventFormat, Operation, StreamSwitch, TypeKind, TypeRef,
+};
 use serde_json::Value;
 
 /// The stream format of a media type, if it is one.
@@ -34,7 +36,7 @@ pub(super) fn event_body<'a>(
     response: &'a openapiv3::Response,
     at: &str,
     hint: &str,
-) -> Option<EventBody<Unnamed>> {
+) -> Option<EventBody> {
     let (media_type, format) = response
         .content
         .keys()
@@ -60,7 +62,6 @@ pub(super) fn event_body<'a>(
         format,
         media_type,
         item,
-        switch: None,
     })
 }
 
@@ -94,39 +95,32 @@ fn sse_data_schema(r: &Resolver<'_>, item_at: &str) -> Option<String> {
     }
 }
 
-/// For each operation with a stream, the boolean property of its request body that asks
-/// for the stream (`stream`), when the body has one: the events method sets it.
-pub(super) fn find_stream_switches(api: &mut Api<Unnamed>) {
-    let switches: Vec<Option<StreamSwitch<Unnamed>>> = api
-        .operations
-        .iter()
-        .map(|op| {
-            op.success.stream.as_ref()?;
-            let body = op.request_body.as_ref()?;
-            if body.encoding != BodyEncoding::Json && body.encoding != BodyEncoding::Multipart {
-                return None;
-            }
-            // A body that may be null has no field to set.
-            let TypeRef::Named(id) = &body.ty else {
-                return None;
-            };
-            let TypeKind::Struct(s) = &api.type_def(*id)?.kind else {
-                return None;
-            };
-            s.fields
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.wire_name == "stream" && *f.ty.non_null() == TypeRef::Boolean)
-                .map(|(place, f)| StreamSwitch {
-                    wire_name: f.wire_name.clone(),
-                    field: (*id, place),
-                    options: f.option_depth(),
-                })
-        })
-        .collect();
-    for (op, switch) in api.operations.iter_mut().zip(switches) {
-        if let Some(stream) = &mut op.success.stream {
-            stream.switch = switch;
-        }
+/// The boolean property of the operation's request body that asks for its stream
+/// (`stream`), when the operation answers with a stream and the body has one: the events
+/// method sets it.
+pub(super) fn stream_switch(
+    api: &Api<Unnamed, ()>,
+    op: &Operation<Unnamed, ()>,
+) -> Option<StreamSwitch<Unnamed>> {
+    op.success.stream.as_ref()?;
+    let body = op.request_body.as_ref()?;
+    if body.encoding != BodyEncoding::Json && body.encoding != BodyEncoding::Multipart {
+        return None;
     }
+    // A body that may be null has no field to set.
+    let TypeRef::Named(id) = &body.ty else {
+        return None;
+    };
+    let TypeKind::Struct(s) = &api.type_def(*id)?.kind else {
+        return None;
+    };
+    s.fields
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.wire_name == "stream" && *f.ty.non_null() == TypeRef::Boolean)
+        .map(|(place, f)| StreamSwitch {
+            wire_name: f.wire_name.clone(),
+            field: (*id, place),
+            options: f.option_depth(),
+        })
 }

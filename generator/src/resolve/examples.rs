@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Examples of component schemas that responses use, checked against the response-side
 /// type (the one a client decodes). OpenAPI 3.0 gives one `example`; 3.1 a list of
 /// `examples` too.
-pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
+pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api<Unnamed, ()>) {
     let Some(schemas) = r
         .loaded
         .raw
@@ -54,7 +54,7 @@ pub(super) fn schema_examples(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
 /// component response shared by many operations is recorded once.
 pub(super) fn collect_examples<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     media: &'a openapiv3::MediaType,
     at: &str,
     ty: &TypeRef,

@@ -6,7 +6,11 @@ use crate::diagnostics::Diagnostics;
 use crate::model::{Api, TypeDef, TypeHint, TypeId, TypeKind, TypeRef, Unnamed};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) fn finish(mut api: Api<Unnamed>, arena: Arena, diags: &mut Diagnostics) -> Api<Unnamed> {
+pub(super) fn finish(
+    mut api: Api<Unnamed, ()>,
+    arena: Arena,
+    diags: &mut Diagnostics,
+) -> Api<Unnamed, ()> {
     let Arena {
         defs,
         hints,
@@ -262,7 +266,11 @@ fn rewrite_ref(t: &mut TypeRef, remap: &BTreeMap<TypeId, TypeId>) {
 /// Drops the types no operation or webhook can reach: schemas converted only to check
 /// their examples, or error bodies of statuses whose bodies the operation's error type does
 /// not use. Their examples go with them, since no generated code could decode into them.
-fn prune_unreachable(api: &mut Api<Unnamed>, types: &mut Vec<TypeBody>, hints: &mut Vec<TypeHint>) {
+fn prune_unreachable(
+    api: &mut Api<Unnamed, ()>,
+    types: &mut Vec<TypeBody>,
+    hints: &mut Vec<TypeHint>,
+) {
     if api.operations.is_empty() && api.webhooks.is_empty() {
         // A document of schemas alone: its types are what it is for.
         return;

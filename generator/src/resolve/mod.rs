@@ -10,9 +10,13 @@
 //!    for streamed answers), `security` and `servers`.
 //! 2. `webhooks` does the same for the requests the API sends to its users, and
 //!    `examples` records the examples of the component schemas responses use.
-//! 3. `finish` folds duplicate types together, decides every type name, and compacts the
-//!    type arena into the model.
-//! 4. `pagination` finds list operations whose pages can be followed.
+//! 3. `finish` folds duplicate types together and compacts the type arena into the
+//!    model, each type with the hint for its name.
+//! 4. With the types finished, each operation gets its [`Findings`]: `pagination` finds
+//!    how a list's pages are followed, `events` the body property that turns a stream on.
+//!    Until then an operation holds `()` there, so nothing can read findings not yet made.
+//!
+//! The model goes on unnamed: [`crate::naming`] names it.
 //!
 //! A schema is converted separately for each *direction*: what the client reads from
 //! responses and what it writes in requests differ (readOnly properties are never
@@ -37,7 +41,7 @@ mod webhooks;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
-use crate::model::{Api, TypeHint, TypeId, TypeKind, TypeRef, Unnamed};
+use crate::model::{Api, Findings, TypeHint, TypeId, TypeKind, TypeRef, Unnamed};
 use std::collections::BTreeMap;
 
 pub use crate::model::Direction;
@@ -154,8 +158,14 @@ pub fn resolve(loaded: &Loaded) -> (Option<Api<Unnamed>>, Diagnostics) {
     if r.diags.has_errors() {
         return (None, r.diags);
     }
-    let mut api = finish::finish(api, r.arena, &mut r.diags);
-    pagination::find_pagination(&mut api, &r.loaded.raw);
-    events::find_stream_switches(&mut api);
+    let api = finish::finish(api, r.arena, &mut r.diags);
+    let api = api.with_findings(|api, op| {
+        let (pagination, unpaged) = pagination::paging_of(api, op, &r.loaded.raw);
+        Findings {
+            pagination,
+            unpaged,
+            stream_switch: events::stream_switch(api, op),
+        }
+    });
     (Some(api), r.diags)
 }

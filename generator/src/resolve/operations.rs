@@ -16,7 +16,7 @@ use openapiv3::ReferenceOr;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api<Unnamed> {
+pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api<Unnamed, ()> {
     let doc = &r.loaded.document;
     let mut api = Api {
         title: doc.info.title.clone(),
@@ -90,14 +90,14 @@ pub(super) fn resolve_api(r: &mut Resolver<'_>) -> Api<Unnamed> {
 #[allow(clippy::too_many_arguments)]
 fn resolve_operation<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     path: &str,
     method: &str,
     path_parameters: &'a [ReferenceOr<openapiv3::Parameter>],
     op: &'a openapiv3::Operation,
     pointer: String,
     operation_id: String,
-) -> Operation<Unnamed> {
+) -> Operation<Unnamed, ()> {
     let http_method = http_method(method);
     let parameters = parameters(
         r,
@@ -196,11 +196,10 @@ fn resolve_operation<'a>(
         success,
         errors,
         error_body,
-        pagination: None,
-        unpaged: None,
         upload,
         accepts,
         names: (),
+        findings: (),
     }
 }
 

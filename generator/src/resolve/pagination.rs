@@ -22,41 +22,38 @@ use crate::model::{
 };
 use serde_json::Value;
 
-pub(super) fn find_pagination(api: &mut Api<Unnamed>, raw: &Value) {
-    for i in 0..api.operations.len() {
-        let op = &api.operations[i];
-        let node = raw.pointer(&op.origin);
-        let found = match declared(api, op, node) {
-            Some(Ok(found)) => found,
-            Some(Err(why)) => {
-                api.operations[i].unpaged = Some(why);
-                continue;
-            }
-            None => match recognized(api, op) {
-                Ok(found) => found,
-                Err(Some(why)) => {
-                    api.operations[i].unpaged = Some(why);
-                    continue;
-                }
-                Err(None) => continue,
-            },
-        };
-        let Some((item, items, style, is_declared)) = found else {
-            if node.is_some_and(|n| {
-                n.get("x-pagination").is_some() || n.get("x-ms-pageable").is_some()
-            }) {
-                api.operations[i].unpaged = Some("does not page: the spec says so".into());
-            }
-            continue;
-        };
-        api.operations[i].pagination = Some(Pagination {
-            names: (),
-            item,
-            items,
-            style,
-            declared: is_declared,
-        });
-    }
+/// How the operation's pages are followed, or why one that looks like a list (or that the
+/// spec says pages) is not: `(None, None)` for an operation that is no list.
+pub(super) fn paging_of(
+    api: &Api<Unnamed, ()>,
+    op: &Operation<Unnamed, ()>,
+    raw: &Value,
+) -> (Option<Pagination<Unnamed>>, Option<String>) {
+    let node = raw.pointer(&op.origin);
+    let found = match declared(api, op, node) {
+        Some(Ok(found)) => found,
+        Some(Err(why)) => return (None, Some(why)),
+        None => match recognized(api, op) {
+            Ok(found) => found,
+            Err(why) => return (None, why),
+        },
+    };
+    let Some((item, items, style, is_declared)) = found else {
+        let turned_off = node
+            .is_some_and(|n| n.get("x-pagination").is_some() || n.get("x-ms-pageable").is_some());
+        return (
+            None,
+            turned_off.then(|| "does not page: the spec says so".into()),
+        );
+    };
+    let pagination = Pagination {
+        names: (),
+        item,
+        items,
+        style,
+        declared: is_declared,
+    };
+    (Some(pagination), None)
 }
 
 /// The item type, where the list is, the style, and whether the spec declared it.
@@ -80,8 +77,8 @@ type Found = Option<(TypeRef, Vec<FieldStep<Unnamed>>, PagingStyle<Unnamed>, boo
 /// (`nextLinkName`, `itemName`) is read as `next-url`. `None` when the spec says nothing;
 /// `Err` when what it says cannot be followed, with why.
 fn declared(
-    api: &Api<Unnamed>,
-    op: &Operation<Unnamed>,
+    api: &Api<Unnamed, ()>,
+    op: &Operation<Unnamed, ()>,
     node: Option<&Value>,
 ) -> Option<Result<Found, String>> {
     let node = node?;
@@ -103,8 +100,8 @@ fn declared(
 }
 
 fn declared_pagination(
-    api: &Api<Unnamed>,
-    op: &Operation<Unnamed>,
+    api: &Api<Unnamed, ()>,
+    op: &Operation<Unnamed, ()>,
     spec: &Value,
 ) -> Result<Found, String> {
     if spec == &Value::Bool(false) {
@@ -231,7 +228,10 @@ const CURSOR_PARAMS: &[&str] = &[
 
 /// Paging recognized from names and types. `Err(Some(note))` when an operation looks like
 /// a list that pages but some part is missing.
-fn recognized(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Result<Found, Option<String>> {
+fn recognized(
+    api: &Api<Unnamed, ()>,
+    op: &Operation<Unnamed, ()>,
+) -> Result<Found, Option<String>> {
     if op.request_body.is_some() {
         return Err(None);
     }
@@ -420,7 +420,7 @@ fn squash(name: &str) -> String {
 
 /// The list in a body: its one list field, or among several the one with a list's usual
 /// name.
-fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep<Unnamed>>)> {
+fn items_of(api: &Api<Unnamed, ()>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldStep<Unnamed>>)> {
     let fields = struct_fields(api, body)?;
     let lists: Vec<Place<'_>> = fields
         .places()
@@ -451,7 +451,7 @@ fn items_of(api: &Api<Unnamed>, body: &TypeRef) -> Option<(TypeRef, Vec<FieldSte
 /// A field of the body (or of an object field of the body, one level down) whose name is
 /// one of `names` (squashed) and whose type `want` accepts. Several matches: none.
 fn find_field(
-    api: &Api<Unnamed>,
+    api: &Api<Unnamed, ()>,
     body: &TypeRef,
     names: &[&str],
     want: fn(&TypeRef) -> bool,
@@ -483,7 +483,7 @@ fn find_field(
 }
 
 /// `links.next` or `_links.next.href`: a URL named `next` inside a links object.
-fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep<Unnamed>>> {
+fn find_link(api: &Api<Unnamed, ()>, body: &TypeRef) -> Option<Vec<FieldStep<Unnamed>>> {
     let links = struct_fields(api, body)?.places().find(|p| {
         matches!(
             squash(&p.field.wire_name).as_str(),
@@ -505,7 +505,7 @@ fn find_link(api: &Api<Unnamed>, body: &TypeRef) -> Option<Vec<FieldStep<Unnamed
 }
 
 /// The place of the field that holds `Link` in the operation's success header set.
-fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<usize> {
+fn link_header(api: &Api<Unnamed, ()>, op: &Operation<Unnamed, ()>) -> Option<usize> {
     let set = api.header_sets.get(op.success.headers?.0)?;
     set.headers.iter().position(|h| {
         h.wire_name.eq_ignore_ascii_case("link") && h.kind == crate::model::HeaderKind::String
@@ -513,7 +513,7 @@ fn link_header(api: &Api<Unnamed>, op: &Operation<Unnamed>) -> Option<usize> {
 }
 
 /// The `id` field of a list's items, when it is a string and the items are a struct.
-fn id_field(api: &Api<Unnamed>, item: &TypeRef) -> Option<FieldStep<Unnamed>> {
+fn id_field(api: &Api<Unnamed, ()>, item: &TypeRef) -> Option<FieldStep<Unnamed>> {
     if !matches!(item, TypeRef::Named(_)) {
         return None;
     }
@@ -525,7 +525,7 @@ fn id_field(api: &Api<Unnamed>, item: &TypeRef) -> Option<FieldStep<Unnamed>> {
 
 /// A dotted path of wire names through the body's fields, with the type it ends at.
 fn follow<'a>(
-    api: &'a Api<Unnamed>,
+    api: &'a Api<Unnamed, ()>,
     body: &'a TypeRef,
     path: &str,
 ) -> Option<(Vec<FieldStep<Unnamed>>, &'a TypeRef)> {
@@ -584,7 +584,7 @@ impl Place<'_> {
 }
 
 /// The fields of the struct a reference leads to, through aliases.
-fn struct_fields<'a>(api: &'a Api<Unnamed>, t: &TypeRef) -> Option<Fields<'a>> {
+fn struct_fields<'a>(api: &'a Api<Unnamed, ()>, t: &TypeRef) -> Option<Fields<'a>> {
     let mut t = strip(t).0;
     // Through aliases, as far as the model goes.
     for _ in 0..=api.types.len() {

@@ -36,7 +36,7 @@ pub(super) fn response_entries(
 /// it is read, and the examples the spec gives for it.
 pub(super) fn response_body<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     response: &'a openapiv3::Response,
     at: &str,
     hint: &str,
@@ -93,7 +93,7 @@ pub(super) fn common_error_body(errors: &[ErrorResponse]) -> TypeRef {
 
 pub(super) fn header_set<'a>(
     r: &mut Resolver<'a>,
-    api: &mut Api<Unnamed>,
+    api: &mut Api<Unnamed, ()>,
     headers: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Header>>,
     at: &str,
     operation_id: &str,

@@ -12,7 +12,7 @@ use crate::model::{Accepts, Api, ParameterLocation, SecurityScheme};
 /// declare, or one this client cannot send, gets a warning where it is written.
 pub(super) fn accepts(
     r: &mut Resolver<'_>,
-    api: &Api<Unnamed>,
+    api: &Api<Unnamed, ()>,
     security: Option<(&Vec<openapiv3::SecurityRequirement>, String)>,
 ) -> Accepts {
     let Some((requirements, at)) = security else {

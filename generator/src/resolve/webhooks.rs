@@ -9,7 +9,7 @@ use super::{Direction, Resolver};
 use crate::diagnostics::pointer_push;
 use crate::model::{Api, Unnamed, Webhook};
 
-pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api<Unnamed>) {
+pub(super) fn resolve_webhooks(r: &mut Resolver<'_>, api: &mut Api<Unnamed, ()>) {
     let loaded = r.loaded;
     for (name, item) in &loaded.webhooks {
         let item_at = pointer_push("/webhooks", name);
