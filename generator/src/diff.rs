@@ -239,7 +239,7 @@ fn signature(api: &Api, op: &Operation) -> Signature {
         }
     }
     if let Some(body) = &op.request_body {
-        arguments.push(("body".into(), type_name(api, &body.ty)));
+        arguments.push((op.names.body.clone(), type_name(api, &body.ty)));
     }
     Signature {
         arguments,

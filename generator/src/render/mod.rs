@@ -161,15 +161,7 @@ fn render_types(cx: &TypeContext<'_>, range: std::ops::Range<usize>) -> TokenStr
 /// The Rust type a reference is written as in generated code, without module paths
 /// (`Vec<Environment>`, `Option<Open<Status>>`), for reports about the generated API.
 pub fn type_name(api: &Api, ty: &crate::model::TypeRef) -> String {
-    TypeContext::new(api)
-        .tokens(ty, None)
-        .to_string()
-        .replace(' ', "")
-        .replace("super::types::", "")
-        .replace("super::runtime::", "")
-        .replace("::serde_json::", "serde_json::")
-        .replace("::std::collections::", "")
-        .replace(',', ", ")
+    TypeContext::new(api).rust_type(ty, None).to_text()
 }
 
 #[cfg(test)]

@@ -120,3 +120,40 @@ fn the_struct_is_written_with_the_names_the_model_gives() {
     assert!(types.contains("\"display-name\""), "{types}");
     assert!(!types.contains("display_name"), "{types}");
 }
+
+#[test]
+fn one_spelling_of_a_type_serves_code_and_reports() {
+    use crate::model::{IntegerKind, StringFormat};
+    let api = model();
+    let cx = super::context::TypeContext::new(&api);
+    let gadget = || Box::new(TypeRef::Named(TypeId(0)));
+    let cases = [
+        (
+            TypeRef::Map(Box::new(TypeRef::Array(Box::new(TypeRef::Nullable(Box::new(
+                TypeRef::Open(gadget()),
+            )))))),
+            "BTreeMap<String, Vec<Option<Open<Gadget>>>>",
+            ":: std :: collections :: BTreeMap < String , Vec < Option < super :: runtime :: Open < super :: types :: Gadget > > > >",
+        ),
+        (
+            TypeRef::Tuple(vec![TypeRef::Integer(IntegerKind::I32), TypeRef::Json]),
+            "(i32, serde_json::Value)",
+            "(i32 , :: serde_json :: Value ,)",
+        ),
+        (
+            TypeRef::Format(StringFormat::DateTime),
+            "chrono::DateTime<chrono::FixedOffset>",
+            "super :: runtime :: chrono :: DateTime < super :: runtime :: chrono :: FixedOffset >",
+        ),
+        // An id outside the model is any JSON value.
+        (
+            TypeRef::Named(TypeId(7)),
+            "serde_json::Value",
+            ":: serde_json :: Value",
+        ),
+    ];
+    for (t, text, tokens) in cases {
+        assert_eq!(super::type_name(&api, &t), text);
+        assert_eq!(cx.tokens(&t, None).to_string(), tokens);
+    }
+}
