@@ -6,7 +6,9 @@
 //! twins, parameter and header structs with their fields, operation parameters, arguments,
 //! locals and webhook functions. One choice is made earlier: the variants of a union whose
 //! members name themselves by content are chosen by [`union_variant_names`] while resolve
-//! reads the union, because the types of its inline members are named after them.
+//! reads the union, because the types of its inline members (and everything inside them)
+//! are named after them. Resolve describes each member in the spec's words
+//! ([`VariantWords`]); the names are made here.
 //!
 //! The wire name is always kept beside the Rust name in the model, so renaming never
 //! changes what goes over the wire.
@@ -254,13 +256,74 @@ pub fn stream_locals(arguments: &[&str]) -> crate::model::StreamLocals {
     }
 }
 
-/// The variant names of a union whose members name themselves by content: `candidates`
-/// holds each member's names in order of preference (a title, a tag value, a schema name,
+/// What a union member offers to name its variant after, in the spec's words: resolve
+/// describes a member's content with these, and this module turns them into names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantWords {
+    /// A schema's name or a title, named as a type is (`Plugin`).
+    TypeName(String),
+    /// A literal value: a tag property's, or the member's one enum value (`Auto`).
+    Value(String),
+    /// The kind of value the member holds (`String`, `Array`, `Object`), already a name.
+    Kind(&'static str),
+    /// A union inside the union, after the first name each of its members offers
+    /// (`ImageUrlOrText`); each inner member's offers are listed in order.
+    Either(Vec<Vec<VariantWords>>),
+    /// A list, after the first name its items offer that is not `Array` (`StringArray`).
+    ListOf(Vec<VariantWords>),
+    /// An object, after the properties it requires (`IdAndName`).
+    Requiring(Vec<String>),
+}
+
+impl VariantWords {
+    /// The name these words give, when they give one.
+    fn name(&self) -> Option<String> {
+        match self {
+            VariantWords::TypeName(raw) => Some(type_ident(raw, true)),
+            VariantWords::Value(raw) => Some(camel_ident(raw)),
+            VariantWords::Kind(kind) => Some((*kind).to_string()),
+            VariantWords::Either(members) => {
+                let firsts: Option<Vec<String>> =
+                    members.iter().map(|offers| first_name(offers)).collect();
+                firsts.map(|parts| parts.join("Or"))
+            }
+            VariantWords::ListOf(items) => items
+                .iter()
+                .filter_map(VariantWords::name)
+                .find(|n| n != "Array")
+                .map(|item| format!("{item}Array")),
+            VariantWords::Requiring(properties) => Some(
+                properties
+                    .iter()
+                    .map(|p| camel_ident(p))
+                    .collect::<Vec<_>>()
+                    .join("And"),
+            ),
+        }
+    }
+}
+
+/// The first name a member's offers give.
+fn first_name(offers: &[VariantWords]) -> Option<String> {
+    offers.iter().find_map(VariantWords::name)
+}
+
+/// The variant names of a union whose members name themselves by content: `offers` holds
+/// what each member offers, in order of preference (a title, a tag value, a schema name,
 /// a primitive type, its required properties). In each round every member still unnamed
 /// proposes its next candidate, and a proposal is taken when no other member proposes or
 /// holds it; so the outcome depends on the members' content, not on their order. A member
 /// left without a name is numbered by its place (`Variant2`), the last resort.
-pub fn union_variant_names(candidates: &[Vec<String>]) -> Vec<String> {
+pub fn union_variant_names(offers: &[Vec<VariantWords>]) -> Vec<String> {
+    let candidates: Vec<Vec<String>> = offers
+        .iter()
+        .map(|words| words.iter().filter_map(VariantWords::name).collect())
+        .collect();
+    choose_variant_names(&candidates)
+}
+
+/// [`union_variant_names`], from each member's names.
+fn choose_variant_names(candidates: &[Vec<String>]) -> Vec<String> {
     let mut chosen: Vec<Option<String>> = vec![None; candidates.len()];
     let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
     for round in 0..rounds {
@@ -406,13 +469,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn union_members_are_named_from_the_words_resolve_found() {
+        use VariantWords::*;
+        let offers = vec![
+            // A list of lists of strings is named by the first item name that is not
+            // `Array`.
+            vec![ListOf(vec![Kind("Array"), Kind("String")])],
+            // A union inside: the first name of each of its members.
+            vec![Either(vec![
+                vec![TypeName("image url".into())],
+                vec![ListOf(vec![Kind("Array")]), Kind("String")],
+            ])],
+            // The title comes first; an empty list of words names nothing.
+            vec![ListOf(Vec::new()), TypeName("plugin.v1.Plugin".into())],
+            vec![Requiring(vec!["id".into(), "display-name".into()])],
+            vec![Value("on hold".into())],
+            // Offers nothing: numbered by its place.
+            vec![Either(vec![vec![Kind("String")], Vec::new()])],
+        ];
+        assert_eq!(
+            union_variant_names(&offers),
+            [
+                "StringArray",
+                "ImageUrlOrString",
+                "Plugin",
+                "IdAndDisplayName",
+                "OnHold",
+                "Variant6"
+            ]
+        );
+    }
+
+    #[test]
     fn union_variants_are_named_by_content_whatever_their_order() {
         let names = |c: &[&[&str]]| {
             let c: Vec<Vec<String>> = c
                 .iter()
                 .map(|m| m.iter().map(|s| s.to_string()).collect())
                 .collect();
-            union_variant_names(&c)
+            choose_variant_names(&c)
         };
         // Two members offer `String`: neither takes it, each takes its next name.
         assert_eq!(

@@ -9,7 +9,7 @@ use crate::diagnostics::pointer_push;
 use crate::model::{
     TaggedDef, TaggedVariant, TypeKind, TypeRef, UntaggedDef, UntaggedVariant, VariantHint,
 };
-use crate::naming::camel_ident;
+use crate::naming::VariantWords;
 
 impl<'a> Resolver<'a> {
     pub(super) fn choice_type(
@@ -97,8 +97,11 @@ impl<'a> Resolver<'a> {
                 return t;
             }
         }
-        let candidates: Vec<Vec<String>> = members.iter().map(|m| self.content_names(m)).collect();
-        let names = crate::naming::union_variant_names(&candidates);
+        // The names are chosen by the naming module now, not by the naming pass, because the
+        // types of inline members are named after their variant.
+        let offers: Vec<Vec<VariantWords>> =
+            members.iter().map(|m| self.content_words(m)).collect();
+        let names = crate::naming::union_variant_names(&offers);
         let mut variants = Vec::new();
         for (m, name) in members.iter().zip(names) {
             // An inline member's type is named for its variant: `{union}{variant}`.
@@ -447,37 +450,37 @@ enum Variant<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    /// The names a union member offers for its variant, in order of preference: a
-    /// referenced schema's name; for an inline schema its title, the one literal value of a
-    /// tag-like property or of the schema itself, its primitive type, and the properties it
-    /// requires.
-    fn content_names(&mut self, m: &Member<'a>) -> Vec<String> {
+    /// What a union member offers to name its variant after, in order of preference: a
+    /// referenced schema's name; for an inline schema its title, the one literal value of
+    /// a tag-like property or of the schema itself, its kind of value, the members of a
+    /// union inside it, what a list holds, and the properties it requires.
+    fn content_words(&mut self, m: &Member<'a>) -> Vec<VariantWords> {
         if let SchemaRef::Ref(r) = m.schema {
             return super::refs::local_pointer(r)
-                .map(|p| vec![crate::naming::type_ident(&self.schema_base_name(p), true)])
+                .map(|p| vec![VariantWords::TypeName(self.schema_base_name(p))])
                 .unwrap_or_default();
         }
         let Some(view) = self.flat_view(m) else {
             return Vec::new();
         };
-        let mut names = Vec::new();
+        let mut words = Vec::new();
         if let Some(title) = view.title {
-            names.push(crate::naming::type_ident(title, true));
+            words.push(VariantWords::TypeName(title.to_string()));
         }
         let tags: Vec<&'a str> = view.properties.keys().copied().collect();
         for tag in tags {
             if let Some(value) = self.tag_value(m, tag) {
-                names.push(camel_ident(&value));
+                words.push(VariantWords::Value(value));
                 break;
             }
         }
         if let [serde_json::Value::String(value)] = view.enumeration {
-            names.push(camel_ident(value));
+            words.push(VariantWords::Value(value.clone()));
         }
         let uploaded_file = self.uploading
             && view.format == Some("binary")
             && matches!(view.kind, Some(Kind::String) | None);
-        let primitive = match view.kind {
+        let kind = match view.kind {
             _ if uploaded_file => Some("File"),
             Some(Kind::String) => Some("String"),
             Some(Kind::Integer) => Some("Integer"),
@@ -496,7 +499,7 @@ impl<'a> Resolver<'a> {
             }
             _ => None,
         };
-        names.extend(primitive.map(str::to_string));
+        words.extend(kind.map(VariantWords::Kind));
         // A union inside the union: named by its own members, `ImageUrlOrText`.
         let inner = if view.one_of.is_empty() {
             &view.any_of
@@ -505,31 +508,24 @@ impl<'a> Resolver<'a> {
         };
         if (2..=3).contains(&inner.len()) && view.kind.is_none() {
             let inner = inner.clone();
-            let parts: Option<Vec<String>> = inner
-                .iter()
-                .map(|m| self.content_names(m).into_iter().next())
-                .collect();
-            if let Some(parts) = parts {
-                names.push(parts.join("Or"));
-            }
+            let members = inner.iter().map(|m| self.content_words(m)).collect();
+            words.push(VariantWords::Either(members));
         }
         if view.kind == Some(Kind::Array) {
             // Several lists are told apart by what they hold: `StringArray`, `IntegerArray`.
             if let Some(items) = view.items.clone() {
-                let item_names = self.content_names(&items);
-                if let Some(item) = item_names.into_iter().find(|n| n != "Array") {
-                    names.push(format!("{item}Array"));
-                }
+                words.push(VariantWords::ListOf(self.content_words(&items)));
             }
         }
         if !view.required.is_empty() && view.required.len() <= 3 {
-            let words: Vec<String> = view.required.iter().map(|r| camel_ident(r)).collect();
-            names.push(words.join("And"));
+            words.push(VariantWords::Requiring(
+                view.required.iter().map(|r| r.to_string()).collect(),
+            ));
         }
         if view.kind == Some(Kind::Object) || !view.properties.is_empty() {
-            names.push("Object".to_string());
+            words.push(VariantWords::Kind("Object"));
         }
-        names
+        words
     }
 
     /// "Any string, or one of these": members that are all strings, some free and some
