@@ -144,7 +144,7 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
                     .as_ref()
                     .map(|b| type_name(api, &b.ty))
                     .unwrap_or_default();
-                (w.function_name.clone(), body)
+                (w.function_name.to_string(), body)
             })
             .collect()
     };
@@ -194,12 +194,12 @@ fn merged_into(new: &Api, origin: &str) -> Option<String> {
 fn operations(api: &Api) -> BTreeMap<String, &Operation> {
     api.operations
         .iter()
-        .map(|op| (op.names.method.clone(), op))
+        .map(|op| (op.names.method.to_string(), op))
         .collect()
 }
 
 fn types(api: &Api) -> BTreeMap<String, &crate::model::TypeDef> {
-    api.types.iter().map(|t| (t.name.clone(), t)).collect()
+    api.types.iter().map(|t| (t.name.to_string(), t)).collect()
 }
 
 fn route(op: &Operation) -> String {
@@ -233,13 +233,13 @@ fn signature(api: &Api, op: &Operation) -> Signature {
     for p in &op.parameters {
         let ty = type_name(api, &p.ty);
         if p.is_positional() {
-            arguments.push((p.rust_name.clone(), ty));
+            arguments.push((p.rust_name.to_string(), ty));
         } else {
-            optional.insert(p.rust_name.clone(), ty);
+            optional.insert(p.rust_name.to_string(), ty);
         }
     }
     if let Some(body) = &op.request_body {
-        arguments.push((op.names.body.clone(), type_name(api, &body.ty)));
+        arguments.push((op.names.body.to_string(), type_name(api, &body.ty)));
     }
     Signature {
         arguments,
@@ -255,21 +255,21 @@ fn signature(api: &Api, op: &Operation) -> Signature {
             .success
             .headers
             .and_then(|h| api.header_sets.get(h.0))
-            .map(|set| set.name.clone())
+            .map(|set| set.name.to_string())
             .unwrap_or_else(|| "()".into()),
         stream: op
             .findings
             .pagination
             .as_ref()
-            .map(|p| p.names.items.clone()),
+            .map(|p| p.names.items.to_string()),
         pages: op
             .findings
             .pagination
             .as_ref()
-            .map(|p| p.names.pages.clone()),
-        byte_stream: op.names.streaming.clone(),
-        events: op.names.events.clone(),
-        upload: op.names.upload.clone(),
+            .map(|p| p.names.pages.to_string()),
+        byte_stream: op.names.streaming.as_ref().map(ToString::to_string),
+        events: op.names.events.as_ref().map(ToString::to_string),
+        upload: op.names.upload.as_ref().map(ToString::to_string),
     }
 }
 
@@ -401,7 +401,7 @@ fn compare_type(
                 |api: &Api, s: &crate::model::StructDef| -> BTreeMap<String, (String, bool)> {
                     s.fields
                         .iter()
-                        .map(|f| (f.rust_name.clone(), (type_name(api, &f.ty), f.required)))
+                        .map(|f| (f.rust_name.to_string(), (type_name(api, &f.ty), f.required)))
                         .collect()
                 };
             let (before, after) = (fields(old_api, a), fields(new_api, b));
@@ -446,7 +446,7 @@ fn compare_type(
         }
         (TypeKind::Enum(a), TypeKind::Enum(b)) => {
             let variants = |e: &crate::model::EnumDef| -> Vec<String> {
-                e.variants.iter().map(|v| v.rust_name.clone()).collect()
+                e.variants.iter().map(|v| v.rust_name.to_string()).collect()
             };
             compare_variants(name, &variants(a), &variants(b), change);
         }
@@ -510,7 +510,7 @@ fn compare_constructor(
             s.fields
                 .iter()
                 .filter(|f| f.required)
-                .map(|f| f.rust_name.clone())
+                .map(|f| f.rust_name.to_string())
                 .collect()
         })
     };

@@ -146,7 +146,7 @@ paths:
     let model = |text: &str| generator::resolve_model(text).expect("the spec resolves").0;
     let (old, new) = (model(&spec("town")), model(&spec("city")));
     let names = |api: &generator::model::Api| -> Vec<String> {
-        api.types.iter().map(|t| t.name.clone()).collect()
+        api.types.iter().map(|t| t.name.to_string()).collect()
     };
     assert!(
         names(&old).contains(&"GetOrderResponseShipping".to_string()),

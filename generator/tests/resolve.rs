@@ -486,7 +486,7 @@ fn union_variant_names_do_not_depend_on_member_order() {
         let mut named: Vec<(String, String)> = u
             .variants
             .iter()
-            .map(|v| (v.rust_name.clone(), generator::type_name(&api, &v.ty)))
+            .map(|v| (v.rust_name.to_string(), generator::type_name(&api, &v.ty)))
             .collect();
         named.sort();
         named
@@ -834,7 +834,7 @@ fn a_3_2_item_schema_types_the_data_of_each_event() {
         op.success.stream.as_ref().expect("a stream").item.clone()
     };
     let tick = |t: TypeRef| match t {
-        TypeRef::Named(id) => api.types[id.0].name.clone(),
+        TypeRef::Named(id) => api.types[id.0].name.to_string(),
         other => format!("{other:?}"),
     };
     assert_eq!(tick(item("ticks")), "Tick");

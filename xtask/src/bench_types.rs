@@ -152,7 +152,7 @@ fn plain_ref(
             None => "serde_json::Value".into(),
             Some(def) => match from {
                 Some(from) if boxed.contains(&(from, *id)) => format!("Box<{}>", def.name),
-                _ => def.name.clone(),
+                _ => def.name.to_string(),
             },
         },
         TypeRef::Open(inner) => plain_ref(api, boxed, inner, from),
@@ -330,8 +330,8 @@ fn list_types(spec: &str, api: &Api) -> Vec<ListType> {
         out.push(ListType {
             spec: spec.to_string(),
             list: *list,
-            name: def.name.clone(),
-            data_field: data.field.clone(),
+            name: def.name.to_string(),
+            data_field: data.field.to_string(),
             item: paging.item.clone(),
             item_bytes: sampler.out.len() / 4,
             tagged_share: sampler.tagged_bytes as f64 / sampler.out.len().max(1) as f64,

@@ -12,8 +12,8 @@ mod types;
 
 pub use features::{FeatureGates, TagFeature};
 pub use stage::{
-    MethodLocals, MethodNames, Named, PagingNames, Stage, StreamLocals, TypeHint, Unnamed,
-    VariantHint,
+    MethodLocals, MethodNames, Named, PagingNames, RustName, Stage, StreamLocals, TypeHint,
+    Unnamed, VariantHint,
 };
 pub use types::*;
 
@@ -909,8 +909,8 @@ mod tests {
                     .enumerate()
                     .map(|(i, ty)| Field {
                         wire_name: format!("f{i}"),
-                        rust_name: format!("f{i}"),
-                        setter: format!("with_f{i}"),
+                        rust_name: RustName::new(format!("f{i}")),
+                        setter: RustName::new(format!("with_f{i}")),
                         ty: ty.clone(),
                         required: true,
                         doc: None,

@@ -1,10 +1,59 @@
 //! The two stages of the model: before the naming pass, every place that will hold a Rust
 //! name holds what the name is to be made from (or nothing, when the rest of the model says
-//! it); after it, the name. A model of one stage is a different type from the other, so
-//! render can only be given a model whose every name is decided.
+//! it); after it, the name, a [`RustName`]. A model of one stage is a different type from
+//! the other, so render can only be given a model whose every name is decided.
 
 use super::types::Direction;
-use std::fmt::Debug;
+use std::fmt::{self, Debug};
+
+/// A Rust identifier the naming pass decided: a type, a member, a method, an argument or a
+/// local. Its own type, so a wire name or a hint cannot stand where a Rust name goes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct RustName(String);
+
+impl RustName {
+    /// A name the naming module decided (or a test wrote by hand).
+    pub(crate) fn new(name: impl Into<String>) -> Self {
+        RustName(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RustName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RustName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RustName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RustName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+#[cfg(test)]
+impl From<&str> for RustName {
+    fn from(name: &str) -> Self {
+        RustName::new(name)
+    }
+}
 
 /// What a model holds where Rust names go.
 pub trait Stage: Debug + Clone + PartialEq + Default {
@@ -58,13 +107,13 @@ impl Stage for Unnamed {
 }
 
 impl Stage for Named {
-    type TypeName = String;
-    type FunctionName = String;
-    type Name = String;
-    type Member = String;
-    type MemberRef = String;
-    type VariantName = String;
-    type FieldRef = String;
+    type TypeName = RustName;
+    type FunctionName = RustName;
+    type Name = RustName;
+    type Member = RustName;
+    type MemberRef = RustName;
+    type VariantName = RustName;
+    type FieldRef = RustName;
     type Methods = MethodNames;
     type PagingMethods = PagingNames;
 }
@@ -97,21 +146,21 @@ pub enum VariantHint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodNames {
     /// The operation's method.
-    pub method: String,
+    pub method: RustName,
     /// The struct holding the operation's query and header parameters.
-    pub params_type: String,
+    pub params_type: RustName,
     /// The argument holding the optional parameters (of `params_type`).
-    pub params: String,
+    pub params: RustName,
     /// The argument holding the request body.
-    pub body: String,
+    pub body: RustName,
     /// For an operation whose success body is raw bytes: the method that returns the body
     /// as a stream of chunks rather than whole in memory.
-    pub streaming: Option<String>,
+    pub streaming: Option<RustName>,
     /// For an operation whose success response can be a stream of events (or JSON lines):
     /// the method that reads it event by event.
-    pub events: Option<String>,
+    pub events: Option<RustName>,
     /// For an operation with a multipart upload beside its body: the method that sends it.
-    pub upload: Option<String>,
+    pub upload: Option<RustName>,
     /// The locals of the methods, clear of every argument.
     pub locals: MethodLocals,
 }
@@ -121,37 +170,37 @@ pub struct MethodNames {
 /// called `request` or `path` keeps its name, and the local takes another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodLocals {
-    pub request: String,
-    pub response: String,
-    pub path: String,
-    pub query: String,
-    pub cookies: String,
+    pub request: RustName,
+    pub response: RustName,
+    pub path: RustName,
+    pub query: RustName,
+    pub cookies: RustName,
     /// The value of an optional parameter, inside `if let Some(..)`.
-    pub value: String,
+    pub value: RustName,
     /// The URL of a page the server named, in the method that follows it.
-    pub page_url: String,
+    pub page_url: RustName,
 }
 
 /// The names of a paging operation's stream methods and their locals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PagingNames {
     /// The stream of every item.
-    pub items: String,
+    pub items: RustName,
     /// The stream of every page.
-    pub pages: String,
+    pub pages: RustName,
     pub locals: StreamLocals,
 }
 
 /// Names of the locals of a paging stream method, clear of its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamLocals {
-    pub token: String,
-    pub page: String,
+    pub token: RustName,
+    pub page: RustName,
     /// The page's response, headers and all.
-    pub response: String,
+    pub response: RustName,
     /// The number of items on the page.
-    pub count: String,
+    pub count: RustName,
     /// The parameter of the closures that read a page.
-    pub value: String,
-    pub next: String,
+    pub value: RustName,
+    pub next: RustName,
 }

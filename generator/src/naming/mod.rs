@@ -17,6 +17,7 @@ mod pass;
 
 pub use pass::name;
 
+use crate::model::RustName;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
@@ -68,12 +69,12 @@ pub const BODY_ARGUMENT: &str = "body";
 
 /// The field that holds a struct's additional properties by name: `additional_properties`,
 /// or with a trailing `_` when a property already has that name.
-pub fn additional_field(fields: &[String]) -> String {
+pub fn additional_field(fields: &[RustName]) -> RustName {
     const FIELD: &str = "additional_properties";
     if fields.iter().any(|f| f == FIELD) {
-        format!("{FIELD}_")
+        RustName::new(format!("{FIELD}_"))
     } else {
-        FIELD.to_string()
+        RustName::new(FIELD)
     }
 }
 
@@ -117,8 +118,8 @@ pub fn feature_name(tag: Option<&str>, taken: &[&str]) -> String {
 /// The name of the method that sets an optional field of a generated struct. Field names
 /// are unique snake_case identifiers and no other method of a struct starts with `with_`,
 /// so setter names cannot collide.
-pub fn setter_name(field: &str) -> String {
-    format!("with_{field}")
+pub fn setter_name(field: &str) -> RustName {
+    RustName::new(format!("with_{field}"))
 }
 
 /// Prelude names a generated type must not take. Together with [`RUNTIME_EXPORTS`] they
@@ -213,16 +214,16 @@ fn strip_package(schema_name: &str) -> &str {
 /// `id` in the query) are told apart by the later one's location (`id_query`). `body` and
 /// `params` are the method's own arguments (the request body and the optional
 /// parameters), so a parameter of that name is told apart the same way.
-pub fn parameter_names(parameters: &[(&str, crate::model::ParameterLocation)]) -> Vec<String> {
+pub fn parameter_names(parameters: &[(&str, crate::model::ParameterLocation)]) -> Vec<RustName> {
     let mut scope = Scope::with_reserved(&[BODY_ARGUMENT, PARAMS_ARGUMENT]);
     parameters
         .iter()
         .map(|(wire, location)| {
             let name = snake_ident(wire);
             if !scope.is_taken(&name) {
-                return scope.claim(name);
+                return RustName::new(scope.claim(name));
             }
-            scope.claim(format!("{name}_{}", location.as_str()))
+            RustName::new(scope.claim(format!("{name}_{}", location.as_str())))
         })
         .collect()
 }
@@ -230,7 +231,7 @@ pub fn parameter_names(parameters: &[(&str, crate::model::ParameterLocation)]) -
 /// The locals of an operation's method, clear of its arguments.
 pub fn method_locals(arguments: &[&str]) -> crate::model::MethodLocals {
     let mut scope = Scope::with_reserved(arguments);
-    let mut claim = |name: &str| scope.claim(name.to_string());
+    let mut claim = |name: &str| RustName::new(scope.claim(name.to_string()));
     crate::model::MethodLocals {
         request: claim("request"),
         response: claim("response"),
@@ -245,7 +246,7 @@ pub fn method_locals(arguments: &[&str]) -> crate::model::MethodLocals {
 /// The locals of a paging stream method, clear of its arguments.
 pub fn stream_locals(arguments: &[&str]) -> crate::model::StreamLocals {
     let mut scope = Scope::with_reserved(arguments);
-    let mut claim = |name: &str| scope.claim(name.to_string());
+    let mut claim = |name: &str| RustName::new(scope.claim(name.to_string()));
     crate::model::StreamLocals {
         token: claim("token"),
         page: claim("page"),
@@ -397,18 +398,18 @@ impl MemberNames {
     }
 
     /// The next member's name, from its wire name or value.
-    pub fn name(&mut self, wire: &str) -> String {
+    pub fn name(&mut self, wire: &str) -> RustName {
         let wanted = if self.variants {
             camel_ident(wire)
         } else {
             snake_ident(wire)
         };
-        self.scope.claim(wanted)
+        RustName::new(self.scope.claim(wanted))
     }
 
     /// The next variant's name, from the type it holds, for unions whose members have no
     /// names of their own (`String`, `Integer`, `Array`; `Variant2` by place otherwise).
-    pub fn name_by_type(&mut self, ty: &crate::model::TypeRef, index: usize) -> String {
+    pub fn name_by_type(&mut self, ty: &crate::model::TypeRef, index: usize) -> RustName {
         use crate::model::TypeRef;
         let wanted = match ty {
             TypeRef::String => "String".into(),
@@ -420,7 +421,7 @@ impl MemberNames {
             TypeRef::Map(_) => "Object".into(),
             _ => format!("Variant{}", index + 1),
         };
-        self.scope.claim(wanted)
+        RustName::new(self.scope.claim(wanted))
     }
 }
 

@@ -19,8 +19,9 @@ use super::{
 use crate::model::{
     Additional, Api, Direction, EnumDef, EnumVariant, Field, FieldStep, Findings, HeaderSet,
     MethodNames, Named, Operation, Pagination, PagingNames, PagingStyle, Parameter,
-    ResponseEncoding, ResponseHeader, StreamSwitch, StructDef, TaggedDef, TaggedVariant, TypeDef,
-    TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant, VariantHint, Webhook,
+    ResponseEncoding, ResponseHeader, RustName, StreamSwitch, StructDef, TaggedDef, TaggedVariant,
+    TypeDef, TypeHint, TypeId, TypeKind, Unnamed, UntaggedDef, UntaggedVariant, VariantHint,
+    Webhook,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn name(api: Api<Unnamed>) -> Api<Named> {
     let mut types_scope = Scope::new();
     let type_names = type_names(&api.types, &mut types_scope);
-    let set_names: Vec<String> = api
+    let set_names: Vec<RustName> = api
         .header_sets
         .iter()
         .map(|set| {
@@ -38,11 +39,11 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
                 [only] => format!("{only} headers"),
                 _ => "response headers".to_string(),
             };
-            types_scope.claim(type_ident(&base, true))
+            RustName::new(types_scope.claim(type_ident(&base, true)))
         })
         .collect();
     // The fields of each header set, named after the headers.
-    let set_fields: Vec<Vec<String>> = api
+    let set_fields: Vec<Vec<RustName>> = api
         .header_sets
         .iter()
         .map(|set| {
@@ -53,50 +54,54 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
                 .collect()
         })
         .collect();
-    let params_types: Vec<String> = api
+    let params_types: Vec<RustName> = api
         .operations
         .iter()
-        .map(|op| types_scope.claim(type_ident(&format!("{} params", op.operation_id), true)))
+        .map(|op| {
+            RustName::new(
+                types_scope.claim(type_ident(&format!("{} params", op.operation_id), true)),
+            )
+        })
         .collect();
 
     let mut methods = Scope::with_reserved(CLIENT_METHODS);
-    let method_names: Vec<String> = api
+    let method_names: Vec<RustName> = api
         .operations
         .iter()
-        .map(|op| methods.claim(snake_ident(&op.operation_id)))
+        .map(|op| RustName::new(methods.claim(snake_ident(&op.operation_id))))
         .collect();
-    let paging_names: Vec<Option<(String, String, Option<String>)>> = api
+    let paging_names: Vec<Option<(RustName, RustName, Option<RustName>)>> = api
         .operations
         .iter()
         .zip(&method_names)
         .map(|(op, base)| {
             let p = op.findings.pagination.as_ref()?;
-            let items = methods.claim(format!("{base}_stream"));
-            let pages = methods.claim(format!("{base}_pages"));
+            let items = RustName::new(methods.claim(format!("{base}_stream")));
+            let pages = RustName::new(methods.claim(format!("{base}_pages")));
             let at = p
                 .style
                 .at_method()
-                .map(|()| methods.claim(format!("{base}_at")));
+                .map(|()| RustName::new(methods.claim(format!("{base}_at"))));
             Some((items, pages, at))
         })
         .collect();
-    let twins: Vec<[Option<String>; 3]> = api
+    let twins: Vec<[Option<RustName>; 3]> = api
         .operations
         .iter()
         .zip(&method_names)
         .map(|(op, base)| {
             let streaming = (op.success.encoding == ResponseEncoding::Bytes
                 && op.success.body.is_some())
-            .then(|| methods.claim(format!("{base}_streaming")));
+            .then(|| RustName::new(methods.claim(format!("{base}_streaming"))));
             let events = op
                 .success
                 .stream
                 .is_some()
-                .then(|| methods.claim(format!("{base}_events")));
+                .then(|| RustName::new(methods.claim(format!("{base}_events"))));
             let upload = op
                 .upload
                 .is_some()
-                .then(|| methods.claim(format!("{base}_upload")));
+                .then(|| RustName::new(methods.claim(format!("{base}_upload"))));
             [streaming, events, upload]
         })
         .collect();
@@ -106,7 +111,7 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
         .webhooks
         .into_iter()
         .map(|w| Webhook {
-            function_name: functions.claim(snake_ident(&w.function_name)),
+            function_name: RustName::new(functions.claim(snake_ident(&w.function_name))),
             name: w.name,
             http_method: w.http_method,
             doc: w.doc,
@@ -185,11 +190,11 @@ pub fn name(api: Api<Unnamed>) -> Api<Named> {
 /// that follow from them. `set_fields` holds the named fields of every header set.
 fn name_operation(
     op: Operation<Unnamed>,
-    method: String,
-    params_type: String,
-    paging: Option<(String, String, Option<String>)>,
-    [streaming, events, upload]: [Option<String>; 3],
-    set_fields: &[Vec<String>],
+    method: RustName,
+    params_type: RustName,
+    paging: Option<(RustName, RustName, Option<RustName>)>,
+    [streaming, events, upload]: [Option<RustName>; 3],
+    set_fields: &[Vec<RustName>],
     fields: &FieldNames<'_>,
 ) -> Operation<Named> {
     let wanted: Vec<_> = op
@@ -215,7 +220,7 @@ fn name_operation(
             doc: p.doc.clone(),
         })
         .collect();
-    let header_fields: &[String] = op
+    let header_fields: &[RustName] = op
         .success
         .headers
         .and_then(|set| set_fields.get(set.0))
@@ -276,8 +281,8 @@ fn name_operation(
         names: MethodNames {
             method,
             params_type,
-            params: PARAMS_ARGUMENT.to_string(),
-            body: BODY_ARGUMENT.to_string(),
+            params: RustName::new(PARAMS_ARGUMENT),
+            body: RustName::new(BODY_ARGUMENT),
             streaming,
             events,
             upload,
@@ -304,9 +309,9 @@ fn name_operation(
 /// not have, which resolve never writes.
 fn named_style(
     style: PagingStyle<Unnamed>,
-    at: Option<String>,
+    at: Option<RustName>,
     parameters: &[Parameter<Named>],
-    header_fields: &[String],
+    header_fields: &[RustName],
     fields: &FieldNames<'_>,
 ) -> Option<PagingStyle<Named>> {
     let param = |i: usize| parameters.get(i).map(|p| p.rust_name.clone());
@@ -384,7 +389,7 @@ fn name_members(kind: TypeKind<Unnamed>) -> TypeKind<Named> {
                     }
                 })
                 .collect();
-            let taken: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+            let taken: Vec<RustName> = fields.iter().map(|f| f.rust_name.clone()).collect();
             TypeKind::Struct(StructDef {
                 fields,
                 additional: s.additional.map(|a| Additional {
@@ -431,11 +436,11 @@ fn name_members(kind: TypeKind<Unnamed>) -> TypeKind<Named> {
                 VariantHint::Content(_) => i,
             });
             let mut names = MemberNames::variants();
-            let mut chosen: Vec<Option<String>> = vec![None; u.variants.len()];
+            let mut chosen: Vec<Option<RustName>> = vec![None; u.variants.len()];
             for i in order {
                 let v = &u.variants[i];
                 chosen[i] = Some(match &v.rust_name {
-                    VariantHint::Content(name) => name.clone(),
+                    VariantHint::Content(name) => RustName::new(name.as_str()),
                     VariantHint::Type(read) => names.name_by_type(&v.ty, *read),
                 });
             }
@@ -462,7 +467,7 @@ struct FieldNames<'a> {
 
 impl FieldNames<'_> {
     /// The name of the field at a place of a struct.
-    fn name(&self, (owner, place): (TypeId, usize)) -> Option<String> {
+    fn name(&self, (owner, place): (TypeId, usize)) -> Option<RustName> {
         match &self.types.get(owner.0)?.kind {
             TypeKind::Struct(s) => s.fields.get(place).map(|f| f.rust_name.clone()),
             _ => None,
@@ -485,7 +490,7 @@ impl FieldNames<'_> {
 /// would then share a name; a request-side view of a schema that also has a response-side
 /// view gets `Request` appended, and the upload view of a schema also sent as JSON gets
 /// `Upload`. Remaining clashes are numbered in arena order.
-fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<String> {
+fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<RustName> {
     let hints: Vec<&TypeHint> = types.iter().map(|def| &def.name).collect();
     let mut short_owner: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for h in &hints {
@@ -521,7 +526,7 @@ fn type_names(types: &[TypeDef<Unnamed>], scope: &mut Scope) -> Vec<String> {
             {
                 name.push_str("Request");
             }
-            scope.claim(name)
+            RustName::new(scope.claim(name))
         })
         .collect()
 }
@@ -532,8 +537,8 @@ mod tests {
     use crate::model::testing::string_parameter;
     use crate::model::{
         Api, Direction, FieldStep, Operation, Pagination, PagingStyle, Parameter,
-        ParameterLocation, ResponseEncoding, StructDef, TypeDef, TypeHint, TypeKind, TypeRef,
-        Unnamed,
+        ParameterLocation, ResponseEncoding, RustName, StructDef, TypeDef, TypeHint, TypeKind,
+        TypeRef, Unnamed,
     };
 
     fn operation(id: &str) -> Operation<Unnamed> {
@@ -591,7 +596,7 @@ mod tests {
         assert_eq!(paging.names.items, "list_things_stream2");
         assert_eq!(paging.names.pages, "list_things_pages");
         assert_eq!(
-            paging.style.at_method().map(String::as_str),
+            paging.style.at_method().map(RustName::as_str),
             Some("list_things_at")
         );
         assert_eq!(

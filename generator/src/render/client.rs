@@ -717,10 +717,10 @@ fn render_header_set(set: &HeaderSet) -> TokenStream {
         };
         quote!(#field: super::runtime::__private::#reader(headers, #wire),)
     });
-    let name_text = &set.name;
+    let name_text = set.name.as_str();
     let debug_fields = set.headers.iter().map(|h| {
         let field = ident(&h.rust_name);
-        let field_text = &h.rust_name;
+        let field_text = h.rust_name.as_str();
         let wire = &h.wire_name;
         quote!((#field_text, #wire, &self.#field),)
     });

@@ -80,7 +80,7 @@ impl<'a> TypeContext<'a> {
                 let Some(def) = self.api.type_def(*id) else {
                     return RustType::plain(TypePath::SERDE_JSON_VALUE);
                 };
-                let named = RustType::plain(TypePath::Types(def.name.clone()));
+                let named = RustType::plain(TypePath::Types(def.name.to_string()));
                 match from {
                     Some(from) if self.boxed.contains(&(from, *id)) => {
                         RustType::generic(TypePath::Prelude("Box"), vec![named])

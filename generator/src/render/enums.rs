@@ -235,7 +235,7 @@ pub fn render_untagged(
     } else {
         quote!()
     };
-    let name_text = &def.name;
+    let name_text = def.name.as_str();
     let candidates = u.variants.iter().map(|v| {
         let vname = ident(&v.rust_name);
         quote!(|v| super::runtime::__private::untagged_candidate(v, Self::#vname),)
