@@ -235,42 +235,25 @@ pub struct Findings<S: Stage = Named> {
 impl<S: Stage> Operation<S, ()> {
     /// The operation with what was learned about it from the finished types.
     pub(crate) fn with_findings(self, findings: Findings<S>) -> Operation<S> {
-        let Operation {
-            origin,
-            operation_id,
-            tags,
-            http_method,
-            path,
-            path_segments,
-            doc,
-            deprecated,
-            parameters,
-            request_body,
-            success,
-            errors,
-            error_body,
-            upload,
-            accepts,
-            names,
-            findings: (),
-        } = self;
+        // Every field moves across; the struct literal lists them all, so a field added
+        // later cannot be forgotten here.
         Operation {
-            origin,
-            operation_id,
-            tags,
-            http_method,
-            path,
-            path_segments,
-            doc,
-            deprecated,
-            parameters,
-            request_body,
-            success,
-            errors,
-            error_body,
-            upload,
-            accepts,
-            names,
+            origin: self.origin,
+            operation_id: self.operation_id,
+            tags: self.tags,
+            http_method: self.http_method,
+            path: self.path,
+            path_segments: self.path_segments,
+            doc: self.doc,
+            deprecated: self.deprecated,
+            parameters: self.parameters,
+            request_body: self.request_body,
+            success: self.success,
+            errors: self.errors,
+            error_body: self.error_body,
+            upload: self.upload,
+            accepts: self.accepts,
+            names: self.names,
             findings,
         }
     }
@@ -284,43 +267,27 @@ impl<S: Stage> Api<S, ()> {
         mut find: impl FnMut(&Self, &Operation<S, ()>) -> Findings<S>,
     ) -> Api<S> {
         let findings: Vec<Findings<S>> = self.operations.iter().map(|op| find(&self, op)).collect();
-        let Api {
-            title,
-            version,
-            description,
-            summary,
-            default_server,
-            relative_server,
-            types,
-            header_sets,
-            operations,
-            webhooks,
-            security_schemes,
-            examples,
-            request_views,
-            merged_types,
-            features,
-        } = self;
         Api {
-            title,
-            version,
-            description,
-            summary,
-            default_server,
-            relative_server,
-            types,
-            header_sets,
-            operations: operations
+            title: self.title,
+            version: self.version,
+            description: self.description,
+            summary: self.summary,
+            default_server: self.default_server,
+            relative_server: self.relative_server,
+            types: self.types,
+            header_sets: self.header_sets,
+            operations: self
+                .operations
                 .into_iter()
                 .zip(findings)
                 .map(|(op, found)| op.with_findings(found))
                 .collect(),
-            webhooks,
-            security_schemes,
-            examples,
-            request_views,
-            merged_types,
-            features,
+            webhooks: self.webhooks,
+            security_schemes: self.security_schemes,
+            examples: self.examples,
+            request_views: self.request_views,
+            merged_types: self.merged_types,
+            features: self.features,
         }
     }
 }
