@@ -60,6 +60,18 @@ pub fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
     header_text(headers, name).map(str::to_string)
 }
 
+/// Whether a content type is JSON: `application/json` or a `+json` type
+/// (`application/problem+json`), parameters and case aside.
+pub(crate) fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .len()
+            .checked_sub("+json".len())
+            .and_then(|start| essence.get(start..))
+            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+}
+
 /// A header's value as text, borrowed: reading a number or a flag needs no copy.
 pub(super) fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())

@@ -274,7 +274,7 @@ pub fn multipart_body<B: Serialize, E>(
         let field = fields.iter().find(|f| f.name == name);
         let content_type = field.and_then(|f| f.content_type);
         let headers = part_headers(field.map_or(&[], |f| f.headers)).map_err(invalid)?;
-        let json = content_type.is_some_and(is_json);
+        let json = content_type.is_some_and(super::headers::is_json_media_type);
         let items = match value {
             Value::Null => continue,
             Value::Array(items) if !json => items,
@@ -358,16 +358,6 @@ fn contains_file(value: &Value) -> bool {
         Value::Array(items) => items.iter().any(contains_file),
         _ => false,
     }
-}
-
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 #[cfg(test)]

@@ -104,14 +104,7 @@ pub async fn read_json<T: DeserializeOwned, H, E: DeserializeOwned>(
         return Err(Error::Decode(e));
     }
     if let Some(content_type) = header_text(&received.headers, "content-type") {
-        let essence = content_type.split(';').next().unwrap_or_default().trim();
-        let json = essence.eq_ignore_ascii_case("application/json")
-            || essence
-                .len()
-                .checked_sub("+json".len())
-                .and_then(|start| essence.get(start..))
-                .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"));
-        if !json {
+        if !super::headers::is_json_media_type(content_type) {
             let e = received.decode_error(
                 String::new(),
                 format!("expected a JSON body, got content type `{content_type}`"),

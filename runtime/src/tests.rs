@@ -49,6 +49,29 @@ fn secrets_never_show_in_debug() {
 }
 
 #[test]
+fn json_media_types_are_told_by_their_essence() {
+    use super::headers::is_json_media_type as json;
+    for yes in [
+        "application/json",
+        "Application/JSON; charset=utf-8",
+        " application/problem+json ",
+        "application/vnd.api+JSON;v=2",
+    ] {
+        assert!(json(yes), "{yes}");
+    }
+    for no in [
+        "text/plain",
+        "application/jsonl",
+        "json",
+        "+jsonx",
+        "",
+        "application/x-ndjson",
+    ] {
+        assert!(!json(no), "{no}");
+    }
+}
+
+#[test]
 fn path_segments_cannot_change_the_path() {
     let seg = |v: &str| path_segment::<()>("id", v);
     assert_eq!(seg("../x").unwrap(), "..%2Fx");
