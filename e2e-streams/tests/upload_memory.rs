@@ -7,35 +7,12 @@ mod support;
 
 use e2e_streams_client::runtime::FilePart;
 use e2e_streams_client::{Client, Credentials, FileUpload, FileUploadPurpose, RetryPolicy};
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator unchanged; only the counters are
-// added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-            PEAK.fetch_max(now, Ordering::SeqCst);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-}
-
+/// Counts the bytes this process holds, and the most it held.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 
 const FILE_BYTES: u64 = 200 * 1024 * 1024;
 
@@ -64,13 +41,13 @@ async fn a_200_mb_file_is_uploaded_in_a_few_mib() {
         .build()
         .expect("the client builds");
     let upload = FileUpload::new(FilePart::path(&path), FileUploadPurpose::Batch);
-    let start = LIVE.load(Ordering::SeqCst);
-    PEAK.store(start, Ordering::SeqCst);
+    let start = ALLOCATOR.current_usage();
+    ALLOCATOR.reset_peak_usage();
     let stored = client
         .upload_file(&upload)
         .await
         .expect("the upload is stored");
-    let peak = PEAK.load(Ordering::SeqCst).saturating_sub(start);
+    let peak = ALLOCATOR.peak_usage().saturating_sub(start);
     let _ = std::fs::remove_file(&path);
     // The body is the file and the parts' headers.
     assert!(

@@ -11,7 +11,6 @@
 //! are what CI runs.
 
 use confluent_custom_plugin_client::{Client, Credentials, Error, RetryPolicy};
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,31 +20,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 // ---- memory: the bytes this process holds, counted at every allocation ----
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator unchanged; only the counters are
-// added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
+/// Counts the bytes this process holds, and the most it held.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 
 // ---- the schedule ----
 
@@ -571,7 +548,7 @@ async fn a_long_random_schedule_of_faults() {
     let seconds = elapsed.as_secs_f64().ceil() as u64;
     let allowed = seconds + 1 + seconds / 5 + 1;
     let counts = script.counts.lock().unwrap_or_else(|e| e.into_inner());
-    let peak = PEAK.load(Ordering::Relaxed);
+    let peak = ALLOCATOR.peak_usage();
 
     println!(
         "soak: seed {seed:#x}, {requests} requests ({CONCURRENCY} at a time) in {:.1} s; \

@@ -4,34 +4,11 @@
 //! stream's own and not the whole process's.
 
 use openapi_rust_gen_runtime::Error;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed to the system allocator unchanged; only the counters are
-// added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-            PEAK.fetch_max(now, Ordering::SeqCst);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-}
-
+/// Counts the bytes this process holds, and the most it held.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 
 const PAGES: u64 = 300;
 const TOKEN_BYTES: usize = 1024 * 1024;
@@ -39,8 +16,8 @@ const TOKEN_BYTES: usize = 1024 * 1024;
 #[tokio::test(flavor = "current_thread")]
 async fn three_hundred_pages_with_1_mib_tokens_stay_in_a_few_mib() {
     use futures_util::StreamExt;
-    let start = LIVE.load(Ordering::SeqCst);
-    PEAK.store(start, Ordering::SeqCst);
+    let start = ALLOCATOR.current_usage();
+    ALLOCATOR.reset_peak_usage();
     use openapi_rust_gen_runtime::__private::{page_items, pages, PageLimit};
     // The stream a generated list method returns: pages fetched by token, then their items.
     let fetched = pages(PageLimit { max_pages: 1_000 }, |token: Option<String>| {
@@ -65,7 +42,7 @@ async fn three_hundred_pages_with_1_mib_tokens_stay_in_a_few_mib() {
         (0..PAGES).collect::<Vec<_>>(),
         "every page, in order"
     );
-    let peak = PEAK.load(Ordering::SeqCst).saturating_sub(start);
+    let peak = ALLOCATOR.peak_usage().saturating_sub(start);
     println!(
         "paging: {PAGES} pages with 1 MiB tokens, peak {} KiB held",
         peak / 1024

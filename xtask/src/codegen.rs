@@ -76,6 +76,7 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("wiremock", r#""0.6""#),
     ("multer", r#""3""#),
+    ("peak_alloc", r#""0.3""#),
 ];
 
 /// Runs the generator on one spec and shows its diagnostics the way rustc shows errors.
