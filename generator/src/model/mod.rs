@@ -918,6 +918,67 @@ mod tests {
     }
 
     #[test]
+    fn plain_strings_reach_every_reference_findings_included() {
+        let uuid = || TypeRef::Format(StringFormat::Uuid);
+        let name = RustName::new;
+        let names = MethodNames {
+            method: name("list_things"),
+            params_type: name("ListThingsParams"),
+            params: name("params"),
+            body: name("body"),
+            streaming: None,
+            events: None,
+            upload: None,
+            locals: MethodLocals {
+                request: name("request"),
+                response: name("response"),
+                path: name("path"),
+                query: name("query"),
+                cookies: name("cookies"),
+                value: name("value"),
+                page_url: name("page_url"),
+            },
+        };
+        let mut op = super::testing::operation::<Named>("listThings", names);
+        op.success.body = Some(TypeRef::Array(Box::new(uuid())));
+        op.findings.pagination = Some(Pagination {
+            names: PagingNames {
+                items: name("list_things_stream"),
+                pages: name("list_things_pages"),
+                locals: StreamLocals {
+                    token: name("token"),
+                    page: name("page"),
+                    response: name("response"),
+                    count: name("count"),
+                    value: name("value"),
+                    next: name("next"),
+                },
+            },
+            item: TypeRef::Nullable(Box::new(uuid())),
+            items: Vec::new(),
+            style: PagingStyle::NextUrl {
+                next: Vec::new(),
+                at_method: name("list_things_at"),
+            },
+            declared: false,
+        });
+        let api: Api = Api {
+            operations: vec![op],
+            ..Api::default()
+        }
+        .with_string_formats();
+        let op = &api.operations[0];
+        assert_eq!(
+            op.success.body,
+            Some(TypeRef::Array(Box::new(TypeRef::String)))
+        );
+        assert_eq!(
+            op.findings.pagination.as_ref().map(|p| &p.item),
+            Some(&TypeRef::Nullable(Box::new(TypeRef::String)))
+        );
+    }
+
+    #[test]
     fn checked_types_are_request_types_with_a_rule_somewhere_in_them() {
         let named = |i| TypeRef::Named(TypeId(i));
         let sent = |def: TypeDef| TypeDef {
