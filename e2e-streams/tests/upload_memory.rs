@@ -8,7 +8,6 @@ mod support;
 use e2e_streams_client::runtime::FilePart;
 use e2e_streams_client::{Client, Credentials, FileUpload, FileUploadPurpose, RetryPolicy};
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Counts the bytes this process holds, and the most it held.
 #[global_allocator]

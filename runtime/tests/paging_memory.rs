@@ -4,7 +4,6 @@
 //! stream's own and not the whole process's.
 
 use openapi_rust_gen_runtime::Error;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Counts the bytes this process holds, and the most it held.
 #[global_allocator]
