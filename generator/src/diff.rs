@@ -6,7 +6,7 @@
 //! of what users write (`Client::list_environments`, `Environment::display_name`), not of
 //! the spec's pointers. Documentation changes are not reported.
 
-use crate::model::{Api, Operation, TypeKind, TypeRef};
+use crate::model::{Api, Operation, TypeId, TypeKind, TypeRef};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -117,7 +117,7 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
 
     let old_types = types(old);
     let new_types = types(new);
-    for (name, def) in &old_types {
+    for (name, (_, def)) in &old_types {
         if !new_types.contains_key(name) {
             change(
                 true,
@@ -126,13 +126,14 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
             );
         }
     }
-    for (name, def) in &new_types {
-        let Some(before) = old_types.get(name) else {
+    for (name, (id, def)) in &new_types {
+        let Some((before_id, before)) = old_types.get(name) else {
             change(false, format!("added type `{name}`"), None);
             continue;
         };
         compare_type(name, old, &before.kind, new, &def.kind, &mut change);
         compare_constructor(name, before, def, &mut change);
+        compare_impls(name, (old, *before_id), (new, *id), &mut change);
     }
 
     let hooks = |api: &Api| -> BTreeMap<String, String> {
@@ -198,8 +199,34 @@ fn operations(api: &Api) -> BTreeMap<String, &Operation> {
         .collect()
 }
 
-fn types(api: &Api) -> BTreeMap<String, &crate::model::TypeDef> {
-    api.types.iter().map(|t| (t.name.to_string(), t)).collect()
+fn types(api: &Api) -> BTreeMap<String, (TypeId, &crate::model::TypeDef)> {
+    api.types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.to_string(), (TypeId(i), t)))
+        .collect()
+}
+
+/// Conversions and defaults a type gained or lost: a lost one breaks the code that used
+/// it; a gained one is compatible.
+fn compare_impls(
+    name: &str,
+    (old, old_id): (&Api, TypeId),
+    (new, new_id): (&Api, TypeId),
+    change: &mut impl FnMut(bool, String, Option<String>),
+) {
+    let before = crate::render::extra_impls(old, old_id);
+    let after = crate::render::extra_impls(new, new_id);
+    for gone in before.iter().filter(|i| !after.contains(i)) {
+        change(
+            true,
+            format!("removed `impl {gone} for {name}`"),
+            Some("code that converts with it or builds a default no longer compiles".into()),
+        );
+    }
+    for added in after.iter().filter(|i| !before.contains(i)) {
+        change(false, format!("added `impl {added} for {name}`"), None);
+    }
 }
 
 fn route(op: &Operation) -> String {

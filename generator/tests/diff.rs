@@ -209,3 +209,72 @@ paths:
         "{whats:?}"
     );
 }
+
+#[test]
+fn conversions_and_defaults_that_go_are_breaks_and_those_that_come_are_not() {
+    let spec = |filter_required: &str, shape_members: &str| {
+        format!(
+            "openapi: 3.0.3
+info: {{title: Search, version: '1'}}
+paths:
+  /search:
+    post:
+      operationId: search
+      requestBody:
+        required: true
+        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Filter'}}}}}}
+      responses:
+        '200':
+          description: ok
+          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Shape'}}}}}}
+components:
+  schemas:
+    Filter:
+      type: object
+      {filter_required}
+      properties: {{q: {{type: string}}}}
+    Shape:
+      oneOf: [{shape_members}]
+"
+        )
+    };
+    let model = |text: String| {
+        generator::resolve_model(&text)
+            .expect("the spec resolves")
+            .0
+    };
+    let old = model(spec("", "{type: string}, {type: integer}"));
+    let new = model(spec(
+        "required: [q]",
+        "{type: string}, {type: integer}, {type: array, items: {type: string}}",
+    ));
+    let report = generator::diff::diff(&old, &new);
+    let whats: Vec<(&str, bool)> = report
+        .changes
+        .iter()
+        .map(|c| (c.what.as_str(), c.breaking))
+        .collect();
+    assert!(
+        whats.contains(&("removed `impl Default for Filter`", true)),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&("added `impl From<Vec<String>> for Shape`", false)),
+        "{whats:?}"
+    );
+    // Back the other way: the list's conversion goes, which breaks; the default comes.
+    let back = generator::diff::diff(&new, &old);
+    let whats: Vec<(&str, bool)> = back
+        .changes
+        .iter()
+        .map(|c| (c.what.as_str(), c.breaking))
+        .collect();
+    assert!(
+        whats.contains(&("removed `impl From<Vec<String>> for Shape`", true)),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&("added `impl Default for Filter`", false)),
+        "{whats:?}"
+    );
+}

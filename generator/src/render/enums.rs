@@ -1,6 +1,6 @@
 //! String enums, tagged enums (oneOf with a discriminator) and untagged enums.
 
-use super::context::{ident, TypeContext};
+use super::context::{ident, RustType, TypeContext};
 use super::docs::doc_attrs;
 use crate::model::{EnumDef, TaggedDef, TypeDef, TypeId, TypeKind, TypeRef, UntaggedDef};
 use proc_macro2::TokenStream;
@@ -270,56 +270,82 @@ pub fn render_untagged(
     }
 }
 
-/// `From` conversions into a union: from each variant's type that no other variant has
-/// (so a value says by its type which variant it is), and from `&str` where exactly one
-/// variant holds a string. Types are compared as the compiler sees them, through aliases,
-/// so that two variants whose aliases name one type give no conflicting impls.
+/// A `From` conversion into a union.
+pub(super) enum Conversion<'v> {
+    /// From the variant's type, into the variant.
+    Value(&'v str, &'v TypeRef),
+    /// From `&str`, into the one variant that holds a string.
+    Str(&'v str),
+}
+
+/// The `From` conversions into a union: from each variant's type that no other variant
+/// has (so a value says by its type which variant it is), and from `&str` where exactly
+/// one variant holds a string. Types are compared as the compiler sees them, through
+/// aliases, so that two variants whose aliases name one type give no conflicting impls.
+/// Render writes these, and the change report lists them.
+pub(super) fn conversions<'v>(
+    cx: &TypeContext<'_>,
+    id: TypeId,
+    variants: &'v [(&'v str, TypeRef)],
+) -> Vec<Conversion<'v>> {
+    let keys: Vec<RustType> = variants
+        .iter()
+        .map(|(_, ty)| conversion_key(cx, ty, 0))
+        .collect();
+    let mut found = Vec::new();
+    for ((variant, ty), key) in variants.iter().zip(&keys) {
+        if keys.iter().filter(|k| *k == key).count() == 1 && *ty != TypeRef::Named(id) {
+            found.push(Conversion::Value(variant, ty));
+        }
+    }
+    let string = cx.rust_type(&TypeRef::String, None);
+    let strings: Vec<&str> = variants
+        .iter()
+        .zip(&keys)
+        .filter(|(_, key)| **key == string)
+        .map(|((variant, _), _)| *variant)
+        .collect();
+    if let [only] = strings.as_slice() {
+        found.push(Conversion::Str(only));
+    }
+    found
+}
+
+/// The impls of [`conversions`].
 fn variant_conversions(
     cx: &TypeContext<'_>,
     id: TypeId,
     name: &proc_macro2::Ident,
     variants: &[(&str, TypeRef)],
 ) -> TokenStream {
-    let keys: Vec<String> = variants
-        .iter()
-        .map(|(_, ty)| conversion_key(cx, ty, 0))
-        .collect();
-    let mut impls = Vec::new();
-    for ((variant, ty), key) in variants.iter().zip(&keys) {
-        if keys.iter().filter(|k| *k == key).count() != 1 || *ty == TypeRef::Named(id) {
-            continue;
+    let impls = conversions(cx, id, variants).into_iter().map(|c| match c {
+        Conversion::Value(variant, ty) => {
+            let vname = ident(variant);
+            let tokens = cx.tokens(ty, Some(id));
+            quote! {
+                impl From<#tokens> for #name {
+                    fn from(value: #tokens) -> Self {
+                        Self::#vname(value)
+                    }
+                }
+            }
         }
-        let vname = ident(variant);
-        let tokens = cx.tokens(ty, Some(id));
-        impls.push(quote! {
-            impl From<#tokens> for #name {
-                fn from(value: #tokens) -> Self {
-                    Self::#vname(value)
+        Conversion::Str(variant) => {
+            let vname = ident(variant);
+            quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#vname(value.to_string())
+                    }
                 }
             }
-        });
-    }
-    let strings: Vec<&str> = variants
-        .iter()
-        .zip(&keys)
-        .filter(|(_, key)| key.as_str() == "String")
-        .map(|((variant, _), _)| *variant)
-        .collect();
-    if let [only] = strings.as_slice() {
-        let vname = ident(only);
-        impls.push(quote! {
-            impl From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    Self::#vname(value.to_string())
-                }
-            }
-        });
-    }
+        }
+    });
     quote!(#(#impls)*)
 }
 
-/// The type a reference names once aliases are followed, as text.
-fn conversion_key(cx: &TypeContext<'_>, ty: &TypeRef, depth: usize) -> String {
+/// The type a reference names once aliases are followed.
+fn conversion_key(cx: &TypeContext<'_>, ty: &TypeRef, depth: usize) -> RustType {
     if let TypeRef::Named(target) = ty {
         if let Some(TypeKind::Alias(inner)) = cx.api.type_def(*target).map(|d| &d.kind) {
             if depth < 16 {
@@ -327,5 +353,5 @@ fn conversion_key(cx: &TypeContext<'_>, ty: &TypeRef, depth: usize) -> String {
             }
         }
     }
-    cx.tokens(ty, None).to_string().replace(' ', "")
+    cx.rust_type(ty, None)
 }

@@ -164,5 +164,48 @@ pub fn type_name(api: &Api, ty: &crate::model::TypeRef) -> String {
     TypeContext::new(api).rust_type(ty, None).to_text()
 }
 
+/// The impls a generated type has beyond those every type of its kind has, as the change
+/// report names them (`Default`, `From<String>`, `From<&str>`, `TryFrom<Plugin>`), decided
+/// by the same functions that write them.
+pub(crate) fn extra_impls(api: &Api, id: TypeId) -> Vec<String> {
+    use crate::model::TypeRef;
+    let cx = TypeContext::new(api);
+    let Some(def) = api.type_def(id) else {
+        return Vec::new();
+    };
+    let union_impls = |variants: Vec<(&str, TypeRef)>| -> Vec<String> {
+        enums::conversions(&cx, id, &variants)
+            .into_iter()
+            .map(|c| match c {
+                enums::Conversion::Value(_, ty) => {
+                    format!("From<{}>", cx.rust_type(ty, Some(id)).to_text())
+                }
+                enums::Conversion::Str(_) => "From<&str>".to_string(),
+            })
+            .collect()
+    };
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            let default = types::derives_default(def, s).then(|| "Default".to_string());
+            let view = types::read_view(api, id)
+                .map(|read| format!("TryFrom<{}>", type_name(api, &TypeRef::Named(read))));
+            default.into_iter().chain(view).collect()
+        }
+        TypeKind::Tagged(t) => union_impls(
+            t.variants
+                .iter()
+                .map(|v| (v.rust_name.as_str(), TypeRef::Named(v.ty)))
+                .collect(),
+        ),
+        TypeKind::Untagged(u) => union_impls(
+            u.variants
+                .iter()
+                .map(|v| (v.rust_name.as_str(), v.ty.clone()))
+                .collect(),
+        ),
+        TypeKind::Enum(_) | TypeKind::Alias(_) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

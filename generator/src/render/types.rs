@@ -44,13 +44,8 @@ pub fn render_struct(
     let builder = def
         .validated
         .then(|| render_builder(cx, &name, id, s, s.additional_field()));
-    let conversion = cx
-        .api
-        .request_views
-        .iter()
-        .find(|(request, _)| *request == id)
-        .and_then(|(_, read)| render_conversion(cx, &name, *read));
-    let default = (def.validated && s.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
+    let conversion = read_view(cx.api, id).and_then(|read| render_conversion(cx, &name, read));
+    let default = derives_default(def, s).then(|| quote!(Default,));
     let encode = render_encode(&name, s);
     let decode = render_decode(&name, s);
     quote! {
@@ -261,6 +256,20 @@ fn render_decode(name: &Ident, s: &StructDef) -> TokenStream {
 /// `TryFrom` the response-side view of a schema into its request-side view: read → change →
 /// write. Read-only properties are dropped; an enum value read from the server that the
 /// request type cannot hold fails, naming its place.
+/// Whether a struct derives `Default`: a request type with no required property.
+pub(super) fn derives_default(def: &TypeDef, s: &StructDef) -> bool {
+    def.validated && s.fields.iter().all(|f| !f.required)
+}
+
+/// The response-side view a request struct converts from (`TryFrom`), when it is one.
+pub(super) fn read_view(api: &crate::model::Api, id: TypeId) -> Option<TypeId> {
+    api.request_views
+        .iter()
+        .find(|(request, _)| *request == id)
+        .map(|(_, read)| *read)
+        .filter(|read| api.type_def(*read).is_some())
+}
+
 fn render_conversion(
     cx: &TypeContext<'_>,
     name: &proc_macro2::Ident,
