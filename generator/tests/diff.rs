@@ -12,15 +12,20 @@ fn model(name: &str) -> generator::model::Api {
         .0
 }
 
+/// Each change the report lists, and whether it breaks callers.
+fn changes(report: &generator::diff::ApiDiff) -> Vec<(&str, bool)> {
+    report
+        .changes
+        .iter()
+        .map(|c| (c.what.as_str(), c.breaking))
+        .collect()
+}
+
 #[test]
 fn the_report_names_removed_fields_and_added_operations() {
     let (old, new) = (model("old.yaml"), model("new.yaml"));
     let report = generator::diff::diff(&old, &new);
-    let whats: Vec<(&str, bool)> = report
-        .changes
-        .iter()
-        .map(|c| (c.what.as_str(), c.breaking))
-        .collect();
+    let whats = changes(&report);
     assert!(
         whats.contains(&("removed field `Environment::display_name`", true)),
         "{whats:?}"
@@ -249,11 +254,7 @@ components:
         "{type: string}, {type: integer}, {type: array, items: {type: string}}",
     ));
     let report = generator::diff::diff(&old, &new);
-    let whats: Vec<(&str, bool)> = report
-        .changes
-        .iter()
-        .map(|c| (c.what.as_str(), c.breaking))
-        .collect();
+    let whats = changes(&report);
     assert!(
         whats.contains(&("removed `impl Default for Filter`", true)),
         "{whats:?}"
@@ -264,11 +265,7 @@ components:
     );
     // Back the other way: the list's conversion goes, which breaks; the default comes.
     let back = generator::diff::diff(&new, &old);
-    let whats: Vec<(&str, bool)> = back
-        .changes
-        .iter()
-        .map(|c| (c.what.as_str(), c.breaking))
-        .collect();
+    let whats = changes(&back);
     assert!(
         whats.contains(&("removed `impl From<Vec<String>> for Shape`", true)),
         "{whats:?}"
