@@ -1,6 +1,6 @@
 //! What a spec change does to the public Rust API of the generated crate: operations,
-//! types, fields and variants added, removed or changed, with the changes that break
-//! callers marked, and the semver bump they call for.
+//! types, fields, variants, and the conversions and defaults of types added, removed or
+//! changed, with the changes that break callers marked, and the semver bump they call for.
 //!
 //! Two models are compared by the Rust names the naming pass gave them, so a report speaks
 //! of what users write (`Client::list_environments`, `Environment::display_name`), not of
